@@ -1,0 +1,419 @@
+//! Authentication: HTTP Digest with API keys, OAuth2 client credentials, static bearer tokens.
+
+use std::fmt;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use digest_auth::{AuthContext, HttpMethod, WwwAuthenticateHeader};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, WWW_AUTHENTICATE};
+use tokio::time::Instant;
+
+use crate::runtime::error::{truncate_body, AuthError, Error};
+use crate::runtime::secret::SecretString;
+
+/// The OAuth2 token endpoint of MongoDB Atlas service accounts.
+pub(crate) const DEFAULT_TOKEN_URL: &str = "https://cloud.mongodb.com/api/oauth/token";
+
+/// How long before its expiry an OAuth2 access token is refreshed, unless configured otherwise.
+pub(crate) const DEFAULT_TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// How the client authenticates to the Atlas API.
+///
+/// `Debug` output never contains the private key, client secret or token.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// A programmatic API key, sent with HTTP Digest authentication (RFC 7616, MD5, `qop=auth`).
+    Digest {
+        /// The public key (the Digest user name).
+        public_key: String,
+        /// The private key (the Digest password).
+        private_key: SecretString,
+    },
+    /// A service account, authenticated with the OAuth2 client-credentials grant.
+    OAuth2 {
+        /// The service account's client ID.
+        client_id: String,
+        /// The service account's client secret.
+        client_secret: SecretString,
+        /// The token endpoint (normally `https://cloud.mongodb.com/api/oauth/token`).
+        token_url: String,
+    },
+    /// A fixed bearer token, sent as `Authorization: Bearer <token>`.
+    Bearer(SecretString),
+    /// No authentication (for mocks and tests).
+    #[default]
+    None,
+}
+
+impl Credentials {
+    /// Digest credentials of a programmatic API key.
+    pub fn digest(public_key: impl Into<String>, private_key: impl Into<SecretString>) -> Self {
+        Credentials::Digest { public_key: public_key.into(), private_key: private_key.into() }
+    }
+
+    /// OAuth2 client credentials of a service account, using the Atlas token endpoint
+    /// `https://cloud.mongodb.com/api/oauth/token`.
+    pub fn oauth2(client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
+        Credentials::OAuth2 {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            token_url: DEFAULT_TOKEN_URL.to_owned(),
+        }
+    }
+
+    /// A fixed bearer token.
+    pub fn bearer(token: impl Into<SecretString>) -> Self {
+        Credentials::Bearer(token.into())
+    }
+}
+
+/// The per-client authentication state built from [`Credentials`].
+pub(crate) enum Authenticator {
+    None,
+    Bearer(SecretString),
+    Digest(DigestState),
+    OAuth2(OAuth2State),
+}
+
+impl fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Authenticator::None => f.write_str("None"),
+            Authenticator::Bearer(_) => f.write_str("Bearer([redacted])"),
+            Authenticator::Digest(state) => state.fmt(f),
+            Authenticator::OAuth2(state) => state.fmt(f),
+        }
+    }
+}
+
+impl Authenticator {
+    pub(crate) fn new(credentials: Credentials, refresh_margin: Duration) -> Self {
+        match credentials {
+            Credentials::None => Authenticator::None,
+            Credentials::Bearer(token) => Authenticator::Bearer(token),
+            Credentials::Digest { public_key, private_key } => Authenticator::Digest(DigestState {
+                username: public_key,
+                password: private_key,
+                challenge: Mutex::new(None),
+            }),
+            Credentials::OAuth2 { client_id, client_secret, token_url } => {
+                Authenticator::OAuth2(OAuth2State {
+                    client_id,
+                    client_secret,
+                    token_url,
+                    refresh_margin,
+                    cache: tokio::sync::Mutex::new(None),
+                })
+            }
+        }
+    }
+
+    /// A short name of the scheme, for logs and `Debug`.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Authenticator::None => "none",
+            Authenticator::Bearer(_) => "bearer",
+            Authenticator::Digest(_) => "digest",
+            Authenticator::OAuth2(_) => "oauth2",
+        }
+    }
+}
+
+/// `Authorization: Bearer <token>`, marked sensitive.
+pub(crate) fn bearer_header(token: &SecretString) -> Result<HeaderValue, AuthError> {
+    sensitive_header(&format!("Bearer {}", token.expose_secret()))
+}
+
+fn sensitive_header(value: &str) -> Result<HeaderValue, AuthError> {
+    let mut header = HeaderValue::from_str(value).map_err(|_| AuthError::InvalidCredentials {
+        message: "they contain characters that are not allowed in HTTP headers".to_owned(),
+    })?;
+    header.set_sensitive(true);
+    Ok(header)
+}
+
+/// HTTP Digest state: the key and the last challenge (with its nonce count).
+pub(crate) struct DigestState {
+    username: String,
+    password: SecretString,
+    challenge: Mutex<Option<WwwAuthenticateHeader>>,
+}
+
+impl fmt::Debug for DigestState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let has_challenge = self.lock().is_some();
+        f.debug_struct("Digest")
+            .field("public_key", &self.username)
+            .field("private_key", &self.password)
+            .field("has_challenge", &has_challenge)
+            .finish()
+    }
+}
+
+impl DigestState {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<WwwAuthenticateHeader>> {
+        self.challenge.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The `Authorization` header answering the stored challenge (incrementing its nonce count),
+    /// or `None` before the first challenge.
+    pub(crate) fn authorization(
+        &self,
+        operation: &'static str,
+        method: &reqwest::Method,
+        uri: &str,
+        body: Option<&[u8]>,
+    ) -> Result<Option<HeaderValue>, AuthError> {
+        let mut guard = self.lock();
+        let Some(challenge) = guard.as_mut() else {
+            return Ok(None);
+        };
+        let context = AuthContext::new_with_method(
+            self.username.as_str(),
+            self.password.expose_secret(),
+            uri,
+            body,
+            HttpMethod(method.as_str().into()),
+        );
+        let answer = challenge.respond(&context).map_err(|error| AuthError::InvalidChallenge {
+            operation,
+            message: error.to_string(),
+        })?;
+        drop(guard);
+        sensitive_header(&answer.to_header_string()).map(Some)
+    }
+
+    /// Parses and stores the Digest challenge of a 401 response.
+    pub(crate) fn store_challenge(&self, operation: &'static str, headers: &HeaderMap) -> Result<bool, AuthError> {
+        let Some(value) = digest_challenge(headers) else {
+            return Ok(false);
+        };
+        let parsed = WwwAuthenticateHeader::parse(value)
+            .map_err(|error| AuthError::InvalidChallenge { operation, message: error.to_string() })?;
+        *self.lock() = Some(parsed);
+        Ok(true)
+    }
+}
+
+/// The first `WWW-Authenticate` value that is a Digest challenge.
+fn digest_challenge(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(WWW_AUTHENTICATE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .map(str::trim)
+        .find(|value| value.len() >= 6 && value[..6].eq_ignore_ascii_case("digest"))
+}
+
+#[derive(Clone)]
+struct CachedToken {
+    token: SecretString,
+    expires_at: Instant,
+}
+
+/// OAuth2 client-credentials state: the secret and the cached access token.
+///
+/// The cache sits behind an async mutex that is held while a token is fetched, so concurrent
+/// callers share a single token request.
+pub(crate) struct OAuth2State {
+    client_id: String,
+    client_secret: SecretString,
+    token_url: String,
+    refresh_margin: Duration,
+    cache: tokio::sync::Mutex<Option<CachedToken>>,
+}
+
+impl fmt::Debug for OAuth2State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OAuth2")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("token_url", &self.token_url)
+            .field("refresh_margin", &self.refresh_margin)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct TokenResponse {
+    access_token: SecretString,
+    #[serde(default)]
+    expires_in: Option<u64>,
+    #[serde(default)]
+    token_type: Option<String>,
+}
+
+impl OAuth2State {
+    /// A valid access token: the cached one, or a fresh one when it is missing or about to expire.
+    pub(crate) async fn token(&self, http: &reqwest::Client, timeout: Duration) -> Result<SecretString, Error> {
+        let mut cache = self.cache.lock().await;
+        if let Some(cached) = cache.as_ref() {
+            if Instant::now() + self.refresh_margin < cached.expires_at {
+                return Ok(cached.token.clone());
+            }
+        }
+        let fresh = self.fetch(http, timeout).await?;
+        let token = fresh.token.clone();
+        *cache = Some(fresh);
+        Ok(token)
+    }
+
+    /// Forgets the cached token if it is still `rejected` (another caller may have refreshed it).
+    pub(crate) async fn invalidate(&self, rejected: &SecretString) {
+        let mut cache = self.cache.lock().await;
+        if cache.as_ref().is_some_and(|cached| &cached.token == rejected) {
+            *cache = None;
+        }
+    }
+
+    async fn fetch(&self, http: &reqwest::Client, timeout: Duration) -> Result<CachedToken, Error> {
+        tracing::debug!(token_url = %self.token_url, "fetching an OAuth2 access token");
+        let requested_at = Instant::now();
+        let response = http
+            .post(&self.token_url)
+            .basic_auth(&self.client_id, Some(self.client_secret.expose_secret()))
+            .header(ACCEPT, "application/json")
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body("grant_type=client_credentials")
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(|source| AuthError::TokenTransport { source })?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|source| AuthError::TokenTransport { source })?;
+        if !status.is_success() {
+            tracing::warn!(status = status.as_u16(), "the OAuth2 token endpoint refused the request");
+            return Err(AuthError::TokenEndpoint { status: status.as_u16(), body: truncate_body(&body) }.into());
+        }
+        let parsed = parse_token_response(&body)?;
+        let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600));
+        tracing::debug!(expires_in = lifetime.as_secs(), "fetched an OAuth2 access token");
+        Ok(CachedToken { token: parsed.access_token, expires_at: requested_at + lifetime })
+    }
+}
+
+fn parse_token_response(body: &[u8]) -> Result<TokenResponse, AuthError> {
+    // The serde message could quote a value of the body (a token), so only its position is kept.
+    let parsed: TokenResponse = serde_json::from_slice(body).map_err(|error| AuthError::TokenResponse {
+        message: format!(
+            "expected a JSON object with `access_token` and `expires_in` ({:?} error at line {}, column {})",
+            error.classify(),
+            error.line(),
+            error.column()
+        ),
+    })?;
+    if parsed.access_token.is_empty() {
+        return Err(AuthError::TokenResponse { message: "the access token is empty".to_owned() });
+    }
+    if let Some(kind) = &parsed.token_type {
+        if !kind.eq_ignore_ascii_case("bearer") {
+            return Err(AuthError::TokenResponse {
+                message: format!("unsupported token type `{}`", kind.chars().take(32).collect::<String>()),
+            });
+        }
+    }
+    Ok(parsed)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    const ATLAS_CHALLENGE: &str = r#"Digest realm="MMS Public API", domain="", nonce="nMNv8wLqLRjCgQJCpKTzyhNMcJyHw+Ef", algorithm=MD5, qop="auth", stale=false"#;
+
+    fn digest() -> DigestState {
+        match Authenticator::new(Credentials::digest("pubkey", "privkey"), DEFAULT_TOKEN_REFRESH_MARGIN) {
+            Authenticator::Digest(state) => state,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    fn headers(values: &[&str]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for value in values {
+            map.append(WWW_AUTHENTICATE, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn digest_answers_the_atlas_challenge_with_increasing_nonce_counts() {
+        let state = digest();
+        let method = reqwest::Method::GET;
+        assert!(state.authorization("op", &method, "/api/atlas/v2/orgs", None).unwrap().is_none());
+        assert!(state.store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap());
+        let first = state.authorization("op", &method, "/api/atlas/v2/orgs?pageNum=2", None).unwrap().unwrap();
+        let first = first.to_str().unwrap().to_owned();
+        assert!(first.starts_with("Digest "), "{first}");
+        assert!(first.contains(r#"username="pubkey""#), "{first}");
+        assert!(first.contains(r#"realm="MMS Public API""#), "{first}");
+        assert!(first.contains(r#"uri="/api/atlas/v2/orgs?pageNum=2""#), "{first}");
+        assert!(first.contains("nc=00000001"), "{first}");
+        assert!(first.contains("qop=auth"), "{first}");
+        assert!(!first.contains("privkey"), "{first}");
+        let second = state.authorization("op", &method, "/x", None).unwrap().unwrap();
+        assert!(second.to_str().unwrap().contains("nc=00000002"));
+        assert!(second.is_sensitive());
+    }
+
+    #[test]
+    fn digest_challenge_is_found_among_other_schemes() {
+        let map = headers(&[r#"Bearer realm="x""#, ATLAS_CHALLENGE]);
+        assert_eq!(digest_challenge(&map), Some(ATLAS_CHALLENGE));
+        assert_eq!(digest_challenge(&headers(&[r#"Basic realm="x""#])), None);
+        assert_eq!(digest_challenge(&HeaderMap::new()), None);
+        let state = digest();
+        assert!(!state.store_challenge("op", &headers(&[r#"Basic realm="x""#])).unwrap());
+        assert!(matches!(
+            state.store_challenge("op", &headers(&[r#"Digest nonce="abc""#])),
+            Err(AuthError::InvalidChallenge { .. })
+        ));
+    }
+
+    #[test]
+    fn debug_output_is_redacted() {
+        let creds = [
+            Credentials::digest("pubkey", "super-private-key"),
+            Credentials::oauth2("client-id", "super-private-key"),
+            Credentials::bearer("super-private-key"),
+        ];
+        for credentials in creds {
+            let text = format!("{credentials:?}");
+            assert!(!text.contains("super-private-key"), "{text}");
+            let state = Authenticator::new(credentials, DEFAULT_TOKEN_REFRESH_MARGIN);
+            let text = format!("{state:?}");
+            assert!(!text.contains("super-private-key"), "{text}");
+        }
+        let state = digest();
+        state.store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap();
+        assert!(!format!("{:?}", state).contains("privkey"));
+    }
+
+    #[test]
+    fn token_responses() {
+        let ok = parse_token_response(br#"{"access_token":"tok","expires_in":3600,"token_type":"Bearer"}"#).unwrap();
+        assert_eq!(ok.access_token.expose_secret(), "tok");
+        assert_eq!(ok.expires_in, Some(3600));
+        let error = parse_token_response(br#"{"access_token":12345678,"expires_in":"secret-ish"}"#)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(!error.contains("12345678"), "{error}");
+        assert!(parse_token_response(b"").is_err());
+        assert!(parse_token_response(br#"{"access_token":""}"#).is_err());
+        assert!(parse_token_response(br#"{"access_token":"t","token_type":"mac"}"#).is_err());
+    }
+
+    #[test]
+    fn bearer_header_is_sensitive_and_checked() {
+        let header = bearer_header(&SecretString::from("abc")).unwrap();
+        assert_eq!(header.to_str().unwrap(), "Bearer abc");
+        assert!(header.is_sensitive());
+        assert!(bearer_header(&SecretString::from("a\nb")).is_err());
+    }
+}

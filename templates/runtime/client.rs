@@ -1,0 +1,769 @@
+//! The HTTP client: configuration, sending, authentication round trips, retries and responses.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use crate::runtime::auth::{bearer_header, Authenticator, Credentials, DEFAULT_TOKEN_REFRESH_MARGIN};
+use crate::runtime::error::{truncate_body, ApiFailure, AuthError, Error};
+use crate::runtime::retry::{is_retryable_status, RetryPolicy};
+use crate::runtime::secret::SecretString;
+
+/// The Atlas API host used unless configured otherwise.
+pub(crate) const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
+
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// One API call, as the generated operations describe it.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestSpec {
+    /// Operation ID from the API description.
+    pub operation_id: &'static str,
+    /// HTTP method.
+    pub method: Method,
+    /// Percent-encoded path, starting with `/`.
+    pub path: String,
+    /// Query parameters the caller set, in the order of the API description.
+    pub query: Vec<(&'static str, String)>,
+    /// The `Accept` media type.
+    pub accept: &'static str,
+    /// The request body, if any.
+    pub body: Option<RequestBody>,
+    /// Whether the request may be repeated safely.
+    pub idempotent: bool,
+}
+
+/// A serialized request body.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestBody {
+    /// The `Content-Type` media type.
+    pub content_type: &'static str,
+    /// The encoded body.
+    pub bytes: Vec<u8>,
+}
+
+/// A successful (2xx) response whose body has not been decoded yet.
+#[derive(Debug)]
+pub(crate) struct RawResponse {
+    operation: &'static str,
+    status: u16,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// Decodes the JSON body; a failure names the JSON path of the offending field.
+    ///
+    /// An empty body decodes only into types that accept a unit value (`()`, `Option<_>`).
+    pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
+        let RawResponse { operation, status, headers, body } = self;
+        let value = if body.iter().all(u8::is_ascii_whitespace) {
+            let unit = serde::de::value::UnitDeserializer::<serde::de::value::Error>::new();
+            T::deserialize(unit).map_err(|_| Error::Decode {
+                operation,
+                status,
+                path: ".".to_owned(),
+                message: "the response body is empty".to_owned(),
+            })?
+        } else {
+            let mut deserializer = serde_json::Deserializer::from_slice(&body);
+            let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| Error::Decode {
+                operation,
+                status,
+                path: error.path().to_string(),
+                message: error.inner().to_string(),
+            })?;
+            deserializer.end().map_err(|error| Error::Decode {
+                operation,
+                status,
+                path: ".".to_owned(),
+                message: error.to_string(),
+            })?;
+            value
+        };
+        Ok(Response { value, status, headers })
+    }
+}
+
+/// A decoded response with its HTTP status and headers.
+pub struct Response<T> {
+    /// The decoded body.
+    pub value: T,
+    status: u16,
+    headers: HeaderMap,
+}
+
+impl<T> Response<T> {
+    /// The decoded body.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// Consumes the response and returns the decoded body.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The rate-limit headers of the response.
+    pub fn rate_limit(&self) -> RateLimit {
+        RateLimit::from_headers(&self.headers)
+    }
+
+    /// Transforms the decoded body, keeping status and headers.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response { value: f(self.value), status: self.status, headers: self.headers }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("rate_limit", &self.rate_limit())
+            .field("value", &self.value)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The rate-limit state the API reported in `RateLimit-Limit` and `RateLimit-Remaining`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RateLimit {
+    /// Requests allowed in the current window, when reported.
+    pub limit: Option<u64>,
+    /// Requests left in the current window, when reported.
+    pub remaining: Option<u64>,
+}
+
+impl RateLimit {
+    /// Reads the rate-limit headers; missing or unparseable values are `None`.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        RateLimit {
+            limit: header_number(headers, "ratelimit-limit"),
+            remaining: header_number(headers, "ratelimit-remaining"),
+        }
+    }
+}
+
+/// The leading number of a header value such as `100` or `100, 100;w=60`.
+fn header_number(headers: &HeaderMap, name: &str) -> Option<u64> {
+    let value = headers.get(name)?.to_str().ok()?;
+    value.split([',', ';']).next()?.trim().parse().ok()
+}
+
+/// An asynchronous client of the MongoDB Atlas Administration API.
+///
+/// Cheap to clone: clones share the connection pool and the authentication state (Digest
+/// challenge, OAuth2 token). `Debug` output never shows secrets.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    auth: Authenticator,
+    retry: RetryPolicy,
+    timeout: Duration,
+    user_agent: HeaderValue,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("auth", &self.inner.auth)
+            .field("retry", &self.inner.retry)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures and builds a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    credentials: Credentials,
+    token_url: Option<String>,
+    token_refresh_margin: Duration,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+    user_agent_suffix: Option<String>,
+    http: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            credentials: Credentials::None,
+            token_url: None,
+            token_refresh_margin: DEFAULT_TOKEN_REFRESH_MARGIN,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            user_agent_suffix: None,
+            http: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the defaults: `https://cloud.mongodb.com`, no credentials, 10 s connect
+    /// timeout, 60 s timeout per attempt, [`RetryPolicy::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the API host, for example `https://cloud.mongodb.com` (a trailing slash is ignored).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Sets the credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// Authenticates with a programmatic API key (HTTP Digest).
+    pub fn digest(self, public_key: impl Into<String>, private_key: impl Into<SecretString>) -> Self {
+        self.credentials(Credentials::digest(public_key, private_key))
+    }
+
+    /// Authenticates as a service account (OAuth2 client credentials).
+    pub fn oauth2(self, client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
+        self.credentials(Credentials::oauth2(client_id, client_secret))
+    }
+
+    /// Sets the OAuth2 token endpoint (default `https://cloud.mongodb.com/api/oauth/token`).
+    ///
+    /// Applies to OAuth2 credentials whichever order the builder methods are called in.
+    pub fn oauth2_token_url(mut self, token_url: impl Into<String>) -> Self {
+        self.token_url = Some(token_url.into());
+        self
+    }
+
+    /// Sets how long before its expiry an OAuth2 access token is refreshed (default 60 s).
+    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.token_refresh_margin = margin;
+        self
+    }
+
+    /// Authenticates with a fixed bearer token.
+    pub fn bearer(self, token: impl Into<SecretString>) -> Self {
+        self.credentials(Credentials::bearer(token))
+    }
+
+    /// Sets the connect timeout (default 10 s). Ignored with [`ClientBuilder::reqwest_client`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets the total timeout of one attempt, body included (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the retry policy (default [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Appends text to the `User-Agent` header (`atlas-admin-client/<version> <suffix>`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Uses a preconfigured `reqwest` client (proxies, TLS settings...).
+    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// A builder configured from environment variables; see [`Client::from_env`].
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_env_vars(|name| std::env::var(name).ok())
+    }
+
+    /// A builder configured from variables looked up with `lookup`; see [`Client::from_env`].
+    pub fn from_env_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let mut builder = ClientBuilder::new();
+        if let Some(base_url) = get("ATLAS_BASE_URL") {
+            builder = builder.base_url(base_url);
+        }
+        if let (Some(public_key), Some(private_key)) = (get("ATLAS_PUBLIC_KEY"), get("ATLAS_PRIVATE_KEY")) {
+            return Ok(builder.digest(public_key, private_key));
+        }
+        if let (Some(client_id), Some(client_secret)) = (get("ATLAS_CLIENT_ID"), get("ATLAS_CLIENT_SECRET")) {
+            builder = builder.oauth2(client_id, client_secret);
+            if let Some(token_url) = get("ATLAS_TOKEN_URL") {
+                builder = builder.oauth2_token_url(token_url);
+            }
+            return Ok(builder);
+        }
+        Err(Error::Config(
+            "no Atlas credentials in the environment: set ATLAS_PUBLIC_KEY and ATLAS_PRIVATE_KEY \
+             (API key, HTTP Digest) or ATLAS_CLIENT_ID and ATLAS_CLIENT_SECRET (service account, OAuth2)"
+                .to_owned(),
+        ))
+    }
+
+    /// Builds the client; fails with [`Error::Config`] on an invalid base URL, token URL or user agent.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = parse_base_url(&self.base_url)?;
+        let mut credentials = self.credentials;
+        if let Credentials::OAuth2 { token_url, .. } = &mut credentials {
+            if let Some(custom) = self.token_url {
+                *token_url = custom;
+            }
+            let parsed = Url::parse(token_url.trim())
+                .map_err(|error| Error::Config(format!("invalid OAuth2 token URL `{token_url}`: {error}")))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(Error::Config(format!("the OAuth2 token URL `{token_url}` must be http or https")));
+            }
+            *token_url = parsed.to_string();
+        }
+        match &credentials {
+            Credentials::Digest { public_key, .. } if public_key.is_empty() => {
+                return Err(Error::Config("the API public key is empty".to_owned()));
+            }
+            Credentials::OAuth2 { client_id, .. } if client_id.is_empty() => {
+                return Err(Error::Config("the OAuth2 client ID is empty".to_owned()));
+            }
+            _ => {}
+        }
+        let mut user_agent = format!("atlas-admin-client/{}", env!("CARGO_PKG_VERSION"));
+        if let Some(suffix) = self.user_agent_suffix.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            user_agent.push(' ');
+            user_agent.push_str(suffix);
+        }
+        let user_agent = HeaderValue::from_str(&user_agent)
+            .map_err(|_| Error::Config("the user agent suffix is not a valid HTTP header value".to_owned()))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                auth: Authenticator::new(credentials, self.token_refresh_margin),
+                retry: self.retry,
+                timeout: self.timeout,
+                user_agent,
+            }),
+        })
+    }
+}
+
+fn parse_base_url(raw: &str) -> Result<String, Error> {
+    let trimmed = raw.trim().trim_end_matches('/');
+    let url = Url::parse(trimmed).map_err(|error| Error::Config(format!("invalid base URL `{raw}`: {error}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::Config(format!("the base URL `{raw}` must be http or https")));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(Error::Config(format!("the base URL `{raw}` has no host")));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::Config(format!("the base URL `{raw}` must not have a query or fragment")));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config("the base URL must not contain credentials".to_owned()));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+impl Client {
+    /// A builder with the defaults; see [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from environment variables.
+    ///
+    /// `ATLAS_PUBLIC_KEY` and `ATLAS_PRIVATE_KEY` select an API key (HTTP Digest); otherwise
+    /// `ATLAS_CLIENT_ID` and `ATLAS_CLIENT_SECRET` select a service account (OAuth2, with the token
+    /// endpoint from `ATLAS_TOKEN_URL` if set). `ATLAS_BASE_URL` overrides the API host. Fails with
+    /// [`Error::Config`] when neither pair is set.
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// Like [`Client::from_env`], with variables looked up through `lookup` instead of the process
+    /// environment.
+    pub fn from_env_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Client, Error> {
+        ClientBuilder::from_env_vars(lookup)?.build()
+    }
+
+    /// The API host requests go to (without trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Sends one call: authentication round trips, retries and tracing included.
+    ///
+    /// Returns the response for a 2xx status and [`Error::Api`] for any other.
+    pub(crate) async fn execute(&self, spec: RequestSpec) -> Result<RawResponse, Error> {
+        let span = tracing::info_span!(
+            "atlas.request",
+            operation = spec.operation_id,
+            method = %spec.method,
+            path = %spec.path,
+            auth = self.inner.auth.kind(),
+        );
+        self.execute_with_retries(spec).instrument(span).await
+    }
+
+    async fn execute_with_retries(&self, spec: RequestSpec) -> Result<RawResponse, Error> {
+        let url = self.url_for(&spec)?;
+        let policy = &self.inner.retry;
+        let started = Instant::now();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt = attempt.saturating_add(1);
+            tracing::debug!(attempt, "sending request");
+            let outcome = match self.send_authenticated(&spec, &url).await {
+                Ok(response) => read_response(spec.operation_id, response).await,
+                Err(error) => Err(error),
+            };
+            let error = match outcome {
+                Ok(raw) => {
+                    tracing::debug!(attempt, status = raw.status, "request succeeded");
+                    return Ok(raw);
+                }
+                Err(error) => error,
+            };
+            let retryable = match &error {
+                Error::Api(failure) => is_retryable_status(failure.status),
+                Error::Connect { .. } | Error::Timeout { .. } => true,
+                _ => false,
+            };
+            let delay = if retryable && policy.allows(spec.idempotent) {
+                policy.next_delay(attempt, error.retry_after(), started.elapsed(), fastrand::f64())
+            } else {
+                None
+            };
+            let status = error.status();
+            let Some(delay) = delay else {
+                tracing::debug!(attempt, status, retryable, "request failed");
+                return Err(error);
+            };
+            tracing::info!(
+                attempt,
+                status,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                "retrying the request"
+            );
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    fn url_for(&self, spec: &RequestSpec) -> Result<Url, Error> {
+        let mut url = Url::parse(&format!("{}{}", self.inner.base_url, spec.path))
+            .map_err(|error| Error::Config(format!("{}: invalid request URL: {error}", spec.operation_id)))?;
+        if !spec.query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(spec.query.iter().map(|(name, value)| (*name, value.as_str())));
+        }
+        Ok(url)
+    }
+
+    fn request(&self, spec: &RequestSpec, url: &Url, authorization: Option<HeaderValue>) -> reqwest::RequestBuilder {
+        let mut request = self
+            .inner
+            .http
+            .request(spec.method.clone(), url.clone())
+            .header(ACCEPT, spec.accept)
+            .header(USER_AGENT, self.inner.user_agent.clone())
+            .timeout(self.inner.timeout);
+        if let Some(body) = &spec.body {
+            request = request.header(CONTENT_TYPE, body.content_type).body(body.bytes.clone());
+        }
+        if let Some(authorization) = authorization {
+            request = request.header(AUTHORIZATION, authorization);
+        }
+        request
+    }
+
+    async fn send(
+        &self,
+        spec: &RequestSpec,
+        url: &Url,
+        authorization: Option<HeaderValue>,
+    ) -> Result<reqwest::Response, Error> {
+        self.request(spec, url, authorization)
+            .send()
+            .await
+            .map_err(|error| Error::from_reqwest(spec.operation_id, error))
+    }
+
+    /// One attempt, with the extra round trips authentication needs (Digest challenge, token refresh).
+    async fn send_authenticated(&self, spec: &RequestSpec, url: &Url) -> Result<reqwest::Response, Error> {
+        let operation = spec.operation_id;
+        match &self.inner.auth {
+            Authenticator::None => self.send(spec, url, None).await,
+            Authenticator::Bearer(token) => self.send(spec, url, Some(bearer_header(token)?)).await,
+            Authenticator::Digest(digest) => {
+                let uri = match url.query() {
+                    Some(query) => format!("{}?{query}", url.path()),
+                    None => url.path().to_owned(),
+                };
+                let body = spec.body.as_ref().map(|body| body.bytes.as_slice());
+                let mut fresh_challenge = false;
+                loop {
+                    let authorization = digest.authorization(operation, &spec.method, &uri, body)?;
+                    let authenticated = authorization.is_some();
+                    let response = self.send(spec, url, authorization).await?;
+                    if response.status() != StatusCode::UNAUTHORIZED {
+                        return Ok(response);
+                    }
+                    if fresh_challenge {
+                        tracing::warn!("the Atlas API rejected the Digest credentials");
+                        return Err(rejected(operation, response).await);
+                    }
+                    if !digest.store_challenge(operation, response.headers())? {
+                        if authenticated {
+                            return Err(rejected(operation, response).await);
+                        }
+                        return Err(AuthError::MissingChallenge { operation }.into());
+                    }
+                    tracing::debug!(authenticated, "answering a Digest challenge");
+                    fresh_challenge = true;
+                }
+            }
+            Authenticator::OAuth2(oauth) => {
+                let token = oauth.token(&self.inner.http, self.inner.timeout).await?;
+                let response = self.send(spec, url, Some(bearer_header(&token)?)).await?;
+                if response.status() != StatusCode::UNAUTHORIZED {
+                    return Ok(response);
+                }
+                tracing::debug!("the access token was rejected; fetching a new one");
+                oauth.invalidate(&token).await;
+                let token = oauth.token(&self.inner.http, self.inner.timeout).await?;
+                self.send(spec, url, Some(bearer_header(&token)?)).await
+            }
+        }
+    }
+}
+
+async fn rejected(operation: &'static str, response: reqwest::Response) -> Error {
+    let status = response.status().as_u16();
+    let body = response.bytes().await.map(|body| truncate_body(&body)).unwrap_or_default();
+    AuthError::Rejected { operation, status, body }.into()
+}
+
+async fn read_response(operation: &'static str, response: reqwest::Response) -> Result<RawResponse, Error> {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(|error| Error::from_reqwest(operation, error))?;
+    tracing::debug!(status, "received response");
+    if (200..300).contains(&status) {
+        Ok(RawResponse { operation, status, headers, body: body.to_vec() })
+    } else {
+        Err(ApiFailure::new(operation, status, &headers, &body).into())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        move |name| map.get(name).cloned()
+    }
+
+    fn raw(status: u16, body: &str) -> RawResponse {
+        RawResponse { operation: "getOrgApiKey", status, headers: HeaderMap::new(), body: body.as_bytes().to_vec() }
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Key {
+        id: String,
+        roles: Vec<Role>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Role {
+        #[serde(rename = "roleName")]
+        role_name: String,
+    }
+
+    #[test]
+    fn env_selects_digest_first() {
+        let builder = ClientBuilder::from_env_vars(env(&[
+            ("ATLAS_PUBLIC_KEY", "pub"),
+            ("ATLAS_PRIVATE_KEY", "priv"),
+            ("ATLAS_CLIENT_ID", "id"),
+            ("ATLAS_CLIENT_SECRET", "secret"),
+            ("ATLAS_BASE_URL", "http://localhost:8080/"),
+        ]))
+        .unwrap();
+        assert_eq!(builder.credentials, Credentials::digest("pub", "priv"));
+        let client = builder.build().unwrap();
+        assert_eq!(client.base_url(), "http://localhost:8080");
+    }
+
+    #[test]
+    fn env_falls_back_to_oauth2() {
+        let builder = ClientBuilder::from_env_vars(env(&[
+            ("ATLAS_PUBLIC_KEY", "pub"),
+            ("ATLAS_CLIENT_ID", "id"),
+            ("ATLAS_CLIENT_SECRET", "secret"),
+            ("ATLAS_TOKEN_URL", "http://localhost:9999/token"),
+        ]))
+        .unwrap();
+        assert_eq!(builder.credentials, Credentials::oauth2("id", "secret"));
+        assert_eq!(builder.token_url.as_deref(), Some("http://localhost:9999/token"));
+        let client = builder.build().unwrap();
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+        let text = format!("{client:?}");
+        assert!(text.contains("localhost:9999/token"), "{text}");
+        assert!(!text.contains("secret\""), "{text}");
+    }
+
+    #[test]
+    fn env_without_credentials_names_the_variables() {
+        let error = Client::from_env_vars(env(&[("ATLAS_PUBLIC_KEY", "pub"), ("ATLAS_PRIVATE_KEY", "  ")]))
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)));
+        let text = error.to_string();
+        for name in ["ATLAS_PUBLIC_KEY", "ATLAS_PRIVATE_KEY", "ATLAS_CLIENT_ID", "ATLAS_CLIENT_SECRET"] {
+            assert!(text.contains(name), "{text}");
+        }
+    }
+
+    #[test]
+    fn base_url_validation() {
+        assert_eq!(parse_base_url("https://cloud.mongodb.com/").unwrap(), "https://cloud.mongodb.com");
+        assert_eq!(parse_base_url("http://127.0.0.1:4000").unwrap(), "http://127.0.0.1:4000");
+        assert_eq!(parse_base_url("http://proxy/atlas/").unwrap(), "http://proxy/atlas");
+        for bad in ["", "cloud.mongodb.com", "ftp://x", "http://h?x=1", "http://u:p@h", "not a url"] {
+            assert!(matches!(parse_base_url(bad), Err(Error::Config(_))), "{bad}");
+        }
+        assert!(Client::builder().base_url("nope").build().is_err());
+        assert!(Client::builder().oauth2("id", "s").oauth2_token_url("nope").build().is_err());
+        assert!(Client::builder().user_agent_suffix("bad\nsuffix").build().is_err());
+        assert!(Client::builder().digest("", "x").build().is_err());
+    }
+
+    #[test]
+    fn token_url_applies_in_any_order() {
+        let builder = Client::builder().oauth2_token_url("http://a/token").oauth2("id", "s");
+        let client = builder.build().unwrap();
+        assert!(format!("{client:?}").contains("http://a/token"));
+    }
+
+    #[test]
+    fn urls_and_query_strings() {
+        let client = Client::builder().base_url("http://h:1/").build().unwrap();
+        let spec = RequestSpec {
+            operation_id: "listOrgApiKeys",
+            method: Method::GET,
+            path: "/api/atlas/v2/orgs/a%2Fb/apiKeys".to_owned(),
+            query: vec![("itemsPerPage", "100".to_owned()), ("q", "a b&c".to_owned())],
+            accept: "application/json",
+            body: None,
+            idempotent: true,
+        };
+        let url = client.url_for(&spec).unwrap();
+        assert_eq!(url.as_str(), "http://h:1/api/atlas/v2/orgs/a%2Fb/apiKeys?itemsPerPage=100&q=a+b%26c");
+        let no_query = RequestSpec { query: vec![], ..spec };
+        assert_eq!(client.url_for(&no_query).unwrap().query(), None);
+    }
+
+    #[test]
+    fn decode_reports_the_json_path() {
+        let ok: Response<Key> = raw(200, r#"{"id":"x","roles":[{"roleName":"ORG_OWNER"}]}"#).decode().unwrap();
+        assert_eq!(ok.status(), 200);
+        assert_eq!(ok.value().id, "x");
+        match raw(200, r#"{"id":"x","roles":[{"roleName":1}]}"#).decode::<Key>() {
+            Err(Error::Decode { operation, status, path, message }) => {
+                assert_eq!(operation, "getOrgApiKey");
+                assert_eq!(status, 200);
+                assert_eq!(path, "roles[0].roleName");
+                assert!(message.contains("invalid type"), "{message}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match raw(200, "[]").decode::<Key>() {
+            Err(Error::Decode { path, .. }) => assert_eq!(path, "."),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(matches!(raw(200, r#"{"id":"x","roles":[]} trailing"#).decode::<Key>(), Err(Error::Decode { .. })));
+    }
+
+    #[test]
+    fn empty_bodies_never_panic() {
+        match raw(200, "").decode::<Key>() {
+            Err(Error::Decode { path, message, .. }) => {
+                assert_eq!(path, ".");
+                assert!(message.contains("empty"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(raw(204, "").decode::<()>().is_ok());
+        assert!(raw(204, " \n").decode::<Option<Key>>().unwrap().into_inner().is_none());
+        assert_eq!(raw(200, "").decode::<serde_json::Value>().unwrap().into_inner(), serde_json::Value::Null);
+    }
+
+    #[test]
+    fn rate_limit_headers() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(RateLimit::from_headers(&headers), RateLimit::default());
+        headers.insert("RateLimit-Limit", HeaderValue::from_static("100"));
+        headers.insert("RateLimit-Remaining", HeaderValue::from_static(" 42 "));
+        assert_eq!(RateLimit::from_headers(&headers), RateLimit { limit: Some(100), remaining: Some(42) });
+        headers.insert("RateLimit-Limit", HeaderValue::from_static("100, 100;w=60"));
+        headers.insert("RateLimit-Remaining", HeaderValue::from_static("lots"));
+        assert_eq!(RateLimit::from_headers(&headers), RateLimit { limit: Some(100), remaining: None });
+        headers.insert("RateLimit-Remaining", HeaderValue::from_static("-1"));
+        assert_eq!(RateLimit::from_headers(&headers).remaining, None);
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let client = Client::builder().digest("public-key", "very-private").build().unwrap();
+        let text = format!("{client:?} {:?}", Client::builder().digest("p", "very-private"));
+        assert!(!text.contains("very-private"), "{text}");
+        assert!(text.contains("public-key"), "{text}");
+        let bearer = Client::builder().bearer("tok-en-123").build().unwrap();
+        assert!(!format!("{bearer:?}").contains("tok-en-123"));
+        let oauth = Client::builder().oauth2("cid", "client-secret-1").build().unwrap();
+        assert!(!format!("{oauth:?}").contains("client-secret-1"));
+    }
+}

@@ -1,0 +1,422 @@
+//! The one error type every call of the client returns.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::models::ApiError;
+use crate::runtime::client::RateLimit;
+use crate::runtime::paginate::PaginationError;
+use crate::runtime::validate::ValidationError;
+
+/// How many bytes of an unsuccessful response body [`ApiFailure::body`] keeps.
+pub(crate) const MAX_ERROR_BODY_BYTES: usize = 4096;
+
+/// Everything that can go wrong when calling the Atlas Administration API.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A request parameter or body failed the constraints of the API description before anything was sent.
+    #[error("invalid request: {0}")]
+    Validation(ValidationError),
+
+    /// The request (one attempt, or the whole retry budget) ran out of time.
+    #[error("{operation}: the request to the Atlas API timed out")]
+    Timeout {
+        /// Operation ID of the call, as in the API description (for example `getOrgApiKey`).
+        operation: &'static str,
+    },
+
+    /// The client could not open a connection to the Atlas API.
+    #[error("{operation}: could not connect to the Atlas API: {source}")]
+    Connect {
+        /// Operation ID of the call.
+        operation: &'static str,
+        /// The underlying HTTP client error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// Any other transport-level failure (connection reset, invalid response, body read failure...).
+    #[error("{operation}: transport error while calling the Atlas API: {source}")]
+    Transport {
+        /// Operation ID of the call.
+        operation: &'static str,
+        /// The underlying HTTP client error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The Atlas API answered with a non-success HTTP status.
+    #[error("{0}")]
+    Api(Box<ApiFailure>),
+
+    /// The Atlas API answered with a success status, but the body did not match the expected type.
+    #[error("{operation}: could not decode the HTTP {status} response body at `{path}`: {message}")]
+    Decode {
+        /// Operation ID of the call.
+        operation: &'static str,
+        /// HTTP status of the response.
+        status: u16,
+        /// JSON path of the field that failed to decode (`.` for the document root).
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+
+    /// Authentication failed (Digest challenge, OAuth2 token endpoint, rejected credentials).
+    #[error("authentication with the Atlas API failed: {0}")]
+    Auth(#[from] AuthError),
+
+    /// The client was configured incorrectly (bad base URL, missing environment variables...).
+    #[error("invalid Atlas client configuration: {0}")]
+    Config(String),
+
+    /// Walking through the pages of a list operation failed.
+    #[error("pagination failed: {0}")]
+    Pagination(#[from] PaginationError),
+}
+
+impl From<ValidationError> for Error {
+    fn from(error: ValidationError) -> Self {
+        Error::Validation(error)
+    }
+}
+
+impl From<ApiFailure> for Error {
+    fn from(failure: ApiFailure) -> Self {
+        Error::Api(Box::new(failure))
+    }
+}
+
+impl Error {
+    /// The HTTP status of the response that caused this error, if there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(failure) => Some(failure.status),
+            Error::Decode { status, .. } => Some(*status),
+            Error::Auth(AuthError::Rejected { status, .. }) => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The Atlas application error code (for example `RESOURCE_NOT_FOUND`), if the API sent one.
+    pub fn error_code(&self) -> Option<&str> {
+        self.api_error().and_then(|error| error.error_code.as_deref())
+    }
+
+    /// The structured error body the Atlas API sent, if it could be decoded.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(failure) => failure.error.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The details of an unsuccessful HTTP response, if this error is one.
+    pub fn api_failure(&self) -> Option<&ApiFailure> {
+        match self {
+            Error::Api(failure) => Some(failure),
+            _ => None,
+        }
+    }
+
+    /// Whether the API answered 404 Not Found.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::Api(failure) if failure.status == 404)
+    }
+
+    /// Whether the API answered 429 Too Many Requests or the error code `RATE_LIMITED`.
+    pub fn is_rate_limited(&self) -> bool {
+        match self {
+            Error::Api(failure) => {
+                failure.status == 429
+                    || failure.error.as_ref().and_then(|e| e.error_code.as_deref()) == Some("RATE_LIMITED")
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// The wait the server asked for in a `Retry-After` header, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(failure) => failure.retry_after,
+            _ => None,
+        }
+    }
+
+    /// The operation ID (as in the API description) of the call that failed, when known.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Timeout { operation }
+            | Error::Connect { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Decode { operation, .. } => Some(operation),
+            Error::Api(failure) => Some(failure.operation),
+            Error::Auth(error) => error.operation(),
+            _ => None,
+        }
+    }
+
+    /// Classifies a `reqwest` error of one call.
+    pub(crate) fn from_reqwest(operation: &'static str, source: reqwest::Error) -> Self {
+        if source.is_timeout() {
+            Error::Timeout { operation }
+        } else if source.is_connect() {
+            Error::Connect { operation, source }
+        } else {
+            Error::Transport { operation, source }
+        }
+    }
+}
+
+/// An unsuccessful (non-2xx) HTTP response of the Atlas API.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiFailure {
+    /// HTTP status code.
+    pub status: u16,
+    /// Operation ID of the call, as in the API description (for example `getOrgApiKey`).
+    pub operation: &'static str,
+    /// The error document of the body, when the body is one.
+    pub error: Option<ApiError>,
+    /// The raw response body, truncated to 4 KiB.
+    pub body: String,
+    /// The wait the server asked for in a `Retry-After` header.
+    pub retry_after: Option<Duration>,
+    /// The rate-limit headers of the response.
+    pub rate_limit: RateLimit,
+}
+
+impl ApiFailure {
+    /// Builds the failure from a response; the error document is decoded leniently.
+    pub(crate) fn new(
+        operation: &'static str,
+        status: u16,
+        headers: &reqwest::header::HeaderMap,
+        body: &[u8],
+    ) -> Self {
+        ApiFailure {
+            status,
+            operation,
+            error: serde_json::from_slice::<ApiError>(body).ok(),
+            body: truncate_body(body),
+            retry_after: crate::runtime::retry::retry_after_from_headers(headers),
+            rate_limit: RateLimit::from_headers(headers),
+        }
+    }
+}
+
+impl fmt::Display for ApiFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: the Atlas API answered HTTP {}", self.operation, self.status)?;
+        match &self.error {
+            Some(error) => {
+                if let Some(code) = &error.error_code {
+                    write!(f, " {code}")?;
+                }
+                if let Some(detail) = &error.detail {
+                    write!(f, ": {detail}")?;
+                } else if let Some(reason) = &error.reason {
+                    write!(f, ": {reason}")?;
+                }
+            }
+            None => {
+                let snippet = self.body.trim();
+                if !snippet.is_empty() {
+                    let short: String = snippet.chars().take(200).collect();
+                    let ellipsis = if short.len() < snippet.len() { "…" } else { "" };
+                    write!(f, ": {short}{ellipsis}")?;
+                }
+            }
+        }
+        if let Some(wait) = self.retry_after {
+            write!(f, " (retry after {} s)", wait.as_secs())?;
+        }
+        Ok(())
+    }
+}
+
+/// Why authentication failed. Never contains a private key, client secret or token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// The API answered 401 without a usable `WWW-Authenticate: Digest` challenge.
+    #[error("{operation}: HTTP 401 without a Digest challenge in WWW-Authenticate")]
+    MissingChallenge {
+        /// Operation ID of the call.
+        operation: &'static str,
+    },
+
+    /// The Digest challenge could not be parsed or answered.
+    #[error("{operation}: unusable Digest challenge: {message}")]
+    InvalidChallenge {
+        /// Operation ID of the call.
+        operation: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+
+    /// The API still answered 401 to a request authenticated against a fresh challenge or token.
+    #[error("{operation}: the Atlas API rejected the credentials (HTTP {status}){}", snippet_suffix(body))]
+    Rejected {
+        /// Operation ID of the call.
+        operation: &'static str,
+        /// HTTP status (401).
+        status: u16,
+        /// The response body, truncated to 4 KiB.
+        body: String,
+    },
+
+    /// The OAuth2 token endpoint answered with a non-success status.
+    #[error("the OAuth2 token endpoint answered HTTP {status}{}", snippet_suffix(body))]
+    TokenEndpoint {
+        /// HTTP status of the token endpoint response.
+        status: u16,
+        /// The response body, truncated to 4 KiB.
+        body: String,
+    },
+
+    /// The OAuth2 token endpoint answered with something that is not a token response.
+    #[error("the OAuth2 token endpoint sent an unusable response: {message}")]
+    TokenResponse {
+        /// What is wrong with it.
+        message: String,
+    },
+
+    /// The OAuth2 token endpoint could not be reached.
+    #[error("could not reach the OAuth2 token endpoint: {source}")]
+    TokenTransport {
+        /// The underlying HTTP client error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The credentials cannot be put in an HTTP header (for example they contain a line break).
+    #[error("the credentials cannot be sent in an HTTP header: {message}")]
+    InvalidCredentials {
+        /// What is wrong with them (never the credentials themselves).
+        message: String,
+    },
+}
+
+impl AuthError {
+    /// The operation ID of the call, when the failure belongs to one.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            AuthError::MissingChallenge { operation }
+            | AuthError::InvalidChallenge { operation, .. }
+            | AuthError::Rejected { operation, .. } => Some(operation),
+            _ => None,
+        }
+    }
+}
+
+fn snippet_suffix(body: &str) -> String {
+    let trimmed = body.trim();
+    if trimmed.is_empty() {
+        String::new()
+    } else {
+        let short: String = trimmed.chars().take(200).collect();
+        format!(": {short}")
+    }
+}
+
+/// Keeps at most [`MAX_ERROR_BODY_BYTES`] of a body, as (lossy) UTF-8.
+pub(crate) fn truncate_body(body: &[u8]) -> String {
+    if body.len() <= MAX_ERROR_BODY_BYTES {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    let mut text = String::from_utf8_lossy(&body[..MAX_ERROR_BODY_BYTES]).into_owned();
+    // A multi-byte character cut in half becomes U+FFFD; drop it.
+    if text.ends_with('\u{FFFD}') {
+        text.pop();
+    }
+    text.push_str("…[truncated]");
+    text
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    fn failure(status: u16, body: &str, headers: &HeaderMap) -> Error {
+        Error::from(ApiFailure::new("getOrgApiKey", status, headers, body.as_bytes()))
+    }
+
+    #[test]
+    fn api_error_body_is_decoded() {
+        let body = r#"{"error":404,"errorCode":"RESOURCE_NOT_FOUND","detail":"Cannot find resource.","reason":"Not Found"}"#;
+        let error = failure(404, body, &HeaderMap::new());
+        assert!(error.is_not_found());
+        assert!(!error.is_rate_limited());
+        assert_eq!(error.status(), Some(404));
+        assert_eq!(error.error_code(), Some("RESOURCE_NOT_FOUND"));
+        assert_eq!(error.api_error().map(|e| e.error), Some(404));
+        assert_eq!(error.operation(), Some("getOrgApiKey"));
+        let text = error.to_string();
+        assert!(text.contains("getOrgApiKey"), "{text}");
+        assert!(text.contains("404"), "{text}");
+        assert!(text.contains("Cannot find resource."), "{text}");
+    }
+
+    #[test]
+    fn non_json_body_is_kept_raw() {
+        let error = failure(502, "<html>Bad Gateway</html>", &HeaderMap::new());
+        assert!(error.api_error().is_none());
+        assert_eq!(error.api_failure().unwrap().body, "<html>Bad Gateway</html>");
+        assert!(error.to_string().contains("Bad Gateway"));
+        assert_eq!(error.error_code(), None);
+    }
+
+    #[test]
+    fn rate_limited_by_status_or_code() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("7"));
+        headers.insert("ratelimit-limit", HeaderValue::from_static("100"));
+        headers.insert("ratelimit-remaining", HeaderValue::from_static("0"));
+        let error = failure(429, "", &headers);
+        assert!(error.is_rate_limited());
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(7)));
+        let failure_ref = error.api_failure().unwrap();
+        assert_eq!(failure_ref.rate_limit.limit, Some(100));
+        assert_eq!(failure_ref.rate_limit.remaining, Some(0));
+
+        let by_code = failure(400, r#"{"error":400,"errorCode":"RATE_LIMITED"}"#, &HeaderMap::new());
+        assert!(by_code.is_rate_limited());
+    }
+
+    #[test]
+    fn long_bodies_are_truncated_on_a_char_boundary() {
+        let body = "é".repeat(5000);
+        let text = truncate_body(body.as_bytes());
+        assert!(text.len() <= MAX_ERROR_BODY_BYTES + "…[truncated]".len());
+        assert!(text.ends_with("…[truncated]"));
+        assert!(!text.contains('\u{FFFD}'));
+        assert_eq!(truncate_body(b"short"), "short");
+    }
+
+    #[test]
+    fn other_variants_have_no_status() {
+        let error = Error::Timeout { operation: "listOrgApiKeys" };
+        assert!(error.is_timeout());
+        assert_eq!(error.status(), None);
+        assert!(error.to_string().contains("listOrgApiKeys"));
+        let config = Error::Config("bad".into());
+        assert_eq!(config.operation(), None);
+        let auth = Error::from(AuthError::Rejected { operation: "x", status: 401, body: String::new() });
+        assert_eq!(auth.status(), Some(401));
+    }
+
+    #[test]
+    fn errors_are_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Error>();
+    }
+}

@@ -1,0 +1,23 @@
+//! Hand-written runtime of the client: HTTP, authentication, retries, errors and pagination.
+//!
+//! Everything here is copied verbatim into the generated crate; the generated operations build a
+//! [`RequestSpec`], pass it to `Client::execute` and decode the [`RawResponse`].
+
+mod auth;
+mod client;
+mod error;
+pub(crate) mod paginate;
+mod retry;
+mod secret;
+pub(crate) mod validate;
+
+pub use auth::Credentials;
+pub use client::{Client, ClientBuilder, RateLimit, Response};
+pub use error::{ApiFailure, AuthError, Error};
+pub use paginate::PaginationError;
+pub use retry::RetryPolicy;
+pub use secret::SecretString;
+pub use validate::{Constraint, ValidationError};
+
+pub(crate) use client::{RawResponse, RequestBody, RequestSpec};
+pub(crate) use paginate::Page;

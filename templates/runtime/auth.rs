@@ -185,14 +185,21 @@ impl DigestState {
     }
 
     /// Parses and stores the Digest challenge of a 401 response.
-    pub(crate) fn store_challenge(&self, operation: &'static str, headers: &HeaderMap) -> Result<bool, AuthError> {
+    ///
+    /// Returns `None` when the response has no Digest challenge, else whether it is marked stale.
+    pub(crate) fn store_challenge(
+        &self,
+        operation: &'static str,
+        headers: &HeaderMap,
+    ) -> Result<Option<bool>, AuthError> {
         let Some(value) = digest_challenge(headers) else {
-            return Ok(false);
+            return Ok(None);
         };
         let parsed = WwwAuthenticateHeader::parse(value)
             .map_err(|error| AuthError::InvalidChallenge { operation, message: error.to_string() })?;
+        let stale = parsed.stale;
         *self.lock() = Some(parsed);
-        Ok(true)
+        Ok(Some(stale))
     }
 }
 
@@ -346,7 +353,7 @@ mod tests {
         let state = digest();
         let method = reqwest::Method::GET;
         assert!(state.authorization("op", &method, "/api/atlas/v2/orgs", None).unwrap().is_none());
-        assert!(state.store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap());
+        assert_eq!(state.store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap(), Some(false));
         let first = state.authorization("op", &method, "/api/atlas/v2/orgs?pageNum=2", None).unwrap().unwrap();
         let first = first.to_str().unwrap().to_owned();
         assert!(first.starts_with("Digest "), "{first}");
@@ -368,7 +375,9 @@ mod tests {
         assert_eq!(digest_challenge(&headers(&[r#"Basic realm="x""#])), None);
         assert_eq!(digest_challenge(&HeaderMap::new()), None);
         let state = digest();
-        assert!(!state.store_challenge("op", &headers(&[r#"Basic realm="x""#])).unwrap());
+        assert_eq!(state.store_challenge("op", &headers(&[r#"Basic realm="x""#])).unwrap(), None);
+        let stale = r#"Digest realm="r", nonce="n2", qop="auth", stale=true"#;
+        assert_eq!(state.store_challenge("op", &headers(&[stale])).unwrap(), Some(true));
         assert!(matches!(
             state.store_challenge("op", &headers(&[r#"Digest nonce="abc""#])),
             Err(AuthError::InvalidChallenge { .. })

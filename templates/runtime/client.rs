@@ -538,7 +538,10 @@ impl Client {
                     None => url.path().to_owned(),
                 };
                 let body = spec.body.as_ref().map(|body| body.bytes.as_slice());
+                // Whether the stored challenge was received during this call, and whether this call
+                // already answered a second challenge after an authenticated 401.
                 let mut fresh_challenge = false;
+                let mut rechallenged = false;
                 loop {
                     let authorization = digest.authorization(operation, &spec.method, &uri, body)?;
                     let authenticated = authorization.is_some();
@@ -546,17 +549,20 @@ impl Client {
                     if response.status() != StatusCode::UNAUTHORIZED {
                         return Ok(response);
                     }
-                    if fresh_challenge {
-                        tracing::warn!("the Atlas API rejected the Digest credentials");
-                        return Err(rejected(operation, response).await);
-                    }
-                    if !digest.store_challenge(operation, response.headers())? {
-                        if authenticated {
+                    let stale = match digest.store_challenge(operation, response.headers())? {
+                        Some(stale) => stale,
+                        None if authenticated => return Err(rejected(operation, response).await),
+                        None => return Err(AuthError::MissingChallenge { operation }.into()),
+                    };
+                    if authenticated {
+                        // A non-stale 401 to an answer to a fresh challenge means wrong credentials.
+                        if rechallenged || (fresh_challenge && !stale) {
+                            tracing::warn!("the Atlas API rejected the Digest credentials");
                             return Err(rejected(operation, response).await);
                         }
-                        return Err(AuthError::MissingChallenge { operation }.into());
+                        rechallenged = true;
                     }
-                    tracing::debug!(authenticated, "answering a Digest challenge");
+                    tracing::debug!(authenticated, stale, "answering a Digest challenge");
                     fresh_challenge = true;
                 }
             }

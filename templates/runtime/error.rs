@@ -50,6 +50,15 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiFailure>),
 
+    /// The request body could not be encoded as JSON (nothing was sent).
+    #[error("{operation}: could not encode the request body: {message}")]
+    Encode {
+        /// Operation ID of the call.
+        operation: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+
     /// The Atlas API answered with a success status, but the body did not match the expected type.
     #[error("{operation}: could not decode the HTTP {status} response body at `{path}`: {message}")]
     Decode {
@@ -155,7 +164,9 @@ impl Error {
             Error::Timeout { operation }
             | Error::Connect { operation, .. }
             | Error::Transport { operation, .. }
+            | Error::Encode { operation, .. }
             | Error::Decode { operation, .. } => Some(operation),
+            Error::Validation(error) => error.operation(),
             Error::Api(failure) => Some(failure.operation),
             Error::Auth(error) => error.operation(),
             _ => None,

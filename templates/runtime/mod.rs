@@ -10,6 +10,7 @@ pub(crate) mod paginate;
 mod retry;
 mod secret;
 pub(crate) mod validate;
+pub(crate) mod wire;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, RateLimit, Response};
@@ -19,5 +20,6 @@ pub use retry::RetryPolicy;
 pub use secret::SecretString;
 pub use validate::{Constraint, ValidationError};
 
-pub(crate) use client::{RawResponse, RequestBody, RequestSpec};
+#[allow(unused_imports)] // Which of these the generated operations name depends on the spec.
+pub(crate) use client::{RequestBody, RequestSpec};
 pub(crate) use paginate::Page;

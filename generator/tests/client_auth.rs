@@ -1,0 +1,406 @@
+//! Authentication of the generated client against a mock Atlas: HTTP Digest and OAuth2.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
+
+use atlas_admin_client::{models::ApiKeyUserDetails, Client, Error};
+use wiremock::matchers::{body_string, header, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const ORG: &str = "4888442a3354817a7320eb61";
+const KEY: &str = "32b6e34b3d91647abb20e7b8";
+const KEY_PATH: &str = "/api/atlas/v2/orgs/4888442a3354817a7320eb61/apiKeys/32b6e34b3d91647abb20e7b8";
+const TOKEN_PATH: &str = "/api/oauth/token";
+const CLIENT_ID: &str = "sa-client-id";
+const CLIENT_SECRET: &str = "sa-client-secret-XYZ";
+/// `Basic base64("sa-client-id:sa-client-secret-XYZ")`.
+const BASIC: &str = "Basic c2EtY2xpZW50LWlkOnNhLWNsaWVudC1zZWNyZXQtWFla";
+
+fn challenge(nonce: &str, stale: bool) -> String {
+    format!(
+        r#"Digest realm="MMS Public API", domain="", nonce="{nonce}", algorithm=MD5, qop="auth", stale={stale}"#
+    )
+}
+
+fn key_body() -> serde_json::Value {
+    serde_json::json!({
+        "id": KEY,
+        "desc": "ci key",
+        "publicKey": "abcdefgh",
+        "privateKey": "********-****-****-db2c132ca78d",
+        "roles": [{"orgId": ORG, "roleName": "ORG_OWNER"}],
+        "links": []
+    })
+}
+
+fn authorization(request: &Request) -> Option<String> {
+    request.headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+fn no_authorization(request: &Request) -> bool {
+    authorization(request).is_none()
+}
+
+fn digest_with_nonce(nonce: &'static str) -> impl Fn(&Request) -> bool + Send + Sync {
+    move |request: &Request| {
+        authorization(request).is_some_and(|value| {
+            value.starts_with("Digest ") && value.contains(&format!(r#"nonce="{nonce}""#))
+        })
+    }
+}
+
+/// The value of one `key=value` (or `key="value"`) parameter of a Digest `Authorization` header.
+fn digest_param(header: &str, key: &str) -> Option<String> {
+    let rest = header.strip_prefix("Digest ")?;
+    rest.split(", ").find_map(|part| {
+        let (k, v) = part.split_once('=')?;
+        (k.trim() == key).then(|| v.trim_matches('"').to_owned())
+    })
+}
+
+async fn api_requests(server: &MockServer) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.url.path() != TOKEN_PATH)
+        .collect()
+}
+
+#[tokio::test]
+async fn digest_answers_the_challenge_then_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(KEY_PATH))
+        .and(no_authorization)
+        .respond_with(ResponseTemplate::new(401).insert_header("WWW-Authenticate", challenge("nonce-1", false)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(KEY_PATH))
+        .and(digest_with_nonce("nonce-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_body()))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = Client::builder().base_url(server.uri()).digest("pubkey", "privkey-secret").build().unwrap();
+    let key: ApiKeyUserDetails = client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    assert_eq!(key.id.as_deref(), Some(KEY));
+
+    let requests = api_requests(&server).await;
+    assert_eq!(requests.len(), 2);
+    let header = authorization(&requests[1]).unwrap();
+    assert_eq!(digest_param(&header, "username").as_deref(), Some("pubkey"));
+    assert_eq!(digest_param(&header, "realm").as_deref(), Some("MMS Public API"));
+    assert_eq!(digest_param(&header, "uri").as_deref(), Some(KEY_PATH));
+    assert_eq!(digest_param(&header, "qop").as_deref(), Some("auth"));
+    assert_eq!(digest_param(&header, "nc").as_deref(), Some("00000001"));
+    assert!(digest_param(&header, "cnonce").is_some_and(|c| !c.is_empty()));
+    assert_eq!(digest_param(&header, "response").map(|r| r.len()), Some(32), "MD5 hex digest");
+    assert!(!header.contains("privkey-secret"));
+}
+
+#[tokio::test]
+async fn digest_reuses_the_nonce_so_n_calls_cost_n_plus_one_requests() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(no_authorization)
+        .respond_with(ResponseTemplate::new(401).insert_header("WWW-Authenticate", challenge("nonce-reused", false)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(KEY_PATH))
+        .and(digest_with_nonce("nonce-reused"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_body()))
+        .expect(5)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/atlas/v2/orgs/4888442a3354817a7320eb61/apiKeys"))
+        .and(digest_with_nonce("nonce-reused"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"links": [], "results": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = Client::builder().base_url(server.uri()).digest("pubkey", "privkey").build().unwrap();
+    for _ in 0..5 {
+        client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    }
+
+    let requests = api_requests(&server).await;
+    assert_eq!(requests.len(), 6, "5 calls cost 5 + 1 requests");
+    let counts: Vec<String> =
+        requests[1..].iter().filter_map(|r| digest_param(&authorization(r)?, "nc")).collect();
+    assert_eq!(counts, ["00000001", "00000002", "00000003", "00000004", "00000005"]);
+    // The query string is part of the digested URI.
+    client.list_org_api_keys(ORG).items_per_page(100).page_num(2).send().await.unwrap();
+    let requests = api_requests(&server).await;
+    let last = authorization(requests.last().unwrap()).unwrap();
+    let uri = digest_param(&last, "uri").unwrap();
+    assert!(uri.starts_with("/api/atlas/v2/orgs/4888442a3354817a7320eb61/apiKeys?"), "{uri}");
+    assert!(uri.contains("itemsPerPage=100") && uri.contains("pageNum=2"), "{uri}");
+}
+
+#[tokio::test]
+async fn digest_recovers_from_a_stale_nonce() {
+    let server = MockServer::start().await;
+    Mock::given(no_authorization)
+        .respond_with(ResponseTemplate::new(401).insert_header("WWW-Authenticate", challenge("old-nonce", false)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(digest_with_nonce("old-nonce"))
+        .respond_with(ResponseTemplate::new(401).insert_header("WWW-Authenticate", challenge("new-nonce", true)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(digest_with_nonce("new-nonce"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_body()))
+        .expect(2)
+        .mount(&server)
+        .await;
+
+    let client = Client::builder().base_url(server.uri()).digest("pubkey", "privkey").build().unwrap();
+    client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    let requests = api_requests(&server).await;
+    assert_eq!(requests.len(), 4);
+    let counts: Vec<String> =
+        requests[2..].iter().filter_map(|r| digest_param(&authorization(r)?, "nc")).collect();
+    assert_eq!(counts, ["00000001", "00000002"], "the nonce count restarts with the new nonce");
+}
+
+#[tokio::test]
+async fn digest_gives_up_when_a_fresh_challenge_is_rejected() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("WWW-Authenticate", challenge("n", false))
+                .set_body_json(serde_json::json!({"error": 401, "errorCode": "UNAUTHORIZED", "reason": "Unauthorized"})),
+        )
+        .mount(&server)
+        .await;
+
+    let client = Client::builder().base_url(server.uri()).digest("pubkey", "wrong-key").build().unwrap();
+    let error = client.get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    assert!(matches!(error, Error::Auth(_)), "{error:?}");
+    assert_eq!(error.status(), Some(401));
+    assert!(!error.to_string().contains("wrong-key"));
+    assert_eq!(api_requests(&server).await.len(), 2, "no endless challenge loop");
+}
+
+#[tokio::test]
+async fn digest_without_a_challenge_is_an_auth_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(401)).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).digest("pubkey", "privkey").build().unwrap();
+    let error = client.get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    assert!(matches!(error, Error::Auth(_)), "{error:?}");
+    assert_eq!(api_requests(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn digest_signs_post_bodies_and_sends_content_type() {
+    let server = MockServer::start().await;
+    Mock::given(no_authorization)
+        .respond_with(ResponseTemplate::new(401).insert_header("WWW-Authenticate", challenge("p", false)))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/atlas/v2/orgs/4888442a3354817a7320eb61/apiKeys"))
+        .and(digest_with_nonce("p"))
+        .and(header("content-type", "application/vnd.atlas.2023-01-01+json"))
+        .and(header("accept", "application/vnd.atlas.2023-01-01+json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_body()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).digest("pubkey", "privkey").build().unwrap();
+    let body = atlas_admin_client::models::CreateAtlasOrganizationApiKey {
+        desc: "ci".into(),
+        roles: vec![atlas_admin_client::models::OrganizationRole::OrgOwner],
+    };
+    let created = client.create_org_api_key(ORG, body).send().await.unwrap();
+    assert_eq!(created.public_key.as_deref(), Some("abcdefgh"));
+    let requests = api_requests(&server).await;
+    assert_eq!(requests.len(), 2);
+    let sent: serde_json::Value = serde_json::from_slice(&requests[1].body).unwrap();
+    assert_eq!(sent, serde_json::json!({"desc": "ci", "roles": ["ORG_OWNER"]}));
+    let header = authorization(&requests[1]).unwrap();
+    assert_eq!(digest_param(&header, "uri").as_deref(), Some("/api/atlas/v2/orgs/4888442a3354817a7320eb61/apiKeys"));
+}
+
+fn token_response(token: &str, expires_in: u64) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(serde_json::json!({
+        "access_token": token,
+        "expires_in": expires_in,
+        "token_type": "Bearer"
+    }))
+}
+
+fn oauth_client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .oauth2(CLIENT_ID, CLIENT_SECRET)
+        .oauth2_token_url(format!("{}{TOKEN_PATH}", server.uri()))
+        .build()
+        .unwrap()
+}
+
+async fn mount_api_for_token(server: &MockServer, token: &str) {
+    Mock::given(method("GET"))
+        .and(path(KEY_PATH))
+        .and(header("authorization", format!("Bearer {token}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_body()))
+        .mount(server)
+        .await;
+}
+
+fn bearer_tokens(requests: &[Request]) -> Vec<String> {
+    requests
+        .iter()
+        .filter_map(authorization)
+        .map(|value| value.trim_start_matches("Bearer ").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn oauth2_fetches_one_token_and_reuses_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .and(header("authorization", BASIC))
+        .and(header("accept", "application/json"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string("grant_type=client_credentials"))
+        .respond_with(token_response("token-1", 3600))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api_for_token(&server, "token-1").await;
+
+    let client = oauth_client(&server);
+    for _ in 0..3 {
+        client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    }
+    assert_eq!(bearer_tokens(&api_requests(&server).await), ["token-1", "token-1", "token-1"]);
+}
+
+#[tokio::test]
+async fn oauth2_refreshes_a_token_close_to_expiry() {
+    let server = MockServer::start().await;
+    // 30 s left is inside the default 60 s refresh margin: the next call must fetch a new token.
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_response("short-lived", 30))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_response("long-lived", 3600))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api_for_token(&server, "short-lived").await;
+    mount_api_for_token(&server, "long-lived").await;
+
+    let client = oauth_client(&server);
+    for _ in 0..3 {
+        client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    }
+    assert_eq!(bearer_tokens(&api_requests(&server).await), ["short-lived", "long-lived", "long-lived"]);
+}
+
+#[tokio::test]
+async fn oauth2_concurrent_callers_share_one_token_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_response("shared", 3600).set_delay(Duration::from_millis(200)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api_for_token(&server, "shared").await;
+
+    let client = oauth_client(&server);
+    let calls = (0..10).map(|_| {
+        let client = client.clone();
+        async move { client.get_org_api_key(ORG, KEY).send().await }
+    });
+    let results = futures::future::join_all(calls).await;
+    assert!(results.iter().all(Result::is_ok));
+    assert_eq!(api_requests(&server).await.len(), 10);
+}
+
+#[tokio::test]
+async fn oauth2_refetches_once_when_the_api_rejects_the_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_response("revoked", 3600))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_response("valid", 3600))
+        .mount(&server)
+        .await;
+    Mock::given(header("authorization", "Bearer revoked"))
+        .respond_with(ResponseTemplate::new(401))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api_for_token(&server, "valid").await;
+
+    let client = oauth_client(&server);
+    client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    assert_eq!(bearer_tokens(&api_requests(&server).await), ["revoked", "valid", "valid"]);
+}
+
+#[tokio::test]
+async fn oauth2_token_endpoint_failure_is_an_auth_error_without_the_secret() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": "invalid_client"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = oauth_client(&server);
+    let error = client.get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    assert!(matches!(error, Error::Auth(_)), "{error:?}");
+    let text = format!("{error} {error:?}");
+    assert!(text.contains("401") && text.contains("invalid_client"), "{text}");
+    assert!(!text.contains(CLIENT_SECRET), "{text}");
+    assert!(api_requests(&server).await.is_empty(), "no API request without a token");
+}
+
+#[tokio::test]
+async fn bearer_and_none_credentials() {
+    let server = MockServer::start().await;
+    mount_api_for_token(&server, "static-token").await;
+    Mock::given(no_authorization)
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_body()))
+        .mount(&server)
+        .await;
+
+    let bearer = Client::builder().base_url(server.uri()).bearer("static-token").build().unwrap();
+    bearer.get_org_api_key(ORG, KEY).send().await.unwrap();
+    let anonymous = Client::builder().base_url(server.uri()).build().unwrap();
+    anonymous.get_org_api_key(ORG, KEY).send().await.unwrap();
+    let requests = api_requests(&server).await;
+    assert_eq!(authorization(&requests[0]).as_deref(), Some("Bearer static-token"));
+    assert_eq!(authorization(&requests[1]), None);
+}

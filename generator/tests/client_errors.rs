@@ -1,0 +1,239 @@
+//! Errors and responses of the generated client: API failures, decode errors, timeouts, metadata.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
+
+use atlas_admin_client::models::{ApiKeyUserDetails, PaginatedApiApiUser};
+use atlas_admin_client::{Client, Error, Response, RetryPolicy};
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const ORG: &str = "4888442a3354817a7320eb61";
+const KEY: &str = "32b6e34b3d91647abb20e7b8";
+const KEY_PATH: &str = "/api/atlas/v2/orgs/4888442a3354817a7320eb61/apiKeys/32b6e34b3d91647abb20e7b8";
+const LIST_PATH: &str = "/api/atlas/v2/orgs/4888442a3354817a7320eb61/apiKeys";
+const MEDIA: &str = "application/vnd.atlas.2023-01-01+json";
+
+fn client(server: &MockServer) -> Client {
+    Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::none()).build().unwrap()
+}
+
+async fn received(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap_or_default().len()
+}
+
+#[tokio::test]
+async fn requests_carry_accept_user_agent_and_query() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(LIST_PATH))
+        .and(query_param("itemsPerPage", "100"))
+        .and(query_param("pageNum", "2"))
+        .and(header("accept", MEDIA))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "links": [], "results": [{"id": KEY, "links": [], "roles": []}], "totalCount": 101
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page: PaginatedApiApiUser =
+        client(&server).list_org_api_keys(ORG).items_per_page(100).page_num(2).send().await.unwrap();
+    assert_eq!(page.results.len(), 1);
+    let requests = server.received_requests().await.unwrap();
+    let agent = requests[0].headers.get("user-agent").unwrap().to_str().unwrap();
+    assert!(agent.starts_with("atlas-admin-client/"), "{agent}");
+    assert!(requests[0].headers.get("content-type").is_none(), "no body, no content type");
+}
+
+#[tokio::test]
+async fn user_agent_suffix_is_appended() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"links": [], "roles": []})))
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(format!("{}/", server.uri())).user_agent_suffix("my-tool/1.2").build().unwrap();
+    client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let agent = requests[0].headers.get("user-agent").unwrap().to_str().unwrap();
+    assert!(agent.starts_with("atlas-admin-client/") && agent.ends_with(" my-tool/1.2"), "{agent}");
+    assert_eq!(requests[0].url.path(), KEY_PATH, "a trailing slash in the base URL is tolerated");
+}
+
+#[tokio::test]
+async fn not_found_is_decoded_into_an_api_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({
+            "error": 404, "errorCode": "RESOURCE_NOT_FOUND", "detail": "Cannot find resource.",
+            "reason": "Not Found", "parameters": []
+        })))
+        .mount(&server)
+        .await;
+    let error = client(&server).get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    assert!(error.is_not_found());
+    assert!(!error.is_rate_limited());
+    assert!(!error.is_timeout());
+    assert_eq!(error.status(), Some(404));
+    assert_eq!(error.error_code(), Some("RESOURCE_NOT_FOUND"));
+    let api_error = error.api_error().unwrap();
+    assert_eq!(api_error.error, 404);
+    assert_eq!(api_error.detail.as_deref(), Some("Cannot find resource."));
+    let text = error.to_string();
+    assert!(text.contains("getOrgApiKey") && text.contains("404") && text.contains("RESOURCE_NOT_FOUND"), "{text}");
+    match error {
+        Error::Api(failure) => {
+            assert_eq!(failure.operation, "getOrgApiKey");
+            assert_eq!(failure.status, 404);
+            assert!(failure.body.contains("Cannot find resource."));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_non_json_error_body_is_kept_raw() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(502).set_body_string("<html><body>Bad Gateway</body></html>"))
+        .mount(&server)
+        .await;
+    let error = client(&server).get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    assert_eq!(error.status(), Some(502));
+    assert!(error.api_error().is_none());
+    assert_eq!(error.error_code(), None);
+    match &error {
+        Error::Api(failure) => {
+            assert_eq!(failure.body, "<html><body>Bad Gateway</body></html>");
+            assert!(failure.error.is_none());
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(error.to_string().contains("Bad Gateway"));
+}
+
+#[tokio::test]
+async fn huge_error_bodies_are_truncated() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500).set_body_string("x".repeat(100_000)))
+        .mount(&server)
+        .await;
+    let error = client(&server).get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    match error {
+        Error::Api(failure) => assert!(failure.body.len() < 5_000, "{}", failure.body.len()),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_bad_success_body_is_a_decode_error_with_the_json_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "id": KEY, "links": [], "roles": [{"orgId": ORG, "roleName": 42}]
+        })))
+        .mount(&server)
+        .await;
+    let error = client(&server).get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    match &error {
+        Error::Decode { operation, status, path, message } => {
+            assert_eq!(*operation, "getOrgApiKey");
+            assert_eq!(*status, 200);
+            assert_eq!(path, "roles[0].roleName");
+            assert!(!message.is_empty());
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(error.to_string().contains("roles[0].roleName"));
+}
+
+#[tokio::test]
+async fn an_empty_success_body_is_a_decode_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let error = client(&server).get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    assert!(matches!(&error, Error::Decode { path, .. } if path == "."), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_slow_server_is_a_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(100))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = client.get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(matches!(error, Error::Timeout { operation: "getOrgApiKey" }));
+    assert_eq!(received(&server).await, 1);
+}
+
+#[tokio::test]
+async fn invalid_parameters_fail_before_sending() {
+    let server = MockServer::start().await;
+    let error = client(&server).get_org_api_key("not-an-org-id", KEY).send().await.unwrap_err();
+    assert!(matches!(error, Error::Validation(_)), "{error:?}");
+    assert_eq!(received(&server).await, 0);
+}
+
+#[tokio::test]
+async fn response_metadata_and_rate_limit_headers() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("RateLimit-Limit", "100")
+                .insert_header("RateLimit-Remaining", "97")
+                .insert_header("X-Request-Id", "abc")
+                .set_body_json(serde_json::json!({"id": KEY, "links": [], "roles": []})),
+        )
+        .mount(&server)
+        .await;
+    let response: Response<ApiKeyUserDetails> = client(&server).get_org_api_key(ORG, KEY).send_with_meta().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers().get("x-request-id").unwrap(), "abc");
+    let rate = response.rate_limit();
+    assert_eq!((rate.limit, rate.remaining), (Some(100), Some(97)));
+    assert_eq!(response.into_inner().id.as_deref(), Some(KEY));
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("RateLimit-Limit", "garbage")
+                .set_body_json(serde_json::json!({"links": [], "roles": []})),
+        )
+        .mount(&server)
+        .await;
+    let response = client(&server).get_org_api_key(ORG, KEY).send_with_meta().await.unwrap();
+    let rate = response.rate_limit();
+    assert_eq!((rate.limit, rate.remaining), (None, None));
+}
+
+#[tokio::test]
+async fn bad_configuration_is_a_config_error() {
+    for url in ["not a url", "ftp://cloud.mongodb.com", "cloud.mongodb.com"] {
+        let error = Client::builder().base_url(url).build().unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{url}: {error:?}");
+    }
+    let error = Client::from_env_vars(|_| None).unwrap_err();
+    assert!(matches!(error, Error::Config(_)));
+    let text = error.to_string();
+    assert!(text.contains("ATLAS_PUBLIC_KEY") && text.contains("ATLAS_CLIENT_ID"), "{text}");
+    let client = Client::from_env_vars(|name| match name {
+        "ATLAS_PUBLIC_KEY" => Some("pub".into()),
+        "ATLAS_PRIVATE_KEY" => Some("priv".into()),
+        "ATLAS_BASE_URL" => Some("http://localhost:1234/".into()),
+        _ => None,
+    })
+    .unwrap();
+    assert_eq!(client.base_url(), "http://localhost:1234");
+}

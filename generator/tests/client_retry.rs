@@ -1,0 +1,201 @@
+//! Retries of the generated client: which failures are retried, Retry-After, idempotency.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::{Duration, Instant};
+
+use atlas_admin_client::models::{CreateAtlasOrganizationApiKey, OrganizationRole};
+use atlas_admin_client::{Client, Error, RetryPolicy};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const ORG: &str = "4888442a3354817a7320eb61";
+const KEY: &str = "32b6e34b3d91647abb20e7b8";
+const KEY_PATH: &str = "/api/atlas/v2/orgs/4888442a3354817a7320eb61/apiKeys/32b6e34b3d91647abb20e7b8";
+const LIST_PATH: &str = "/api/atlas/v2/orgs/4888442a3354817a7320eb61/apiKeys";
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .max_attempts(4)
+        .initial_backoff(Duration::from_millis(10))
+        .max_backoff(Duration::from_millis(50))
+}
+
+fn client(server: &MockServer, policy: RetryPolicy) -> Client {
+    Client::builder().base_url(server.uri()).retry_policy(policy).build().unwrap()
+}
+
+fn key_body() -> serde_json::Value {
+    serde_json::json!({"id": KEY, "desc": "ci", "links": [], "roles": []})
+}
+
+fn rate_limited(retry_after: &str) -> ResponseTemplate {
+    ResponseTemplate::new(429)
+        .insert_header("Retry-After", retry_after)
+        .set_body_json(serde_json::json!({
+            "error": 429, "errorCode": "RATE_LIMITED", "reason": "Too Many Requests",
+            "detail": "Resource is rate limited."
+        }))
+}
+
+async fn received(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap_or_default().len()
+}
+
+fn new_key() -> CreateAtlasOrganizationApiKey {
+    CreateAtlasOrganizationApiKey { desc: "ci".into(), roles: vec![OrganizationRole::OrgOwner] }
+}
+
+#[tokio::test]
+async fn rate_limited_get_is_retried_after_retry_after() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(KEY_PATH))
+        .respond_with(rate_limited("1"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(KEY_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_body()))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    // The backoff alone would wait at most 1 ms: waiting 1 s shows Retry-After was honoured
+    // (Retry-After is capped at max_backoff, 2 s here).
+    let policy = fast_retries().initial_backoff(Duration::from_millis(1)).max_backoff(Duration::from_secs(2));
+    let started = Instant::now();
+    let key = client(&server, policy).get_org_api_key(ORG, KEY).send().await.unwrap();
+    assert_eq!(key.id.as_deref(), Some(KEY));
+    assert!(started.elapsed() >= Duration::from_millis(950), "{:?}", started.elapsed());
+    assert_eq!(received(&server).await, 2);
+}
+
+#[tokio::test]
+async fn gateway_errors_are_retried_until_success() {
+    let server = MockServer::start().await;
+    for status in [502, 503, 504] {
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(status))
+            .up_to_n_times(1)
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_body()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server, fast_retries()).get_org_api_key(ORG, KEY).send().await.unwrap();
+    assert_eq!(received(&server).await, 4);
+}
+
+#[tokio::test]
+async fn retries_stop_after_max_attempts() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let error = client(&server, fast_retries().max_attempts(3)).get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    assert!(matches!(error, Error::Api(_)), "{error:?}");
+    assert_eq!(received(&server).await, 3);
+}
+
+#[tokio::test]
+async fn other_errors_are_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
+    let error = client(&server, fast_retries()).get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    assert_eq!(error.status(), Some(500));
+    assert_eq!(received(&server).await, 1);
+}
+
+#[tokio::test]
+async fn post_is_not_retried_by_default() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path(LIST_PATH)).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let error = client(&server, fast_retries()).create_org_api_key(ORG, new_key()).send().await.unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(received(&server).await, 1);
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(rate_limited("0")).mount(&server).await;
+    let error = client(&server, fast_retries()).create_org_api_key(ORG, new_key()).send().await.unwrap_err();
+    assert!(error.is_rate_limited());
+    assert_eq!(received(&server).await, 1);
+}
+
+#[tokio::test]
+async fn post_is_retried_when_the_policy_allows_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_body()))
+        .mount(&server)
+        .await;
+    let policy = fast_retries().retry_non_idempotent(true);
+    client(&server, policy).create_org_api_key(ORG, new_key()).send().await.unwrap();
+    assert_eq!(received(&server).await, 2);
+}
+
+#[tokio::test]
+async fn retry_after_beyond_the_budget_gives_up_at_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(rate_limited("3600")).mount(&server).await;
+    let started = Instant::now();
+    let error = client(&server, fast_retries()).get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    assert!(error.is_rate_limited());
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(3600)));
+    assert_eq!(error.error_code(), Some("RATE_LIMITED"));
+    assert_eq!(received(&server).await, 1);
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[tokio::test]
+async fn no_retries_with_the_none_policy() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(rate_limited("0")).mount(&server).await;
+    let error = client(&server, RetryPolicy::none()).get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    assert!(error.is_rate_limited());
+    assert_eq!(received(&server).await, 1);
+}
+
+#[tokio::test]
+async fn timeouts_are_retried_for_idempotent_requests() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_body()).set_delay(Duration::from_secs(5)))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_body()))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(200))
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    assert_eq!(received(&server).await, 2);
+}
+
+#[tokio::test]
+async fn connection_failures_are_retried_then_reported() {
+    // A port nobody listens on.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let client = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry_policy(fast_retries().max_attempts(2))
+        .build()
+        .unwrap();
+    let error = client.get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    assert!(matches!(error, Error::Connect { operation: "getOrgApiKey", .. }), "{error:?}");
+    assert!(error.to_string().contains("getOrgApiKey"));
+}

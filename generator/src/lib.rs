@@ -1,1 +1,65 @@
-pub fn x(){}
+//! atlas-codegen: turns an OpenAPI 3.0 description of the MongoDB Atlas Administration API into a
+//! typed Rust client crate.
+//!
+//! The pipeline has three stages, one module each, and nothing but the IR passes between them:
+//!
+//! 1. [`load`]: YAML to openapiv3 types, with `$ref` resolution;
+//! 2. [`lower`]: openapiv3 types to the [`ir`], checking every rule the emitter relies on;
+//! 3. [`emit`] (Rust, through quote and prettyplease) and [`render`] (Cargo.toml and README, through
+//!    minijinja), which see only the IR.
+//!
+//! [`generate`] runs them all and returns the complete file set of the generated crate.
+#![deny(missing_docs)]
+
+pub mod diag;
+pub mod emit;
+pub mod files;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod naming;
+pub mod render;
+
+pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use files::GeneratedFile;
+
+/// Parses and lowers a spec: everything up to the IR, plus any warnings. `file` names the spec in
+/// diagnostics and in the generated files' headers (use a path relative to the repository root for
+/// reproducible output).
+pub fn lower_spec(file: &str, text: &str) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+    let spec = load::parse(file, text)?;
+    lower::lower(&spec)
+}
+
+/// The generator's output for a spec that has no errors.
+#[derive(Debug)]
+pub struct Generated {
+    /// Every file of the generated crate, sorted by path, each with its "do not edit" header.
+    pub files: Vec<GeneratedFile>,
+    /// Warnings found on the way (never errors).
+    pub warnings: Diagnostics,
+}
+
+/// Runs the whole pipeline.
+pub fn generate(file: &str, text: &str) -> Result<Generated, Diagnostics> {
+    let (api, warnings) = lower_spec(file, text)?;
+    let files = generate_from_ir(&api).map_err(|message| {
+        let mut diags = Diagnostics::new(file);
+        diags.error("", message);
+        diags
+    })?;
+    Ok(Generated { files, warnings })
+}
+
+/// The emit stage alone, for callers that already hold an IR.
+pub fn generate_from_ir(api: &ir::Api) -> Result<Vec<GeneratedFile>, String> {
+    let mut files = emit::emit(api)?;
+    files.extend(render::render(api)?);
+    files.extend(files::RUNTIME.iter().map(|(path, contents)| GeneratedFile {
+        path: (*path).to_owned(),
+        contents: (*contents).to_owned(),
+    }));
+    let mut files: Vec<GeneratedFile> = files.into_iter().map(|f| f.with_header(&api.source)).collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}

@@ -1,1 +1,101 @@
-fn main(){}
+//! `cargo xtask`: the project's own commands.
+//!
+//! - `codegen [--check]`: regenerate `generated/` from `spec/atlas-api-keys.yaml`, or check it is fresh;
+//! - `lint-spec`: Redocly lint of the spec;
+//! - `conformance`: the generated client against a Prism mock built from the spec.
+//!
+//! Arguments are parsed by hand: a handful of flags do not justify a CLI crate in CI's build.
+
+mod conformance;
+mod lint_spec;
+mod sync;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// The spec, relative to the repository root (also what generated headers name).
+const SPEC: &str = "spec/atlas-api-keys.yaml";
+/// The generated crate, relative to the repository root.
+const GENERATED: &str = "generated";
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  codegen [--check] [-v]   regenerate generated/ from the spec (--check: fail if it is stale)
+  lint-spec                lint the spec with Redocly
+  conformance              run the generated client against a Prism mock of the spec";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => {
+            let flags = &args[1..];
+            if let Some(bad) = flags.iter().find(|f| !matches!(f.as_str(), "--check" | "-v" | "--verbose")) {
+                Err(format!("unknown flag `{bad}` for codegen\n\n{USAGE}"))
+            } else {
+                let check = flags.iter().any(|f| f == "--check");
+                let verbose = flags.iter().any(|f| f == "-v" || f == "--verbose");
+                codegen(&root, check, verbose)
+            }
+        }
+        Some("lint-spec") => lint_spec::run(&root),
+        Some("conformance") => conformance::run(&root),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+        None => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root: xtask lives one level below it.
+fn project_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+fn codegen(root: &Path, check: bool, verbose: bool) -> Result<(), String> {
+    let started = Instant::now();
+    let text = std::fs::read_to_string(root.join(SPEC)).map_err(|e| format!("cannot read {SPEC}: {e}"))?;
+    let generated = atlas_codegen::generate(SPEC, &text).map_err(|d| d.to_string())?;
+    for warning in generated.warnings.items() {
+        eprintln!("{warning}\n");
+    }
+    let files = generated.files;
+    let dir = root.join(GENERATED);
+    if check {
+        let drift = sync::compare(&dir, &files);
+        if drift.is_empty() {
+            if verbose {
+                eprintln!("{GENERATED}/ is up to date ({} files, {:.0?})", files.len(), started.elapsed());
+            }
+            return Ok(());
+        }
+        let mut report = format!("{GENERATED}/ is out of date with {SPEC}:\n");
+        for (kind, paths) in [("stale", &drift.stale), ("missing", &drift.missing), ("extra", &drift.extra)] {
+            for p in paths {
+                report.push_str(&format!("  {kind:<7} {GENERATED}/{p}\n"));
+            }
+        }
+        report.push_str("run `cargo xtask codegen` and commit the result");
+        return Err(report);
+    }
+    let drift = sync::write(&dir, &files)?;
+    let changed = drift.stale.len() + drift.missing.len() + drift.extra.len();
+    eprintln!(
+        "generated {} files into {GENERATED}/ ({changed} changed) in {:.0?}",
+        files.len(),
+        started.elapsed()
+    );
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! Diagnostics: what the generator reports about a spec it cannot (fully) turn into a client.
+//!
+//! Every stage pushes into one [`Diagnostics`] sink instead of returning at the first problem, so a
+//! user sees every mistake of a spec in one run, each with the file, the JSON pointer into the spec and,
+//! where the YAML parser knows it, the line and column.
+
+use std::fmt;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Generation went on, but the output may not be what the spec author meant.
+    Warning,
+    /// Generation cannot produce a correct client.
+    Error,
+}
+
+/// One problem found in a spec.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// How bad it is.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// The spec file, as given to the generator.
+    pub file: String,
+    /// JSON pointer (RFC 6901) to the offending node, `""` for the whole document.
+    pub pointer: String,
+    /// 1-based line and column, when the YAML parser reported one.
+    pub location: Option<(usize, usize)>,
+    /// How to fix it, when there is an obvious fix.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// Adds a hint.
+    pub fn with_hint(&mut self, hint: impl Into<String>) -> &mut Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// Renders like a compiler message:
+    ///
+    /// ```text
+    /// error: duplicate operationId `getKey`
+    ///   --> spec.yaml#/paths/~1keys/get/operationId
+    ///    = hint: operationIds name the generated methods and must be unique
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        writeln!(f, "{level}: {}", self.message)?;
+        write!(f, "  --> {}", self.file)?;
+        if let Some((line, column)) = self.location {
+            write!(f, ":{line}:{column}")?;
+        }
+        if !self.pointer.is_empty() {
+            write!(f, "#{}", self.pointer)?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n   = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Collects diagnostics for one spec file.
+#[derive(Debug, Clone)]
+pub struct Diagnostics {
+    file: String,
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty sink for `file`.
+    pub fn new(file: impl Into<String>) -> Self {
+        Self { file: file.into(), items: Vec::new() }
+    }
+
+    /// Records an error at `pointer` and returns it for an optional hint.
+    pub fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>) -> &mut Diagnostic {
+        self.push(Severity::Error, pointer.into(), message.into())
+    }
+
+    /// Records a warning at `pointer` and returns it for an optional hint.
+    pub fn warning(&mut self, pointer: impl Into<String>, message: impl Into<String>) -> &mut Diagnostic {
+        self.push(Severity::Warning, pointer.into(), message.into())
+    }
+
+    fn push(&mut self, severity: Severity, pointer: String, message: String) -> &mut Diagnostic {
+        self.items.push(Diagnostic {
+            severity,
+            message,
+            file: self.file.clone(),
+            pointer,
+            location: None,
+            hint: None,
+        });
+        let last = self.items.len() - 1;
+        &mut self.items[last]
+    }
+
+    /// Adds a finished diagnostic (for example one with a line and column).
+    pub fn add(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// The file these diagnostics are about.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// Whether any error (not only warnings) was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Every diagnostic, in the order found.
+    pub fn items(&self) -> &[Diagnostic] {
+        &self.items
+    }
+
+    /// Consumes the sink.
+    pub fn into_items(self) -> Vec<Diagnostic> {
+        self.items
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.items.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            writeln!(f, "{d}")?;
+        }
+        let errors = self.items.iter().filter(|d| d.severity == Severity::Error).count();
+        let warnings = self.items.len() - errors;
+        write!(f, "{errors} error(s), {warnings} warning(s) in {}", self.file)
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// Builds JSON pointers (RFC 6901), escaping `~` and `/` in each token.
+pub fn pointer<I, S>(tokens: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut out = String::new();
+    for token in tokens {
+        out.push('/');
+        out.push_str(&token.as_ref().replace('~', "~0").replace('/', "~1"));
+    }
+    out
+}
+
+/// Appends one escaped token to an existing pointer.
+pub fn child(base: &str, token: impl AsRef<str>) -> String {
+    format!("{base}{}", pointer([token]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_escape_slash_and_tilde() {
+        assert_eq!(pointer(["paths", "/a/{b}", "get"]), "/paths/~1a~1{b}/get");
+        assert_eq!(child("/x", "a~b"), "/x/a~0b");
+        assert_eq!(pointer(Vec::<String>::new()), "");
+    }
+
+    #[test]
+    fn renders_like_a_compiler() {
+        let mut d = Diagnostics::new("spec.yaml");
+        d.error("/paths/~1a/get", "missing operationId").with_hint("add one");
+        d.warning("", "odd");
+        let text = d.to_string();
+        assert!(text.starts_with("error: missing operationId\n  --> spec.yaml#/paths/~1a/get\n   = hint: add one"));
+        assert!(text.ends_with("1 error(s), 1 warning(s) in spec.yaml"));
+        assert!(d.has_errors());
+    }
+}

@@ -1,0 +1,88 @@
+//! Rustdoc for emitted items: one `#[doc]` attribute per line, so prettyplease prints `///` lines.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = " line"]` attributes for `text`, which is Markdown the generator wrote (pass spec prose
+/// through [`spec`] first).
+pub fn doc_attrs(text: &str) -> TokenStream {
+    let lines: Vec<&str> = text.trim_end().lines().map(str::trim_end).collect();
+    let attrs = lines.iter().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote! { #[doc = #line] }
+    });
+    quote! { #(#attrs)* }
+}
+
+/// Doc attributes joining paragraphs with a blank line, skipping empty ones.
+pub fn paragraphs<I, S>(parts: I) -> TokenStream
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let parts: Vec<String> = parts
+        .into_iter()
+        .map(|s| s.as_ref().trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    doc_attrs(&parts.join("\n\n"))
+}
+
+/// Spec text is prose, not Rust: lines indented four spaces or more (which rustdoc would run as
+/// doctests) lose that indentation, and square brackets (which rustdoc would read as intra-doc links)
+/// are escaped.
+pub fn spec(text: &str) -> String {
+    text.trim().lines().map(clean_line).collect::<Vec<_>>().join("\n")
+}
+
+fn clean_line(line: &str) -> String {
+    let trimmed = line.trim_end();
+    let body = trimmed.trim_start();
+    let indent = trimmed.len() - body.len();
+    // Keep intentional Markdown indentation (lists), but never four spaces that start a code block.
+    let kept = if indent >= 4 { 2 } else { indent };
+    let mut out = " ".repeat(kept);
+    out.push_str(&escape_links(body));
+    out
+}
+
+/// Escapes `[` and `]` outside inline code spans, so rustdoc does not try to resolve `[text]` as a
+/// link.
+fn escape_links(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    for c in line.chars() {
+        match c {
+            '`' => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '[' | ']' if !in_code => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_attribute_per_line_with_leading_space() {
+        let tokens = doc_attrs("First\n\nSecond");
+        let text = tokens.to_string();
+        assert_eq!(text.matches("doc").count(), 3, "{text}");
+        assert!(text.contains("\" First\""));
+        assert!(text.contains("\"\""));
+    }
+
+    #[test]
+    fn neutralises_code_blocks_and_links() {
+        assert_eq!(clean_line("      indented"), "  indented");
+        assert_eq!(clean_line("see [RFC] and `a[0]`"), "see \\[RFC\\] and `a[0]`");
+    }
+}

@@ -1,0 +1,323 @@
+//! `models.rs`: one item per named type, plus request-side validation and pagination glue.
+
+use super::docs::{doc_attrs, paragraphs};
+use super::{ident, type_tokens, validation};
+use crate::ir::{Api, EnumValue, Field, Schema, SchemaKind, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The whole `models.rs` module body.
+pub fn module(api: &Api) -> TokenStream {
+    let items = api.schemas.iter().map(|s| schema_item(api, s));
+    let pages = page_impls(api);
+    let uses_validate = api.schemas.iter().any(|s| needs_validate(s) || matches!(s.kind, SchemaKind::Newtype { .. }));
+    let uses_secret = api.schemas.iter().any(|s| match &s.kind {
+        SchemaKind::Struct { fields } => fields.iter().any(|f| mentions(&f.ty, &TypeRef::Secret)),
+        SchemaKind::Alias { ty } => mentions(ty, &TypeRef::Secret),
+        _ => false,
+    });
+    let uses_map = api.schemas.iter().any(|s| match &s.kind {
+        SchemaKind::Struct { fields } => fields.iter().any(|f| has_map(&f.ty)),
+        SchemaKind::Alias { ty } => has_map(ty),
+        _ => false,
+    });
+    let uses_regex = api.schemas.iter().any(|s| match &s.kind {
+        SchemaKind::Newtype { constraints } => constraints.pattern.is_some(),
+        SchemaKind::Struct { fields } => needs_validate(s) && fields.iter().any(|f| f.constraints.pattern.is_some()),
+        _ => false,
+    });
+    let mut runtime: Vec<TokenStream> = Vec::new();
+    if !pages.is_empty() {
+        runtime.push(quote!(Page));
+    }
+    if uses_secret {
+        runtime.push(quote!(SecretString));
+    }
+    if uses_validate {
+        runtime.push(quote!(validate));
+        runtime.push(quote!(ValidationError));
+    }
+    let runtime_use = if runtime.is_empty() { quote!() } else { quote!(use crate::runtime::{#(#runtime),*};) };
+    let map_use = if uses_map { quote!(use std::collections::BTreeMap;) } else { quote!() };
+    let regex_use = if uses_regex {
+        quote!(use regex::Regex; use std::sync::LazyLock;)
+    } else {
+        quote!()
+    };
+    quote! {
+        //! Request and response types of the API, one per schema of the spec.
+        #runtime_use
+        #map_use
+        #regex_use
+        use serde::{Deserialize, Serialize};
+        #(#items)*
+        #(#pages)*
+    }
+}
+
+fn mentions(ty: &TypeRef, needle: &TypeRef) -> bool {
+    ty == needle || matches!(ty, TypeRef::Array(i) | TypeRef::Map(i) if mentions(i, needle))
+}
+
+fn has_map(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Map(_)) || matches!(ty, TypeRef::Array(i) if has_map(i))
+}
+
+/// Whether a struct carries constraints the client must check before sending it.
+pub fn needs_validate(schema: &Schema) -> bool {
+    schema.in_request && matches!(&schema.kind, SchemaKind::Struct { fields } if !fields.is_empty())
+}
+
+fn schema_item(api: &Api, schema: &Schema) -> TokenStream {
+    let name = ident(&schema.rust_name);
+    let fallback = format!("The `{}` schema of the API.", schema.name);
+    let docs = doc_attrs(&schema.description.as_deref().map(super::docs::spec).unwrap_or(fallback));
+    match &schema.kind {
+        SchemaKind::Struct { fields } => struct_item(api, schema, &name, docs, fields),
+        SchemaKind::Enum { values } => enum_item(&name, docs, values),
+        SchemaKind::Newtype { constraints } => validation::newtype_item(&schema.rust_name, &schema.name, constraints),
+        SchemaKind::Alias { ty } => {
+            let ty = type_tokens(ty);
+            quote! { #docs pub type #name = #ty; }
+        }
+    }
+}
+
+/// Whether a field appears in the Rust struct: request-only types drop `readOnly` fields and
+/// response-only types drop `writeOnly` ones; a type used both ways keeps both and skips them on the
+/// wrong side (see [`field_item`]).
+fn keeps(schema: &Schema, field: &Field) -> bool {
+    let request_only = schema.in_request && !schema.in_response;
+    let response_only = schema.in_response && !schema.in_request;
+    !(request_only && field.read_only || response_only && field.write_only)
+}
+
+fn struct_item(api: &Api, schema: &Schema, name: &proc_macro2::Ident, docs: TokenStream, fields: &[Field]) -> TokenStream {
+    let kept: Vec<&Field> = fields.iter().filter(|f| keeps(schema, f)).collect();
+    let field_items = kept.iter().map(|f| field_item(api, schema, f));
+    let all_optional = kept.iter().all(|f| !f.required || f.nullable);
+    let default = if all_optional { quote!(Default,) } else { quote!() };
+    let validate = if needs_validate(schema) { validation::struct_validate(api, name, &kept) } else { quote!() };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        pub struct #name {
+            #(#field_items)*
+        }
+        #validate
+    }
+}
+
+/// The Rust type of a field: `Vec`/`BTreeMap` stay bare when optional (empty means absent), other
+/// optional or nullable fields become `Option`.
+pub fn field_type(field: &Field) -> TokenStream {
+    let base = type_tokens(&field.ty);
+    if field.nullable || !field.required && !is_collection(&field.ty) {
+        quote!(Option<#base>)
+    } else {
+        base
+    }
+}
+
+pub fn is_collection(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Array(_) | TypeRef::Map(_))
+}
+
+fn field_item(api: &Api, schema: &Schema, field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let ty = field_type(field);
+    let mut serde_args: Vec<TokenStream> = Vec::new();
+    if field.rust_name != field.name {
+        let wire = &field.name;
+        serde_args.push(quote!(rename = #wire));
+    }
+    if field.nullable {
+        serde_args.push(quote!(default));
+    } else if !field.required {
+        let skip = match &field.ty {
+            TypeRef::Array(_) => "Vec::is_empty",
+            TypeRef::Map(_) => "BTreeMap::is_empty",
+            _ => "Option::is_none",
+        };
+        serde_args.push(quote!(default, skip_serializing_if = #skip));
+    }
+    if schema.in_request && schema.in_response {
+        if field.read_only {
+            serde_args.push(quote!(skip_serializing));
+        }
+        if field.write_only {
+            serde_args.push(quote!(skip_deserializing));
+        }
+    }
+    let serde = if serde_args.is_empty() { quote!() } else { quote!(#[serde(#(#serde_args),*)]) };
+    let mut notes: Vec<String> = Vec::new();
+    let constraints = field.constraints.describe();
+    if !constraints.is_empty() {
+        let checked = if schema.in_request { "checked before sending" } else { "as documented; not enforced on responses" };
+        notes.push(format!("Constraints ({checked}): {}.", constraints.join(", ")));
+    }
+    if field.read_only {
+        notes.push("Read-only: set by Atlas, never sent.".to_owned());
+    }
+    if field.write_only {
+        notes.push("Write-only: sent, never returned.".to_owned());
+    }
+    if field.ty == TypeRef::Secret {
+        notes.push("Secret: shown as `[redacted]` in `Debug` output; read it with `expose_secret()`.".to_owned());
+    }
+    if let TypeRef::Named(n) = &field.ty {
+        if api.schemas.iter().any(|s| &s.rust_name == n && matches!(s.kind, SchemaKind::Enum { .. })) && schema.in_response {
+            notes.push(format!("Values unknown to this client decode as [`{n}::Unknown`]."));
+        }
+    }
+    let fallback = format!("The `{}` field.", field.name);
+    let mut parts = vec![field.description.as_deref().map(super::docs::spec).unwrap_or(fallback)];
+    parts.extend(notes);
+    let docs = paragraphs(parts);
+    quote! {
+        #docs
+        #serde
+        pub #name: #ty,
+    }
+}
+
+/// A string enum that stays open: values added to the API later decode into `Unknown` and serialize
+/// back unchanged, so a new role in Atlas never breaks a deployed client.
+fn enum_item(name: &proc_macro2::Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStream {
+    let catch_all = if values.iter().any(|v| v.rust_name == "Unknown") { format_ident!("UnknownValue") } else { format_ident!("Unknown") };
+    let variants = values.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let doc = format!(" `{}`", v.name);
+        quote! { #[doc = #doc] #variant, }
+    });
+    let to_str = values.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.name;
+        quote! { Self::#variant => #wire, }
+    });
+    let from_str = values.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.name;
+        quote! { #wire => Self::#variant, }
+    });
+    let known = values.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        quote! { Self::#variant }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the client does not know; kept verbatim so it round-trips.
+            #catch_all(String),
+        }
+
+        impl #name {
+            /// Every value this version of the client knows, in spec order.
+            pub const KNOWN: &'static [Self] = &[#(#known),*];
+
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::#catch_all(value) => value,
+                }
+            }
+
+            /// Whether this is a value the client does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::#catch_all(_))
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::#catch_all(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match Self::from(value.as_str()) {
+                    Self::#catch_all(_) => Self::#catch_all(value),
+                    known => known,
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+/// `Page` implementations for the page types of paginated operations, each once.
+fn page_impls(api: &Api) -> Vec<TokenStream> {
+    let mut done: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for op in &api.operations {
+        let Some(p) = &op.pagination else { continue };
+        if done.contains(&p.page_type.as_str()) {
+            continue;
+        }
+        done.push(&p.page_type);
+        let Some(schema) = api.schemas.iter().find(|s| s.rust_name == p.page_type) else { continue };
+        let SchemaKind::Struct { fields } = &schema.kind else { continue };
+        let Some(results) = fields.iter().find(|f| f.name == p.results_field) else { continue };
+        let page = ident(&p.page_type);
+        let item = type_tokens(&p.item_type);
+        let results = ident(&results.rust_name);
+        let total = match p.total_field.as_ref().and_then(|t| fields.iter().find(|f| &f.name == t)) {
+            Some(f) => {
+                let field = ident(&f.rust_name);
+                if f.required && !f.nullable {
+                    quote!(u64::try_from(self.#field).ok())
+                } else {
+                    quote!(self.#field.and_then(|n| u64::try_from(n).ok()))
+                }
+            }
+            None => quote!(None),
+        };
+        out.push(quote! {
+            impl Page for #page {
+                type Item = #item;
+                fn items(&self) -> &[Self::Item] {
+                    &self.#results
+                }
+                fn into_items(self) -> Vec<Self::Item> {
+                    self.#results
+                }
+                fn total_count(&self) -> Option<u64> {
+                    #total
+                }
+            }
+        });
+    }
+    out
+}

@@ -1,0 +1,505 @@
+//! `operations.rs`: one `Client` method and one request builder per operation.
+//!
+//! Required parameters (and a required body) are arguments of the `Client` method; optional ones are
+//! builder setters. `send` checks every constraint before any I/O, then hands a `RequestSpec` to the
+//! runtime, which owns auth, retries and decoding.
+
+use super::docs::{doc_attrs, paragraphs, spec};
+use super::validation::checks;
+use super::{ident, type_tokens};
+use crate::ir::{Api, Location, Operation, Param, PathSegment, Status, TypeRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeSet;
+
+/// The whole `operations.rs` module body.
+pub fn module(api: &Api) -> TokenStream {
+    let mut models: BTreeSet<String> = BTreeSet::new();
+    for op in &api.operations {
+        for p in &op.params {
+            if let Some(n) = &p.newtype {
+                models.insert(n.clone());
+            }
+            if let TypeRef::Named(n) = &p.ty {
+                models.insert(n.clone());
+            }
+        }
+        if let Some(b) = &op.body {
+            crate::lower::named_in(&b.ty, &mut Vec::new());
+            let mut names = Vec::new();
+            crate::lower::named_in(&b.ty, &mut names);
+            models.extend(names);
+        }
+        if let Some(ty) = op.success().and_then(|r| r.ty.as_ref()) {
+            let mut names = Vec::new();
+            crate::lower::named_in(ty, &mut names);
+            models.extend(names);
+        }
+        if let Some(p) = &op.pagination {
+            let mut names = Vec::new();
+            crate::lower::named_in(&p.item_type, &mut names);
+            models.extend(names);
+        }
+    }
+    let model_idents = models.iter().map(|m| ident(m));
+    let model_use = if models.is_empty() { quote!() } else { quote!(use crate::models::{#(#model_idents),*};) };
+    let paginated = api.operations.iter().any(|o| o.pagination.is_some());
+    let has_body = api.operations.iter().any(|o| o.body.is_some());
+    let validates = api.operations.iter().any(|o| {
+        o.params.iter().any(|p| !p.constraints.is_empty()) || o.body.as_ref().is_some_and(|b| body_validates(api, &b.ty))
+    });
+    let number_checks = api.operations.iter().any(|o| {
+        o.params.iter().any(|p| p.newtype.is_none() && !p.constraints.is_empty())
+    });
+    let mut runtime = vec![quote!(Client), quote!(Error), quote!(RequestSpec), quote!(Response)];
+    if has_body {
+        runtime.push(quote!(RequestBody));
+    }
+    if paginated {
+        runtime.push(quote!(paginate));
+    }
+    if number_checks {
+        runtime.push(quote!(validate));
+    }
+    if validates {
+        runtime.push(quote!(ValidationError));
+    }
+    runtime.push(quote!(wire));
+    let stream_use = if paginated { quote!(use futures_core::Stream;) } else { quote!() };
+    let methods = api.operations.iter().map(client_method);
+    let builders = api.operations.iter().map(|op| builder(api, op));
+    quote! {
+        //! One method on [`Client`] and one request builder per operation of the spec.
+        #model_use
+        use crate::runtime::{#(#runtime),*};
+        #stream_use
+
+        impl Client {
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+fn body_validates(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(n) => api.schemas.iter().any(|s| &s.rust_name == n && super::models::needs_validate(s)),
+        _ => false,
+    }
+}
+
+/// The Rust type a parameter is stored as: plain strings even for newtypes (the builder accepts
+/// anything string-like and checks it on `send`, so the error can name the operation).
+fn param_type(p: &Param) -> TokenStream {
+    type_tokens(&p.ty)
+}
+
+/// Arguments of the `Client` method: required path/query parameters, then a required body.
+fn required_args(op: &Operation) -> Vec<(&Param, TokenStream)> {
+    op.params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| {
+            let ty = match &p.ty {
+                TypeRef::String => quote!(impl Into<String>),
+                other => type_tokens(other),
+            };
+            (p, ty)
+        })
+        .collect()
+}
+
+fn http_line(op: &Operation) -> String {
+    let mut line = format!("`{} {}`, sending `Accept: {}`", op.method.as_str(), op.path, op.accept);
+    if let Some(b) = &op.body {
+        line.push_str(&format!(" and a `{}` body", b.media_type));
+    }
+    line.push('.');
+    line
+}
+
+fn param_doc(p: &Param) -> String {
+    let mut text = p.description.as_deref().map(spec).unwrap_or_else(|| format!("The `{}` parameter.", p.name));
+    let rules = p.constraints.describe();
+    if !rules.is_empty() {
+        text.push_str(&format!("\n\nMust be {}; checked before sending.", rules.join(", ")));
+    }
+    if let Some(default) = &p.default {
+        text.push_str(&format!("\n\nWhen unset, nothing is sent and Atlas uses its default, `{default}`."));
+    }
+    if p.deprecated {
+        text.push_str("\n\nDeprecated by the API.");
+    }
+    text
+}
+
+fn client_method(op: &Operation) -> TokenStream {
+    let method = ident(&op.rust_name);
+    let builder = ident(&op.builder_name);
+    let args = required_args(op);
+    let arg_decls = args.iter().map(|(p, ty)| {
+        let name = ident(&p.rust_name);
+        quote!(#name: #ty)
+    });
+    let body_arg = op.body.as_ref().filter(|b| b.required).map(|b| {
+        let ty = type_tokens(&b.ty);
+        quote!(body: #ty)
+    });
+    let inits = op.params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        if !p.required {
+            quote!(#name: None)
+        } else if p.ty == TypeRef::String {
+            quote!(#name: #name.into())
+        } else {
+            quote!(#name)
+        }
+    });
+    let body_init = op.body.as_ref().map(|b| if b.required { quote!(body,) } else { quote!(body: None,) });
+    let mut parts: Vec<String> = Vec::new();
+    parts.push(op.summary.as_deref().map(spec).unwrap_or_else(|| format!("The `{}` operation.", op.id)));
+    if let Some(d) = &op.description {
+        parts.push(spec(d));
+    }
+    parts.push(http_line(op));
+    let mut arg_lines: Vec<String> = args
+        .iter()
+        .map(|(p, _)| format!("- `{}`: {}", p.rust_name, param_doc(p).replace("\n\n", " ")))
+        .collect();
+    if let Some(b) = op.body.as_ref().filter(|b| b.required) {
+        let text = b.description.as_deref().map(spec).unwrap_or_else(|| "The request body.".to_owned());
+        arg_lines.push(format!("- `body`: {}", text.trim()));
+    }
+    if !arg_lines.is_empty() {
+        parts.push(format!("# Arguments\n\n{}", arg_lines.join("\n")));
+    }
+    parts.push(format!(
+        "Returns a [`{}`] builder: set optional parameters on it, then call [`send`]({}::send).",
+        op.builder_name, op.builder_name
+    ));
+    let docs = paragraphs(parts);
+    let deprecated = if op.deprecated { quote!(#[deprecated = "deprecated by the API"]) } else { quote!() };
+    quote! {
+        #docs
+        #deprecated
+        pub fn #method(&self, #(#arg_decls,)* #body_arg) -> #builder<'_> {
+            #builder {
+                client: self,
+                #(#inits,)*
+                #body_init
+            }
+        }
+    }
+}
+
+fn builder(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.builder_name);
+    let id = &op.id;
+    let fields = op.params.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let ty = param_type(p);
+        if p.required {
+            quote!(#field: #ty)
+        } else {
+            quote!(#field: Option<#ty>)
+        }
+    });
+    let body_field = op.body.as_ref().map(|b| {
+        let ty = type_tokens(&b.ty);
+        if b.required {
+            quote!(body: #ty,)
+        } else {
+            quote!(body: Option<#ty>,)
+        }
+    });
+    let setters = op.params.iter().filter(|p| !p.required).map(|p| {
+        let field = ident(&p.rust_name);
+        let docs = doc_attrs(&param_doc(p));
+        let (arg, value) = match &p.ty {
+            TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
+            other => (type_tokens(other), quote!(value)),
+        };
+        quote! {
+            #docs
+            pub fn #field(mut self, value: #arg) -> Self {
+                self.#field = Some(#value);
+                self
+            }
+        }
+    });
+    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
+        let ty = type_tokens(&b.ty);
+        let docs = doc_attrs(&b.description.as_deref().map(spec).unwrap_or_else(|| "The request body.".to_owned()));
+        quote! {
+            #docs
+            pub fn body(mut self, value: #ty) -> Self {
+                self.body = Some(value);
+                self
+            }
+        }
+    });
+    let success = op.success();
+    let output = success.and_then(|r| r.ty.as_ref()).map(type_tokens).unwrap_or_else(|| quote!(()));
+    let decode = if success.and_then(|r| r.ty.as_ref()).is_some() { quote!(raw.decode()) } else { quote!(Ok(raw.empty())) };
+    let status = match success.map(|r| r.status) {
+        Some(Status::Code(c)) => c.to_string(),
+        _ => "2xx".to_owned(),
+    };
+    let errors: Vec<String> = op
+        .responses
+        .iter()
+        .filter_map(|r| match r.status {
+            Status::Code(c) if c >= 300 => Some(format!("`{c}` ({})", spec(&r.description).trim_end_matches('.'))),
+            Status::Default => Some("any other status".to_owned()),
+            _ => None,
+        })
+        .collect();
+    let send_docs = paragraphs([
+        format!("Sends the request and returns the decoded `{status}` response."),
+        format!(
+            "# Errors\n\n- [`Error::Validation`] when a parameter or the body breaks a constraint of the spec; nothing is sent.\n- [`Error::Api`] for an error status; the spec documents {}.\n- Transport, timeout, authentication and decoding errors as the other [`Error`] variants say.",
+            if errors.is_empty() { "none".to_owned() } else { errors.join(", ") }
+        ),
+    ]);
+    let validate = builder_validate(api, op);
+    let into_request = into_request(op);
+    let pages = op.pagination.as_ref().map(|p| pagination_methods(op, p));
+    let summary = op.summary.as_deref().map(spec).unwrap_or_else(|| format!("The `{}` operation.", op.id));
+    let docs = paragraphs([
+        format!("A `{id}` request: {}", lower_first(&summary)),
+        format!(
+            "Made by [`Client::{}`]. Setters take the optional parameters; nothing is sent until [`send`](Self::send).",
+            op.rust_name
+        ),
+    ]);
+    quote! {
+        #docs
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #name<'a> {
+            client: &'a Client,
+            #(#fields,)*
+            #body_field
+        }
+
+        impl<'a> #name<'a> {
+            #(#setters)*
+            #body_setter
+
+            #send_docs
+            pub async fn send(self) -> Result<#output, Error> {
+                self.send_with_meta().await.map(Response::into_inner)
+            }
+
+            /// Like [`send`](Self::send), but also returns the status, the headers and the rate-limit
+            /// information of the response.
+            ///
+            /// # Errors
+            ///
+            /// As for [`send`](Self::send).
+            pub async fn send_with_meta(self) -> Result<Response<#output>, Error> {
+                let client = self.client;
+                let request = self.into_request()?;
+                let raw = client.execute(request).await?;
+                #decode
+            }
+
+            #validate
+            #into_request
+            #pages
+        }
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `fn validate`: every parameter constraint, then the body's own `validate`.
+fn builder_validate(api: &Api, op: &Operation) -> TokenStream {
+    let mut statements = Vec::new();
+    for p in &op.params {
+        if p.constraints.is_empty() {
+            continue;
+        }
+        let field = ident(&p.rust_name);
+        let pointer = format!("/{}/{}", p.location.as_str(), p.name);
+        let check = match &p.newtype {
+            Some(newtype) => {
+                let newtype = ident(newtype);
+                quote!(#newtype::check(value).map_err(|e| e.at(#pointer))?;)
+            }
+            None => {
+                let location = format!("/{}", p.location.as_str());
+                let value = if matches!(p.ty, TypeRef::String) { quote!(value.as_str()) } else { quote!(*value) };
+                checks(&p.constraints, &p.ty, &value, &quote!(#location), &p.name, None)
+            }
+        };
+        if p.required {
+            statements.push(quote! { { let value = &self.#field; #check } });
+        } else {
+            statements.push(quote! { if let Some(value) = &self.#field { #check } });
+        }
+    }
+    if let Some(body) = &op.body {
+        if body_validates(api, &body.ty) {
+            if body.required {
+                statements.push(quote!(self.body.validate("/body")?;));
+            } else {
+                statements.push(quote! { if let Some(body) = &self.body { body.validate("/body")?; } });
+            }
+        }
+    }
+    if statements.is_empty() {
+        return quote!();
+    }
+    quote! {
+        /// Checks every constraint of the spec on the parameters and the body.
+        fn validate(&self) -> Result<(), ValidationError> {
+            #(#statements)*
+            Ok(())
+        }
+    }
+}
+
+/// `fn into_request`: validate, then build the `RequestSpec` the runtime sends.
+fn into_request(op: &Operation) -> TokenStream {
+    let id = &op.id;
+    let validates = op.params.iter().any(|p| !p.constraints.is_empty()) || op.body.is_some();
+    let validate_call = if validates && !builder_validate_is_empty(op) {
+        quote!(self.validate().map_err(|e| e.in_operation(OPERATION))?;)
+    } else {
+        quote!()
+    };
+    // The path as a format string; each parameter is percent-encoded as one segment.
+    let mut template = String::new();
+    let mut args = Vec::new();
+    for segment in &op.path_segments {
+        match segment {
+            PathSegment::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathSegment::Param(name) => {
+                template.push_str("{}");
+                let p = op.params.iter().find(|p| p.location == Location::Path && &p.name == name);
+                let field = ident(p.map(|p| p.rust_name.as_str()).unwrap_or(name));
+                let value = match p.map(|p| &p.ty) {
+                    Some(TypeRef::String) => quote!(&self.#field),
+                    _ => quote!(&self.#field.to_string()),
+                };
+                args.push(quote!(wire::path_segment(#value)));
+            }
+        }
+    }
+    let path = if args.is_empty() { quote!(#template.to_owned()) } else { quote!(format!(#template, #(#args),*)) };
+    let query: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .map(|p| {
+            let field = ident(&p.rust_name);
+            let wire_name = &p.name;
+            let value = match &p.ty {
+                TypeRef::String => quote!(value.clone()),
+                _ => quote!(value.to_string()),
+            };
+            if p.required {
+                quote! { { let value = &self.#field; query.push((#wire_name, #value)); } }
+            } else {
+                quote! { if let Some(value) = &self.#field { query.push((#wire_name, #value)); } }
+            }
+        })
+        .collect();
+    let query_init = if query.is_empty() { quote!(let query = Vec::new();) } else { quote!(let mut query = Vec::new();) };
+    let method = ident(op.method.as_str());
+    let accept = &op.accept;
+    let idempotent = op.method.is_idempotent();
+    let body = match &op.body {
+        Some(b) => {
+            let media_type = &b.media_type;
+            if b.required {
+                quote!(Some(RequestBody::json(OPERATION, #media_type, &self.body)?))
+            } else {
+                quote!(match &self.body { Some(body) => Some(RequestBody::json(OPERATION, #media_type, body)?), None => None })
+            }
+        }
+        None => quote!(None),
+    };
+    quote! {
+        /// Checks the request and turns it into what the runtime sends.
+        fn into_request(self) -> Result<RequestSpec, Error> {
+            const OPERATION: &str = #id;
+            #validate_call
+            #query_init
+            #(#query)*
+            Ok(RequestSpec {
+                operation_id: OPERATION,
+                method: reqwest::Method::#method,
+                path: #path,
+                query,
+                accept: #accept,
+                body: #body,
+                idempotent: #idempotent,
+            })
+        }
+    }
+}
+
+fn builder_validate_is_empty(op: &Operation) -> bool {
+    op.params.iter().all(|p| p.constraints.is_empty()) && op.body.is_none()
+}
+
+/// `stream` and `pages` for a paginated operation.
+fn pagination_methods(op: &Operation, p: &crate::ir::Pagination) -> TokenStream {
+    let page = ident(&op.params.iter().find(|q| q.name == p.page_param).map(|q| q.rust_name.clone()).unwrap_or_default());
+    let size = ident(&op.params.iter().find(|q| q.name == p.size_param).map(|q| q.rust_name.clone()).unwrap_or_default());
+    let page_type = ident(&p.page_type);
+    let item = type_tokens(&p.item_type);
+    let default_size = p.max_page_size.unwrap_or(100);
+    let stops = match &p.total_field {
+        Some(total) => format!("after an empty page, a page shorter than the page size, or once `{total}` items have arrived"),
+        None => "after an empty page or a page shorter than the page size".to_owned(),
+    };
+    let docs_common = format!(
+        "Pages start at `{}` if set (else 1) and hold `{}` items if set (else {default_size}, the largest page the spec allows, for the fewest round trips). The stream stops {stops}. An error ends the stream after being yielded once; retries apply to each page. A server that repeats a page ends the stream with [`Error::Pagination`].",
+        p.page_param, p.size_param
+    );
+    let stream_docs = paragraphs([
+        "Streams every item of every page, in order, fetching the next page only when needed.".to_owned(),
+        docs_common.clone(),
+    ]);
+    let pages_docs = paragraphs(["Streams whole pages, in order.".to_owned(), docs_common]);
+    let param_ty = |name: &str| {
+        let ty = op.params.iter().find(|q| q.name == name).map(|q| &q.ty);
+        if ty == Some(&TypeRef::I32) { quote!(i32) } else { quote!(i64) }
+    };
+    let (page_ty, size_ty) = (param_ty(&p.page_param), param_ty(&p.size_param));
+    let default_size = proc_macro2::Literal::u32_unsuffixed(u32::try_from(default_size).unwrap_or(u32::MAX));
+    // Out-of-range values map to 0, which the page's own validation then rejects with a clear error.
+    let setup = quote! {
+        let start = self.#page.map_or(1, |n| u32::try_from(n).unwrap_or(0));
+        let size = self.#size.map_or(#default_size, |n| u32::try_from(n).unwrap_or(0));
+        let fetch = move |page: u32| {
+            let mut request = self.clone();
+            request.#page = Some(#page_ty::try_from(page).unwrap_or(#page_ty::MAX));
+            request.#size = Some(#size_ty::try_from(size).unwrap_or(#size_ty::MAX));
+            request.send()
+        };
+    };
+    quote! {
+        #stream_docs
+        pub fn stream(self) -> impl Stream<Item = Result<#item, Error>> + 'a {
+            #setup
+            paginate::items(start, size, fetch)
+        }
+
+        #pages_docs
+        pub fn pages(self) -> impl Stream<Item = Result<#page_type, Error>> + 'a {
+            #setup
+            paginate::pages(start, size, fetch)
+        }
+    }
+}

@@ -1,0 +1,466 @@
+//! The intermediate representation: what the client needs to know about the API, as plain data.
+//!
+//! `lower` builds it from openapiv3 types; `emit` and `render` read it and never see openapiv3. Everything
+//! is owned, ordered data (`Vec`, never a hash map) so the output is the same on every run and machine,
+//! and it serializes to YAML for its own insta snapshot.
+//!
+//! Ordering rules, decided here once:
+//! - operations come in spec order (paths in file order, then get, put, post, delete, options, head,
+//!   patch, trace within a path);
+//! - parameters come path first (in path-template order), then query, then header, each group in spec
+//!   order, which reads like the Atlas docs;
+//! - named schemas are sorted by Rust name, since synthesized types have no spec position.
+
+use serde::Serialize;
+
+/// A whole API description, lowered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Api {
+    /// The spec file, relative to the repository root (used in headers and docs).
+    pub source: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The first server URL: the client's default base URL.
+    pub base_url: String,
+    /// Authentication schemes the spec declares, in spec order.
+    pub security: Vec<SecurityScheme>,
+    /// Every operation, in spec order.
+    pub operations: Vec<Operation>,
+    /// Every named type, sorted by Rust name.
+    pub schemas: Vec<Schema>,
+}
+
+/// An authentication scheme from `components/securitySchemes`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SecurityScheme {
+    /// Its key in `components/securitySchemes`.
+    pub name: String,
+    /// What kind of scheme it is.
+    pub kind: SecurityKind,
+    /// Its description.
+    pub description: Option<String>,
+}
+
+/// The kinds of authentication the runtime knows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SecurityKind {
+    /// HTTP Digest (RFC 7616).
+    HttpDigest,
+    /// HTTP Bearer token.
+    HttpBearer,
+    /// HTTP Basic.
+    HttpBasic,
+    /// OAuth 2.0 client credentials.
+    OAuth2ClientCredentials {
+        /// Where tokens come from.
+        token_url: String,
+    },
+    /// Anything else, kept by name so docs can mention it.
+    Other {
+        /// A short description of the scheme, such as `apiKey` or `openIdConnect`.
+        scheme: String,
+    },
+}
+
+/// The HTTP methods an operation can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method as it goes on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+
+    /// Whether repeating the request is safe (RFC 9110 §9.2.2), so the client may retry it.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Self::Post | Self::Patch)
+    }
+}
+
+/// One API operation: a method on a path.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Operation {
+    /// `operationId`, as in the spec.
+    pub id: String,
+    /// The client method's name (snake case).
+    pub rust_name: String,
+    /// The request builder type's name (Pascal case).
+    pub builder_name: String,
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// The path template, as in the spec (`/orgs/{orgId}`).
+    pub path: String,
+    /// The path template split into literal text and parameters.
+    pub path_segments: Vec<PathSegment>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `tags`.
+    pub tags: Vec<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// Path, query and header parameters (path-level and operation-level merged).
+    pub params: Vec<Param>,
+    /// The request body, if any.
+    pub body: Option<Body>,
+    /// Every documented response, sorted by status (`default` last).
+    pub responses: Vec<Response>,
+    /// The media type the client sends in `Accept`: the success response's.
+    pub accept: String,
+    /// How to walk the pages of this operation's result, when it is paginated.
+    pub pagination: Option<Pagination>,
+}
+
+impl Operation {
+    /// The first 2xx response: what `send` returns.
+    pub fn success(&self) -> Option<&Response> {
+        self.responses.iter().find(|r| matches!(r.status, Status::Code(200..=299)))
+    }
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PathSegment {
+    /// Text copied verbatim.
+    Literal(String),
+    /// A path parameter, by wire name.
+    Param(String),
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Location {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a request header.
+    Header,
+}
+
+impl Location {
+    /// The location's name, as used in JSON pointers of validation errors (`/query/pageNum`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Path => "path",
+            Self::Query => "query",
+            Self::Header => "header",
+        }
+    }
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Param {
+    /// The name on the wire.
+    pub name: String,
+    /// The Rust name of its argument or setter.
+    pub rust_name: String,
+    /// Where it travels.
+    pub location: Location,
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// Its description.
+    pub description: Option<String>,
+    /// Its type.
+    pub ty: TypeRef,
+    /// The server's default, documented but never sent on the caller's behalf.
+    pub default: Option<serde_json::Value>,
+    /// What the spec constrains about it.
+    pub constraints: Constraints,
+    /// The validated newtype that carries its constraints, when it is a constrained string.
+    pub newtype: Option<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+}
+
+/// Everything JSON Schema can say to restrict a value that the client enforces before sending.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    /// `pattern` (ECMA-262 in the spec; compiled with the `regex` crate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// `minLength`, in characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u64>,
+    /// `maxLength`, in characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+    /// `minimum` (with `exclusive_minimum`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<f64>,
+    /// Whether `minimum` excludes itself.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub exclusive_minimum: bool,
+    /// `maximum` (with `exclusive_maximum`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<f64>,
+    /// Whether `maximum` excludes itself.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub exclusive_maximum: bool,
+    /// `minItems`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<u64>,
+    /// `uniqueItems`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unique_items: bool,
+}
+
+impl Constraints {
+    /// Whether nothing is constrained.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// Whether a string is constrained (pattern or length).
+    pub fn constrains_string(&self) -> bool {
+        self.pattern.is_some() || self.min_length.is_some() || self.max_length.is_some()
+    }
+
+    /// Whether a number is constrained.
+    pub fn constrains_number(&self) -> bool {
+        self.minimum.is_some() || self.maximum.is_some()
+    }
+
+    /// Whether an array is constrained.
+    pub fn constrains_items(&self) -> bool {
+        self.min_items.is_some() || self.max_items.is_some() || self.unique_items
+    }
+
+    /// A short human description, for rustdoc and API tables (`24..=24 characters, pattern ...`).
+    pub fn describe(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        match (self.min_length, self.max_length) {
+            (Some(a), Some(b)) if a == b => out.push(format!("exactly {a} characters")),
+            (Some(a), Some(b)) => out.push(format!("{a} to {b} characters")),
+            (Some(a), None) => out.push(format!("at least {a} characters")),
+            (None, Some(b)) => out.push(format!("at most {b} characters")),
+            (None, None) => {}
+        }
+        if let Some(p) = &self.pattern {
+            out.push(format!("matches `{p}`"));
+        }
+        if let Some(min) = self.minimum {
+            let op = if self.exclusive_minimum { ">" } else { ">=" };
+            out.push(format!("{op} {}", number(min)));
+        }
+        if let Some(max) = self.maximum {
+            let op = if self.exclusive_maximum { "<" } else { "<=" };
+            out.push(format!("{op} {}", number(max)));
+        }
+        match (self.min_items, self.max_items) {
+            (Some(a), Some(b)) => out.push(format!("{a} to {b} items")),
+            (Some(a), None) => out.push(format!("at least {a} item{}", if a == 1 { "" } else { "s" })),
+            (None, Some(b)) => out.push(format!("at most {b} items")),
+            (None, None) => {}
+        }
+        if self.unique_items {
+            out.push("unique items".to_owned());
+        }
+        out
+    }
+}
+
+/// Formats a bound without a useless `.0` (`500`, not `500.0`).
+pub fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
+/// A reference to a type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeRef {
+    /// `string`.
+    String,
+    /// A secret string (`format: password` or `x-sensitive: true`): redacted in `Debug`.
+    Secret,
+    /// `integer` with `format: int32`.
+    I32,
+    /// `integer` (any other format).
+    I64,
+    /// `number`.
+    F64,
+    /// `boolean`.
+    Bool,
+    /// `array`.
+    Array(Box<TypeRef>),
+    /// An object with only `additionalProperties`: a string-keyed map.
+    Map(Box<TypeRef>),
+    /// A named schema, by Rust name.
+    Named(String),
+    /// A schema that admits any JSON value.
+    Any,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Body {
+    /// The media type sent in `Content-Type`.
+    pub media_type: String,
+    /// Whether the body must be sent.
+    pub required: bool,
+    /// Its description.
+    pub description: Option<String>,
+    /// Its type.
+    pub ty: TypeRef,
+}
+
+/// A response status: a code or `default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// One status code.
+    Code(u16),
+    /// Every status not otherwise listed.
+    Default,
+}
+
+/// One documented response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Response {
+    /// Its status.
+    pub status: Status,
+    /// Its description.
+    pub description: String,
+    /// Its media type, when it has a body.
+    pub media_type: Option<String>,
+    /// Its body type, when it has a body.
+    pub ty: Option<TypeRef>,
+}
+
+/// How a list operation pages: recognised from its shape, never from its name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pagination {
+    /// The query parameter that selects the page (1-based).
+    pub page_param: String,
+    /// The query parameter that sets the page size.
+    pub size_param: String,
+    /// The largest page size the spec allows, used as the streaming default.
+    pub max_page_size: Option<u64>,
+    /// The page type (Rust name).
+    pub page_type: String,
+    /// The field of the page that holds the items (wire name).
+    pub results_field: String,
+    /// The field of the page that holds the total count, if any (wire name).
+    pub total_field: Option<String>,
+    /// The item type.
+    pub item_type: TypeRef,
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Schema {
+    /// Its name in the spec (a `components/schemas` key, or the path it was synthesized from).
+    pub name: String,
+    /// Its Rust name.
+    pub rust_name: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// Whether requests carry it (its fields are validated before sending).
+    pub in_request: bool,
+    /// Whether responses carry it.
+    pub in_response: bool,
+    /// What it is.
+    pub kind: SchemaKind,
+}
+
+/// The shapes a named type can have.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SchemaKind {
+    /// An object with named fields.
+    Struct {
+        /// Its fields, in spec order.
+        fields: Vec<Field>,
+    },
+    /// A string enum, open to values added later.
+    Enum {
+        /// The known values, in spec order.
+        values: Vec<EnumValue>,
+    },
+    /// A constrained string, validated on construction.
+    Newtype {
+        /// Its constraints.
+        constraints: Constraints,
+    },
+    /// Another name for a type.
+    Alias {
+        /// The aliased type.
+        ty: TypeRef,
+    },
+}
+
+/// One field of a struct.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    /// The name on the wire.
+    pub name: String,
+    /// The Rust name.
+    pub rust_name: String,
+    /// Its type (without the `Option` that `required: false` adds).
+    pub ty: TypeRef,
+    /// Whether it is in the schema's `required` list.
+    pub required: bool,
+    /// `nullable`.
+    pub nullable: bool,
+    /// `readOnly`: responses only.
+    pub read_only: bool,
+    /// `writeOnly`: requests only.
+    pub write_only: bool,
+    /// Its description.
+    pub description: Option<String>,
+    /// What the spec constrains about it.
+    pub constraints: Constraints,
+}
+
+/// One value of a string enum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnumValue {
+    /// The value on the wire.
+    pub name: String,
+    /// The Rust variant name.
+    pub rust_name: String,
+}

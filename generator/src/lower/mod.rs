@@ -1,0 +1,152 @@
+//! Stage 2: openapiv3 types to the IR. With `load`, the only module that names openapiv3.
+//!
+//! Lowering never stops at the first problem: it records a diagnostic, skips the broken piece and goes
+//! on, so one run reports every mistake in a spec.
+
+mod check;
+mod operation;
+mod schema;
+
+use crate::diag::Diagnostics;
+use crate::ir::{Api, SchemaKind, SecurityKind, SecurityScheme, TypeRef};
+use crate::load::Spec;
+use crate::naming::Namer;
+use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme as OaScheme};
+
+/// Lowers a loaded spec. On success, the diagnostics hold only warnings.
+pub fn lower(spec: &Spec) -> Result<(Api, Diagnostics), Diagnostics> {
+    let mut lowerer = Lowerer {
+        doc: &spec.doc,
+        diags: Diagnostics::new(&spec.file),
+        schemas: Vec::new(),
+        types: Namer::new(),
+    };
+    lowerer.lower_components();
+    let operations = lowerer.lower_operations();
+    let security = lowerer.lower_security();
+    let base_url = spec.doc.servers.first().map(|s| s.url.trim_end_matches('/').to_owned());
+    if base_url.is_none() {
+        lowerer
+            .diags
+            .warning("/servers", "the spec lists no server; the client's default base URL will be empty")
+            .with_hint("add `servers: [{url: https://...}]`");
+    }
+    let Lowerer { mut diags, mut schemas, .. } = lowerer;
+    schemas.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+    let mut api = Api {
+        source: spec.file.clone(),
+        title: spec.doc.info.title.clone(),
+        version: spec.doc.info.version.clone(),
+        description: spec.doc.info.description.clone(),
+        base_url: base_url.unwrap_or_default(),
+        security,
+        operations,
+        schemas,
+    };
+    mark_directions(&mut api);
+    check::api(&api, &mut diags);
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok((api, diags))
+    }
+}
+
+/// Lowering state shared by the submodules.
+pub(crate) struct Lowerer<'a> {
+    doc: &'a OpenAPI,
+    diags: Diagnostics,
+    schemas: Vec<crate::ir::Schema>,
+    types: Namer,
+}
+
+impl Lowerer<'_> {
+    fn lower_security(&mut self) -> Vec<SecurityScheme> {
+        let Some(components) = &self.doc.components else { return Vec::new() };
+        let mut out = Vec::new();
+        for (name, scheme) in &components.security_schemes {
+            let pointer = crate::diag::pointer(["components", "securitySchemes", name.as_str()]);
+            let ReferenceOr::Item(scheme) = scheme else {
+                self.diags.error(pointer, "a `$ref` security scheme is not supported; define it inline");
+                continue;
+            };
+            let (kind, description) = match scheme {
+                OaScheme::HTTP { scheme, description, .. } => {
+                    let kind = match scheme.to_ascii_lowercase().as_str() {
+                        "digest" => SecurityKind::HttpDigest,
+                        "bearer" => SecurityKind::HttpBearer,
+                        "basic" => SecurityKind::HttpBasic,
+                        other => SecurityKind::Other { scheme: format!("http {other}") },
+                    };
+                    (kind, description.clone())
+                }
+                OaScheme::OAuth2 { flows, description, .. } => match &flows.client_credentials {
+                    Some(cc) => (
+                        SecurityKind::OAuth2ClientCredentials { token_url: cc.token_url.clone() },
+                        description.clone(),
+                    ),
+                    None => (SecurityKind::Other { scheme: "oauth2".to_owned() }, description.clone()),
+                },
+                OaScheme::APIKey { description, .. } => {
+                    (SecurityKind::Other { scheme: "apiKey".to_owned() }, description.clone())
+                }
+                OaScheme::OpenIDConnect { description, .. } => {
+                    (SecurityKind::Other { scheme: "openIdConnect".to_owned() }, description.clone())
+                }
+            };
+            out.push(SecurityScheme { name: name.clone(), kind, description });
+        }
+        out
+    }
+}
+
+/// Marks each named type with whether requests and/or responses carry it, following references, so
+/// the emitter knows which types need request-side validation and which fields to leave out.
+fn mark_directions(api: &mut Api) {
+    let mut request: Vec<String> = Vec::new();
+    let mut response: Vec<String> = Vec::new();
+    for op in &api.operations {
+        if let Some(body) = &op.body {
+            named_in(&body.ty, &mut request);
+        }
+        for r in &op.responses {
+            if let Some(ty) = &r.ty {
+                named_in(ty, &mut response);
+            }
+        }
+    }
+    let request = closure(api, request);
+    let response = closure(api, response);
+    for schema in &mut api.schemas {
+        schema.in_request = request.contains(&schema.rust_name);
+        schema.in_response = response.contains(&schema.rust_name);
+    }
+}
+
+/// Every named type reachable from `start`.
+fn closure(api: &Api, mut pending: Vec<String>) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    while let Some(name) = pending.pop() {
+        if seen.contains(&name) {
+            continue;
+        }
+        if let Some(schema) = api.schemas.iter().find(|s| s.rust_name == name) {
+            match &schema.kind {
+                SchemaKind::Struct { fields } => fields.iter().for_each(|f| named_in(&f.ty, &mut pending)),
+                SchemaKind::Alias { ty } => named_in(ty, &mut pending),
+                SchemaKind::Enum { .. } | SchemaKind::Newtype { .. } => {}
+            }
+        }
+        seen.push(name);
+    }
+    seen
+}
+
+/// Pushes the named types a type reference mentions.
+pub(crate) fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Named(n) => out.push(n.clone()),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => named_in(inner, out),
+        _ => {}
+    }
+}

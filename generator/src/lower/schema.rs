@@ -1,0 +1,325 @@
+//! Lowering of JSON schemas into named IR types and type references.
+
+use super::Lowerer;
+use crate::diag::child;
+use crate::ir::{Constraints, EnumValue, Field, Schema, SchemaKind, TypeRef};
+use crate::naming::{self, Case, Namer};
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, ReferenceOr, SchemaKind as Kind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+impl Lowerer<'_> {
+    /// Lowers every `components/schemas` entry into a named type, in spec order.
+    pub(super) fn lower_components(&mut self) {
+        let Some(components) = &self.doc.components else { return };
+        for (name, schema) in &components.schemas {
+            let pointer = crate::diag::pointer(["components", "schemas", name.as_str()]);
+            let rust_name = naming::type_name(name);
+            if !self.claim_type(name, &rust_name, &pointer) {
+                continue;
+            }
+            match schema {
+                ReferenceOr::Reference { reference } => {
+                    if let Some(target) = self.schema_ref(reference, &pointer) {
+                        self.push_schema(name, rust_name, None, SchemaKind::Alias { ty: target });
+                    }
+                }
+                ReferenceOr::Item(schema) => {
+                    let kind = self.named_kind(name, &rust_name, schema, &pointer);
+                    if let Some(kind) = kind {
+                        self.push_schema(name, rust_name, schema.schema_data.description.clone(), kind);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reserves a Rust type name, or reports which spec name already has it.
+    pub(super) fn claim_type(&mut self, spec_name: &str, rust_name: &str, pointer: &str) -> bool {
+        match self.types.claim(spec_name, rust_name) {
+            Ok(()) => true,
+            Err(owner) => {
+                self.diags
+                    .error(pointer, format!("`{spec_name}` and `{owner}` would both become the Rust type `{rust_name}`"))
+                    .with_hint("rename one of them in the spec");
+                false
+            }
+        }
+    }
+
+    fn push_schema(&mut self, name: &str, rust_name: String, description: Option<String>, kind: SchemaKind) {
+        self.schemas.push(Schema {
+            name: name.to_owned(),
+            rust_name,
+            description,
+            in_request: false,
+            in_response: false,
+            kind,
+        });
+    }
+
+    /// The named type a schema with a name becomes: a struct, an enum, a validated newtype or an alias.
+    fn named_kind(
+        &mut self,
+        name: &str,
+        rust_name: &str,
+        schema: &openapiv3::Schema,
+        pointer: &str,
+    ) -> Option<SchemaKind> {
+        match &schema.schema_kind {
+            Kind::Type(Type::Object(object)) if object.properties.is_empty() && object.additional_properties.is_some() => {
+                let ty = self.type_of(schema, pointer, rust_name)?;
+                Some(SchemaKind::Alias { ty })
+            }
+            Kind::Type(Type::Object(object)) => {
+                let mut fields = Vec::new();
+                let mut namer = Namer::new();
+                for required in &object.required {
+                    if !object.properties.contains_key(required) {
+                        self.diags
+                            .error(child(pointer, "required"), format!("`{required}` is required but not among the properties"));
+                    }
+                }
+                for (field_name, field_schema) in &object.properties {
+                    let field_pointer = child(&child(pointer, "properties"), field_name);
+                    let rust_field = naming::field_name(field_name);
+                    if let Err(owner) = namer.claim(field_name, &rust_field) {
+                        self.diags
+                            .error(&field_pointer, format!("properties `{field_name}` and `{owner}` of `{name}` would both become the Rust field `{rust_field}`"))
+                            .with_hint("rename one of them in the spec");
+                        continue;
+                    }
+                    let hint = format!("{rust_name}{}", naming::sanitize(field_name, Case::Pascal));
+                    let Some(ty) = self.schema_type(field_schema, &field_pointer, &hint) else { continue };
+                    let (data, constraints) = match field_schema {
+                        ReferenceOr::Item(s) => (Some(&s.schema_data), self.constraints(s, &field_pointer)),
+                        ReferenceOr::Reference { .. } => (None, Constraints::default()),
+                    };
+                    fields.push(Field {
+                        name: field_name.clone(),
+                        rust_name: rust_field,
+                        ty,
+                        required: object.required.contains(field_name),
+                        nullable: data.is_some_and(|d| d.nullable),
+                        read_only: data.is_some_and(|d| d.read_only),
+                        write_only: data.is_some_and(|d| d.write_only),
+                        description: data.and_then(|d| d.description.clone()),
+                        constraints,
+                    });
+                }
+                Some(SchemaKind::Struct { fields })
+            }
+            Kind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                self.enum_kind(name, &s.enumeration, pointer)
+            }
+            Kind::Type(Type::String(_)) => {
+                let constraints = self.constraints(schema, pointer);
+                if constraints.constrains_string() && !is_secret(schema) {
+                    Some(SchemaKind::Newtype { constraints })
+                } else {
+                    let ty = self.type_of(schema, pointer, rust_name)?;
+                    Some(SchemaKind::Alias { ty })
+                }
+            }
+            _ => {
+                let ty = self.type_of(schema, pointer, rust_name)?;
+                Some(SchemaKind::Alias { ty })
+            }
+        }
+    }
+
+    fn enum_kind(&mut self, name: &str, values: &[Option<String>], pointer: &str) -> Option<SchemaKind> {
+        let mut namer = Namer::new();
+        let mut out = Vec::new();
+        for (i, value) in values.iter().enumerate() {
+            let value_pointer = child(&child(pointer, "enum"), i.to_string());
+            let Some(value) = value else {
+                self.diags
+                    .error(value_pointer, format!("enum `{name}` lists `null`; use `nullable: true` instead"));
+                continue;
+            };
+            let rust = naming::sanitize(value, Case::Pascal);
+            if let Err(owner) = namer.claim(value, &rust) {
+                self.diags
+                    .error(value_pointer, format!("enum values `{value}` and `{owner}` of `{name}` would both become the Rust variant `{rust}`"))
+                    .with_hint("enum values must stay distinct after conversion to PascalCase");
+                continue;
+            }
+            out.push(EnumValue { name: value.clone(), rust_name: rust });
+        }
+        if values.is_empty() {
+            self.diags.error(child(pointer, "enum"), format!("enum `{name}` has no values"));
+            return None;
+        }
+        Some(SchemaKind::Enum { values: out })
+    }
+
+    /// The type of a schema that may be a `$ref`. Inline objects and enums become named types called
+    /// `name_hint`.
+    pub(super) fn schema_type(
+        &mut self,
+        schema: &ReferenceOr<Box<openapiv3::Schema>>,
+        pointer: &str,
+        name_hint: &str,
+    ) -> Option<TypeRef> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
+            ReferenceOr::Item(schema) => self.type_of(schema, pointer, name_hint),
+        }
+    }
+
+    /// Same as [`Self::schema_type`] for an unboxed schema reference (parameters, bodies, responses).
+    pub(super) fn schema_type_unboxed(
+        &mut self,
+        schema: &ReferenceOr<openapiv3::Schema>,
+        pointer: &str,
+        name_hint: &str,
+    ) -> Option<TypeRef> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
+            ReferenceOr::Item(schema) => self.type_of(schema, pointer, name_hint),
+        }
+    }
+
+    /// The named type a `$ref` points to.
+    fn schema_ref(&mut self, reference: &str, pointer: &str) -> Option<TypeRef> {
+        let ref_pointer = child(pointer, "$ref");
+        let Some(name) = crate::load::ref_target::<openapiv3::Schema>(reference) else {
+            self.diags
+                .error(ref_pointer, format!("`$ref: {reference}` does not point into `#/components/schemas`"))
+                .with_hint("only local references to components are supported");
+            return None;
+        };
+        let defined = self.doc.components.as_ref().is_some_and(|c| c.schemas.contains_key(name));
+        if !defined {
+            self.diags
+                .error(ref_pointer, format!("`$ref: {reference}` points to nothing"))
+                .with_hint(format!("define `{name}` under `components/schemas`"));
+            return None;
+        }
+        Some(TypeRef::Named(naming::type_name(name)))
+    }
+
+    /// The type of an inline schema.
+    pub(super) fn type_of(&mut self, schema: &openapiv3::Schema, pointer: &str, name_hint: &str) -> Option<TypeRef> {
+        match &schema.schema_kind {
+            Kind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                self.synthesize(name_hint, schema, pointer)
+            }
+            Kind::Type(Type::String(_)) if is_secret(schema) => Some(TypeRef::Secret),
+            Kind::Type(Type::String(_)) => Some(TypeRef::String),
+            Kind::Type(Type::Integer(i)) => Some(match i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                _ => TypeRef::I64,
+            }),
+            Kind::Type(Type::Number(_)) => Some(TypeRef::F64),
+            Kind::Type(Type::Boolean(_)) => Some(TypeRef::Bool),
+            Kind::Type(Type::Array(array)) => {
+                let items_pointer = child(pointer, "items");
+                let item = match &array.items {
+                    Some(items) => self.schema_type(items, &items_pointer, &format!("{name_hint}Item"))?,
+                    None => TypeRef::Any,
+                };
+                Some(TypeRef::Array(Box::new(item)))
+            }
+            Kind::Type(Type::Object(object)) if object.properties.is_empty() => {
+                match &object.additional_properties {
+                    Some(AdditionalProperties::Schema(value)) => {
+                        let value_pointer = child(pointer, "additionalProperties");
+                        let value = self.schema_type_unboxed(value, &value_pointer, &format!("{name_hint}Value"))?;
+                        Some(TypeRef::Map(Box::new(value)))
+                    }
+                    Some(AdditionalProperties::Any(_)) | None => Some(TypeRef::Map(Box::new(TypeRef::Any))),
+                }
+            }
+            Kind::Type(Type::Object(_)) => self.synthesize(name_hint, schema, pointer),
+            Kind::Any(any) if any.properties.is_empty() && any.typ.is_none() && any.items.is_none() => {
+                if !(any.one_of.is_empty() && any.any_of.is_empty() && any.all_of.is_empty()) {
+                    self.unsupported(pointer, "a schema that mixes `oneOf`/`anyOf`/`allOf` with other keywords");
+                    return None;
+                }
+                Some(TypeRef::Any)
+            }
+            Kind::Any(_) => {
+                self.unsupported(pointer, "a schema without a single `type`");
+                None
+            }
+            Kind::OneOf { .. } => {
+                self.unsupported(&child(pointer, "oneOf"), "`oneOf`");
+                None
+            }
+            Kind::AnyOf { .. } => {
+                self.unsupported(&child(pointer, "anyOf"), "`anyOf`");
+                None
+            }
+            Kind::AllOf { .. } => {
+                self.unsupported(&child(pointer, "allOf"), "`allOf`");
+                None
+            }
+            Kind::Not { .. } => {
+                self.unsupported(&child(pointer, "not"), "`not`");
+                None
+            }
+        }
+    }
+
+    /// Gives an inline object or enum a name and lowers it as a named type.
+    fn synthesize(&mut self, rust_name: &str, schema: &openapiv3::Schema, pointer: &str) -> Option<TypeRef> {
+        if !self.claim_type(pointer, rust_name, pointer) {
+            return None;
+        }
+        let kind = self.named_kind(rust_name, rust_name, schema, pointer)?;
+        self.push_schema(pointer, rust_name.to_owned(), schema.schema_data.description.clone(), kind);
+        Some(TypeRef::Named(rust_name.to_owned()))
+    }
+
+    fn unsupported(&mut self, pointer: &str, what: &str) {
+        self.diags
+            .error(pointer, format!("{what} is not supported by atlas-codegen"))
+            .with_hint("describe the value with one concrete `type` (object, array, string, integer, number, boolean)");
+    }
+
+    /// The constraints of an inline schema, checked for consistency.
+    pub(super) fn constraints(&mut self, schema: &openapiv3::Schema, pointer: &str) -> Constraints {
+        let mut c = Constraints::default();
+        match &schema.schema_kind {
+            Kind::Type(Type::String(s)) => {
+                c.pattern = s.pattern.clone();
+                c.min_length = s.min_length.map(|v| v as u64);
+                c.max_length = s.max_length.map(|v| v as u64);
+            }
+            Kind::Type(Type::Integer(i)) => {
+                c.minimum = i.minimum.map(|v| v as f64);
+                c.maximum = i.maximum.map(|v| v as f64);
+                c.exclusive_minimum = i.exclusive_minimum && i.minimum.is_some();
+                c.exclusive_maximum = i.exclusive_maximum && i.maximum.is_some();
+            }
+            Kind::Type(Type::Number(n)) => {
+                c.minimum = n.minimum;
+                c.maximum = n.maximum;
+                c.exclusive_minimum = n.exclusive_minimum && n.minimum.is_some();
+                c.exclusive_maximum = n.exclusive_maximum && n.maximum.is_some();
+            }
+            Kind::Type(Type::Array(a)) => {
+                c.min_items = a.min_items.map(|v| v as u64);
+                c.max_items = a.max_items.map(|v| v as u64);
+                c.unique_items = a.unique_items;
+            }
+            _ => {}
+        }
+        super::check::constraints(&c, pointer, &mut self.diags);
+        c
+    }
+}
+
+/// Whether a string schema holds a secret that must not show in `Debug` output: `format: password`
+/// (OpenAPI's own hint to obscure a value) or our `x-sensitive: true` extension.
+fn is_secret(schema: &openapiv3::Schema) -> bool {
+    let password = matches!(
+        &schema.schema_kind,
+        Kind::Type(Type::String(s)) if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password))
+    );
+    let flagged = schema.schema_data.extensions.get("x-sensitive").and_then(|v| v.as_bool()) == Some(true);
+    password || flagged
+}

@@ -1,0 +1,286 @@
+//! Constraint checks that generated request builders and models run before anything is sent.
+//!
+//! One small function per JSON Schema keyword, so generated code reads as one line per rule. Each
+//! returns a [`ValidationError`] that names the value (a JSON pointer such as `/query/itemsPerPage`),
+//! the constraint and the offending value; the builder adds the operation.
+
+use std::fmt;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+/// A JSON Schema constraint of the API description.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Constraint {
+    /// `pattern`: the value must match this regular expression.
+    Pattern(&'static str),
+    /// `minLength`, in characters.
+    MinLength(u64),
+    /// `maxLength`, in characters.
+    MaxLength(u64),
+    /// `minimum`, inclusive.
+    Minimum(f64),
+    /// `minimum` with `exclusiveMinimum`.
+    ExclusiveMinimum(f64),
+    /// `maximum`, inclusive.
+    Maximum(f64),
+    /// `maximum` with `exclusiveMaximum`.
+    ExclusiveMaximum(f64),
+    /// `minItems`.
+    MinItems(u64),
+    /// `maxItems`.
+    MaxItems(u64),
+    /// `uniqueItems`.
+    UniqueItems,
+}
+
+impl fmt::Display for Constraint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Pattern(p) => write!(f, "pattern `{p}`"),
+            Self::MinLength(n) => write!(f, "minLength {n}"),
+            Self::MaxLength(n) => write!(f, "maxLength {n}"),
+            Self::Minimum(n) => write!(f, "minimum {}", Number(*n)),
+            Self::ExclusiveMinimum(n) => write!(f, "exclusive minimum {}", Number(*n)),
+            Self::Maximum(n) => write!(f, "maximum {}", Number(*n)),
+            Self::ExclusiveMaximum(n) => write!(f, "exclusive maximum {}", Number(*n)),
+            Self::MinItems(n) => write!(f, "minItems {n}"),
+            Self::MaxItems(n) => write!(f, "maxItems {n}"),
+            Self::UniqueItems => f.write_str("uniqueItems"),
+        }
+    }
+}
+
+/// Prints `500` rather than `500.0`.
+struct Number(f64);
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.fract() == 0.0 && self.0.abs() < 1e15 {
+            write!(f, "{}", self.0 as i64)
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
+/// A value broke a constraint of the API description; nothing was sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidationError {
+    operation: Option<&'static str>,
+    pointer: String,
+    constraint: Constraint,
+    value: String,
+}
+
+impl ValidationError {
+    fn new(pointer: &str, field: &str, constraint: Constraint, value: String) -> Self {
+        let pointer = match (pointer.is_empty(), field.is_empty()) {
+            (_, true) => pointer.to_owned(),
+            (true, false) => format!("/{}", escape(field)),
+            (false, false) => format!("{pointer}/{}", escape(field)),
+        };
+        Self { operation: None, pointer, constraint, value }
+    }
+
+    /// The operation ID of the request, when the error came from a request builder.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.operation
+    }
+
+    /// JSON pointer of the value: `/path/orgId`, `/query/itemsPerPage`, `/body/roles`, or empty for
+    /// a value checked on its own (a newtype's constructor).
+    pub fn pointer(&self) -> &str {
+        &self.pointer
+    }
+
+    /// The constraint the value broke.
+    pub fn constraint(&self) -> &Constraint {
+        &self.constraint
+    }
+
+    /// The offending value (JSON for arrays; `[redacted]` for secrets).
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// Places a context-free error (from a newtype) at `pointer`.
+    pub(crate) fn at(mut self, pointer: &str) -> Self {
+        self.pointer = format!("{pointer}{}", self.pointer);
+        self
+    }
+
+    /// Names the operation whose request failed.
+    pub(crate) fn in_operation(mut self, operation: &'static str) -> Self {
+        self.operation = Some(operation);
+        self
+    }
+
+    /// Hides the value of a secret.
+    #[allow(dead_code)] // emitted only for specs with constrained secret fields
+    pub(crate) fn redacted(mut self) -> Self {
+        self.value = "[redacted]".to_owned();
+        self
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(operation) = self.operation {
+            write!(f, "{operation}: ")?;
+        }
+        if !self.pointer.is_empty() {
+            write!(f, "{} ", self.pointer)?;
+        }
+        write!(f, "value {:?} breaks {}", self.value, self.constraint)
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// Escapes a JSON pointer token (RFC 6901).
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// A number the checks can compare and print.
+pub(crate) trait Bound: Copy + fmt::Display {
+    /// The value as `f64` for comparison with the spec's bounds.
+    fn as_f64(self) -> f64;
+}
+
+macro_rules! bound {
+    ($($t:ty),*) => {
+        $(impl Bound for $t {
+            #[allow(clippy::cast_lossless, clippy::cast_precision_loss)]
+            fn as_f64(self) -> f64 {
+                self as f64
+            }
+        })*
+    };
+}
+bound!(i32, i64, u32, u64, f64);
+
+/// `minLength`: at least `min` characters (Unicode scalar values, as JSON Schema counts).
+pub(crate) fn min_length(pointer: &str, field: &str, value: &str, min: u64) -> Result<(), ValidationError> {
+    if (value.chars().count() as u64) < min {
+        return Err(ValidationError::new(pointer, field, Constraint::MinLength(min), value.to_owned()));
+    }
+    Ok(())
+}
+
+/// `maxLength`: at most `max` characters.
+pub(crate) fn max_length(pointer: &str, field: &str, value: &str, max: u64) -> Result<(), ValidationError> {
+    if value.chars().count() as u64 > max {
+        return Err(ValidationError::new(pointer, field, Constraint::MaxLength(max), value.to_owned()));
+    }
+    Ok(())
+}
+
+/// `pattern`: the value matches `regex` (compiled from `source` on first use). A pattern that failed
+/// to compile fails every value rather than panicking; the generator rejects such patterns anyway.
+pub(crate) fn pattern(
+    pointer: &str,
+    field: &str,
+    value: &str,
+    regex: &LazyLock<Option<Regex>>,
+    source: &'static str,
+) -> Result<(), ValidationError> {
+    match regex.as_ref() {
+        Some(re) if re.is_match(value) => Ok(()),
+        _ => Err(ValidationError::new(pointer, field, Constraint::Pattern(source), value.to_owned())),
+    }
+}
+
+/// `minimum` (or `exclusiveMinimum`).
+pub(crate) fn minimum<N: Bound>(pointer: &str, field: &str, value: N, min: f64, exclusive: bool) -> Result<(), ValidationError> {
+    let v = value.as_f64();
+    if exclusive && v <= min {
+        return Err(ValidationError::new(pointer, field, Constraint::ExclusiveMinimum(min), value.to_string()));
+    }
+    if v < min {
+        return Err(ValidationError::new(pointer, field, Constraint::Minimum(min), value.to_string()));
+    }
+    Ok(())
+}
+
+/// `maximum` (or `exclusiveMaximum`).
+pub(crate) fn maximum<N: Bound>(pointer: &str, field: &str, value: N, max: f64, exclusive: bool) -> Result<(), ValidationError> {
+    let v = value.as_f64();
+    if exclusive && v >= max {
+        return Err(ValidationError::new(pointer, field, Constraint::ExclusiveMaximum(max), value.to_string()));
+    }
+    if v > max {
+        return Err(ValidationError::new(pointer, field, Constraint::Maximum(max), value.to_string()));
+    }
+    Ok(())
+}
+
+/// The items as JSON, for error messages.
+fn json<T: Serialize>(items: &[T]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| format!("{} items", items.len()))
+}
+
+/// `minItems`.
+pub(crate) fn min_items<T: Serialize>(pointer: &str, field: &str, items: &[T], min: u64) -> Result<(), ValidationError> {
+    if (items.len() as u64) < min {
+        return Err(ValidationError::new(pointer, field, Constraint::MinItems(min), json(items)));
+    }
+    Ok(())
+}
+
+/// `maxItems`.
+#[allow(dead_code)] // emitted only for specs that declare maxItems
+pub(crate) fn max_items<T: Serialize>(pointer: &str, field: &str, items: &[T], max: u64) -> Result<(), ValidationError> {
+    if items.len() as u64 > max {
+        return Err(ValidationError::new(pointer, field, Constraint::MaxItems(max), json(items)));
+    }
+    Ok(())
+}
+
+/// `uniqueItems`: no two items are equal.
+pub(crate) fn unique_items<T: Serialize + PartialEq>(pointer: &str, field: &str, items: &[T]) -> Result<(), ValidationError> {
+    if items.iter().enumerate().any(|(i, a)| items[..i].contains(a)) {
+        return Err(ValidationError::new(pointer, field, Constraint::UniqueItems, json(items)));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static HEX: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new("^[a-f0-9]{2}$").ok());
+
+    #[test]
+    fn lengths_count_characters_not_bytes() {
+        assert!(min_length("", "", "é", 1).is_ok());
+        assert!(max_length("", "", "éé", 2).is_ok());
+        let err = max_length("/body", "desc", "abc", 2).unwrap_err();
+        assert_eq!(err.pointer(), "/body/desc");
+        assert_eq!(err.constraint(), &Constraint::MaxLength(2));
+        assert_eq!(err.value(), "abc");
+    }
+
+    #[test]
+    fn bounds_respect_exclusivity() {
+        assert!(minimum("", "n", 1, 1.0, false).is_ok());
+        assert_eq!(minimum("", "n", 1, 1.0, true).unwrap_err().constraint(), &Constraint::ExclusiveMinimum(1.0));
+        assert!(maximum("", "n", 500, 500.0, false).is_ok());
+        assert_eq!(maximum("/query", "n", 501, 500.0, false).unwrap_err().to_string(), "/query/n value \"501\" breaks maximum 500");
+    }
+
+    #[test]
+    fn patterns_items_and_context() {
+        assert!(pattern("", "", "af", &HEX, "^[a-f0-9]{2}$").is_ok());
+        assert!(pattern("", "", "AF", &HEX, "^[a-f0-9]{2}$").is_err());
+        let err = min_items::<u8>("/body", "roles", &[], 1).unwrap_err().in_operation("op");
+        assert_eq!(err.to_string(), "op: /body/roles value \"[]\" breaks minItems 1");
+        assert!(unique_items("", "x", &[1, 2, 1]).is_err());
+        let placed = min_length("", "", "", 1).unwrap_err().at("/path/orgId");
+        assert_eq!(placed.pointer(), "/path/orgId");
+        assert_eq!(min_length("", "", "", 1).unwrap_err().redacted().value(), "[redacted]");
+    }
+}

@@ -1,0 +1,36 @@
+//! Encoding of request pieces: path segments and JSON bodies.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use serde::Serialize;
+
+use crate::runtime::{Error, RequestBody};
+
+/// Characters escaped in a path segment: everything but RFC 3986 unreserved characters and the
+/// sub-delimiters that are safe inside a segment.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ').add(b'"').add(b'#').add(b'%').add(b'/').add(b'<').add(b'>').add(b'?')
+    .add(b'[').add(b'\\').add(b']').add(b'^').add(b'`').add(b'{').add(b'|').add(b'}');
+
+/// One path parameter, percent-encoded so it stays one segment whatever it contains.
+pub(crate) fn path_segment(value: &str) -> String {
+    utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+impl RequestBody {
+    /// A JSON body of media type `content_type`.
+    pub(crate) fn json<T: Serialize>(operation: &'static str, content_type: &'static str, value: &T) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(value).map_err(|e| Error::Encode { operation, message: e.to_string() })?;
+        Ok(Self { content_type, bytes })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_cannot_escape_their_segment() {
+        assert_eq!(path_segment("4888442a3354817a7320eb61"), "4888442a3354817a7320eb61");
+        assert_eq!(path_segment("../a b/c?d#e"), "..%2Fa%20b%2Fc%3Fd%23e");
+    }
+}

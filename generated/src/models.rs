@@ -88,8 +88,8 @@ impl ApiUserId {
     ///
     /// A [`ValidationError`] naming the first constraint `value` breaks.
     pub fn check(value: &str) -> Result<(), ValidationError> {
-        validate::min_length("", "", value, 24u64)?;
-        validate::max_length("", "", value, 24u64)?;
+        validate::min_length("", "", value, 24)?;
+        validate::max_length("", "", value, 24)?;
         validate::pattern("", "", value, &API_USER_ID_PATTERN, "^([a-f0-9]{24})$")?;
         Ok(())
     }
@@ -187,16 +187,10 @@ impl CreateAtlasOrganizationApiKey {
     ///
     /// A [`ValidationError`] naming the first constraint that fails.
     pub fn validate(&self, pointer: &str) -> Result<(), ValidationError> {
-        {
-            let value = &self.desc;
-            validate::min_length(pointer, "desc", value.as_str(), 1u64)?;
-            validate::max_length(pointer, "desc", value.as_str(), 250u64)?;
-        }
-        {
-            let value = &self.roles;
-            validate::min_items(pointer, "roles", value.as_slice(), 1u64)?;
-            validate::unique_items(pointer, "roles", value.as_slice())?;
-        }
+        validate::min_length(pointer, "desc", &self.desc, 1)?;
+        validate::max_length(pointer, "desc", &self.desc, 250)?;
+        validate::min_items(pointer, "roles", &self.roles, 1)?;
+        validate::unique_items(pointer, "roles", &self.roles)?;
         Ok(())
     }
 }
@@ -237,8 +231,8 @@ impl OrgId {
     ///
     /// A [`ValidationError`] naming the first constraint `value` breaks.
     pub fn check(value: &str) -> Result<(), ValidationError> {
-        validate::min_length("", "", value, 24u64)?;
-        validate::max_length("", "", value, 24u64)?;
+        validate::min_length("", "", value, 24)?;
+        validate::max_length("", "", value, 24)?;
         validate::pattern("", "", value, &ORG_ID_PATTERN, "^([a-f0-9]{24})$")?;
         Ok(())
     }

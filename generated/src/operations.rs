@@ -167,10 +167,7 @@ impl<'a> ListOrgApiKeys<'a> {
     }
     /// Checks every constraint of the spec on the parameters and the body.
     fn validate(&self) -> Result<(), ValidationError> {
-        {
-            let value = &self.org_id;
-            OrgId::check(value).map_err(|e| e.at("/path/orgId"))?;
-        }
+        OrgId::check(&self.org_id).map_err(|e| e.at("/path/orgId"))?;
         if let Some(value) = &self.items_per_page {
             validate::minimum("/query", "itemsPerPage", *value, 1.0, false)?;
             validate::maximum("/query", "itemsPerPage", *value, 500.0, false)?;
@@ -294,10 +291,7 @@ impl<'a> CreateOrgApiKey<'a> {
     }
     /// Checks every constraint of the spec on the parameters and the body.
     fn validate(&self) -> Result<(), ValidationError> {
-        {
-            let value = &self.org_id;
-            OrgId::check(value).map_err(|e| e.at("/path/orgId"))?;
-        }
+        OrgId::check(&self.org_id).map_err(|e| e.at("/path/orgId"))?;
         self.body.validate("/body")?;
         Ok(())
     }
@@ -384,14 +378,8 @@ impl<'a> GetOrgApiKey<'a> {
     }
     /// Checks every constraint of the spec on the parameters and the body.
     fn validate(&self) -> Result<(), ValidationError> {
-        {
-            let value = &self.org_id;
-            OrgId::check(value).map_err(|e| e.at("/path/orgId"))?;
-        }
-        {
-            let value = &self.api_user_id;
-            ApiUserId::check(value).map_err(|e| e.at("/path/apiUserId"))?;
-        }
+        OrgId::check(&self.org_id).map_err(|e| e.at("/path/orgId"))?;
+        ApiUserId::check(&self.api_user_id).map_err(|e| e.at("/path/apiUserId"))?;
         Ok(())
     }
     /// Checks the request and turns it into what the runtime sends.

@@ -329,19 +329,21 @@ fn builder_validate(api: &Api, op: &Operation) -> TokenStream {
         }
         let field = ident(&p.rust_name);
         let pointer = format!("/{}/{}", p.location.as_str(), p.name);
+        // Required parameters are checked in place; optional ones through `if let Some(value)`.
+        let access = if p.required { quote!(&self.#field) } else { quote!(value) };
         let check = match &p.newtype {
             Some(newtype) => {
                 let newtype = ident(newtype);
-                quote!(#newtype::check(value).map_err(|e| e.at(#pointer))?;)
+                quote!(#newtype::check(#access).map_err(|e| e.at(#pointer))?;)
             }
             None => {
                 let location = format!("/{}", p.location.as_str());
-                let value = if matches!(p.ty, TypeRef::String) { quote!(value.as_str()) } else { quote!(*value) };
+                let value = if matches!(p.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F64) { quote!(*#access) } else { access.clone() };
                 checks(&p.constraints, &p.ty, &value, &quote!(#location), &p.name, None)
             }
         };
         if p.required {
-            statements.push(quote! { { let value = &self.#field; #check } });
+            statements.push(check);
         } else {
             statements.push(quote! { if let Some(value) = &self.#field { #check } });
         }

@@ -39,10 +39,10 @@ pub fn checks(
     match ty {
         TypeRef::String | TypeRef::Secret => {
             let value = if *ty == TypeRef::Secret { quote!(#value.expose_secret()) } else { value.clone() };
-            if let Some(min) = constraints.min_length {
+            if let Some(min) = constraints.min_length.map(proc_macro2::Literal::u64_unsuffixed) {
                 out.push(quote!(validate::min_length(#pointer, #field, #value, #min)));
             }
-            if let Some(max) = constraints.max_length {
+            if let Some(max) = constraints.max_length.map(proc_macro2::Literal::u64_unsuffixed) {
                 out.push(quote!(validate::max_length(#pointer, #field, #value, #max)));
             }
             if let (Some(source), Some(name)) = (&constraints.pattern, pattern) {
@@ -65,10 +65,10 @@ pub fn checks(
             }
         }
         TypeRef::Array(_) => {
-            if let Some(min) = constraints.min_items {
+            if let Some(min) = constraints.min_items.map(proc_macro2::Literal::u64_unsuffixed) {
                 out.push(quote!(validate::min_items(#pointer, #field, #value, #min)));
             }
-            if let Some(max) = constraints.max_items {
+            if let Some(max) = constraints.max_items.map(proc_macro2::Literal::u64_unsuffixed) {
                 out.push(quote!(validate::max_items(#pointer, #field, #value, #max)));
             }
             if constraints.unique_items {
@@ -197,22 +197,22 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> TokenStrea
             statics.push(pattern_item(&static_name, p));
             static_name
         });
+        let optional = field.nullable || !field.required && !models::is_collection(&field.ty);
+        // Required fields are checked in place; optional ones through `if let Some(value)`.
+        let access = if optional { quote!(value) } else { quote!(&self.#member) };
         let value_expr = match &field.ty {
-            TypeRef::String => quote!(value.as_str()),
-            TypeRef::Secret => quote!(value),
-            TypeRef::Array(_) => quote!(value.as_slice()),
-            _ => quote!(*value),
+            TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => quote!(*#access),
+            _ => access.clone(),
         };
         let own = checks(&field.constraints, &field.ty, &value_expr, &quote!(pointer), wire, pattern.as_ref());
-        let nested = nested_validate(api, &field.ty, wire);
+        let nested = nested_validate(api, &field.ty, wire, &access);
         if own.is_empty() && nested.is_empty() {
             continue;
         }
-        let optional = field.nullable || !field.required && !models::is_collection(&field.ty);
         if optional {
             body.push(quote! { if let Some(value) = &self.#member { #own #nested } });
         } else {
-            body.push(quote! { { let value = &self.#member; #own #nested } });
+            body.push(quote! { #own #nested });
         }
     }
     let docs = paragraphs([
@@ -235,7 +235,7 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> TokenStrea
 }
 
 /// Calls `validate` on nested request structs (directly or inside arrays).
-fn nested_validate(api: &Api, ty: &TypeRef, wire: &str) -> TokenStream {
+fn nested_validate(api: &Api, ty: &TypeRef, wire: &str, value: &TokenStream) -> TokenStream {
     let validated = |n: &str| {
         api.schemas.iter().any(|s| s.rust_name == n && models::needs_validate(s) && matches!(s.kind, SchemaKind::Struct { .. }))
     };
@@ -245,13 +245,13 @@ fn nested_validate(api: &Api, ty: &TypeRef, wire: &str) -> TokenStream {
     match ty {
         TypeRef::Named(n) if validated(n) => {
             let at = format!("{{pointer}}/{escaped}");
-            quote! { value.validate(&format!(#at))?; }
+            quote! { #value.validate(&format!(#at))?; }
         }
         TypeRef::Array(inner) => match inner.as_ref() {
             TypeRef::Named(n) if validated(n) => {
                 let at = format!("{{pointer}}/{escaped}/{{index}}");
                 quote! {
-                    for (index, item) in value.iter().enumerate() {
+                    for (index, item) in #value.iter().enumerate() {
                         item.validate(&format!(#at))?;
                     }
                 }

@@ -55,10 +55,11 @@ pub fn generate(file: &str, text: &str) -> Result<Generated, Diagnostics> {
 pub fn generate_from_ir(api: &ir::Api) -> Result<Vec<GeneratedFile>, String> {
     let mut files = emit::emit(api)?;
     files.extend(render::render(api)?);
-    files.extend(files::RUNTIME.iter().map(|(path, contents)| GeneratedFile {
-        path: (*path).to_owned(),
-        contents: (*contents).to_owned(),
-    }));
+    files.extend(
+        files::RUNTIME
+            .iter()
+            .map(|(path, contents)| GeneratedFile { path: (*path).to_owned(), contents: (*contents).to_owned() }),
+    );
     let mut files: Vec<GeneratedFile> = files.into_iter().map(|f| f.with_header(&api.source)).collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

@@ -5,18 +5,31 @@ use heck::{ToPascalCase, ToShoutySnakeCase, ToSnakeCase};
 
 /// Every strict and reserved keyword of Rust 2021, plus `gen` (reserved in 2024).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self",
-    "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe",
-    "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Type names the generated crate uses unqualified; a spec type with one of these names would shadow
 /// it, so it gets a suffix instead.
 const RESERVED_TYPES: &[&str] = &[
-    "Client", "ClientBuilder", "Error", "Option", "Result", "String", "Vec", "Box", "Response", "Self",
-    "Value", "Constraint", "ValidationError", "SecretString", "RequestSpec", "RequestBody",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Box",
+    "Response",
+    "Self",
+    "Value",
+    "Constraint",
+    "ValidationError",
+    "SecretString",
+    "RequestSpec",
+    "RequestBody",
 ];
 
 /// Names of fields and locals the request builders use themselves.
@@ -39,10 +52,7 @@ pub enum Case {
 /// `V` for types), keywords get a trailing underscore (raw identifiers would read worse in docs), and a
 /// name with no usable characters at all becomes `value`/`Value`.
 pub fn sanitize(name: &str, case: Case) -> String {
-    let spaced: String = name
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
+    let spaced: String = name.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
     let mut out = match case {
         Case::Snake => spaced.to_snake_case(),
         Case::Pascal => spaced.to_pascal_case(),

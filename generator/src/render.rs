@@ -15,6 +15,7 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     ("Cargo.toml", "Cargo.toml.j2", include_str!("../../templates/Cargo.toml.j2")),
     ("README.md", "README.md.j2", include_str!("../../templates/README.md.j2")),
     ("clippy.toml", "clippy.toml.j2", include_str!("../../templates/clippy.toml.j2")),
+    ("rustfmt.toml", "rustfmt.toml.j2", include_str!("../../templates/rustfmt.toml.j2")),
 ];
 
 /// Renders every templated file.

@@ -97,15 +97,13 @@ impl Authenticator {
                 password: private_key,
                 challenge: Mutex::new(None),
             }),
-            Credentials::OAuth2 { client_id, client_secret, token_url } => {
-                Authenticator::OAuth2(OAuth2State {
-                    client_id,
-                    client_secret,
-                    token_url,
-                    refresh_margin,
-                    cache: tokio::sync::Mutex::new(None),
-                })
-            }
+            Credentials::OAuth2 { client_id, client_secret, token_url } => Authenticator::OAuth2(OAuth2State {
+                client_id,
+                client_secret,
+                token_url,
+                refresh_margin,
+                cache: tokio::sync::Mutex::new(None),
+            }),
         }
     }
 
@@ -176,10 +174,9 @@ impl DigestState {
             body,
             HttpMethod(method.as_str().into()),
         );
-        let answer = challenge.respond(&context).map_err(|error| AuthError::InvalidChallenge {
-            operation,
-            message: error.to_string(),
-        })?;
+        let answer = challenge
+            .respond(&context)
+            .map_err(|error| AuthError::InvalidChallenge { operation, message: error.to_string() })?;
         drop(guard);
         sensitive_header(&answer.to_header_string()).map(Some)
     }
@@ -288,10 +285,7 @@ impl OAuth2State {
             .await
             .map_err(|source| AuthError::TokenTransport { source })?;
         let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|source| AuthError::TokenTransport { source })?;
+        let body = response.bytes().await.map_err(|source| AuthError::TokenTransport { source })?;
         if !status.is_success() {
             tracing::warn!(status = status.as_u16(), "the OAuth2 token endpoint refused the request");
             return Err(AuthError::TokenEndpoint { status: status.as_u16(), body: truncate_body(&body) }.into());
@@ -408,10 +402,8 @@ mod tests {
         let ok = parse_token_response(br#"{"access_token":"tok","expires_in":3600,"token_type":"Bearer"}"#).unwrap();
         assert_eq!(ok.access_token.expose_secret(), "tok");
         assert_eq!(ok.expires_in, Some(3600));
-        let error = parse_token_response(br#"{"access_token":12345678,"expires_in":"secret-ish"}"#)
-            .err()
-            .unwrap()
-            .to_string();
+        let error =
+            parse_token_response(br#"{"access_token":12345678,"expires_in":"secret-ish"}"#).err().unwrap().to_string();
         assert!(!error.contains("12345678"), "{error}");
         assert!(parse_token_response(b"").is_err());
         assert!(parse_token_response(br#"{"access_token":""}"#).is_err());

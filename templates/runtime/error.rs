@@ -205,12 +205,7 @@ pub struct ApiFailure {
 
 impl ApiFailure {
     /// Builds the failure from a response; the error document is decoded leniently.
-    pub(crate) fn new(
-        operation: &'static str,
-        status: u16,
-        headers: &reqwest::header::HeaderMap,
-        body: &[u8],
-    ) -> Self {
+    pub(crate) fn new(operation: &'static str, status: u16, headers: &reqwest::header::HeaderMap, body: &[u8]) -> Self {
         ApiFailure {
             status,
             operation,
@@ -363,7 +358,8 @@ mod tests {
 
     #[test]
     fn api_error_body_is_decoded() {
-        let body = r#"{"error":404,"errorCode":"RESOURCE_NOT_FOUND","detail":"Cannot find resource.","reason":"Not Found"}"#;
+        let body =
+            r#"{"error":404,"errorCode":"RESOURCE_NOT_FOUND","detail":"Cannot find resource.","reason":"Not Found"}"#;
         let error = failure(404, body, &HeaderMap::new());
         assert!(error.is_not_found());
         assert!(!error.is_rate_limited());

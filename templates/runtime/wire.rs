@@ -8,8 +8,22 @@ use crate::runtime::{Error, RequestBody};
 /// Characters escaped in a path segment: everything but RFC 3986 unreserved characters and the
 /// sub-delimiters that are safe inside a segment.
 const SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ').add(b'"').add(b'#').add(b'%').add(b'/').add(b'<').add(b'>').add(b'?')
-    .add(b'[').add(b'\\').add(b']').add(b'^').add(b'`').add(b'{').add(b'|').add(b'}');
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
 
 /// One path parameter, percent-encoded so it stays one segment whatever it contains.
 pub(crate) fn path_segment(value: &str) -> String {
@@ -18,7 +32,11 @@ pub(crate) fn path_segment(value: &str) -> String {
 
 impl RequestBody {
     /// A JSON body of media type `content_type`.
-    pub(crate) fn json<T: Serialize>(operation: &'static str, content_type: &'static str, value: &T) -> Result<Self, Error> {
+    pub(crate) fn json<T: Serialize>(
+        operation: &'static str,
+        content_type: &'static str,
+        value: &T,
+    ) -> Result<Self, Error> {
         let bytes = serde_json::to_vec(value).map_err(|e| Error::Encode { operation, message: e.to_string() })?;
         Ok(Self { content_type, bytes })
     }

@@ -92,10 +92,6 @@ fn codegen(root: &Path, check: bool, verbose: bool) -> Result<(), String> {
     }
     let drift = sync::write(&dir, &files)?;
     let changed = drift.stale.len() + drift.missing.len() + drift.extra.len();
-    eprintln!(
-        "generated {} files into {GENERATED}/ ({changed} changed) in {:.0?}",
-        files.len(),
-        started.elapsed()
-    );
+    eprintln!("generated {} files into {GENERATED}/ ({changed} changed) in {:.0?}", files.len(), started.elapsed());
     Ok(())
 }

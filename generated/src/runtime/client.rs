@@ -492,8 +492,7 @@ impl Client {
         let mut url = Url::parse(&format!("{}{}", self.inner.base_url, spec.path))
             .map_err(|error| Error::Config(format!("{}: invalid request URL: {error}", spec.operation_id)))?;
         if !spec.query.is_empty() {
-            url.query_pairs_mut()
-                .extend_pairs(spec.query.iter().map(|(name, value)| (*name, value.as_str())));
+            url.query_pairs_mut().extend_pairs(spec.query.iter().map(|(name, value)| (*name, value.as_str())));
         }
         Ok(url)
     }
@@ -607,8 +606,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         move |name| map.get(name).cloned()
     }
 
@@ -665,8 +663,8 @@ mod tests {
 
     #[test]
     fn env_without_credentials_names_the_variables() {
-        let error = Client::from_env_vars(env(&[("ATLAS_PUBLIC_KEY", "pub"), ("ATLAS_PRIVATE_KEY", "  ")]))
-            .unwrap_err();
+        let error =
+            Client::from_env_vars(env(&[("ATLAS_PUBLIC_KEY", "pub"), ("ATLAS_PRIVATE_KEY", "  ")])).unwrap_err();
         assert!(matches!(error, Error::Config(_)));
         let text = error.to_string();
         for name in ["ATLAS_PUBLIC_KEY", "ATLAS_PRIVATE_KEY", "ATLAS_CLIENT_ID", "ATLAS_CLIENT_SECRET"] {

@@ -258,11 +258,8 @@ mod tests {
 
     #[test]
     fn an_error_is_yielded_once_and_ends_the_stream() {
-        let (calls, fetch) = server(vec![
-            page(&[1, 2], None),
-            Err(Error::Timeout { operation: "listOrgApiKeys" }),
-            page(&[3, 4], None),
-        ]);
+        let (calls, fetch) =
+            server(vec![page(&[1, 2], None), Err(Error::Timeout { operation: "listOrgApiKeys" }), page(&[3, 4], None)]);
         let results = collect(items(1, 2, fetch));
         assert_eq!(results.len(), 3);
         assert_eq!(*results[0].as_ref().unwrap(), 1);
@@ -276,10 +273,7 @@ mod tests {
         let (calls, fetch) = server(vec![page(&[1, 2], None), page(&[1, 2], None), page(&[3], None)]);
         let results = collect(items(1, 2, fetch));
         assert_eq!(results.len(), 3);
-        assert!(matches!(
-            results[2],
-            Err(Error::Pagination(PaginationError::RepeatedPage { page: 2 }))
-        ));
+        assert!(matches!(results[2], Err(Error::Pagination(PaginationError::RepeatedPage { page: 2 }))));
         assert_eq!(*calls.borrow(), vec![1, 2]);
     }
 
@@ -293,10 +287,7 @@ mod tests {
         let results = collect(pages_with_limit(1, 2, 5, fetch));
         assert_eq!(results.len(), 6);
         assert!(results[..5].iter().all(Result::is_ok));
-        assert!(matches!(
-            results[5],
-            Err(Error::Pagination(PaginationError::TooManyPages { max_pages: 5 }))
-        ));
+        assert!(matches!(results[5], Err(Error::Pagination(PaginationError::TooManyPages { max_pages: 5 }))));
     }
 
     #[test]

@@ -205,21 +205,12 @@ mod tests {
     #[test]
     fn retry_after_is_honoured_and_capped() {
         let p = policy();
-        assert_eq!(
-            p.next_delay(1, Some(Duration::from_secs(3)), Duration::ZERO, 0.0),
-            Some(Duration::from_secs(3))
-        );
+        assert_eq!(p.next_delay(1, Some(Duration::from_secs(3)), Duration::ZERO, 0.0), Some(Duration::from_secs(3)));
         // Longer than max_backoff but within the budget: wait max_backoff.
-        assert_eq!(
-            p.next_delay(1, Some(Duration::from_secs(90)), Duration::ZERO, 0.0),
-            Some(Duration::from_secs(30))
-        );
+        assert_eq!(p.next_delay(1, Some(Duration::from_secs(90)), Duration::ZERO, 0.0), Some(Duration::from_secs(30)));
         // Longer than what remains of max_elapsed: give up.
         assert_eq!(p.next_delay(1, Some(Duration::from_secs(200)), Duration::ZERO, 0.0), None);
-        assert_eq!(
-            p.next_delay(1, Some(Duration::from_secs(20)), Duration::from_secs(110), 0.0),
-            None
-        );
+        assert_eq!(p.next_delay(1, Some(Duration::from_secs(20)), Duration::from_secs(110), 0.0), None);
     }
 
     #[test]
@@ -253,19 +244,13 @@ mod tests {
         let now = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
         assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
         assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now),
-            Some(Duration::from_secs(30))
-        );
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now), Some(Duration::from_secs(30)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-5", now), None);
         assert_eq!(parse_retry_after("1.5", now), None);
         assert_eq!(parse_retry_after("", now), None);
-        assert_eq!(
-            parse_retry_after("99999999999999999999999", now),
-            Some(Duration::from_secs(u64::MAX))
-        );
+        assert_eq!(parse_retry_after("99999999999999999999999", now), Some(Duration::from_secs(u64::MAX)));
     }
 
     #[test]

@@ -196,7 +196,13 @@ pub(crate) fn pattern(
 }
 
 /// `minimum` (or `exclusiveMinimum`).
-pub(crate) fn minimum<N: Bound>(pointer: &str, field: &str, value: N, min: f64, exclusive: bool) -> Result<(), ValidationError> {
+pub(crate) fn minimum<N: Bound>(
+    pointer: &str,
+    field: &str,
+    value: N,
+    min: f64,
+    exclusive: bool,
+) -> Result<(), ValidationError> {
     let v = value.as_f64();
     if exclusive && v <= min {
         return Err(ValidationError::new(pointer, field, Constraint::ExclusiveMinimum(min), value.to_string()));
@@ -208,7 +214,13 @@ pub(crate) fn minimum<N: Bound>(pointer: &str, field: &str, value: N, min: f64, 
 }
 
 /// `maximum` (or `exclusiveMaximum`).
-pub(crate) fn maximum<N: Bound>(pointer: &str, field: &str, value: N, max: f64, exclusive: bool) -> Result<(), ValidationError> {
+pub(crate) fn maximum<N: Bound>(
+    pointer: &str,
+    field: &str,
+    value: N,
+    max: f64,
+    exclusive: bool,
+) -> Result<(), ValidationError> {
     let v = value.as_f64();
     if exclusive && v >= max {
         return Err(ValidationError::new(pointer, field, Constraint::ExclusiveMaximum(max), value.to_string()));
@@ -225,7 +237,12 @@ fn json<T: Serialize>(items: &[T]) -> String {
 }
 
 /// `minItems`.
-pub(crate) fn min_items<T: Serialize>(pointer: &str, field: &str, items: &[T], min: u64) -> Result<(), ValidationError> {
+pub(crate) fn min_items<T: Serialize>(
+    pointer: &str,
+    field: &str,
+    items: &[T],
+    min: u64,
+) -> Result<(), ValidationError> {
     if (items.len() as u64) < min {
         return Err(ValidationError::new(pointer, field, Constraint::MinItems(min), json(items)));
     }
@@ -234,7 +251,12 @@ pub(crate) fn min_items<T: Serialize>(pointer: &str, field: &str, items: &[T], m
 
 /// `maxItems`.
 #[allow(dead_code)] // emitted only for specs that declare maxItems
-pub(crate) fn max_items<T: Serialize>(pointer: &str, field: &str, items: &[T], max: u64) -> Result<(), ValidationError> {
+pub(crate) fn max_items<T: Serialize>(
+    pointer: &str,
+    field: &str,
+    items: &[T],
+    max: u64,
+) -> Result<(), ValidationError> {
     if items.len() as u64 > max {
         return Err(ValidationError::new(pointer, field, Constraint::MaxItems(max), json(items)));
     }
@@ -242,7 +264,11 @@ pub(crate) fn max_items<T: Serialize>(pointer: &str, field: &str, items: &[T], m
 }
 
 /// `uniqueItems`: no two items are equal.
-pub(crate) fn unique_items<T: Serialize + PartialEq>(pointer: &str, field: &str, items: &[T]) -> Result<(), ValidationError> {
+pub(crate) fn unique_items<T: Serialize + PartialEq>(
+    pointer: &str,
+    field: &str,
+    items: &[T],
+) -> Result<(), ValidationError> {
     if items.iter().enumerate().any(|(i, a)| items[..i].contains(a)) {
         return Err(ValidationError::new(pointer, field, Constraint::UniqueItems, json(items)));
     }
@@ -270,7 +296,10 @@ mod tests {
         assert!(minimum("", "n", 1, 1.0, false).is_ok());
         assert_eq!(minimum("", "n", 1, 1.0, true).unwrap_err().constraint(), &Constraint::ExclusiveMinimum(1.0));
         assert!(maximum("", "n", 500, 500.0, false).is_ok());
-        assert_eq!(maximum("/query", "n", 501, 500.0, false).unwrap_err().to_string(), "/query/n value \"501\" breaks maximum 500");
+        assert_eq!(
+            maximum("/query", "n", 501, 500.0, false).unwrap_err().to_string(),
+            "/query/n value \"501\" breaks maximum 500"
+        );
     }
 
     #[test]

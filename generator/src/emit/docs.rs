@@ -20,11 +20,8 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    let parts: Vec<String> = parts
-        .into_iter()
-        .map(|s| s.as_ref().trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let parts: Vec<String> =
+        parts.into_iter().map(|s| s.as_ref().trim().to_owned()).filter(|s| !s.is_empty()).collect();
     doc_attrs(&parts.join("\n\n"))
 }
 

@@ -22,7 +22,8 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
 }
 
 fn rust_file(path: &str, tokens: TokenStream) -> Result<GeneratedFile, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: emitted {path} does not parse: {e}"))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("internal error: emitted {path} does not parse: {e}"))?;
     Ok(GeneratedFile::rust(path, prettyplease::unparse(&file)))
 }
 

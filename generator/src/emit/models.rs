@@ -38,9 +38,18 @@ pub fn module(api: &Api) -> TokenStream {
         runtime.push(quote!(ValidationError));
     }
     let runtime_use = if runtime.is_empty() { quote!() } else { quote!(use crate::runtime::{#(#runtime),*};) };
-    let map_use = if uses_map { quote!(use std::collections::BTreeMap;) } else { quote!() };
+    let map_use = if uses_map {
+        quote!(
+            use std::collections::BTreeMap;
+        )
+    } else {
+        quote!()
+    };
     let regex_use = if uses_regex {
-        quote!(use regex::Regex; use std::sync::LazyLock;)
+        quote!(
+            use regex::Regex;
+            use std::sync::LazyLock;
+        )
     } else {
         quote!()
     };
@@ -92,7 +101,13 @@ fn keeps(schema: &Schema, field: &Field) -> bool {
     !(request_only && field.read_only || response_only && field.write_only)
 }
 
-fn struct_item(api: &Api, schema: &Schema, name: &proc_macro2::Ident, docs: TokenStream, fields: &[Field]) -> TokenStream {
+fn struct_item(
+    api: &Api,
+    schema: &Schema,
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    fields: &[Field],
+) -> TokenStream {
     let kept: Vec<&Field> = fields.iter().filter(|f| keeps(schema, f)).collect();
     let field_items = kept.iter().map(|f| field_item(api, schema, f));
     let all_optional = kept.iter().all(|f| !f.required || f.nullable);
@@ -153,7 +168,8 @@ fn field_item(api: &Api, schema: &Schema, field: &Field) -> TokenStream {
     let mut notes: Vec<String> = Vec::new();
     let constraints = field.constraints.describe();
     if !constraints.is_empty() {
-        let checked = if schema.in_request { "checked before sending" } else { "as documented; not enforced on responses" };
+        let checked =
+            if schema.in_request { "checked before sending" } else { "as documented; not enforced on responses" };
         notes.push(format!("Constraints ({checked}): {}.", constraints.join(", ")));
     }
     if field.read_only {
@@ -166,7 +182,9 @@ fn field_item(api: &Api, schema: &Schema, field: &Field) -> TokenStream {
         notes.push("Secret: shown as `[redacted]` in `Debug` output; read it with `expose_secret()`.".to_owned());
     }
     if let TypeRef::Named(n) = &field.ty {
-        if api.schemas.iter().any(|s| &s.rust_name == n && matches!(s.kind, SchemaKind::Enum { .. })) && schema.in_response {
+        if api.schemas.iter().any(|s| &s.rust_name == n && matches!(s.kind, SchemaKind::Enum { .. }))
+            && schema.in_response
+        {
             notes.push(format!("Values unknown to this client decode as [`{n}::Unknown`]."));
         }
     }
@@ -184,7 +202,11 @@ fn field_item(api: &Api, schema: &Schema, field: &Field) -> TokenStream {
 /// A string enum that stays open: values added to the API later decode into `Unknown` and serialize
 /// back unchanged, so a new role in Atlas never breaks a deployed client.
 fn enum_item(name: &proc_macro2::Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStream {
-    let catch_all = if values.iter().any(|v| v.rust_name == "Unknown") { format_ident!("UnknownValue") } else { format_ident!("Unknown") };
+    let catch_all = if values.iter().any(|v| v.rust_name == "Unknown") {
+        format_ident!("UnknownValue")
+    } else {
+        format_ident!("Unknown")
+    };
     let variants = values.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let doc = format!(" `{}`", v.name);

@@ -46,11 +46,11 @@ pub fn module(api: &Api) -> TokenStream {
     let paginated = api.operations.iter().any(|o| o.pagination.is_some());
     let has_body = api.operations.iter().any(|o| o.body.is_some());
     let validates = api.operations.iter().any(|o| {
-        o.params.iter().any(|p| !p.constraints.is_empty()) || o.body.as_ref().is_some_and(|b| body_validates(api, &b.ty))
+        o.params.iter().any(|p| !p.constraints.is_empty())
+            || o.body.as_ref().is_some_and(|b| body_validates(api, &b.ty))
     });
-    let number_checks = api.operations.iter().any(|o| {
-        o.params.iter().any(|p| p.newtype.is_none() && !p.constraints.is_empty())
-    });
+    let number_checks =
+        api.operations.iter().any(|o| o.params.iter().any(|p| p.newtype.is_none() && !p.constraints.is_empty()));
     let mut runtime = vec![quote!(Client), quote!(Error), quote!(RequestSpec), quote!(Response)];
     if has_body {
         runtime.push(quote!(RequestBody));
@@ -65,7 +65,13 @@ pub fn module(api: &Api) -> TokenStream {
         runtime.push(quote!(ValidationError));
     }
     runtime.push(quote!(wire));
-    let stream_use = if paginated { quote!(use futures_core::Stream;) } else { quote!() };
+    let stream_use = if paginated {
+        quote!(
+            use futures_core::Stream;
+        )
+    } else {
+        quote!()
+    };
     let methods = api.operations.iter().map(client_method);
     let builders = api.operations.iter().map(|op| builder(api, op));
     quote! {
@@ -163,10 +169,8 @@ fn client_method(op: &Operation) -> TokenStream {
         parts.push(spec(d));
     }
     parts.push(http_line(op));
-    let mut arg_lines: Vec<String> = args
-        .iter()
-        .map(|(p, _)| format!("- `{}`: {}", p.rust_name, param_doc(p).replace("\n\n", " ")))
-        .collect();
+    let mut arg_lines: Vec<String> =
+        args.iter().map(|(p, _)| format!("- `{}`: {}", p.rust_name, param_doc(p).replace("\n\n", " "))).collect();
     if let Some(b) = op.body.as_ref().filter(|b| b.required) {
         let text = b.description.as_deref().map(spec).unwrap_or_else(|| "The request body.".to_owned());
         arg_lines.push(format!("- `body`: {}", text.trim()));
@@ -241,7 +245,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let success = op.success();
     let output = success.and_then(|r| r.ty.as_ref()).map(type_tokens).unwrap_or_else(|| quote!(()));
-    let decode = if success.and_then(|r| r.ty.as_ref()).is_some() { quote!(raw.decode()) } else { quote!(Ok(raw.empty())) };
+    let decode =
+        if success.and_then(|r| r.ty.as_ref()).is_some() { quote!(raw.decode()) } else { quote!(Ok(raw.empty())) };
     let status = match success.map(|r| r.status) {
         Some(Status::Code(c)) => c.to_string(),
         _ => "2xx".to_owned(),
@@ -338,7 +343,11 @@ fn builder_validate(api: &Api, op: &Operation) -> TokenStream {
             }
             None => {
                 let location = format!("/{}", p.location.as_str());
-                let value = if matches!(p.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F64) { quote!(*#access) } else { access.clone() };
+                let value = if matches!(p.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F64) {
+                    quote!(*#access)
+                } else {
+                    access.clone()
+                };
                 checks(&p.constraints, &p.ty, &value, &quote!(#location), &p.name, None)
             }
         };
@@ -415,7 +424,8 @@ fn into_request(op: &Operation) -> TokenStream {
             }
         })
         .collect();
-    let query_init = if query.is_empty() { quote!(let query = Vec::new();) } else { quote!(let mut query = Vec::new();) };
+    let query_init =
+        if query.is_empty() { quote!(let query = Vec::new();) } else { quote!(let mut query = Vec::new();) };
     let method = ident(op.method.as_str());
     let accept = &op.accept;
     let idempotent = op.method.is_idempotent();
@@ -456,13 +466,17 @@ fn builder_validate_is_empty(op: &Operation) -> bool {
 
 /// `stream` and `pages` for a paginated operation.
 fn pagination_methods(op: &Operation, p: &crate::ir::Pagination) -> TokenStream {
-    let page = ident(&op.params.iter().find(|q| q.name == p.page_param).map(|q| q.rust_name.clone()).unwrap_or_default());
-    let size = ident(&op.params.iter().find(|q| q.name == p.size_param).map(|q| q.rust_name.clone()).unwrap_or_default());
+    let page =
+        ident(&op.params.iter().find(|q| q.name == p.page_param).map(|q| q.rust_name.clone()).unwrap_or_default());
+    let size =
+        ident(&op.params.iter().find(|q| q.name == p.size_param).map(|q| q.rust_name.clone()).unwrap_or_default());
     let page_type = ident(&p.page_type);
     let item = type_tokens(&p.item_type);
     let default_size = p.max_page_size.unwrap_or(100);
     let stops = match &p.total_field {
-        Some(total) => format!("after an empty page, a page shorter than the page size, or once `{total}` items have arrived"),
+        Some(total) => {
+            format!("after an empty page, a page shorter than the page size, or once `{total}` items have arrived")
+        }
         None => "after an empty page or a page shorter than the page size".to_owned(),
     };
     let docs_common = format!(
@@ -476,7 +490,11 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination) -> TokenStream 
     let pages_docs = paragraphs(["Streams whole pages, in order.".to_owned(), docs_common]);
     let param_ty = |name: &str| {
         let ty = op.params.iter().find(|q| q.name == name).map(|q| &q.ty);
-        if ty == Some(&TypeRef::I32) { quote!(i32) } else { quote!(i64) }
+        if ty == Some(&TypeRef::I32) {
+            quote!(i32)
+        } else {
+            quote!(i64)
+        }
     };
     let (page_ty, size_ty) = (param_ty(&p.page_param), param_ty(&p.size_param));
     let default_size = proc_macro2::Literal::u32_unsuffixed(u32::try_from(default_size).unwrap_or(u32::MAX));

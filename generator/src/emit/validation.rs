@@ -237,7 +237,9 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> TokenStrea
 /// Calls `validate` on nested request structs (directly or inside arrays).
 fn nested_validate(api: &Api, ty: &TypeRef, wire: &str, value: &TokenStream) -> TokenStream {
     let validated = |n: &str| {
-        api.schemas.iter().any(|s| s.rust_name == n && models::needs_validate(s) && matches!(s.kind, SchemaKind::Struct { .. }))
+        api.schemas
+            .iter()
+            .any(|s| s.rust_name == n && models::needs_validate(s) && matches!(s.kind, SchemaKind::Struct { .. }))
     };
     // The wire name goes into the format string itself (escaped), so the emitted call reads
     // `format!("{pointer}/roles/{index}")`.

@@ -15,12 +15,8 @@ use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme as OaScheme};
 
 /// Lowers a loaded spec. On success, the diagnostics hold only warnings.
 pub fn lower(spec: &Spec) -> Result<(Api, Diagnostics), Diagnostics> {
-    let mut lowerer = Lowerer {
-        doc: &spec.doc,
-        diags: Diagnostics::new(&spec.file),
-        schemas: Vec::new(),
-        types: Namer::new(),
-    };
+    let mut lowerer =
+        Lowerer { doc: &spec.doc, diags: Diagnostics::new(&spec.file), schemas: Vec::new(), types: Namer::new() };
     lowerer.lower_components();
     let operations = lowerer.lower_operations();
     let security = lowerer.lower_security();
@@ -81,10 +77,9 @@ impl Lowerer<'_> {
                     (kind, description.clone())
                 }
                 OaScheme::OAuth2 { flows, description, .. } => match &flows.client_credentials {
-                    Some(cc) => (
-                        SecurityKind::OAuth2ClientCredentials { token_url: cc.token_url.clone() },
-                        description.clone(),
-                    ),
+                    Some(cc) => {
+                        (SecurityKind::OAuth2ClientCredentials { token_url: cc.token_url.clone() }, description.clone())
+                    }
                     None => (SecurityKind::Other { scheme: "oauth2".to_owned() }, description.clone()),
                 },
                 OaScheme::APIKey { description, .. } => {

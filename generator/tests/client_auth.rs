@@ -18,9 +18,7 @@ const CLIENT_SECRET: &str = "sa-client-secret-XYZ";
 const BASIC: &str = "Basic c2EtY2xpZW50LWlkOnNhLWNsaWVudC1zZWNyZXQtWFla";
 
 fn challenge(nonce: &str, stale: bool) -> String {
-    format!(
-        r#"Digest realm="MMS Public API", domain="", nonce="{nonce}", algorithm=MD5, qop="auth", stale={stale}"#
-    )
+    format!(r#"Digest realm="MMS Public API", domain="", nonce="{nonce}", algorithm=MD5, qop="auth", stale={stale}"#)
 }
 
 fn key_body() -> serde_json::Value {
@@ -44,9 +42,8 @@ fn no_authorization(request: &Request) -> bool {
 
 fn digest_with_nonce(nonce: &'static str) -> impl Fn(&Request) -> bool + Send + Sync {
     move |request: &Request| {
-        authorization(request).is_some_and(|value| {
-            value.starts_with("Digest ") && value.contains(&format!(r#"nonce="{nonce}""#))
-        })
+        authorization(request)
+            .is_some_and(|value| value.starts_with("Digest ") && value.contains(&format!(r#"nonce="{nonce}""#)))
     }
 }
 
@@ -60,13 +57,7 @@ fn digest_param(header: &str, key: &str) -> Option<String> {
 }
 
 async fn api_requests(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|r| r.url.path() != TOKEN_PATH)
-        .collect()
+    server.received_requests().await.unwrap_or_default().into_iter().filter(|r| r.url.path() != TOKEN_PATH).collect()
 }
 
 #[tokio::test]
@@ -135,8 +126,7 @@ async fn digest_reuses_the_nonce_so_n_calls_cost_n_plus_one_requests() {
 
     let requests = api_requests(&server).await;
     assert_eq!(requests.len(), 6, "5 calls cost 5 + 1 requests");
-    let counts: Vec<String> =
-        requests[1..].iter().filter_map(|r| digest_param(&authorization(r)?, "nc")).collect();
+    let counts: Vec<String> = requests[1..].iter().filter_map(|r| digest_param(&authorization(r)?, "nc")).collect();
     assert_eq!(counts, ["00000001", "00000002", "00000003", "00000004", "00000005"]);
     // The query string is part of the digested URI.
     client.list_org_api_keys(ORG).items_per_page(100).page_num(2).send().await.unwrap();
@@ -171,8 +161,7 @@ async fn digest_recovers_from_a_stale_nonce() {
     client.get_org_api_key(ORG, KEY).send().await.unwrap();
     let requests = api_requests(&server).await;
     assert_eq!(requests.len(), 4);
-    let counts: Vec<String> =
-        requests[2..].iter().filter_map(|r| digest_param(&authorization(r)?, "nc")).collect();
+    let counts: Vec<String> = requests[2..].iter().filter_map(|r| digest_param(&authorization(r)?, "nc")).collect();
     assert_eq!(counts, ["00000001", "00000002"], "the nonce count restarts with the new nonce");
 }
 
@@ -181,9 +170,9 @@ async fn digest_gives_up_when_a_fresh_challenge_is_rejected() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(
-            ResponseTemplate::new(401)
-                .insert_header("WWW-Authenticate", challenge("n", false))
-                .set_body_json(serde_json::json!({"error": 401, "errorCode": "UNAUTHORIZED", "reason": "Unauthorized"})),
+            ResponseTemplate::new(401).insert_header("WWW-Authenticate", challenge("n", false)).set_body_json(
+                serde_json::json!({"error": 401, "errorCode": "UNAUTHORIZED", "reason": "Unauthorized"}),
+            ),
         )
         .mount(&server)
         .await;
@@ -264,11 +253,7 @@ async fn mount_api_for_token(server: &MockServer, token: &str) {
 }
 
 fn bearer_tokens(requests: &[Request]) -> Vec<String> {
-    requests
-        .iter()
-        .filter_map(authorization)
-        .map(|value| value.trim_start_matches("Bearer ").to_owned())
-        .collect()
+    requests.iter().filter_map(authorization).map(|value| value.trim_start_matches("Bearer ").to_owned()).collect()
 }
 
 #[tokio::test]
@@ -350,11 +335,7 @@ async fn oauth2_refetches_once_when_the_api_rejects_the_token() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(token_response("valid", 3600))
-        .mount(&server)
-        .await;
+    Mock::given(method("POST")).and(path(TOKEN_PATH)).respond_with(token_response("valid", 3600)).mount(&server).await;
     Mock::given(header("authorization", "Bearer revoked"))
         .respond_with(ResponseTemplate::new(401))
         .expect(1)

@@ -53,7 +53,8 @@ async fn user_agent_suffix_is_appended() {
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"links": [], "roles": []})))
         .mount(&server)
         .await;
-    let client = Client::builder().base_url(format!("{}/", server.uri())).user_agent_suffix("my-tool/1.2").build().unwrap();
+    let client =
+        Client::builder().base_url(format!("{}/", server.uri())).user_agent_suffix("my-tool/1.2").build().unwrap();
     client.get_org_api_key(ORG, KEY).send().await.unwrap();
     let requests = server.received_requests().await.unwrap();
     let agent = requests[0].headers.get("user-agent").unwrap().to_str().unwrap();
@@ -197,7 +198,8 @@ async fn response_metadata_and_rate_limit_headers() {
         )
         .mount(&server)
         .await;
-    let response: Response<ApiKeyUserDetails> = client(&server).get_org_api_key(ORG, KEY).send_with_meta().await.unwrap();
+    let response: Response<ApiKeyUserDetails> =
+        client(&server).get_org_api_key(ORG, KEY).send_with_meta().await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers().get("x-request-id").unwrap(), "abc");
     let rate = response.rate_limit();

@@ -32,11 +32,9 @@ fn debug_output_of_clients_and_credentials_hides_secrets() {
     let builder = format!("{:?}", Client::builder().digest("public-key-1", PRIVATE_KEY));
     assert!(!builder.contains(PRIVATE_KEY), "{builder}");
     assert!(builder.contains("public-key-1"), "{builder}");
-    for credentials in [
-        Credentials::digest("p", PRIVATE_KEY),
-        Credentials::oauth2("c", CLIENT_SECRET),
-        Credentials::bearer(TOKEN),
-    ] {
+    for credentials in
+        [Credentials::digest("p", PRIVATE_KEY), Credentials::oauth2("c", CLIENT_SECRET), Credentials::bearer(TOKEN)]
+    {
         let text = format!("{credentials:?}");
         assert!(!text.contains(PRIVATE_KEY) && !text.contains(CLIENT_SECRET) && !text.contains(TOKEN), "{text}");
     }

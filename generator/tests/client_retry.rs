@@ -30,12 +30,10 @@ fn key_body() -> serde_json::Value {
 }
 
 fn rate_limited(retry_after: &str) -> ResponseTemplate {
-    ResponseTemplate::new(429)
-        .insert_header("Retry-After", retry_after)
-        .set_body_json(serde_json::json!({
-            "error": 429, "errorCode": "RATE_LIMITED", "reason": "Too Many Requests",
-            "detail": "Resource is rate limited."
-        }))
+    ResponseTemplate::new(429).insert_header("Retry-After", retry_after).set_body_json(serde_json::json!({
+        "error": 429, "errorCode": "RATE_LIMITED", "reason": "Too Many Requests",
+        "detail": "Resource is rate limited."
+    }))
 }
 
 async fn received(server: &MockServer) -> usize {
@@ -131,10 +129,7 @@ async fn post_is_not_retried_by_default() {
 async fn post_is_retried_when_the_policy_allows_it() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(key_body()))
-        .mount(&server)
-        .await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(key_body())).mount(&server).await;
     let policy = fast_retries().retry_non_idempotent(true);
     client(&server, policy).create_org_api_key(ORG, new_key()).send().await.unwrap();
     assert_eq!(received(&server).await, 2);
@@ -170,10 +165,7 @@ async fn timeouts_are_retried_for_idempotent_requests() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(key_body()))
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(key_body())).mount(&server).await;
     let client = Client::builder()
         .base_url(server.uri())
         .timeout(Duration::from_millis(200))

@@ -27,6 +27,21 @@ pub fn run(root: &Path) -> Result<(), String> {
     let Some(prism_bin) = ensure_tool(root, "prism")? else {
         return Ok(());
     };
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let test_args = ["test", "-p", "atlas-codegen", "--test", "conformance"];
+    // Build first, so that compile time does not count against Prism and build errors need no Prism.
+    println!("conformance: cargo {} --no-run", test_args.join(" "));
+    let built = Command::new(&cargo)
+        .args(test_args)
+        .arg("--no-run")
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|e| format!("conformance: could not run cargo: {e}"))?;
+    if !built.success() {
+        return Err(format!("conformance: building the conformance tests failed ({built})"));
+    }
+
     let port = free_port()?;
     let url = format!("http://127.0.0.1:{port}");
     println!("conformance: starting Prism mock of {SPEC} on {url}");
@@ -34,13 +49,11 @@ pub fn run(root: &Path) -> Result<(), String> {
     prism.wait_until_ready(port, STARTUP_TIMEOUT)?;
     println!("conformance: Prism is ready (pid {})", prism.pgid);
 
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let args = [
-        "test", "-p", "atlas-codegen", "--test", "conformance", "--", "--ignored", "--nocapture", "--test-threads=1",
-    ];
-    println!("conformance: ATLAS_PRISM_URL={url} cargo {}", args.join(" "));
+    let run_args = ["--", "--ignored", "--nocapture", "--test-threads=1"];
+    println!("conformance: ATLAS_PRISM_URL={url} cargo {} {}", test_args.join(" "), run_args.join(" "));
     let status = Command::new(&cargo)
-        .args(args)
+        .args(test_args)
+        .args(run_args)
         .current_dir(root)
         .env("ATLAS_PRISM_URL", &url)
         .stdin(Stdio::null())

@@ -21,6 +21,11 @@ pub mod naming;
 pub mod render;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
+
+/// The repository README's Rust examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 pub use files::GeneratedFile;
 
 /// Parses and lowers a spec: everything up to the IR, plus any warnings. `file` names the spec in

@@ -309,9 +309,9 @@ pub fn number(value: f64) -> String {
     }
 }
 
-/// A reference to a type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// A reference to a type. Serialized (for snapshots and templates) as its short display form, such
+/// as `[ApiKeyUserDetails]` or `secret`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeRef {
     /// `string`.
     String,
@@ -333,6 +333,29 @@ pub enum TypeRef {
     Named(String),
     /// A schema that admits any JSON value.
     Any,
+}
+
+impl std::fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::String => f.write_str("string"),
+            Self::Secret => f.write_str("secret"),
+            Self::I32 => f.write_str("i32"),
+            Self::I64 => f.write_str("i64"),
+            Self::F64 => f.write_str("f64"),
+            Self::Bool => f.write_str("bool"),
+            Self::Array(inner) => write!(f, "[{inner}]"),
+            Self::Map(inner) => write!(f, "map<string, {inner}>"),
+            Self::Named(name) => f.write_str(name),
+            Self::Any => f.write_str("any"),
+        }
+    }
+}
+
+impl Serialize for TypeRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// A request body.

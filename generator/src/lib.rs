@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod files;
 pub mod ir;

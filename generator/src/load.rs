@@ -24,7 +24,7 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
         Err(e) => {
             diags.add(Diagnostic {
                 severity: Severity::Error,
-                message: format!("the file is not valid YAML: {}", strip_location(&e.to_string())),
+                message: format!("the file is not valid YAML: {}", yaml_message(&e.to_string())),
                 file: file.to_owned(),
                 pointer: String::new(),
                 location: e.location().map(|l| (l.line(), l.column())),
@@ -33,78 +33,313 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
             return Err(diags);
         }
     };
-    let version = value.get("openapi").and_then(|v| v.as_str());
-    match version {
-        Some(v) if v.starts_with("3.0.") => {}
-        Some(v) => {
-            diags
-                .error("/openapi", format!("OpenAPI version `{v}` is not supported"))
-                .with_hint("atlas-codegen reads OpenAPI 3.0.x documents (`openapi: 3.0.3`)");
-            return Err(diags);
-        }
-        None => {
-            let swagger = value.get("swagger").is_some();
-            diags
-                .error("", "the document has no `openapi` version field, so it is not an OpenAPI 3.0 document")
-                .with_hint(if swagger {
-                    "this looks like Swagger 2.0; convert it to OpenAPI 3.0 first"
-                } else {
-                    "start the document with `openapi: 3.0.3`"
-                });
-            return Err(diags);
-        }
+    if !check_version(&value, &mut diags) {
+        return Err(diags);
     }
-    match serde_path_to_error::deserialize::<_, OpenAPI>(value) {
+    // Deserialize from the text rather than from `value`, so a shape error carries a line and column.
+    let deserializer = serde_yaml::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, OpenAPI>(deserializer) {
         Ok(doc) => Ok(Spec { file: file.to_owned(), doc }),
         Err(e) => {
-            let pointer = path_to_pointer(&e.path().to_string());
-            diags.error(pointer, format!("the document does not match the OpenAPI 3.0 schema: {}", e.inner()));
+            let message = shape_message(&e.inner().to_string());
+            let reported: Vec<String> = segment_tokens(e.path());
+            // serde loses track of the path inside flattened and untagged types (path items, schemas,
+            // parameters), so the reported node may be an ancestor of the broken one: narrow it down.
+            let tokens = narrow(&value, reported.clone(), &message);
+            // The parser's location is that of the reported node; keep it only when that is the node
+            // the pointer names.
+            let location = if tokens == reported { e.inner().location().map(|l| (l.line(), l.column())) } else { None };
+            diags.add(Diagnostic {
+                severity: Severity::Error,
+                message: format!("the document does not match the OpenAPI 3.0 schema: {message}"),
+                file: file.to_owned(),
+                pointer: diag::pointer(&tokens),
+                location,
+                hint: None,
+            });
             Err(diags)
         }
     }
 }
 
-/// serde_yaml appends " at line X column Y" to its messages; we print the location separately.
-fn strip_location(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
+/// Checks that `value` declares itself an OpenAPI 3.0 document; records why not otherwise.
+fn check_version(value: &serde_yaml::Value, diags: &mut Diagnostics) -> bool {
+    if !value.is_mapping() {
+        let what = match value {
+            serde_yaml::Value::Null => "empty",
+            serde_yaml::Value::Sequence(_) => "a list",
+            _ => "a single value",
+        };
+        diags
+            .error("", format!("the document is {what}, not an OpenAPI 3.0 document"))
+            .with_hint("an OpenAPI document is a mapping that starts with `openapi: 3.0.3`");
+        return false;
+    }
+    match value.get("openapi") {
+        Some(serde_yaml::Value::String(v)) if v == "3.0" || v.starts_with("3.0.") => true,
+        Some(serde_yaml::Value::String(v)) => {
+            diags
+                .error("/openapi", format!("OpenAPI version `{v}` is not supported"))
+                .with_hint("atlas-codegen reads OpenAPI 3.0.x documents (`openapi: 3.0.3`)");
+            false
+        }
+        Some(serde_yaml::Value::Number(n)) => {
+            diags
+                .error("/openapi", format!("the OpenAPI version must be a string, but YAML reads `{n}` as a number"))
+                .with_hint("quote it: `openapi: \"3.0.3\"`");
+            false
+        }
+        Some(_) => {
+            diags
+                .error("/openapi", "the OpenAPI version must be a string such as `3.0.3`")
+                .with_hint("write `openapi: 3.0.3`");
+            false
+        }
+        None if value.get("swagger").is_some() => {
+            diags
+                .error("/swagger", "this is a Swagger 2.0 document; atlas-codegen reads OpenAPI 3.0 documents only")
+                .with_hint("convert it to OpenAPI 3.0 first (for example with swagger2openapi)");
+            false
+        }
+        None => {
+            diags
+                .error("", "the document has no `openapi` field, so it is not an OpenAPI 3.0 document")
+                .with_hint("start the document with `openapi: 3.0.3`");
+            false
+        }
     }
 }
 
-/// Turns serde_path_to_error's `paths./a.get.parameters[0]` into `/paths/~1a/get/parameters/0`.
-///
-/// Map keys that contain dots are ambiguous in that notation; path keys are the common case, so a
-/// segment starting with `/` runs to the next segment that looks like an HTTP method or `parameters`.
-fn path_to_pointer(path: &str) -> String {
-    if path == "." {
-        return String::new();
+/// serde_yaml's syntax messages put the location in the text (" at line X column Y"), which we print
+/// separately; the context clause after it ("while parsing a flow sequence at line 9 column 13") says
+/// where the construct that broke began, which is worth keeping.
+fn yaml_message(message: &str) -> String {
+    let Some(i) = message.find(" at line ") else { return message.to_owned() };
+    let head = &message[..i];
+    match message[i..].split_once(", while ") {
+        Some((_, context)) => format!("{head} (while {})", context.replace(" at line ", " that starts at line ")),
+        None => head.to_owned(),
     }
-    let mut tokens: Vec<String> = Vec::new();
-    for part in path.split('.') {
-        let (name, indices) = match part.find('[') {
-            Some(i) => (&part[..i], &part[i..]),
-            None => (part, ""),
-        };
-        let continues_path = tokens.last().is_some_and(|t| t.starts_with('/'))
-            && !matches!(
-                name,
-                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" | "parameters"
-                    | "summary" | "description" | "servers"
-            );
-        if continues_path {
-            if let Some(last) = tokens.last_mut() {
-                last.push('.');
-                last.push_str(name);
-            }
-        } else if !name.is_empty() {
-            tokens.push(name.to_owned());
-        }
-        for index in indices.split(['[', ']']).filter(|s| !s.is_empty()) {
-            tokens.push(index.to_owned());
+}
+
+/// serde's messages about a document's shape, without the location and the path serde_yaml puts in
+/// them (we print both separately), and with serde's Rust-flavoured wording (`expected struct Paths`)
+/// put in YAML terms.
+fn shape_message(message: &str) -> String {
+    let mut out = match message.find(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    };
+    // serde_yaml's "components.schemas: invalid type: ..." path prefix has no spaces.
+    if let Some((prefix, rest)) = out.split_once(": ") {
+        if !prefix.contains(' ') && !rest.is_empty() {
+            out = rest.to_owned();
         }
     }
-    diag::pointer(tokens)
+    for (from, to) in [
+        ("expected a map", "expected a mapping"),
+        ("expected a sequence", "expected a list"),
+        ("invalid type: map,", "invalid type: mapping,"),
+        ("invalid type: sequence,", "invalid type: list,"),
+    ] {
+        if !out.contains(to) {
+            out = out.replace(from, to);
+        }
+    }
+    if let Some(i) = out.find("expected struct ") {
+        let rest = &out[i + "expected struct ".len()..];
+        let name: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+        let tail = rest[name.len()..].to_owned();
+        out = format!("{}expected a mapping (an OpenAPI `{name}` object){tail}", &out[..i]);
+    }
+    out
+}
+
+/// serde_path_to_error's path as pointer tokens, so keys that contain dots or slashes (`/a.b`,
+/// `application/vnd.atlas.2023-01-01+json`) stay whole.
+fn segment_tokens(path: &serde_path_to_error::Path) -> Vec<String> {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(key.clone()),
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+        .collect()
+}
+
+/// The kinds of OpenAPI node whose children [`narrow`] knows how to check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Node {
+    Document,
+    Paths,
+    PathItem,
+    Operation,
+    ParameterList,
+    Parameter,
+    RequestBody,
+    Responses,
+    Response,
+    Content,
+    MediaType,
+    Headers,
+    Header,
+    Components,
+    Schemas,
+    SchemaList,
+    Schema,
+    Parameters,
+    ResponseMap,
+    RequestBodies,
+}
+
+impl Node {
+    /// The kind of the child `key` of a node of this kind, when [`narrow`] checks it.
+    fn child(self, key: &str) -> Option<Node> {
+        use Node::*;
+        if key.starts_with("x-") {
+            return None;
+        }
+        Some(match (self, key) {
+            (Document, "paths") => Paths,
+            (Document, "components") => Components,
+            (Paths, k) if k.starts_with('/') => PathItem,
+            (PathItem, "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace") => Operation,
+            (PathItem | Operation, "parameters") => ParameterList,
+            (ParameterList, _) => Parameter,
+            (Operation, "requestBody") => RequestBody,
+            (Operation, "responses") => Responses,
+            (Responses, _) | (ResponseMap, _) => Response,
+            (Response | RequestBody | Parameter | Header, "content") => Content,
+            (Response, "headers") | (Components, "headers") => Headers,
+            (Headers, _) => Header,
+            (Content, _) => MediaType,
+            (MediaType | Parameter | Header, "schema") => Schema,
+            (Components, "schemas") => Schemas,
+            (Components, "parameters") => Parameters,
+            (Components, "responses") => ResponseMap,
+            (Components, "requestBodies") => RequestBodies,
+            (Parameters, _) => Parameter,
+            (RequestBodies, _) => RequestBody,
+            (Schemas, _) => Schema,
+            (Schema, "properties") => Schemas,
+            (Schema, "items" | "not" | "additionalProperties") => Schema,
+            (Schema, "allOf" | "oneOf" | "anyOf") => SchemaList,
+            (SchemaList, _) => Schema,
+            _ => return None,
+        })
+    }
+
+    /// Whether `value` fails to deserialize as this kind (containers: whether any child does).
+    fn fails(self, value: &serde_yaml::Value) -> bool {
+        use openapiv3::{Header, MediaType, Operation, PathItem};
+        fn bad<T: serde::de::DeserializeOwned>(value: &serde_yaml::Value) -> bool {
+            serde_yaml::from_value::<T>(value.clone()).is_err()
+        }
+        match self {
+            Node::Document => bad::<OpenAPI>(value),
+            Node::PathItem => bad::<ReferenceOr<PathItem>>(value),
+            Node::Operation => bad::<Operation>(value),
+            Node::Parameter => bad::<ReferenceOr<Parameter>>(value),
+            Node::RequestBody => bad::<ReferenceOr<RequestBody>>(value),
+            Node::Response => bad::<ReferenceOr<Response>>(value),
+            Node::MediaType => bad::<MediaType>(value),
+            Node::Header => bad::<ReferenceOr<Header>>(value),
+            Node::Components => bad::<openapiv3::Components>(value),
+            Node::Schema if value.is_bool() => false,
+            Node::Schema => bad::<ReferenceOr<Schema>>(value),
+            Node::Paths | Node::Responses | Node::Content | Node::Headers | Node::Schemas | Node::Parameters
+            | Node::ResponseMap | Node::RequestBodies => match value.as_mapping() {
+                Some(map) => map.iter().any(|(k, v)| {
+                    k.as_str().and_then(|k| self.child(k)).is_some_and(|kind| kind.fails(v))
+                }),
+                None => true,
+            },
+            Node::ParameterList | Node::SchemaList => match value.as_sequence() {
+                Some(items) => items.iter().any(|v| self.child("").is_some_and(|kind| kind.fails(v))),
+                None => true,
+            },
+        }
+    }
+}
+
+/// Descends from the node serde reported (`tokens`) to the deepest node that still fails to
+/// deserialize, then, when `message` quotes the offending scalar, to the key that holds it.
+fn narrow(root: &serde_yaml::Value, mut tokens: Vec<String>, message: &str) -> Vec<String> {
+    let mut kind = Some(Node::Document);
+    let mut node = root;
+    for token in &tokens {
+        kind = kind.and_then(|k| k.child(token));
+        match child_value(node, token) {
+            Some(child) => node = child,
+            None => return tokens,
+        }
+    }
+    while let Some(k) = kind {
+        let next = children(node).into_iter().find_map(|(key, child)| {
+            let child_kind = k.child(&key)?;
+            child_kind.fails(child).then_some((key, child, child_kind))
+        });
+        let Some((key, child, child_kind)) = next else { break };
+        tokens.push(key);
+        node = child;
+        kind = Some(child_kind);
+    }
+    if let Some(key) = quoted_scalar_key(node, message) {
+        tokens.push(key);
+    }
+    tokens
+}
+
+fn child_value<'a>(node: &'a serde_yaml::Value, token: &str) -> Option<&'a serde_yaml::Value> {
+    match node {
+        serde_yaml::Value::Mapping(map) => map.iter().find(|(k, _)| key_text(k).as_deref() == Some(token)).map(|(_, v)| v),
+        serde_yaml::Value::Sequence(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+        _ => None,
+    }
+}
+
+fn children(node: &serde_yaml::Value) -> Vec<(String, &serde_yaml::Value)> {
+    match node {
+        serde_yaml::Value::Mapping(map) => map.iter().filter_map(|(k, v)| Some((key_text(k)?, v))).collect(),
+        serde_yaml::Value::Sequence(items) => items.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn key_text(key: &serde_yaml::Value) -> Option<String> {
+    match key {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        serde_yaml::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// For `invalid type: string "abc", expected ...`, the one key of `node` whose scalar value is the
+/// quoted one.
+fn quoted_scalar_key(node: &serde_yaml::Value, message: &str) -> Option<String> {
+    let unexpected = message.strip_prefix("invalid type: ").or_else(|| message.strip_prefix("invalid value: "))?;
+    let unexpected = unexpected.split(", expected").next()?;
+    let map = node.as_mapping()?;
+    let matching: Vec<String> = map
+        .iter()
+        .filter(|(_, v)| {
+            let shown = match v {
+                serde_yaml::Value::String(s) => format!("string {s:?}"),
+                serde_yaml::Value::Bool(b) => format!("boolean `{b}`"),
+                serde_yaml::Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+                serde_yaml::Value::Number(n) => format!("integer `{n}`"),
+                _ => return false,
+            };
+            shown == unexpected
+        })
+        .filter_map(|(k, _)| key_text(k))
+        .collect();
+    match matching.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
 }
 
 /// Something that can be found under `#/components/...`.
@@ -154,12 +389,18 @@ pub fn resolve<'a, T: Component>(
                 let ref_pointer = diag::child(&at, "$ref");
                 let Some(name) = ref_target::<T>(reference) else {
                     diags
-                        .error(ref_pointer, format!("`$ref: {reference}` does not point into `#/components/{}`", T::SECTION))
+                        .error(
+                            ref_pointer,
+                            format!("`$ref: {reference}` does not point into `#/components/{}`", T::SECTION),
+                        )
                         .with_hint("only local references to components are supported");
                     return None;
                 };
                 if seen.iter().any(|s| s == name) {
-                    diags.error(ref_pointer, format!("`$ref: {reference}` is part of a reference cycle that never reaches a definition"));
+                    diags.error(
+                        ref_pointer,
+                        format!("`$ref: {reference}` is part of a reference cycle that never reaches a definition"),
+                    );
                     return None;
                 }
                 seen.push(name.to_owned());
@@ -185,14 +426,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn converts_serde_paths_to_pointers() {
-        assert_eq!(path_to_pointer("."), "");
-        assert_eq!(path_to_pointer("info.title"), "/info/title");
+    fn shape_errors_keep_keys_with_dots_and_slashes_whole() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: v}\npaths:\n  /a.b/{c}:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/vnd.x.2023-01-01+json:\n              schema: 5\n";
+        let err = parse("s.yaml", text).unwrap_err();
+        let d = &err.items()[0];
+        assert_eq!(d.pointer, "/paths/~1a.b~1{c}/get/responses/200/content/application~1vnd.x.2023-01-01+json/schema", "{err}");
+    }
+
+    #[test]
+    fn shape_errors_are_narrowed_to_the_broken_key() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: v}\npaths:\n  /x:\n    get:\n      parameters:\n        - {name: a, in: query, required: maybe, schema: {type: string}}\n      responses: {}\ncomponents:\n  schemas:\n    A: {type: object, properties: {n: {type: integer, minimum: abc}}}\n";
+        let err = parse("s.yaml", text).unwrap_err();
+        assert_eq!(err.items()[0].pointer, "/paths/~1x/get/parameters/0/required", "{err}");
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: v}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: object, properties: {n: {type: integer, minimum: abc}}}\n";
+        let err = parse("s.yaml", text).unwrap_err();
+        assert_eq!(err.items()[0].pointer, "/components/schemas/A/properties/n/minimum", "{err}");
+    }
+
+    #[test]
+    fn shape_messages_speak_yaml() {
         assert_eq!(
-            path_to_pointer("paths./api/v2/keys.get.parameters[1].schema"),
-            "/paths/~1api~1v2~1keys/get/parameters/1/schema"
+            shape_message("paths: invalid type: integer `5`, expected struct Paths at line 3 column 8"),
+            "invalid type: integer `5`, expected a mapping (an OpenAPI `Paths` object)"
         );
-        assert_eq!(path_to_pointer("paths./a.b.post.responses"), "/paths/~1a.b/post/responses");
+        assert_eq!(yaml_message("did not find expected ',' or ']' at line 10 column 16, while parsing a flow sequence at line 9 column 13"),
+            "did not find expected ',' or ']' (while parsing a flow sequence that starts at line 9 column 13)");
     }
 
     #[test]
@@ -208,7 +466,11 @@ mod tests {
         let err = parse("s.yaml", "openapi: 3.1.0\ninfo: {title: t, version: v}\npaths: {}\n").unwrap_err();
         assert_eq!(err.items()[0].pointer, "/openapi");
         let err = parse("s.yaml", "swagger: '2.0'\n").unwrap_err();
-        assert!(err.items()[0].hint.as_deref().unwrap_or("").contains("Swagger 2.0"));
+        assert_eq!(err.items()[0].pointer, "/swagger");
+        assert!(err.items()[0].message.contains("Swagger 2.0"));
+        let err = parse("s.yaml", "openapi: 3.0\n").unwrap_err();
+        assert!(err.items()[0].message.contains("number"), "{err}");
+        assert!(parse("s.yaml", "").is_err());
     }
 
     #[test]

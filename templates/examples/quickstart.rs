@@ -15,8 +15,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = if has_credentials {
         Client::from_env()?
     } else {
+        // A local mock: `cargo xtask demo` sets the URL and a placeholder bearer token.
         let base_url = std::env::var("ATLAS_BASE_URL").unwrap_or_else(|_| "http://127.0.0.1:4010".to_owned());
-        Client::builder().base_url(base_url).build()?
+        let builder = Client::builder().base_url(base_url);
+        match std::env::var("ATLAS_ACCESS_TOKEN") {
+            Ok(token) => builder.bearer(token).build()?,
+            Err(_) => builder.build()?,
+        }
     };
     println!("client: {client:?}");
 

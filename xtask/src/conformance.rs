@@ -42,33 +42,45 @@ pub fn run(root: &Path) -> Result<(), String> {
         return Err(format!("conformance: building the conformance tests failed ({built})"));
     }
 
-    let port = free_port()?;
-    let url = format!("http://127.0.0.1:{port}");
-    println!("conformance: starting Prism mock of {SPEC} on {url}");
-    let mut prism = Prism::start(root, &prism_bin, port)?;
-    prism.wait_until_ready(port, STARTUP_TIMEOUT)?;
-    println!("conformance: Prism is ready (pid {})", prism.pgid);
-
     let run_args = ["--", "--ignored", "--nocapture", "--test-threads=1"];
-    println!("conformance: ATLAS_PRISM_URL={url} cargo {} {}", test_args.join(" "), run_args.join(" "));
-    let status = Command::new(&cargo)
-        .args(test_args)
-        .args(run_args)
-        .current_dir(root)
-        .env("ATLAS_PRISM_URL", &url)
-        .stdin(Stdio::null())
-        .status()
-        .map_err(|e| format!("conformance: could not run cargo test: {e}"))?;
-
-    prism.stop();
-    if !status.success() {
-        return Err(format!(
-            "conformance: the conformance tests failed ({status}).\n--- Prism log (last {LOG_TAIL_BYTES} bytes) ---\n{}",
-            prism.log_tail()
-        ));
-    }
+    with_prism(root, &prism_bin, |url, prism| {
+        println!("conformance: ATLAS_PRISM_URL={url} cargo {} {}", test_args.join(" "), run_args.join(" "));
+        let status = Command::new(&cargo)
+            .args(test_args)
+            .args(run_args)
+            .current_dir(root)
+            .env("ATLAS_PRISM_URL", url)
+            .stdin(Stdio::null())
+            .status()
+            .map_err(|e| format!("conformance: could not run cargo test: {e}"))?;
+        if !status.success() {
+            return Err(format!(
+                "conformance: the conformance tests failed ({status}).\n--- Prism log (last {LOG_TAIL_BYTES} bytes) ---\n{}",
+                prism.log_tail()
+            ));
+        }
+        Ok(())
+    })?;
     println!("conformance: all conformance tests passed; Prism stopped");
     Ok(())
+}
+
+/// Starts Prism on a free loopback port, runs `body` with its URL, and stops Prism afterwards, also
+/// when `body` fails (the guard's `Drop` covers panics and early returns).
+pub(crate) fn with_prism<T>(
+    root: &Path,
+    prism_bin: &Path,
+    body: impl FnOnce(&str, &Prism) -> Result<T, String>,
+) -> Result<T, String> {
+    let port = free_port()?;
+    let url = format!("http://127.0.0.1:{port}");
+    println!("prism: starting a mock of {SPEC} on {url}");
+    let mut prism = Prism::start(root, prism_bin, port)?;
+    prism.wait_until_ready(port, STARTUP_TIMEOUT)?;
+    println!("prism: ready (pid {})", prism.pgid);
+    let result = body(&url, &prism);
+    prism.stop();
+    result
 }
 
 /// A port on 127.0.0.1 that nothing listened on a moment ago.
@@ -91,7 +103,7 @@ prism=$!
 wait "$prism""#;
 
 /// A running Prism mock, in its own process group. Dropping it kills the group.
-struct Prism {
+pub(crate) struct Prism {
     child: Child,
     /// Process group id (= pid of the wrapper shell, the group leader).
     pgid: u32,
@@ -154,7 +166,7 @@ impl Prism {
     }
 
     /// The last `LOG_TAIL_BYTES` of Prism's output.
-    fn log_tail(&self) -> String {
+    pub(crate) fn log_tail(&self) -> String {
         let log = self.log.lock().map(|log| log.clone()).unwrap_or_default();
         let mut start = log.len().saturating_sub(LOG_TAIL_BYTES);
         while !log.is_char_boundary(start) {

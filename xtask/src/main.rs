@@ -7,6 +7,7 @@
 //! Arguments are parsed by hand: a handful of flags do not justify a CLI crate in CI's build.
 
 mod conformance;
+mod demo;
 mod lint_spec;
 mod sync;
 
@@ -22,6 +23,7 @@ const GENERATED: &str = "generated";
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
+  demo                     regenerate generated/, then run its quickstart example against a Prism mock
   codegen [--check] [-v]   regenerate generated/ from the spec (--check: fail if it is stale)
   lint-spec                lint the spec with Redocly
   conformance              run the generated client against a Prism mock of the spec";
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
                 codegen(&root, check, verbose)
             }
         }
+        Some("demo") => demo::run(&root),
         Some("lint-spec") => lint_spec::run(&root),
         Some("conformance") => conformance::run(&root),
         Some("help" | "--help" | "-h") => {
@@ -64,7 +67,7 @@ fn project_root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
-fn codegen(root: &Path, check: bool, verbose: bool) -> Result<(), String> {
+pub(crate) fn codegen(root: &Path, check: bool, verbose: bool) -> Result<(), String> {
     let started = Instant::now();
     let text = std::fs::read_to_string(root.join(SPEC)).map_err(|e| format!("cannot read {SPEC}: {e}"))?;
     let generated = atlas_codegen::generate(SPEC, &text).map_err(|d| d.to_string())?;

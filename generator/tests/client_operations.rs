@@ -24,7 +24,14 @@ fn client(server: &MockServer) -> Client {
 }
 
 /// Mounts a mock answering `verb path` with `status` and the JSON `body`, plus extra headers.
-async fn answer(server: &MockServer, verb: &str, route: &str, status: u16, body: serde_json::Value, headers: &[(&str, &str)]) {
+async fn answer(
+    server: &MockServer,
+    verb: &str,
+    route: &str,
+    status: u16,
+    body: serde_json::Value,
+    headers: &[(&str, &str)],
+) {
     let mut template = ResponseTemplate::new(status).set_body_raw(body.to_string(), MEDIA);
     for (name, value) in headers {
         template = template.insert_header(*name, *value);
@@ -96,7 +103,11 @@ fn assert_created_key(key: &ApiKeyUserDetails, private_key: &str) {
     assert_eq!(
         key.roles,
         vec![
-            CloudAccessRoleAssignment { group_id: None, org_id: Some(ORG.to_owned()), role_name: Some(RoleName::OrgMember) },
+            CloudAccessRoleAssignment {
+                group_id: None,
+                org_id: Some(ORG.to_owned()),
+                role_name: Some(RoleName::OrgMember)
+            },
             CloudAccessRoleAssignment {
                 group_id: None,
                 org_id: Some(ORG.to_owned()),
@@ -166,7 +177,10 @@ fn assert_list_page(page: &PaginatedApiApiUser) {
         );
         assert_eq!(
             key.links,
-            vec![Link { href: Some(format!("https://cloud.mongodb.com{LIST_PATH}/{id}")), rel: Some("self".to_owned()) }]
+            vec![Link {
+                href: Some(format!("https://cloud.mongodb.com{LIST_PATH}/{id}")),
+                rel: Some("self".to_owned())
+            }]
         );
         assert_eq!(
             key.roles,
@@ -215,10 +229,7 @@ async fn list_sends_every_query_parameter_exactly_as_set() {
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "GET");
     assert_eq!(request.url.path(), LIST_PATH);
-    assert_eq!(
-        request.url.query(),
-        Some("envelope=true&includeCount=false&itemsPerPage=250&pageNum=7&pretty=true")
-    );
+    assert_eq!(request.url.query(), Some("envelope=true&includeCount=false&itemsPerPage=250&pageNum=7&pretty=true"));
     assert_common_headers(&request);
     assert_no_body(&request);
 }

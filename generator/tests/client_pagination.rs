@@ -204,10 +204,7 @@ async fn a_server_repeating_a_full_page_ends_with_a_pagination_error() {
     let mut items = drain(client.list_org_api_keys(ORG).stream()).await;
 
     let last = items.pop().expect("at least the error");
-    assert!(
-        matches!(last, Err(Error::Pagination(PaginationError::RepeatedPage { page: 2 }))),
-        "got {last:?}"
-    );
+    assert!(matches!(last, Err(Error::Pagination(PaginationError::RepeatedPage { page: 2 }))), "got {last:?}");
     assert_ids(&item_ids(items), &same);
     assert_eq!(queries(&server).await, [query(1, 500), query(2, 500)], "the repeat is detected at once");
 }

@@ -32,10 +32,7 @@ async fn server() -> MockServer {
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"results": [key], "totalCount": 1})))
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(key))
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(key)).mount(&server).await;
     server
 }
 
@@ -121,15 +118,9 @@ async fn items_per_page_500_is_sent() {
 async fn items_per_page_501_is_rejected() {
     let server = server().await;
     let result = client(&server).list_org_api_keys(ORG).items_per_page(501).send().await;
-    let error = assert_rejected(
-        &server,
-        result,
-        "listOrgApiKeys",
-        "/query/itemsPerPage",
-        Constraint::Maximum(500.0),
-        "501",
-    )
-    .await;
+    let error =
+        assert_rejected(&server, result, "listOrgApiKeys", "/query/itemsPerPage", Constraint::Maximum(500.0), "501")
+            .await;
     assert_eq!(error.to_string(), "listOrgApiKeys: /query/itemsPerPage value \"501\" breaks maximum 500");
 }
 
@@ -137,8 +128,7 @@ async fn items_per_page_501_is_rejected() {
 async fn send_with_meta_validates_too() {
     let server = server().await;
     let result = client(&server).list_org_api_keys(ORG).items_per_page(501).send_with_meta().await;
-    assert_rejected(&server, result, "listOrgApiKeys", "/query/itemsPerPage", Constraint::Maximum(500.0), "501")
-        .await;
+    assert_rejected(&server, result, "listOrgApiKeys", "/query/itemsPerPage", Constraint::Maximum(500.0), "501").await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,8 +311,7 @@ async fn desc_of_251_chars_is_rejected() {
 async fn empty_roles_are_rejected() {
     let server = server().await;
     let result = client(&server).create_org_api_key(ORG, body("d", vec![])).send().await;
-    let error =
-        assert_rejected(&server, result, "createOrgApiKey", "/body/roles", Constraint::MinItems(1), "[]").await;
+    let error = assert_rejected(&server, result, "createOrgApiKey", "/body/roles", Constraint::MinItems(1), "[]").await;
     assert_eq!(error.to_string(), "createOrgApiKey: /body/roles value \"[]\" breaks minItems 1");
 }
 
@@ -331,7 +320,10 @@ async fn one_role_is_sent() {
     let server = server().await;
     let result = client(&server).create_org_api_key(ORG, body("d", vec![OrganizationRole::OrgReadOnly])).send().await;
     let request = assert_sent(&server, result).await;
-    assert_eq!(request.body_json::<serde_json::Value>().unwrap(), serde_json::json!({"desc": "d", "roles": ["ORG_READ_ONLY"]}));
+    assert_eq!(
+        request.body_json::<serde_json::Value>().unwrap(),
+        serde_json::json!({"desc": "d", "roles": ["ORG_READ_ONLY"]})
+    );
 }
 
 #[tokio::test]
@@ -417,7 +409,11 @@ fn org_id_new_parse_and_try_from() {
     assert_eq!(id.into_inner(), ORG);
 
     assert_newtype_error(&OrgId::new(&ORG[..23]).unwrap_err(), Constraint::MinLength(24), &ORG[..23]);
-    assert_newtype_error(&format!("{ORG}a").parse::<OrgId>().unwrap_err(), Constraint::MaxLength(24), &format!("{ORG}a"));
+    assert_newtype_error(
+        &format!("{ORG}a").parse::<OrgId>().unwrap_err(),
+        Constraint::MaxLength(24),
+        &format!("{ORG}a"),
+    );
     let upper = ORG.to_uppercase();
     assert_newtype_error(&OrgId::try_from(upper.clone()).unwrap_err(), Constraint::Pattern(PATTERN), &upper);
     assert_newtype_error(&OrgId::check("").unwrap_err(), Constraint::MinLength(24), "");
@@ -556,8 +552,5 @@ async fn an_unknown_organization_role_goes_on_the_wire_verbatim() {
     let roles = vec![OrganizationRole::Unknown("X".into()), OrganizationRole::OrgOwner];
     let result = client(&server).create_org_api_key(ORG, body("d", roles)).send().await;
     let request = assert_sent(&server, result).await;
-    assert_eq!(
-        String::from_utf8(request.body).unwrap(),
-        r#"{"desc":"d","roles":["X","ORG_OWNER"]}"#
-    );
+    assert_eq!(String::from_utf8(request.body).unwrap(), r#"{"desc":"d","roles":["X","ORG_OWNER"]}"#);
 }

@@ -56,6 +56,7 @@ pub enum SecurityKind {
     /// HTTP Basic.
     HttpBasic,
     /// OAuth 2.0 client credentials.
+    #[serde(rename = "oauth2_client_credentials")]
     OAuth2ClientCredentials {
         /// Where tokens come from.
         token_url: String,
@@ -477,6 +478,10 @@ pub struct Field {
     pub description: Option<String>,
     /// What the spec constrains about it.
     pub constraints: Constraints,
+    /// Whether the field's type reaches its own struct again by value (directly or through other
+    /// structs' fields and aliases, not through a `Vec` or `BTreeMap`), so it must be boxed
+    /// (`Option<Box<Node>>`) for the struct to have a finite size.
+    pub boxed: bool,
 }
 
 /// One value of a string enum.

@@ -12,6 +12,7 @@ pub const CRATE_NAME: &str = "atlas-admin-client";
 pub const CRATE_VERSION: &str = "0.1.0";
 
 const TEMPLATES: &[(&str, &str, &str)] = &[
+    ("API.md", "API.md.j2", include_str!("../../templates/API.md.j2")),
     ("Cargo.toml", "Cargo.toml.j2", include_str!("../../templates/Cargo.toml.j2")),
     ("README.md", "README.md.j2", include_str!("../../templates/README.md.j2")),
     ("clippy.toml", "clippy.toml.j2", include_str!("../../templates/clippy.toml.j2")),
@@ -25,6 +26,7 @@ pub fn render(api: &Api) -> Result<Vec<GeneratedFile>, String> {
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.set_keep_trailing_newline(true);
+    env.add_filter("constraints", constraints_filter);
     for (_, name, source) in TEMPLATES {
         env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
     }
@@ -41,4 +43,28 @@ pub fn render(api: &Api) -> Result<Vec<GeneratedFile>, String> {
         out.push(GeneratedFile { path: (*path).to_owned(), contents });
     }
     Ok(out)
+}
+
+/// `{{ x.constraints | constraints }}`: a serialized `ir::Constraints` as one line in JSON Schema's own
+/// words (`minLength 24, pattern `^...$``), with whole numbers printed without `.0`.
+fn constraints_filter(value: minijinja::Value) -> Result<String, minijinja::Error> {
+    let mut parts = Vec::new();
+    for key in value.try_iter()? {
+        let item = value.get_item(&key)?;
+        let name = key.as_str().map(heck::ToLowerCamelCase::to_lower_camel_case).unwrap_or_default();
+        if item.kind() == minijinja::value::ValueKind::Bool {
+            // Flags such as `uniqueItems` are only serialized when set.
+            parts.push(name);
+            continue;
+        }
+        let shown = match item.as_str() {
+            Some(s) => format!("`{s}`"),
+            None => match f64::try_from(item.clone()) {
+                Ok(n) => crate::ir::number(n),
+                Err(_) => item.to_string(),
+            },
+        };
+        parts.push(format!("{name} {shown}"));
+    }
+    Ok(parts.join(", "))
 }

@@ -29,6 +29,7 @@ pub fn lower(spec: &Spec) -> Result<(Api, Diagnostics), Diagnostics> {
     }
     let Lowerer { mut diags, mut schemas, .. } = lowerer;
     schemas.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+    schema::mark_boxed(&mut schemas);
     let mut api = Api {
         source: spec.file.clone(),
         title: spec.doc.info.title.clone(),
@@ -101,6 +102,10 @@ fn mark_directions(api: &mut Api) {
     let mut request: Vec<String> = Vec::new();
     let mut response: Vec<String> = Vec::new();
     for op in &api.operations {
+        for p in &op.params {
+            named_in(&p.ty, &mut request);
+            request.extend(p.newtype.iter().cloned());
+        }
         if let Some(body) = &op.body {
             named_in(&body.ty, &mut request);
         }

@@ -287,7 +287,7 @@ impl<'de> Deserialize<'de> for OrgId {
     }
 }
 /// Name of an organization role that a new API key can be granted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum OrganizationRole {
     /// `ORG_OWNER`
@@ -364,6 +364,27 @@ impl std::fmt::Display for OrganizationRole {
         f.write_str(self.as_str())
     }
 }
+impl PartialEq for OrganizationRole {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for OrganizationRole {}
+impl std::hash::Hash for OrganizationRole {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+impl PartialOrd for OrganizationRole {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for OrganizationRole {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
 impl Serialize for OrganizationRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -399,7 +420,7 @@ pub struct PaginatedApiApiUser {
     pub total_count: Option<i32>,
 }
 /// Name of a role that an API key holds, in its organization or in one of its projects.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum RoleName {
     /// `ORG_OWNER`
@@ -539,6 +560,27 @@ impl std::str::FromStr for RoleName {
 impl std::fmt::Display for RoleName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl PartialEq for RoleName {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for RoleName {}
+impl std::hash::Hash for RoleName {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+impl PartialOrd for RoleName {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for RoleName {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 impl Serialize for RoleName {

@@ -213,29 +213,40 @@ impl<'a> ListOrgApiKeys<'a> {
     ///
     /// Pages start at `pageNum` if set (else 1) and hold `itemsPerPage` items if set (else 500, the largest page the spec allows, for the fewest round trips). The stream stops after an empty page, a page shorter than the page size, or once `totalCount` items have arrived. An error ends the stream after being yielded once; retries apply to each page. A server that repeats a page ends the stream with [`Error::Pagination`].
     pub fn stream(self) -> impl Stream<Item = Result<ApiKeyUserDetails, Error>> + 'a {
-        let start = self.page_num.map_or(1, |n| u32::try_from(n).unwrap_or(0));
-        let size = self.items_per_page.map_or(500, |n| u32::try_from(n).unwrap_or(0));
+        let walk = self.walk();
         let fetch = move |page: u32| {
             let mut request = self.clone();
             request.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
-            request.items_per_page = Some(i32::try_from(size).unwrap_or(i32::MAX));
+            request.items_per_page = Some(request.items_per_page.unwrap_or(500));
             request.send()
         };
-        paginate::items(start, size, fetch)
+        paginate::items(walk, fetch)
     }
     /// Streams whole pages, in order.
     ///
     /// Pages start at `pageNum` if set (else 1) and hold `itemsPerPage` items if set (else 500, the largest page the spec allows, for the fewest round trips). The stream stops after an empty page, a page shorter than the page size, or once `totalCount` items have arrived. An error ends the stream after being yielded once; retries apply to each page. A server that repeats a page ends the stream with [`Error::Pagination`].
     pub fn pages(self) -> impl Stream<Item = Result<PaginatedApiApiUser, Error>> + 'a {
-        let start = self.page_num.map_or(1, |n| u32::try_from(n).unwrap_or(0));
-        let size = self.items_per_page.map_or(500, |n| u32::try_from(n).unwrap_or(0));
+        let walk = self.walk();
         let fetch = move |page: u32| {
             let mut request = self.clone();
             request.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
-            request.items_per_page = Some(i32::try_from(size).unwrap_or(i32::MAX));
+            request.items_per_page = Some(request.items_per_page.unwrap_or(500));
             request.send()
         };
-        paginate::pages(start, size, fetch)
+        paginate::pages(walk, fetch)
+    }
+    /// Validates the request and works out where its pages start, how large they are and how far the page number can go.
+    ///
+    /// A value that passed validation but does not fit a `u32` (possible only where the spec sets no bound) falls back to the default.
+    fn walk(&self) -> Result<paginate::Walk, Error> {
+        self.validate().map_err(|e| e.in_operation("listOrgApiKeys"))?;
+        Ok(paginate::Walk {
+            start_page: self.page_num.map_or(1, |n| u32::try_from(n).unwrap_or(1)),
+            page_size: self
+                .items_per_page
+                .map_or(500, |n| u32::try_from(n).unwrap_or(500)),
+            last_page: i32::MAX.unsigned_abs(),
+        })
     }
 }
 /// A `createOrgApiKey` request: create one organization API key.

@@ -46,42 +46,59 @@ pub enum PaginationError {
     },
 }
 
+/// Where a walk through the pages starts and how far it may go; built by the generated request
+/// builder after it validated its parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Walk {
+    /// The first page to fetch (1-based).
+    pub start_page: u32,
+    /// Items per page that the request asks for.
+    pub page_size: u32,
+    /// The largest page number the page parameter's type can carry (`i32::MAX` for an `int32`).
+    pub last_page: u32,
+}
+
 struct State<F> {
     fetch: F,
+    walk: Walk,
     next_page: Option<u32>,
     pages_fetched: u32,
-    items_seen: u64,
-    previous: Option<Vec<u8>>,
-    page_size: u32,
+    /// Items up to and including the last page fetched, counting the pages before `start_page` as
+    /// full, so that `totalCount` (which covers the whole list) can end a walk that started late.
+    items_through: u64,
+    /// Fingerprints of every page seen, to catch a server that repeats any earlier page.
+    seen: Vec<u64>,
     max_pages: u32,
 }
 
-/// Streams whole pages, starting at `start_page`, calling `fetch(page_num)` for each.
+/// Streams whole pages as `walk` describes, calling `fetch(page_num)` for each.
 ///
-/// The stream ends after a page with fewer than `page_size` items (an empty page included), once the
-/// items seen reach the `total_count` the server reported, or after the first error, which is yielded
-/// once. An empty page is yielded only when it is the first page. A page whose items serialize exactly
-/// like the previous page's ends the stream with [`PaginationError::RepeatedPage`], and more than
-/// [`MAX_PAGES`] pages end it with [`PaginationError::TooManyPages`].
+/// A failed `walk` (the request did not validate) is yielded as the only item. Otherwise the stream
+/// ends after a page with fewer than `page_size` items (an empty page included), once the items
+/// through the current page reach the `total_count` the server reported, after `last_page`, or after
+/// the first error, which is yielded once. An empty page is yielded only when it is the first page.
+/// A page whose items serialize exactly like an earlier page's ends the stream with
+/// [`PaginationError::RepeatedPage`], and more than [`MAX_PAGES`] pages end it with
+/// [`PaginationError::TooManyPages`].
 #[allow(dead_code)] // Used by the generated operations of paginated endpoints.
-pub(crate) fn pages<P, F, Fut>(start_page: u32, page_size: u32, fetch: F) -> impl Stream<Item = Result<P, Error>>
+pub(crate) fn pages<P, F, Fut>(walk: Result<Walk, Error>, fetch: F) -> impl Stream<Item = Result<P, Error>>
 where
     P: Page,
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<P, Error>>,
 {
-    pages_with_limit(start_page, page_size, MAX_PAGES, fetch)
+    pages_with_limit(walk, MAX_PAGES, fetch)
 }
 
 /// Streams the items of all pages, in order; see [`pages`] for when the stream ends.
 #[allow(dead_code)] // Used by the generated operations of paginated endpoints.
-pub(crate) fn items<P, F, Fut>(start_page: u32, page_size: u32, fetch: F) -> impl Stream<Item = Result<P::Item, Error>>
+pub(crate) fn items<P, F, Fut>(walk: Result<Walk, Error>, fetch: F) -> impl Stream<Item = Result<P::Item, Error>>
 where
     P: Page,
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<P, Error>>,
 {
-    pages(start_page, page_size, fetch).flat_map(|page| {
+    pages(walk, fetch).flat_map(|page| {
         let items: Vec<Result<P::Item, Error>> = match page {
             Ok(page) => page.into_items().into_iter().map(Ok).collect(),
             Err(error) => vec![Err(error)],
@@ -90,9 +107,16 @@ where
     })
 }
 
+fn fingerprint<T: serde::Serialize>(items: &[T]) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let bytes = serde_json::to_vec(items).ok()?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    Some(hasher.finish())
+}
+
 fn pages_with_limit<P, F, Fut>(
-    start_page: u32,
-    page_size: u32,
+    walk: Result<Walk, Error>,
     max_pages: u32,
     fetch: F,
 ) -> impl Stream<Item = Result<P, Error>>
@@ -101,16 +125,22 @@ where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<P, Error>>,
 {
+    let (walk, invalid) = match walk {
+        Ok(walk) => (walk, None),
+        Err(error) => (Walk { start_page: 1, page_size: 0, last_page: 0 }, Some(error)),
+    };
+    let skipped = u64::from(walk.start_page.saturating_sub(1)).saturating_mul(u64::from(walk.page_size));
     let state = State {
         fetch,
-        next_page: Some(start_page),
+        walk,
+        next_page: if invalid.is_some() { None } else { Some(walk.start_page) },
         pages_fetched: 0,
-        items_seen: 0,
-        previous: None,
-        page_size,
+        items_through: skipped,
+        seen: Vec::new(),
         max_pages,
     };
-    stream::unfold(state, |mut state| async move {
+    let invalid = stream::iter(invalid.map(Err));
+    let walked = stream::unfold(state, |mut state| async move {
         loop {
             let page_num = state.next_page.take()?;
             if state.pages_fetched >= state.max_pages {
@@ -130,21 +160,23 @@ where
                 // A trailing empty page: nothing to yield, the stream ends.
                 continue;
             }
-            let fingerprint = serde_json::to_vec(page.items()).ok();
-            if fingerprint.is_some() && fingerprint == state.previous {
-                let error = PaginationError::RepeatedPage { page: page_num };
-                return Some((Err(Error::Pagination(error)), state));
+            if let Some(print) = fingerprint(page.items()) {
+                if state.seen.contains(&print) {
+                    let error = PaginationError::RepeatedPage { page: page_num };
+                    return Some((Err(Error::Pagination(error)), state));
+                }
+                state.seen.push(print);
             }
-            state.previous = fingerprint;
-            state.items_seen = state.items_seen.saturating_add(count as u64);
-            let short = u64::try_from(count).is_ok_and(|n| n < u64::from(state.page_size));
-            let complete = page.total_count().is_some_and(|total| state.items_seen >= total);
+            state.items_through = state.items_through.saturating_add(count as u64);
+            let short = u64::try_from(count).is_ok_and(|n| n < u64::from(state.walk.page_size));
+            let complete = page.total_count().is_some_and(|total| state.items_through >= total);
             if !short && !complete {
-                state.next_page = page_num.checked_add(1);
+                state.next_page = page_num.checked_add(1).filter(|next| *next <= state.walk.last_page);
             }
             return Some((Ok(page), state));
         }
-    })
+    });
+    invalid.chain(walked)
 }
 
 #[cfg(test)]
@@ -213,6 +245,10 @@ mod tests {
         Ok(FakePage { items: items.to_vec(), total })
     }
 
+    fn walk(start_page: u32, page_size: u32) -> Result<Walk, Error> {
+        Ok(Walk { start_page, page_size, last_page: u32::MAX })
+    }
+
     fn values(results: Vec<Result<u32, Error>>) -> Vec<u32> {
         results.into_iter().map(|r| r.unwrap()).collect()
     }
@@ -220,7 +256,7 @@ mod tests {
     #[test]
     fn stops_after_a_short_page() {
         let (calls, fetch) = server(vec![page(&[1, 2], None), page(&[3, 4], None), page(&[5], None)]);
-        let items = collect(items(1, 2, fetch));
+        let items = collect(items(walk(1, 2), fetch));
         assert_eq!(values(items), vec![1, 2, 3, 4, 5]);
         assert_eq!(*calls.borrow(), vec![1, 2, 3]);
     }
@@ -228,7 +264,7 @@ mod tests {
     #[test]
     fn stops_after_an_empty_page() {
         let (calls, fetch) = server(vec![page(&[1, 2], None), page(&[3, 4], None), page(&[], None)]);
-        let pages = collect(pages(1, 2, fetch));
+        let pages = collect(pages(walk(1, 2), fetch));
         assert_eq!(pages.len(), 2, "the trailing empty page is not yielded");
         assert_eq!(*calls.borrow(), vec![1, 2, 3]);
     }
@@ -236,7 +272,7 @@ mod tests {
     #[test]
     fn an_empty_first_page_is_yielded() {
         let (calls, fetch) = server(vec![page(&[], Some(0))]);
-        let pages = collect(pages(1, 100, fetch));
+        let pages = collect(pages(walk(1, 100), fetch));
         assert_eq!(pages.len(), 1);
         assert!(pages[0].as_ref().unwrap().items.is_empty());
         assert_eq!(*calls.borrow(), vec![1]);
@@ -245,14 +281,14 @@ mod tests {
     #[test]
     fn stops_when_total_count_is_reached() {
         let (calls, fetch) = server(vec![page(&[1, 2], Some(4)), page(&[3, 4], Some(4)), page(&[9, 9], Some(4))]);
-        assert_eq!(values(collect(items(1, 2, fetch))), vec![1, 2, 3, 4]);
+        assert_eq!(values(collect(items(walk(1, 2), fetch))), vec![1, 2, 3, 4]);
         assert_eq!(*calls.borrow(), vec![1, 2]);
     }
 
     #[test]
     fn starts_at_the_given_page() {
         let (calls, fetch) = server(vec![page(&[1, 2], None), page(&[3, 4], None), page(&[5], None)]);
-        assert_eq!(values(collect(items(2, 2, fetch))), vec![3, 4, 5]);
+        assert_eq!(values(collect(items(walk(2, 2), fetch))), vec![3, 4, 5]);
         assert_eq!(*calls.borrow(), vec![2, 3]);
     }
 
@@ -260,7 +296,7 @@ mod tests {
     fn an_error_is_yielded_once_and_ends_the_stream() {
         let (calls, fetch) =
             server(vec![page(&[1, 2], None), Err(Error::Timeout { operation: "listOrgApiKeys" }), page(&[3, 4], None)]);
-        let results = collect(items(1, 2, fetch));
+        let results = collect(items(walk(1, 2), fetch));
         assert_eq!(results.len(), 3);
         assert_eq!(*results[0].as_ref().unwrap(), 1);
         assert_eq!(*results[1].as_ref().unwrap(), 2);
@@ -271,7 +307,7 @@ mod tests {
     #[test]
     fn a_repeated_page_is_an_error() {
         let (calls, fetch) = server(vec![page(&[1, 2], None), page(&[1, 2], None), page(&[3], None)]);
-        let results = collect(items(1, 2, fetch));
+        let results = collect(items(walk(1, 2), fetch));
         assert_eq!(results.len(), 3);
         assert!(matches!(results[2], Err(Error::Pagination(PaginationError::RepeatedPage { page: 2 }))));
         assert_eq!(*calls.borrow(), vec![1, 2]);
@@ -284,16 +320,48 @@ mod tests {
             n += 1;
             std::future::ready(page(&[n, n], None))
         };
-        let results = collect(pages_with_limit(1, 2, 5, fetch));
+        let results = collect(pages_with_limit(walk(1, 2), 5, fetch));
         assert_eq!(results.len(), 6);
         assert!(results[..5].iter().all(Result::is_ok));
         assert!(matches!(results[5], Err(Error::Pagination(PaginationError::TooManyPages { max_pages: 5 }))));
     }
 
     #[test]
+    fn a_late_start_counts_the_pages_before_it_against_total_count() {
+        let (calls, fetch) = server(vec![page(&[1, 2], Some(6)), page(&[3, 4], Some(6)), page(&[5, 6], Some(6))]);
+        assert_eq!(values(collect(items(walk(2, 2), fetch))), vec![3, 4, 5, 6]);
+        assert_eq!(*calls.borrow(), vec![2, 3], "page 4 is past totalCount and never fetched");
+    }
+
+    #[test]
+    fn a_page_repeating_any_earlier_page_is_an_error() {
+        let (calls, fetch) = server(vec![page(&[1, 2], None), page(&[3, 4], None), page(&[1, 2], None)]);
+        let results = collect(items(walk(1, 2), fetch));
+        assert!(matches!(results[4], Err(Error::Pagination(PaginationError::RepeatedPage { page: 3 }))));
+        assert_eq!(*calls.borrow(), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn the_last_representable_page_ends_the_stream() {
+        let (calls, fetch) = server(vec![page(&[1, 2], None), page(&[3, 4], None)]);
+        let walk = Ok(Walk { start_page: 1, page_size: 2, last_page: 2 });
+        assert_eq!(values(collect(items(walk, fetch))), vec![1, 2, 3, 4]);
+        assert_eq!(*calls.borrow(), vec![1, 2]);
+    }
+
+    #[test]
+    fn an_invalid_walk_is_yielded_once_and_fetches_nothing() {
+        let (calls, fetch) = server(vec![page(&[1, 2], None)]);
+        let results = collect(items(Err(Error::Config("bad".to_owned())), fetch));
+        assert_eq!(results.len(), 1);
+        assert!(matches!(results[0], Err(Error::Config(_))));
+        assert!(calls.borrow().is_empty());
+    }
+
+    #[test]
     fn page_number_overflow_ends_the_stream() {
         let fetch = |n: u32| std::future::ready(page(&[n % 7, 1], None));
-        let results = collect(pages(u32::MAX, 2, fetch));
+        let results = collect(pages(walk(u32::MAX, 2), fetch));
         assert_eq!(results.len(), 1);
         assert!(results[0].is_ok());
     }

@@ -124,9 +124,10 @@ fn struct_item(
 }
 
 /// The Rust type of a field: `Vec`/`BTreeMap` stay bare when optional (empty means absent), other
-/// optional or nullable fields become `Option`.
+/// optional or nullable fields become `Option`; a field that reaches its own struct by value is boxed.
 pub fn field_type(field: &Field) -> TokenStream {
     let base = type_tokens(&field.ty);
+    let base = if field.boxed { quote!(Box<#base>) } else { base };
     if field.nullable || !field.required && !is_collection(&field.ty) {
         quote!(Option<#base>)
     } else {
@@ -228,7 +229,7 @@ fn enum_item(name: &proc_macro2::Ident, docs: TokenStream, values: &[EnumValue])
     });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -282,6 +283,34 @@ fn enum_item(name: &proc_macro2::Ident, docs: TokenStream, values: &[EnumValue])
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        // Equality, hashing and order go by the wire value, so `Unknown("X")` equals the known variant
+        // for "X": both send the same JSON, and `uniqueItems` must see them as duplicates.
+        impl PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl Eq for #name {}
+
+        impl std::hash::Hash for #name {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state);
+            }
+        }
+
+        impl PartialOrd for #name {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for #name {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
             }
         }
 

@@ -488,38 +488,55 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination) -> TokenStream 
         docs_common.clone(),
     ]);
     let pages_docs = paragraphs(["Streams whole pages, in order.".to_owned(), docs_common]);
-    let param_ty = |name: &str| {
-        let ty = op.params.iter().find(|q| q.name == name).map(|q| &q.ty);
-        if ty == Some(&TypeRef::I32) {
-            quote!(i32)
-        } else {
-            quote!(i64)
-        }
+    let page_param = op.params.iter().find(|q| q.name == p.page_param);
+    let page_ty = if page_param.map(|q| &q.ty) == Some(&TypeRef::I32) { quote!(i32) } else { quote!(i64) };
+    let last_page = if page_param.map(|q| &q.ty) == Some(&TypeRef::I32) {
+        quote!(i32::MAX.unsigned_abs())
+    } else {
+        quote!(u32::MAX)
     };
-    let (page_ty, size_ty) = (param_ty(&p.page_param), param_ty(&p.size_param));
     let default_size = proc_macro2::Literal::u32_unsuffixed(u32::try_from(default_size).unwrap_or(u32::MAX));
-    // Out-of-range values map to 0, which the page's own validation then rejects with a clear error.
-    let setup = quote! {
-        let start = self.#page.map_or(1, |n| u32::try_from(n).unwrap_or(0));
-        let size = self.#size.map_or(#default_size, |n| u32::try_from(n).unwrap_or(0));
+    let size_default = proc_macro2::Literal::u64_unsuffixed(p.max_page_size.unwrap_or(100));
+    let validate = if builder_validate_is_empty(op) {
+        quote!()
+    } else {
+        let id = &op.id;
+        quote!(self.validate().map_err(|e| e.in_operation(#id))?;)
+    };
+    let fetch = quote! {
+        let walk = self.walk();
         let fetch = move |page: u32| {
             let mut request = self.clone();
             request.#page = Some(#page_ty::try_from(page).unwrap_or(#page_ty::MAX));
-            request.#size = Some(#size_ty::try_from(size).unwrap_or(#size_ty::MAX));
+            request.#size = Some(request.#size.unwrap_or(#size_default));
             request.send()
         };
     };
+    let walk_docs = paragraphs([
+        "Validates the request and works out where its pages start, how large they are and how far the page number can go.",
+        "A value that passed validation but does not fit a `u32` (possible only where the spec sets no bound) falls back to the default.",
+    ]);
     quote! {
         #stream_docs
         pub fn stream(self) -> impl Stream<Item = Result<#item, Error>> + 'a {
-            #setup
-            paginate::items(start, size, fetch)
+            #fetch
+            paginate::items(walk, fetch)
         }
 
         #pages_docs
         pub fn pages(self) -> impl Stream<Item = Result<#page_type, Error>> + 'a {
-            #setup
-            paginate::pages(start, size, fetch)
+            #fetch
+            paginate::pages(walk, fetch)
+        }
+
+        #walk_docs
+        fn walk(&self) -> Result<paginate::Walk, Error> {
+            #validate
+            Ok(paginate::Walk {
+                start_page: self.#page.map_or(1, |n| u32::try_from(n).unwrap_or(1)),
+                page_size: self.#size.map_or(#default_size, |n| u32::try_from(n).unwrap_or(#default_size)),
+                last_page: #last_page,
+            })
         }
     }
 }

@@ -92,15 +92,15 @@ impl Diagnostics {
         self.push(Severity::Warning, pointer.into(), message.into())
     }
 
+    /// Records a diagnostic; the same one at the same place again (a broken shared component reached
+    /// from several operations) is reported once.
     fn push(&mut self, severity: Severity, pointer: String, message: String) -> &mut Diagnostic {
-        self.items.push(Diagnostic {
-            severity,
-            message,
-            file: self.file.clone(),
-            pointer,
-            location: None,
-            hint: None,
-        });
+        if let Some(i) =
+            self.items.iter().position(|d| d.severity == severity && d.pointer == pointer && d.message == message)
+        {
+            return &mut self.items[i];
+        }
+        self.items.push(Diagnostic { severity, message, file: self.file.clone(), pointer, location: None, hint: None });
         let last = self.items.len() - 1;
         &mut self.items[last]
     }
@@ -186,5 +186,14 @@ mod tests {
         assert!(text.starts_with("error: missing operationId\n  --> spec.yaml#/paths/~1a/get\n   = hint: add one"));
         assert!(text.ends_with("1 error(s), 1 warning(s) in spec.yaml"));
         assert!(d.has_errors());
+    }
+
+    #[test]
+    fn the_same_diagnostic_is_reported_once() {
+        let mut d = Diagnostics::new("spec.yaml");
+        d.error("/a", "broken").with_hint("fix it");
+        d.error("/a", "broken").with_hint("fix it");
+        d.error("/b", "broken");
+        assert_eq!(d.items().len(), 2);
     }
 }

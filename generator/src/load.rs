@@ -248,11 +248,17 @@ impl Node {
             Node::Components => bad::<openapiv3::Components>(value),
             Node::Schema if value.is_bool() => false,
             Node::Schema => bad::<ReferenceOr<Schema>>(value),
-            Node::Paths | Node::Responses | Node::Content | Node::Headers | Node::Schemas | Node::Parameters
-            | Node::ResponseMap | Node::RequestBodies => match value.as_mapping() {
-                Some(map) => map.iter().any(|(k, v)| {
-                    k.as_str().and_then(|k| self.child(k)).is_some_and(|kind| kind.fails(v))
-                }),
+            Node::Paths
+            | Node::Responses
+            | Node::Content
+            | Node::Headers
+            | Node::Schemas
+            | Node::Parameters
+            | Node::ResponseMap
+            | Node::RequestBodies => match value.as_mapping() {
+                Some(map) => {
+                    map.iter().any(|(k, v)| k.as_str().and_then(|k| self.child(k)).is_some_and(|kind| kind.fails(v)))
+                }
                 None => true,
             },
             Node::ParameterList | Node::SchemaList => match value.as_sequence() {
@@ -293,7 +299,9 @@ fn narrow(root: &serde_yaml::Value, mut tokens: Vec<String>, message: &str) -> V
 
 fn child_value<'a>(node: &'a serde_yaml::Value, token: &str) -> Option<&'a serde_yaml::Value> {
     match node {
-        serde_yaml::Value::Mapping(map) => map.iter().find(|(k, _)| key_text(k).as_deref() == Some(token)).map(|(_, v)| v),
+        serde_yaml::Value::Mapping(map) => {
+            map.iter().find(|(k, _)| key_text(k).as_deref() == Some(token)).map(|(_, v)| v)
+        }
         serde_yaml::Value::Sequence(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
         _ => None,
     }
@@ -397,10 +405,18 @@ pub fn resolve<'a, T: Component>(
                     return None;
                 };
                 if seen.iter().any(|s| s == name) {
-                    diags.error(
-                        ref_pointer,
-                        format!("`$ref: {reference}` is part of a reference cycle that never reaches a definition"),
-                    );
+                    let mut cycle: Vec<&str> = seen.iter().map(String::as_str).skip_while(|s| *s != name).collect();
+                    cycle.push(name);
+                    diags
+                        .error(
+                            ref_pointer,
+                            format!(
+                                "`$ref`s under `components/{}` form a cycle that never reaches a definition: {}",
+                                T::SECTION,
+                                cycle.join(" -> ")
+                            ),
+                        )
+                        .with_hint("one of them must be defined inline instead of being another `$ref`");
                     return None;
                 }
                 seen.push(name.to_owned());
@@ -430,7 +446,10 @@ mod tests {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: v}\npaths:\n  /a.b/{c}:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/vnd.x.2023-01-01+json:\n              schema: 5\n";
         let err = parse("s.yaml", text).unwrap_err();
         let d = &err.items()[0];
-        assert_eq!(d.pointer, "/paths/~1a.b~1{c}/get/responses/200/content/application~1vnd.x.2023-01-01+json/schema", "{err}");
+        assert_eq!(
+            d.pointer, "/paths/~1a.b~1{c}/get/responses/200/content/application~1vnd.x.2023-01-01+json/schema",
+            "{err}"
+        );
     }
 
     #[test]

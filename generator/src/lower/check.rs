@@ -1,8 +1,9 @@
 //! Cross-cutting rules, checked after lowering so that everything the emitter relies on holds. Each
 //! rule is one function with the reason it exists; a broken rule is a diagnostic, never a panic later.
 
+use super::named_in;
 use crate::diag::{child, pointer, Diagnostics};
-use crate::ir::{Api, Constraints, Location, PathSegment, SchemaKind};
+use crate::ir::{number, Api, Constraints, PathSegment, SchemaKind, TypeRef};
 
 /// Rules over a single schema's constraints, run while lowering so the pointer is at hand.
 pub(super) fn constraints(c: &Constraints, at: &str, diags: &mut Diagnostics) {
@@ -10,26 +11,82 @@ pub(super) fn constraints(c: &Constraints, at: &str, diags: &mut Diagnostics) {
     // otherwise fail at the user's runtime. (ECMA-only syntax such as look-around is rejected here.)
     if let Some(p) = &c.pattern {
         if let Err(e) = regex::Regex::new(p) {
-            let first = e.to_string().lines().last().unwrap_or("").trim().to_owned();
+            // regex's message is a caret diagram followed by `error: <what>`; keep the what.
+            let text = e.to_string();
+            let last = text.lines().last().unwrap_or("").trim();
+            let what = last.strip_prefix("error: ").unwrap_or(last);
             diags
-                .error(child(at, "pattern"), format!("pattern `{p}` does not compile with the regex crate: {first}"))
-                .with_hint("the generated client checks patterns with Rust's regex crate, which has no look-around or backreferences");
+                .error(child(at, "pattern"), format!("pattern `{p}` is not supported: {what}"))
+                .with_hint("the generated client checks patterns with Rust's regex crate, which has no look-around or backreferences; rewrite the pattern without them");
+        }
+    }
+    // Bounds are emitted as Rust literals, which cannot be infinite or NaN (YAML's `.inf`, `.nan`).
+    for (key, bound) in [("minimum", c.minimum), ("maximum", c.maximum)] {
+        if bound.is_some_and(|b| !b.is_finite()) {
+            diags
+                .error(child(at, key), format!("{key} must be a finite number"))
+                .with_hint(format!("remove `{key}` to leave that side unbounded"));
         }
     }
     // A range that admits nothing makes every request fail validation.
+    let empty = "no value can satisfy both, so every request carrying it would fail validation";
     if let (Some(min), Some(max)) = (c.minimum, c.maximum) {
-        if min > max {
-            diags.error(child(at, "minimum"), format!("minimum {min} is greater than maximum {max}"));
+        if min > max || (min == max && (c.exclusive_minimum || c.exclusive_maximum)) {
+            diags
+                .error(child(at, "minimum"), format!("minimum {} is greater than maximum {}", number(min), number(max)))
+                .with_hint(empty);
         }
     }
     if let (Some(min), Some(max)) = (c.min_length, c.max_length) {
         if min > max {
-            diags.error(child(at, "minLength"), format!("minLength {min} is greater than maxLength {max}"));
+            diags
+                .error(child(at, "minLength"), format!("minLength {min} is greater than maxLength {max}"))
+                .with_hint(empty);
         }
     }
     if let (Some(min), Some(max)) = (c.min_items, c.max_items) {
         if min > max {
-            diags.error(child(at, "minItems"), format!("minItems {min} is greater than maxItems {max}"));
+            diags
+                .error(child(at, "minItems"), format!("minItems {min} is greater than maxItems {max}"))
+                .with_hint(empty);
+        }
+    }
+}
+
+/// Each `{name}` in a path template needs a path parameter, and each path parameter a `{name}`;
+/// otherwise the client would send a literal `{name}` or drop an argument. Run while lowering an
+/// operation so each parameter's own pointer is at hand: `declared` lists the operation's path
+/// parameters (path-level and operation-level, after overriding) with their pointers.
+pub(super) fn path_params(
+    op_id: &str,
+    path: &str,
+    op_pointer: &str,
+    segments: &[PathSegment],
+    declared: &[(&str, &str)],
+    diags: &mut Diagnostics,
+) {
+    let in_template: Vec<&str> = segments
+        .iter()
+        .filter_map(|s| match s {
+            PathSegment::Param(n) => Some(n.as_str()),
+            PathSegment::Literal(_) => None,
+        })
+        .collect();
+    for name in &in_template {
+        if !declared.iter().any(|(n, _)| n == name) {
+            diags
+                .error(op_pointer, format!("the path `{path}` has `{{{name}}}`, but operation `{op_id}` declares no path parameter `{name}`"))
+                .with_hint(format!("add `{{name: {name}, in: path, required: true, schema: {{type: string}}}}` to its `parameters`, or to the path's"));
+        }
+    }
+    for (name, at) in declared {
+        if !in_template.contains(name) {
+            diags
+                .error(
+                    *at,
+                    format!("path parameter `{name}` of operation `{op_id}` does not appear in the path `{path}`"),
+                )
+                .with_hint(format!("add `{{{name}}}` to the path, or make it a query parameter (`in: query`)"));
         }
     }
 }
@@ -37,9 +94,10 @@ pub(super) fn constraints(c: &Constraints, at: &str, diags: &mut Diagnostics) {
 /// Rules over the whole lowered API.
 pub(super) fn api(api: &Api, diags: &mut Diagnostics) {
     unique_operation_ids(api, diags);
-    path_params_match_template(api, diags);
     defaults_satisfy_constraints(api, diags);
     error_schema_is_usable(api, diags);
+    no_recursive_aliases(api, diags);
+    names_are_identifiers(api, diags);
 }
 
 /// operationIds name the generated methods and builders; two equal ones would generate one method
@@ -48,42 +106,16 @@ fn unique_operation_ids(api: &Api, diags: &mut Diagnostics) {
     for (i, op) in api.operations.iter().enumerate() {
         if let Some(first) = api.operations[..i].iter().find(|o| o.id == op.id) {
             diags
-                .error(op_pointer(op, "operationId"), format!(
-                    "operationId `{}` is used twice (also by `{} {}`)",
-                    op.id,
-                    first.method.as_str(),
-                    first.path
-                ))
+                .error(
+                    op_pointer(op, "operationId"),
+                    format!(
+                        "operationId `{}` is already used by `{} {}`",
+                        op.id,
+                        first.method.as_str(),
+                        first.path
+                    ),
+                )
                 .with_hint("operationIds name the generated methods and must be unique");
-        }
-    }
-}
-
-/// Each `{name}` in a path template needs a path parameter, and each path parameter a `{name}`;
-/// otherwise the client would send a literal `{name}` or drop an argument.
-fn path_params_match_template(api: &Api, diags: &mut Diagnostics) {
-    for op in &api.operations {
-        let in_template: Vec<&str> = op
-            .path_segments
-            .iter()
-            .filter_map(|s| match s {
-                PathSegment::Param(n) => Some(n.as_str()),
-                PathSegment::Literal(_) => None,
-            })
-            .collect();
-        for name in &in_template {
-            if !op.params.iter().any(|p| p.location == Location::Path && p.name == *name) {
-                diags
-                    .error(op_pointer(op, "parameters"), format!("the path `{}` uses `{{{name}}}` but `{}` declares no path parameter `{name}`", op.path, op.id))
-                    .with_hint(format!("add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}`"));
-            }
-        }
-        for p in op.params.iter().filter(|p| p.location == Location::Path) {
-            if !in_template.contains(&p.name.as_str()) {
-                diags
-                    .error(op_pointer(op, "parameters"), format!("path parameter `{}` of `{}` does not appear in the path `{}`", p.name, op.id, op.path))
-                    .with_hint(format!("add `{{{}}}` to the path or make it a query parameter", p.name));
-            }
         }
     }
 }
@@ -106,18 +138,127 @@ fn defaults_satisfy_constraints(api: &Api, diags: &mut Diagnostics) {
     }
 }
 
-/// The runtime decodes Atlas' error object into the spec's `ApiError` model and reads its
-/// `errorCode`; without it, typed errors could not work.
+/// Rust type aliases cannot refer to themselves, not even through `Vec` or `BTreeMap`
+/// (`type A = Vec<A>;` does not compile); only structs can be recursive.
+fn no_recursive_aliases(api: &Api, diags: &mut Diagnostics) {
+    let alias = |name: &str| {
+        api.schemas.iter().find_map(|s| match &s.kind {
+            SchemaKind::Alias { ty } if s.rust_name == name => Some(ty),
+            _ => None,
+        })
+    };
+    for schema in &api.schemas {
+        let SchemaKind::Alias { ty } = &schema.kind else { continue };
+        let mut pending: Vec<String> = Vec::new();
+        named_in(ty, &mut pending);
+        let mut seen: Vec<String> = Vec::new();
+        let mut cyclic = false;
+        while let Some(name) = pending.pop() {
+            if name == schema.rust_name {
+                cyclic = true;
+                break;
+            }
+            if seen.contains(&name) {
+                continue;
+            }
+            if let Some(next) = alias(&name) {
+                named_in(next, &mut pending);
+            }
+            seen.push(name);
+        }
+        if cyclic {
+            diags
+                .error(schema_pointer(&schema.name), format!("schema `{}` contains itself without an object in between, which a Rust type cannot express", schema.name))
+                .with_hint("recursion must go through an object's property (for example `{type: object, properties: {children: {type: array, items: {$ref: ...}}}}`)");
+        }
+    }
+}
+
+/// Every name the emitter turns into an identifier must be one; `proc_macro2::Ident::new` would
+/// panic on anything else (names with characters such as `²`, which are alphanumeric to Rust but not
+/// identifier characters).
+fn names_are_identifiers(api: &Api, diags: &mut Diagnostics) {
+    let mut check = |pointer: String, spec_name: &str, rust: &str| {
+        if syn::parse_str::<syn::Ident>(rust).is_err() {
+            diags
+                .error(pointer, format!("`{spec_name}` would become `{rust}`, which is not a valid Rust identifier"))
+                .with_hint("use ASCII letters, digits, `-` and `_` in names");
+        }
+    };
+    for schema in &api.schemas {
+        let at = schema_pointer(&schema.name);
+        check(at.clone(), &schema.name, &schema.rust_name);
+        match &schema.kind {
+            SchemaKind::Struct { fields } => {
+                for f in fields {
+                    check(child(&child(&at, "properties"), &f.name), &f.name, &f.rust_name);
+                }
+            }
+            SchemaKind::Enum { values } => {
+                for v in values {
+                    check(child(&at, "enum"), &v.name, &v.rust_name);
+                }
+            }
+            SchemaKind::Newtype { .. } | SchemaKind::Alias { .. } => {}
+        }
+    }
+    for op in &api.operations {
+        check(op_pointer(op, "operationId"), &op.id, &op.rust_name);
+        check(op_pointer(op, "operationId"), &op.id, &op.builder_name);
+        for p in &op.params {
+            check(op_pointer(op, "parameters"), &p.name, &p.rust_name);
+        }
+    }
+}
+
+/// Where a named type came from: a `components/schemas` key, or (for synthesized types) the pointer
+/// of the inline schema, which lowering stores as the name.
+fn schema_pointer(name: &str) -> String {
+    if name.starts_with('/') {
+        name.to_owned()
+    } else {
+        pointer(["components", "schemas", name])
+    }
+}
+
+/// The runtime decodes Atlas' error object into the spec's `ApiError` model and reads it by field
+/// name (`error_code`, `detail`, `reason` as `Option<String>`); a model without them would make the
+/// generated crate fail to compile.
 fn error_schema_is_usable(api: &Api, diags: &mut Diagnostics) {
-    let usable = api.schemas.iter().any(|s| {
-        s.rust_name == "ApiError"
-            && matches!(&s.kind, SchemaKind::Struct { fields } if fields.iter().any(|f| f.name == "errorCode")
-                && fields.iter().any(|f| f.name == "error" && f.required))
-    });
-    if !usable {
+    let at = pointer(["components", "schemas", "ApiError"]);
+    let hint = "define `ApiError` as Atlas' error object: an object with a required integer `error` and optional string properties `errorCode`, `detail` and `reason`";
+    let Some(schema) = api.schemas.iter().find(|s| s.rust_name == "ApiError") else {
         diags
-            .error(pointer(["components", "schemas", "ApiError"]), "the spec defines no usable `ApiError` schema")
-            .with_hint("define `ApiError` as Atlas' error object: an object with a required integer `error` and a string `errorCode`");
+            .error(at, "the spec defines no `ApiError` schema, which the generated client decodes error responses into")
+            .with_hint(hint);
+        return;
+    };
+    let SchemaKind::Struct { fields } = &schema.kind else {
+        diags.error(at, "`ApiError` must be an object with properties").with_hint(hint);
+        return;
+    };
+    let field = |rust: &str| fields.iter().find(|f| f.rust_name == rust);
+    match field("error") {
+        Some(f) if f.required && matches!(f.ty, TypeRef::I32 | TypeRef::I64) => {}
+        _ => {
+            diags
+                .error(
+                    child(&at, "properties"),
+                    "`ApiError` needs a required integer property `error` (the HTTP status)",
+                )
+                .with_hint(hint);
+        }
+    }
+    for (rust, wire) in [("error_code", "errorCode"), ("detail", "detail"), ("reason", "reason")] {
+        let usable = field(rust).is_some_and(|f| f.ty == TypeRef::String && (!f.required || f.nullable));
+        if !usable {
+            diags
+                .error(
+                    child(&at, "properties"),
+                    format!("`ApiError` needs an optional string property `{wire}`, which the generated client reads"),
+                )
+                .with_hint(hint);
+        }
     }
 }
 

@@ -3,8 +3,8 @@
 use super::Lowerer;
 use crate::diag::{child, pointer};
 use crate::ir::{
-    Body, Constraints, HttpMethod, Location, Operation, Pagination, Param, PathSegment, Response,
-    SchemaKind, Status, TypeRef,
+    Body, Constraints, HttpMethod, Location, Operation, Pagination, Param, PathSegment, Response, SchemaKind, Status,
+    TypeRef,
 };
 use crate::load::resolve;
 use crate::naming::{self, Case, Namer};
@@ -59,7 +59,7 @@ impl Lowerer<'_> {
             return None;
         }
         let path_segments = self.path_segments(path, op_pointer);
-        let params = self.lower_params(&id, &builder_name, item, op, op_pointer, &path_segments);
+        let params = self.lower_params(&id, &builder_name, path, item, op, op_pointer, &path_segments);
         let body = self.lower_body(&id, &builder_name, op, op_pointer);
         let responses = self.lower_responses(&builder_name, op, op_pointer);
         // The success response fixes what the client asks for and decodes; a success without a JSON
@@ -121,10 +121,12 @@ impl Lowerer<'_> {
         out
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn lower_params(
         &mut self,
         op_id: &str,
         builder_name: &str,
+        path: &str,
         item: &PathItem,
         op: &openapiv3::Operation,
         op_pointer: &str,
@@ -133,10 +135,8 @@ impl Lowerer<'_> {
         // Operation-level parameters override path-level ones with the same name and location.
         let path_pointer = op_pointer.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default();
         let mut raw: Vec<(&openapiv3::Parameter, String)> = Vec::new();
-        let level_params = [
-            (&item.parameters, child(&path_pointer, "parameters")),
-            (&op.parameters, child(op_pointer, "parameters")),
-        ];
+        let level_params =
+            [(&item.parameters, child(&path_pointer, "parameters")), (&op.parameters, child(op_pointer, "parameters"))];
         for (list, base) in level_params {
             for (i, p) in list.iter().enumerate() {
                 let at = child(&base, i.to_string());
@@ -146,6 +146,12 @@ impl Lowerer<'_> {
                 raw.push((param, at));
             }
         }
+        let declared: Vec<(&str, &str)> = raw
+            .iter()
+            .filter(|(p, _)| matches!(p, openapiv3::Parameter::Path { .. }))
+            .map(|(p, at)| (p.parameter_data_ref().name.as_str(), at.as_str()))
+            .collect();
+        super::check::path_params(op_id, path, op_pointer, segments, &declared, &mut self.diags);
         let mut namer = Namer::new();
         let mut params = Vec::new();
         for (param, at) in raw {
@@ -160,7 +166,9 @@ impl Lowerer<'_> {
                     continue;
                 }
                 openapiv3::Parameter::Cookie { .. } => {
-                    self.diags.error(&at, format!("cookie parameter `{}` is not supported", data.name));
+                    self.diags
+                        .error(&at, format!("parameter `{}` of `{op_id}` is a cookie (`in: cookie`), which atlas-codegen does not support", data.name))
+                        .with_hint("the generated client sends path and query parameters only; set cookies through a custom reqwest client");
                     continue;
                 }
             };
@@ -174,7 +182,10 @@ impl Lowerer<'_> {
             let schema = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => s,
                 ParameterSchemaOrContent::Content(_) => {
-                    self.diags.error(child(&at, "content"), format!("parameter `{}` uses `content`; only `schema` is supported", data.name));
+                    self.diags.error(
+                        child(&at, "content"),
+                        format!("parameter `{}` uses `content`; only `schema` is supported", data.name),
+                    );
                     continue;
                 }
             };
@@ -187,12 +198,24 @@ impl Lowerer<'_> {
             };
             let required = data.required || location == Location::Path;
             if location == Location::Path && !data.required {
-                self.diags
-                    .warning(child(&at, "required"), format!("path parameter `{}` must be `required: true`; treating it as required", data.name));
+                self.diags.warning(
+                    child(&at, "required"),
+                    format!("path parameter `{}` must be `required: true`; treating it as required", data.name),
+                );
             }
-            if !matches!(ty, TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool | TypeRef::Named(_)) {
+            if !matches!(
+                ty,
+                TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool | TypeRef::Named(_)
+            ) {
                 self.diags
-                    .error(&schema_pointer, format!("parameter `{}` has a type that cannot be sent in the {}", data.name, location.as_str()))
+                    .error(
+                        &schema_pointer,
+                        format!(
+                            "parameter `{}` has a type that cannot be sent in the {}",
+                            data.name,
+                            location.as_str()
+                        ),
+                    )
                     .with_hint("use a string, integer, number, boolean or string enum");
                 continue;
             }
@@ -260,7 +283,13 @@ impl Lowerer<'_> {
         Some(rust_name)
     }
 
-    fn lower_body(&mut self, op_id: &str, builder_name: &str, op: &openapiv3::Operation, op_pointer: &str) -> Option<Body> {
+    fn lower_body(
+        &mut self,
+        op_id: &str,
+        builder_name: &str,
+        op: &openapiv3::Operation,
+        op_pointer: &str,
+    ) -> Option<Body> {
         let body_ref = op.request_body.as_ref()?;
         let at = child(op_pointer, "requestBody");
         let (body, at) = resolve(self.doc, body_ref, &at, &mut self.diags)?;
@@ -269,7 +298,10 @@ impl Lowerer<'_> {
         let Some((media_type, content)) = json.next() else {
             let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
             self.diags
-                .error(content_pointer, format!("the request body of `{op_id}` has no JSON media type (found: {})", found.join(", ")))
+                .error(
+                    content_pointer,
+                    format!("the request body of `{op_id}` has no JSON media type (found: {})", found.join(", ")),
+                )
                 .with_hint("atlas-codegen supports `application/json` and `application/<vendor>+json` bodies");
             return None;
         };
@@ -298,7 +330,10 @@ impl Lowerer<'_> {
                 StatusCode::Code(c) => entries.push((Status::Code(*c), response, child(&base, c.to_string()))),
                 StatusCode::Range(r) => {
                     self.diags
-                        .error(child(&base, format!("{r}XX")), "response ranges (`4XX`) are not supported; list the codes")
+                        .error(
+                            child(&base, format!("{r}XX")),
+                            "response ranges (`4XX`) are not supported; list the codes",
+                        )
                         .with_hint("write one entry per status code, or use `default`");
                 }
             }
@@ -324,7 +359,9 @@ impl Lowerer<'_> {
                     if let (Some(mt), Status::Code(200..=299)) = (response.content.keys().next(), status) {
                         self.diags
                             .error(child(&at, "content"), format!("success media type `{mt}` is not JSON"))
-                            .with_hint("atlas-codegen decodes `application/json` and `application/<vendor>+json` responses");
+                            .with_hint(
+                                "atlas-codegen decodes `application/json` and `application/<vendor>+json` responses",
+                            );
                     }
                     (None, None)
                 }
@@ -341,7 +378,9 @@ impl Lowerer<'_> {
     fn pagination(&self, op: &Operation) -> Option<Pagination> {
         let int_query = |names: &[&str]| {
             op.params.iter().find(|p| {
-                p.location == Location::Query && matches!(p.ty, TypeRef::I32 | TypeRef::I64) && names.contains(&p.name.as_str())
+                p.location == Location::Query
+                    && matches!(p.ty, TypeRef::I32 | TypeRef::I64)
+                    && names.contains(&p.name.as_str())
             })
         };
         let page = int_query(&["pageNum", "page", "pageNumber"])?;

@@ -5,8 +5,7 @@ use crate::diag::child;
 use crate::ir::{Constraints, EnumValue, Field, Schema, SchemaKind, TypeRef};
 use crate::naming::{self, Case, Namer};
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, ReferenceOr, SchemaKind as Kind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, ReferenceOr, SchemaKind as Kind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 impl Lowerer<'_> {
@@ -41,7 +40,10 @@ impl Lowerer<'_> {
             Ok(()) => true,
             Err(owner) => {
                 self.diags
-                    .error(pointer, format!("`{spec_name}` and `{owner}` would both become the Rust type `{rust_name}`"))
+                    .error(
+                        pointer,
+                        format!("`{spec_name}` and `{owner}` would both become the Rust type `{rust_name}`"),
+                    )
                     .with_hint("rename one of them in the spec");
                 false
             }
@@ -68,7 +70,9 @@ impl Lowerer<'_> {
         pointer: &str,
     ) -> Option<SchemaKind> {
         match &schema.schema_kind {
-            Kind::Type(Type::Object(object)) if object.properties.is_empty() && object.additional_properties.is_some() => {
+            Kind::Type(Type::Object(object))
+                if object.properties.is_empty() && object.additional_properties.is_some() =>
+            {
                 let ty = self.type_of(schema, pointer, rust_name)?;
                 Some(SchemaKind::Alias { ty })
             }
@@ -77,8 +81,10 @@ impl Lowerer<'_> {
                 let mut namer = Namer::new();
                 for required in &object.required {
                     if !object.properties.contains_key(required) {
-                        self.diags
-                            .error(child(pointer, "required"), format!("`{required}` is required but not among the properties"));
+                        self.diags.error(
+                            child(pointer, "required"),
+                            format!("`{required}` is required but not among the properties"),
+                        );
                     }
                 }
                 for (field_name, field_schema) in &object.properties {
@@ -106,13 +112,12 @@ impl Lowerer<'_> {
                         write_only: data.is_some_and(|d| d.write_only),
                         description: data.and_then(|d| d.description.clone()),
                         constraints,
+                        boxed: false,
                     });
                 }
                 Some(SchemaKind::Struct { fields })
             }
-            Kind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-                self.enum_kind(name, &s.enumeration, pointer)
-            }
+            Kind::Type(Type::String(s)) if !s.enumeration.is_empty() => self.enum_kind(name, &s.enumeration, pointer),
             Kind::Type(Type::String(_)) => {
                 let constraints = self.constraints(schema, pointer);
                 if constraints.constrains_string() && !is_secret(schema) {
@@ -135,8 +140,7 @@ impl Lowerer<'_> {
         for (i, value) in values.iter().enumerate() {
             let value_pointer = child(&child(pointer, "enum"), i.to_string());
             let Some(value) = value else {
-                self.diags
-                    .error(value_pointer, format!("enum `{name}` lists `null`; use `nullable: true` instead"));
+                self.diags.error(value_pointer, format!("enum `{name}` lists `null`; use `nullable: true` instead"));
                 continue;
             };
             let rust = naming::sanitize(value, Case::Pascal);
@@ -204,9 +208,7 @@ impl Lowerer<'_> {
     /// The type of an inline schema.
     pub(super) fn type_of(&mut self, schema: &openapiv3::Schema, pointer: &str, name_hint: &str) -> Option<TypeRef> {
         match &schema.schema_kind {
-            Kind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-                self.synthesize(name_hint, schema, pointer)
-            }
+            Kind::Type(Type::String(s)) if !s.enumeration.is_empty() => self.synthesize(name_hint, schema, pointer),
             Kind::Type(Type::String(_)) if is_secret(schema) => Some(TypeRef::Secret),
             Kind::Type(Type::String(_)) => Some(TypeRef::String),
             Kind::Type(Type::Integer(i)) => Some(match i.format {
@@ -223,16 +225,14 @@ impl Lowerer<'_> {
                 };
                 Some(TypeRef::Array(Box::new(item)))
             }
-            Kind::Type(Type::Object(object)) if object.properties.is_empty() => {
-                match &object.additional_properties {
-                    Some(AdditionalProperties::Schema(value)) => {
-                        let value_pointer = child(pointer, "additionalProperties");
-                        let value = self.schema_type_unboxed(value, &value_pointer, &format!("{name_hint}Value"))?;
-                        Some(TypeRef::Map(Box::new(value)))
-                    }
-                    Some(AdditionalProperties::Any(_)) | None => Some(TypeRef::Map(Box::new(TypeRef::Any))),
+            Kind::Type(Type::Object(object)) if object.properties.is_empty() => match &object.additional_properties {
+                Some(AdditionalProperties::Schema(value)) => {
+                    let value_pointer = child(pointer, "additionalProperties");
+                    let value = self.schema_type_unboxed(value, &value_pointer, &format!("{name_hint}Value"))?;
+                    Some(TypeRef::Map(Box::new(value)))
                 }
-            }
+                Some(AdditionalProperties::Any(_)) | None => Some(TypeRef::Map(Box::new(TypeRef::Any))),
+            },
             Kind::Type(Type::Object(_)) => self.synthesize(name_hint, schema, pointer),
             Kind::Any(any) if any.properties.is_empty() && any.typ.is_none() && any.items.is_none() => {
                 if !(any.one_of.is_empty() && any.any_of.is_empty() && any.all_of.is_empty()) {
@@ -310,6 +310,55 @@ impl Lowerer<'_> {
         }
         super::check::constraints(&c, pointer, &mut self.diags);
         c
+    }
+}
+
+/// Marks the struct fields that must be boxed: those whose type is a named type from which the
+/// struct is reachable again by value (through struct fields and aliases of named types; `Vec` and
+/// `BTreeMap` hold their items on the heap and break the cycle). Runs after every schema is lowered.
+pub(super) fn mark_boxed(schemas: &mut [Schema]) {
+    // The named types a type holds by value.
+    fn by_value(schemas: &[Schema], name: &str) -> Vec<String> {
+        let Some(schema) = schemas.iter().find(|s| s.rust_name == name) else { return Vec::new() };
+        let direct = |ty: &TypeRef| match ty {
+            TypeRef::Named(n) => Some(n.clone()),
+            _ => None,
+        };
+        match &schema.kind {
+            SchemaKind::Struct { fields } => fields.iter().filter_map(|f| direct(&f.ty)).collect(),
+            SchemaKind::Alias { ty } => direct(ty).into_iter().collect(),
+            SchemaKind::Enum { .. } | SchemaKind::Newtype { .. } => Vec::new(),
+        }
+    }
+    fn reaches(schemas: &[Schema], from: &str, target: &str) -> bool {
+        let mut pending = vec![from.to_owned()];
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(name) = pending.pop() {
+            if name == target {
+                return true;
+            }
+            if !seen.contains(&name) {
+                pending.extend(by_value(schemas, &name));
+                seen.push(name);
+            }
+        }
+        false
+    }
+    let mut boxed: Vec<(usize, usize)> = Vec::new();
+    for (i, schema) in schemas.iter().enumerate() {
+        let SchemaKind::Struct { fields } = &schema.kind else { continue };
+        for (j, field) in fields.iter().enumerate() {
+            if let TypeRef::Named(n) = &field.ty {
+                if reaches(schemas, n, &schema.rust_name) {
+                    boxed.push((i, j));
+                }
+            }
+        }
+    }
+    for (i, j) in boxed {
+        if let SchemaKind::Struct { fields } = &mut schemas[i].kind {
+            fields[j].boxed = true;
+        }
     }
 }
 

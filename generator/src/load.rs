@@ -36,9 +36,29 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
     if !check_version(&value, &mut diags) {
         return Err(diags);
     }
+    // JSON has no infinity or NaN, so OpenAPI cannot hold YAML's `.inf`/`.nan`; openapiv3 also panics
+    // on some of them ("somehow this parsed successfully the second time"), so catch them first.
+    if let Some(at) = non_finite(&value, &mut Vec::new()) {
+        diags
+            .error(diag::pointer(&at), "`.inf` and `.nan` are not numbers an OpenAPI (JSON) document can hold")
+            .with_hint("use a finite number, or leave the keyword out");
+        return Err(diags);
+    }
     // Deserialize from the text rather than from `value`, so a shape error carries a line and column.
-    let deserializer = serde_yaml::Deserializer::from_str(text);
-    match serde_path_to_error::deserialize::<_, OpenAPI>(deserializer) {
+    // openapiv3 has `expect`s in its deserializers; a panic there must not take the caller down.
+    let parsed = std::panic::catch_unwind(|| {
+        serde_path_to_error::deserialize::<_, OpenAPI>(serde_yaml::Deserializer::from_str(text))
+    });
+    let parsed = match parsed {
+        Ok(parsed) => parsed,
+        Err(_) => {
+            diags
+                .error("", "the OpenAPI parser (openapiv3) crashed on this document, which is malformed in a way it does not report")
+                .with_hint("validate the document with an OpenAPI linter (for example `redocly lint`) to find the broken node");
+            return Err(diags);
+        }
+    };
+    match parsed {
         Ok(doc) => Ok(Spec { file: file.to_owned(), doc }),
         Err(e) => {
             let message = shape_message(&e.inner().to_string());
@@ -59,6 +79,27 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
             });
             Err(diags)
         }
+    }
+}
+
+/// The pointer tokens of the first infinite or NaN number in `value`.
+fn non_finite(value: &serde_yaml::Value, at: &mut Vec<String>) -> Option<Vec<String>> {
+    match value {
+        serde_yaml::Value::Number(n) if n.as_f64().is_some_and(|f| !f.is_finite()) => Some(at.clone()),
+        serde_yaml::Value::Sequence(items) => items.iter().enumerate().find_map(|(i, v)| {
+            at.push(i.to_string());
+            let found = non_finite(v, at);
+            at.pop();
+            found
+        }),
+        serde_yaml::Value::Mapping(map) => map.iter().find_map(|(k, v)| {
+            at.push(key_text(k).unwrap_or_default());
+            let found = non_finite(v, at);
+            at.pop();
+            found
+        }),
+        serde_yaml::Value::Tagged(tagged) => non_finite(&tagged.value, at),
+        _ => None,
     }
 }
 
@@ -234,7 +275,7 @@ impl Node {
     fn fails(self, value: &serde_yaml::Value) -> bool {
         use openapiv3::{Header, MediaType, Operation, PathItem};
         fn bad<T: serde::de::DeserializeOwned>(value: &serde_yaml::Value) -> bool {
-            serde_yaml::from_value::<T>(value.clone()).is_err()
+            std::panic::catch_unwind(|| serde_yaml::from_value::<T>(value.clone()).is_err()).unwrap_or(true)
         }
         match self {
             Node::Document => bad::<OpenAPI>(value),

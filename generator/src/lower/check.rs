@@ -76,7 +76,7 @@ pub(super) fn path_params(
         if !declared.iter().any(|(n, _)| n == name) {
             diags
                 .error(op_pointer, format!("the path `{path}` has `{{{name}}}`, but operation `{op_id}` declares no path parameter `{name}`"))
-                .with_hint(format!("add `{{name: {name}, in: path, required: true, schema: {{type: string}}}}` to its `parameters`, or to the path's"));
+                .with_hint(format!("add `{{name: {name}, in: path, required: true, schema: {{type: string}}}}` to the operation's (or the path's) `parameters`"));
         }
     }
     for (name, at) in declared {
@@ -250,14 +250,23 @@ fn error_schema_is_usable(api: &Api, diags: &mut Diagnostics) {
         }
     }
     for (rust, wire) in [("error_code", "errorCode"), ("detail", "detail"), ("reason", "reason")] {
-        let usable = field(rust).is_some_and(|f| f.ty == TypeRef::String && (!f.required || f.nullable));
-        if !usable {
-            diags
-                .error(
-                    child(&at, "properties"),
-                    format!("`ApiError` needs an optional string property `{wire}`, which the generated client reads"),
-                )
-                .with_hint(hint);
+        match field(rust) {
+            None => {
+                diags
+                    .error(child(&at, "properties"), format!("`ApiError` has no property `{wire}`, which the generated client reads"))
+                    .with_hint(hint);
+            }
+            Some(f) if f.ty != TypeRef::String => {
+                diags
+                    .error(child(&child(&at, "properties"), &f.name), format!("`ApiError.{wire}` must be a plain string"))
+                    .with_hint(hint);
+            }
+            Some(f) if f.required && !f.nullable => {
+                diags
+                    .error(child(&at, "required"), format!("`ApiError.{wire}` must not be required: error bodies may leave it out, and the generated client reads it as optional"))
+                    .with_hint(format!("remove `{wire}` from `required`"));
+            }
+            Some(_) => {}
         }
     }
 }

@@ -501,3 +501,34 @@ fn bump_versions() {
     assert_eq!(Bump::Major.next_version("x.y.z"), None);
     assert!(Bump::Major > Bump::Minor && Bump::Minor > Bump::Patch && Bump::Patch > Bump::None);
 }
+
+#[test]
+fn constraint_directions() {
+    use atlas_codegen::diff::constraint_changes;
+    use atlas_codegen::ir::Constraints;
+    let none = Constraints::default();
+    let tight = |a: &Constraints, b: &Constraints| -> Vec<(ConstraintKind, bool)> {
+        constraint_changes(a, b).into_iter().map(|c| (c.kind, c.tightened)).collect()
+    };
+    // An exclusive bound at the same value is tighter than an inclusive one.
+    let max = Constraints { maximum: Some(10.0), ..Constraints::default() };
+    let max_excl = Constraints { maximum: Some(10.0), exclusive_maximum: true, ..Constraints::default() };
+    assert_eq!(tight(&max, &max_excl), [(ConstraintKind::Maximum, true)]);
+    assert_eq!(tight(&max_excl, &max), [(ConstraintKind::Maximum, false)]);
+    let min = Constraints { minimum: Some(-1.5), ..Constraints::default() };
+    let min_higher = Constraints { minimum: Some(0.0), ..Constraints::default() };
+    assert_eq!(tight(&min, &min_higher), [(ConstraintKind::Minimum, true)]);
+    assert_eq!(tight(&min, &none), [(ConstraintKind::Minimum, false)]);
+    // `minLength: 0` / `minItems: 0` say nothing.
+    let zero = Constraints { min_length: Some(0), min_items: Some(0), ..Constraints::default() };
+    assert!(constraint_changes(&none, &zero).is_empty());
+    // Any other pattern may reject what the old one accepted.
+    let p1 = Constraints { pattern: Some("^a+$".to_owned()), ..Constraints::default() };
+    let p2 = Constraints { pattern: Some("^[ab]+$".to_owned()), ..Constraints::default() };
+    assert_eq!(tight(&p1, &p2), [(ConstraintKind::Pattern, true)]);
+    assert_eq!(tight(&p1, &none), [(ConstraintKind::Pattern, false)]);
+    let items = Constraints { max_items: Some(5), unique_items: true, ..Constraints::default() };
+    assert_eq!(tight(&none, &items), [(ConstraintKind::MaxItems, true), (ConstraintKind::UniqueItems, true)]);
+    assert_eq!(tight(&items, &none), [(ConstraintKind::MaxItems, false), (ConstraintKind::UniqueItems, false)]);
+    assert!(constraint_changes(&items, &items.clone()).is_empty());
+}

@@ -6,6 +6,7 @@
 //!
 //! Arguments are parsed by hand: a handful of flags do not justify a CLI crate in CI's build.
 
+mod api_diff;
 mod conformance;
 mod demo;
 mod lint_spec;
@@ -25,6 +26,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   demo                     regenerate generated/, then run its quickstart example against a Prism mock
   codegen [--check] [-v]   regenerate generated/ from the spec (--check: fail if it is stale)
+  api-diff [BASE] [--format text|markdown] [--fail-on-breaking]
+                           API changes of the spec since BASE (default HEAD) and the semver bump
   lint-spec                lint the spec with Redocly
   conformance              run the generated client against a Prism mock of the spec";
 
@@ -45,6 +48,11 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(&root),
         Some("lint-spec") => lint_spec::run(&root),
         Some("conformance") => conformance::run(&root),
+        Some("api-diff") => match api_diff::run(&root, &args[1..]) {
+            // `--fail-on-breaking` exits 1 without an error message of its own.
+            Ok(code) => return code,
+            Err(message) => Err(message),
+        },
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())

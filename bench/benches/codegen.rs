@@ -1,0 +1,114 @@
+//! Code generation time: atlas-codegen stage by stage and whole, against progenitor (with
+//! prettyplease), on the real spec, on a synthetic 700-operation / 1,000-schema spec, and over a
+//! size sweep.
+//!
+//! Group and function names are read back by `cargo xtask bench`; keep them in step with
+//! `xtask/src/bench.rs`.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use atlas_bench::{
+    for_progenitor, ours_whole, progenitor_format, progenitor_parse, progenitor_tokens, progenitor_whole,
+    real_spec, synthetic_spec, write_extra, SpecSize, SPEC_FILE,
+};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput};
+
+/// Sizes of the sweep; the last is also the "large" spec.
+const SWEEP: [usize; 3] = [10, 100, 700];
+
+fn real(c: &mut Criterion) {
+    let text = real_spec();
+    let progenitor_text = for_progenitor(&text);
+    let spec = atlas_codegen::load::parse(SPEC_FILE, &text).unwrap_or_else(|d| panic!("{d}"));
+    let (api, _) = atlas_codegen::lower::lower(&spec).unwrap_or_else(|d| panic!("{d}"));
+    let p_spec = progenitor_parse(&progenitor_text);
+    let p_tokens = progenitor_tokens(&p_spec);
+
+    let mut group = c.benchmark_group("codegen_real");
+    group.bench_function("ours_load", |b| b.iter(|| atlas_codegen::load::parse(SPEC_FILE, black_box(&text))));
+    group.bench_function("ours_lower", |b| b.iter(|| atlas_codegen::lower::lower(black_box(&spec))));
+    group.bench_function("ours_emit_render", |b| b.iter(|| atlas_codegen::generate_from_ir(black_box(&api))));
+    group.bench_function("ours_whole", |b| b.iter(|| ours_whole(black_box(&text))));
+    group.bench_function("progenitor_parse", |b| b.iter(|| progenitor_parse(black_box(&progenitor_text))));
+    group.bench_function("progenitor_tokens", |b| b.iter(|| progenitor_tokens(black_box(&p_spec))));
+    group.bench_function("progenitor_prettyplease", |b| {
+        b.iter_batched(|| p_tokens.clone(), progenitor_format, criterion::BatchSize::SmallInput)
+    });
+    group.bench_function("progenitor_whole", |b| b.iter(|| progenitor_whole(black_box(&progenitor_text))));
+    group.finish();
+
+    // Output sizes, for the report.
+    let ours = atlas_codegen::generate(SPEC_FILE, &text).unwrap_or_else(|d| panic!("{d}"));
+    let ours_rust: usize = ours.files.iter().filter(|f| f.path.ends_with(".rs")).map(|f| f.contents.len()).sum();
+    let ours_all: usize = ours.files.iter().map(|f| f.contents.len()).sum();
+    let progenitor = progenitor_whole(&progenitor_text);
+    write_extra(
+        "codegen_real",
+        &serde_json::json!({
+            "ours_files": ours.files.len(),
+            "ours_bytes": ours_all,
+            "ours_rust_bytes": ours_rust,
+            "progenitor_bytes": progenitor.len(),
+            "spec_bytes": text.len(),
+        }),
+    );
+}
+
+fn synthetic(c: &mut Criterion) {
+    let mut sizes = Vec::new();
+    let mut group = c.benchmark_group("codegen_sweep");
+    group.sampling_mode(SamplingMode::Flat);
+    for ops in SWEEP {
+        let size = SpecSize::ops(ops);
+        let text = synthetic_spec(size);
+        let progenitor_text = for_progenitor(&text);
+        let spec = atlas_codegen::load::parse(SPEC_FILE, &text).unwrap_or_else(|d| panic!("synthetic spec: {d}"));
+        let (api, _) = atlas_codegen::lower::lower(&spec).unwrap_or_else(|d| panic!("synthetic spec: {d}"));
+        if ops == *SWEEP.last().unwrap_or(&0) {
+            // Stage breakdown on the large spec only.
+            group.sample_size(10);
+            group.bench_function(BenchmarkId::new("ours_load", ops), |b| {
+                b.iter(|| atlas_codegen::load::parse(SPEC_FILE, black_box(&text)))
+            });
+            group.bench_function(BenchmarkId::new("ours_lower", ops), |b| {
+                b.iter(|| atlas_codegen::lower::lower(black_box(&spec)))
+            });
+            group.bench_function(BenchmarkId::new("ours_emit_render", ops), |b| {
+                b.iter(|| atlas_codegen::generate_from_ir(black_box(&api)))
+            });
+        } else {
+            group.sample_size(20);
+        }
+        group.throughput(Throughput::Elements(ops as u64));
+        group.bench_function(BenchmarkId::new("ours_whole", ops), |b| b.iter(|| ours_whole(black_box(&text))));
+        group.bench_function(BenchmarkId::new("progenitor_whole", ops), |b| {
+            b.iter(|| progenitor_whole(black_box(&progenitor_text)))
+        });
+        let ours_bytes = ours_whole(&text);
+        let p_spec = progenitor_parse(&progenitor_text);
+        let p_tokens = progenitor_tokens(&p_spec);
+        let progenitor_bytes = progenitor_format(p_tokens).len();
+        sizes.push(serde_json::json!({
+            "operations": size.operations,
+            "schemas": size.schemas,
+            "ir_operations": api.operations.len(),
+            "spec_bytes": text.len(),
+            "ours_bytes": ours_bytes,
+            "progenitor_bytes": progenitor_bytes,
+        }));
+    }
+    group.finish();
+    write_extra("codegen_sweep", &serde_json::Value::Array(sizes));
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(30)
+        .configure_from_args()
+}
+
+criterion_group! { name = benches; config = config(); targets = real, synthetic }
+criterion_main!(benches);

@@ -20,8 +20,16 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("infinite_bound.yaml", "/components/schemas/Thing/properties/size/maximum", "`.inf` and `.nan`"),
     ("invalid_regex.yaml", "/components/schemas/Thing/properties/name/pattern", "look-around"),
     ("malformed_yaml.yaml", "", "not valid YAML"),
-    ("min_length_above_max_length.yaml", "/components/schemas/Thing/properties/name/minLength", "minLength 8 is greater than maxLength 4"),
-    ("minimum_above_maximum.yaml", "/components/schemas/Thing/properties/count/minimum", "minimum 10 is greater than maximum 5"),
+    (
+        "min_length_above_max_length.yaml",
+        "/components/schemas/Thing/properties/name/minLength",
+        "minLength 8 is greater than maxLength 4",
+    ),
+    (
+        "minimum_above_maximum.yaml",
+        "/components/schemas/Thing/properties/count/minimum",
+        "minimum 10 is greater than maximum 5",
+    ),
     ("missing_operation_id.yaml", "/paths/~1things/get", "has no operationId"),
     ("one_of_without_discriminator.yaml", "/components/schemas/Thing/oneOf", "`oneOf` is not supported"),
     ("openapi_3_1.yaml", "/openapi", "`3.1.0` is not supported"),
@@ -34,7 +42,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("schema_name_collision.yaml", "/components/schemas/ApiKey", "would both become the Rust type `ApiKey`"),
     ("swagger_2.yaml", "/swagger", "Swagger 2.0"),
     ("template_param_undeclared.yaml", "/paths/~1things~1{thingId}/get", "declares no path parameter `thingId`"),
-    ("xml_request_body.yaml", "/paths/~1things/post/requestBody/content", "no JSON media type (found: application/xml)"),
+    (
+        "xml_request_body.yaml",
+        "/paths/~1things/post/requestBody/content",
+        "no JSON media type (found: application/xml)",
+    ),
 ];
 
 fn fixture(dir: &str, name: &str) -> String {
@@ -94,7 +106,8 @@ fn yaml_syntax_errors_carry_line_and_column() {
     let d = &diags.items()[0];
     assert_eq!(d.location, Some((10, 16)), "{diags}");
     assert!(d.message.contains("flow sequence that starts at line 9"), "{diags}");
-    let diags = atlas_codegen::lower_spec("paths_not_a_mapping.yaml", &fixture("bad", "paths_not_a_mapping.yaml")).unwrap_err();
+    let diags =
+        atlas_codegen::lower_spec("paths_not_a_mapping.yaml", &fixture("bad", "paths_not_a_mapping.yaml")).unwrap_err();
     assert_eq!(diags.items()[0].location, Some((4, 8)), "{diags}");
 }
 

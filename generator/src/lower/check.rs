@@ -108,12 +108,7 @@ fn unique_operation_ids(api: &Api, diags: &mut Diagnostics) {
             diags
                 .error(
                     op_pointer(op, "operationId"),
-                    format!(
-                        "operationId `{}` is already used by `{} {}`",
-                        op.id,
-                        first.method.as_str(),
-                        first.path
-                    ),
+                    format!("operationId `{}` is already used by `{} {}`", op.id, first.method.as_str(), first.path),
                 )
                 .with_hint("operationIds name the generated methods and must be unique");
         }
@@ -253,12 +248,18 @@ fn error_schema_is_usable(api: &Api, diags: &mut Diagnostics) {
         match field(rust) {
             None => {
                 diags
-                    .error(child(&at, "properties"), format!("`ApiError` has no property `{wire}`, which the generated client reads"))
+                    .error(
+                        child(&at, "properties"),
+                        format!("`ApiError` has no property `{wire}`, which the generated client reads"),
+                    )
                     .with_hint(hint);
             }
             Some(f) if f.ty != TypeRef::String => {
                 diags
-                    .error(child(&child(&at, "properties"), &f.name), format!("`ApiError.{wire}` must be a plain string"))
+                    .error(
+                        child(&child(&at, "properties"), &f.name),
+                        format!("`ApiError.{wire}` must be a plain string"),
+                    )
                     .with_hint(hint);
             }
             Some(f) if f.required && !f.nullable => {

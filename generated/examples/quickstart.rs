@@ -47,8 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let one = client.get_org_api_key(&org_id, "32b6e34b3d91647abb20e7b8").send().await?;
     println!("get: {one:?}");
 
-    let body =
-        CreateAtlasOrganizationApiKey { desc: "quickstart example".into(), roles: vec![OrganizationRole::OrgMember] };
+    let body = CreateAtlasOrganizationApiKey::new("quickstart example", vec![OrganizationRole::OrgMember]);
     let created = client.create_org_api_key(&org_id, body).send().await?;
     let secret_len = created.private_key.as_ref().map(|k| k.expose_secret().len()).unwrap_or(0);
     println!(

@@ -168,6 +168,7 @@ pub struct CloudAccessRoleAssignment {
 }
 /// An organization API key to create.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAtlasOrganizationApiKey {
     /// Purpose or explanation of the new API key.
     ///
@@ -177,6 +178,12 @@ pub struct CreateAtlasOrganizationApiKey {
     ///
     /// Constraints (checked before sending): at least 1 item, unique items.
     pub roles: Vec<OrganizationRole>,
+}
+impl CreateAtlasOrganizationApiKey {
+    /// A value with the required `desc`, `roles` set and every optional field unset. Nothing is checked until the request is sent; see [`Self::validate`].
+    pub fn new(desc: impl Into<String>, roles: Vec<OrganizationRole>) -> Self {
+        Self { desc: desc.into(), roles }
+    }
 }
 impl CreateAtlasOrganizationApiKey {
     /// Checks every constraint the spec declares on this value and on the request types inside it.

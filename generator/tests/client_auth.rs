@@ -212,10 +212,10 @@ async fn digest_signs_post_bodies_and_sends_content_type() {
         .mount(&server)
         .await;
     let client = Client::builder().base_url(server.uri()).digest("pubkey", "privkey").build().unwrap();
-    let body = atlas_admin_client::models::CreateAtlasOrganizationApiKey {
-        desc: "ci".into(),
-        roles: vec![atlas_admin_client::models::OrganizationRole::OrgOwner],
-    };
+    let body = atlas_admin_client::models::CreateAtlasOrganizationApiKey::new(
+        "ci",
+        vec![atlas_admin_client::models::OrganizationRole::OrgOwner],
+    );
     let created = client.create_org_api_key(ORG, body).send().await.unwrap();
     assert_eq!(created.public_key.as_deref(), Some("abcdefgh"));
     let requests = api_requests(&server).await;

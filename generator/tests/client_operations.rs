@@ -311,10 +311,10 @@ async fn list_decodes_a_page_without_links_or_total_count() {
 // ---------------------------------------------------------------------------------------------
 
 fn new_key() -> CreateAtlasOrganizationApiKey {
-    CreateAtlasOrganizationApiKey {
-        desc: "Terraform deployments".to_owned(),
-        roles: vec![OrganizationRole::OrgMember, OrganizationRole::OrgBillingAdmin],
-    }
+    CreateAtlasOrganizationApiKey::new(
+        "Terraform deployments",
+        vec![OrganizationRole::OrgMember, OrganizationRole::OrgBillingAdmin],
+    )
 }
 
 #[tokio::test]
@@ -347,10 +347,7 @@ async fn create_sends_every_role_verbatim() {
     let server = MockServer::start().await;
     answer(&server, "POST", LIST_PATH, 200, created_key_json(), &[]).await;
 
-    let body = CreateAtlasOrganizationApiKey {
-        desc: "all roles \"quoted\" é".to_owned(),
-        roles: OrganizationRole::KNOWN.to_vec(),
-    };
+    let body = CreateAtlasOrganizationApiKey::new("all roles \"quoted\" é", OrganizationRole::KNOWN.to_vec());
     client(&server).create_org_api_key(ORG, body).send().await.unwrap();
 
     let request = only_request(&server).await;

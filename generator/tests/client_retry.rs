@@ -41,7 +41,7 @@ async fn received(server: &MockServer) -> usize {
 }
 
 fn new_key() -> CreateAtlasOrganizationApiKey {
-    CreateAtlasOrganizationApiKey { desc: "ci".into(), roles: vec![OrganizationRole::OrgOwner] }
+    CreateAtlasOrganizationApiKey::new("ci", vec![OrganizationRole::OrgOwner])
 }
 
 #[tokio::test]

@@ -77,7 +77,7 @@ async fn assert_sent<T: std::fmt::Debug>(server: &MockServer, result: Result<T, 
 }
 
 fn body(desc: &str, roles: Vec<OrganizationRole>) -> CreateAtlasOrganizationApiKey {
-    CreateAtlasOrganizationApiKey { desc: desc.to_owned(), roles }
+    CreateAtlasOrganizationApiKey::new(desc, roles)
 }
 
 // ---------------------------------------------------------------------------------------------

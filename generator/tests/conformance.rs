@@ -97,7 +97,7 @@ async fn get_org_api_key_errors() {
 // createOrgApiKey: 200, 400, 401, 429, 500
 
 fn new_key() -> CreateAtlasOrganizationApiKey {
-    CreateAtlasOrganizationApiKey { desc: "ci".into(), roles: vec![OrganizationRole::OrgOwner] }
+    CreateAtlasOrganizationApiKey::new("ci", vec![OrganizationRole::OrgOwner])
 }
 
 #[tokio::test]

@@ -113,13 +113,60 @@ fn struct_item(
     let all_optional = kept.iter().all(|f| !f.required || f.nullable);
     let default = if all_optional { quote!(Default,) } else { quote!() };
     let validate = if needs_validate(schema) { validation::struct_validate(api, name, &kept) } else { quote!() };
+    // Request types are built by callers: `#[non_exhaustive]` plus `new(required fields)` means an
+    // optional field added to the spec later is not a breaking change for them. Response types are
+    // built by the client, and stay plain so tests can build them as literals.
+    let (non_exhaustive, constructor) =
+        if schema.in_request { (quote!(#[non_exhaustive]), constructor(name, &kept)) } else { (quote!(), quote!()) };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #non_exhaustive
         pub struct #name {
             #(#field_items)*
         }
+        #constructor
         #validate
+    }
+}
+
+/// `new` taking the required fields (strings as `impl Into<String>`); optional ones start empty and are
+/// set on the public fields.
+fn constructor(name: &proc_macro2::Ident, fields: &[&Field]) -> TokenStream {
+    let required: Vec<&&Field> = fields.iter().filter(|f| f.required && !f.nullable).collect();
+    let args = required.iter().map(|f| {
+        let arg = ident(&f.rust_name);
+        let ty = if f.ty == TypeRef::String { quote!(impl Into<String>) } else { type_tokens(&f.ty) };
+        quote!(#arg: #ty)
+    });
+    let inits = fields.iter().map(|f| {
+        let member = ident(&f.rust_name);
+        if f.required && !f.nullable {
+            if f.ty == TypeRef::String {
+                quote!(#member: #member.into())
+            } else {
+                quote!(#member)
+            }
+        } else if is_collection(&f.ty) {
+            quote!(#member: Default::default())
+        } else {
+            quote!(#member: None)
+        }
+    });
+    let docs = if required.is_empty() {
+        "A value with every field unset.".to_owned()
+    } else {
+        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.rust_name)).collect();
+        format!("A value with the required {} set and every optional field unset. Nothing is checked until the request is sent; see [`Self::validate`].", names.join(", "))
+    };
+    let docs = doc_attrs(&docs);
+    quote! {
+        impl #name {
+            #docs
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
     }
 }
 

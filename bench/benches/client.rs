@@ -71,6 +71,9 @@ fn decode(c: &mut Criterion) {
     group.bench_function("ours", |b| {
         b.iter(|| serde_json::from_slice::<PaginatedApiApiUser>(black_box(&page)).unwrap_or_else(|e| panic!("{e}")))
     });
+    group.bench_function("ours_like_client", |b| {
+        b.iter(|| atlas_bench::decode_like_client::<PaginatedApiApiUser>(black_box(&page)))
+    });
     group.bench_function("value", |b| {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&page)).unwrap_or_else(|e| panic!("{e}")))
     });

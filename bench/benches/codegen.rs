@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use atlas_bench::{
     for_progenitor, ours_whole, progenitor_format, progenitor_parse, progenitor_tokens, progenitor_whole,
-    real_spec, synthetic_spec, write_extra, SpecSize, SPEC_FILE,
+    compile_pattern, ours_emitted_rust, ours_reformat, real_spec, synthetic_spec, write_extra, SpecSize, SPEC_FILE,
 };
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput};
 
@@ -29,7 +29,12 @@ fn real(c: &mut Criterion) {
     group.bench_function("ours_load", |b| b.iter(|| atlas_codegen::load::parse(SPEC_FILE, black_box(&text))));
     group.bench_function("ours_lower", |b| b.iter(|| atlas_codegen::lower::lower(black_box(&spec))));
     group.bench_function("ours_emit_render", |b| b.iter(|| atlas_codegen::generate_from_ir(black_box(&api))));
+    group.bench_function("ours_emit", |b| b.iter(|| atlas_codegen::emit::emit(black_box(&api))));
+    group.bench_function("ours_render", |b| b.iter(|| atlas_codegen::render::render(black_box(&api))));
+    let emitted = ours_emitted_rust(&api);
+    group.bench_function("ours_reformat", |b| b.iter(|| ours_reformat(black_box(&emitted))));
     group.bench_function("ours_whole", |b| b.iter(|| ours_whole(black_box(&text))));
+    group.bench_function("regex_compile_hex24", |b| b.iter(|| compile_pattern(black_box("^([a-f0-9]{24})$"))));
     group.bench_function("progenitor_parse", |b| b.iter(|| progenitor_parse(black_box(&progenitor_text))));
     group.bench_function("progenitor_tokens", |b| b.iter(|| progenitor_tokens(black_box(&p_spec))));
     group.bench_function("progenitor_prettyplease", |b| {
@@ -77,6 +82,13 @@ fn synthetic(c: &mut Criterion) {
             group.bench_function(BenchmarkId::new("ours_emit_render", ops), |b| {
                 b.iter(|| atlas_codegen::generate_from_ir(black_box(&api)))
             });
+            group.bench_function(BenchmarkId::new("ours_emit", ops), |b| {
+                b.iter(|| atlas_codegen::emit::emit(black_box(&api)))
+            });
+            let emitted = ours_emitted_rust(&api);
+            group.bench_function(BenchmarkId::new("ours_reformat", ops), |b| {
+                b.iter(|| ours_reformat(black_box(&emitted)))
+            });
         } else {
             group.sample_size(20);
         }
@@ -93,6 +105,7 @@ fn synthetic(c: &mut Criterion) {
             "operations": size.operations,
             "schemas": size.schemas,
             "ir_operations": api.operations.len(),
+            "pattern_checks": pattern_checks(&text),
             "spec_bytes": text.len(),
             "ours_bytes": ours_bytes,
             "progenitor_bytes": progenitor_bytes,
@@ -102,11 +115,20 @@ fn synthetic(c: &mut Criterion) {
     write_extra("codegen_sweep", &serde_json::Value::Array(sizes));
 }
 
+/// How many times lowering compiles a `pattern` of a synthetic spec: once per use of a constrained
+/// path parameter, once per constrained property (every pattern there is the 24-hex id).
+fn pattern_checks(text: &str) -> usize {
+    let uses = text.matches("$ref: \"#/components/parameters/groupId\"").count()
+        + text.matches("$ref: \"#/components/parameters/resourceId\"").count();
+    let definitions = 2;
+    uses + text.matches("pattern: ").count() - definitions
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2))
-        .sample_size(30)
+        .sample_size(20)
         .configure_from_args()
 }
 

@@ -44,8 +44,10 @@ fn loopback(c: &mut Criterion) {
     group.bench_function("ours", |b| {
         b.iter(|| rt.block_on(client.get_org_api_key(ORG_ID, KEY_ID).send()).unwrap_or_else(|e| panic!("{e}")))
     });
-    group.bench_function("raw_reqwest_typed", |b| b.iter(|| rt.block_on(raw_get::<ApiKeyUserDetails>(&http, &key_url))));
-    group.bench_function("raw_reqwest_value", |b| b.iter(|| rt.block_on(raw_get::<serde_json::Value>(&http, &key_url))));
+    group
+        .bench_function("raw_reqwest_typed", |b| b.iter(|| rt.block_on(raw_get::<ApiKeyUserDetails>(&http, &key_url))));
+    group
+        .bench_function("raw_reqwest_value", |b| b.iter(|| rt.block_on(raw_get::<serde_json::Value>(&http, &key_url))));
     group.finish();
 
     let mut group = c.benchmark_group("call_list500");
@@ -58,7 +60,9 @@ fn loopback(c: &mut Criterion) {
     group.bench_function("raw_reqwest_typed", |b| {
         b.iter(|| rt.block_on(raw_get::<PaginatedApiApiUser>(&http, &page_url)))
     });
-    group.bench_function("raw_reqwest_value", |b| b.iter(|| rt.block_on(raw_get::<serde_json::Value>(&http, &page_url))));
+    group.bench_function("raw_reqwest_value", |b| {
+        b.iter(|| rt.block_on(raw_get::<serde_json::Value>(&http, &page_url)))
+    });
     group.finish();
     drop(server);
 }
@@ -81,7 +85,10 @@ fn decode(c: &mut Criterion) {
         b.iter(|| serde_json::from_slice::<BarePage>(black_box(&page)).unwrap_or_else(|e| panic!("{e}")))
     });
     group.finish();
-    write_extra("payloads", &serde_json::json!({ "page_bytes": page.len(), "key_bytes": key.len(), "items": PAGE_ITEMS }));
+    write_extra(
+        "payloads",
+        &serde_json::json!({ "page_bytes": page.len(), "key_bytes": key.len(), "items": PAGE_ITEMS }),
+    );
 }
 
 fn digest(c: &mut Criterion) {

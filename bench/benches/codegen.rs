@@ -9,8 +9,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use atlas_bench::{
-    for_progenitor, ours_whole, progenitor_format, progenitor_parse, progenitor_tokens, progenitor_whole,
-    compile_pattern, ours_emitted_rust, ours_reformat, real_spec, synthetic_spec, write_extra, SpecSize, SPEC_FILE,
+    compile_pattern, for_progenitor, ours_emitted_rust, ours_reformat, ours_whole, progenitor_format, progenitor_parse,
+    progenitor_tokens, progenitor_whole, real_spec, synthetic_spec, write_extra, SpecSize, SPEC_FILE,
 };
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput};
 

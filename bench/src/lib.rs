@@ -840,10 +840,7 @@ pub async fn raw_digest_get<T: serde::de::DeserializeOwned>(http: &reqwest::Clie
 /// A single-threaded tokio runtime for the client side of the loopback benchmarks (the server has
 /// its own thread, so client and server each get one of the two cores).
 pub fn client_runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap_or_else(|e| panic!("no runtime: {e}"))
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("no runtime: {e}"))
 }
 
 /// Where the benches write the figures criterion does not keep (request counts, output sizes):

@@ -244,7 +244,11 @@ fn report(results: &BTreeMap<String, Figure>, cx: &Context) -> String {
             },
             Row { id: "codegen_real/ours_lower", label: "ours: lower (openapiv3 → IR)", baselines: &[] },
             Row { id: "codegen_real/ours_emit_render", label: "ours: emit + render (IR → files)", baselines: &[] },
-            Row { id: "codegen_real/ours_emit", label: "… of which emit (quote → syn → prettyplease, 3 files)", baselines: &[] },
+            Row {
+                id: "codegen_real/ours_emit",
+                label: "… of which emit (quote → syn → prettyplease, 3 files)",
+                baselines: &[],
+            },
             Row { id: "codegen_real/ours_render", label: "… of which render (minijinja, 5 files)", baselines: &[] },
             Row {
                 id: "codegen_real/ours_reformat",
@@ -345,9 +349,9 @@ fn report(results: &BTreeMap<String, Figure>, cx: &Context) -> String {
         .unwrap_or(700.0);
     let ids: Vec<String> =
         ["ours_load", "ours_lower", "ours_emit_render", "ours_whole", "progenitor_whole", "ours_emit", "ours_reformat"]
-        .iter()
-        .map(|f| format!("codegen_sweep/{f}/{large}"))
-        .collect();
+            .iter()
+            .map(|f| format!("codegen_sweep/{f}/{large}"))
+            .collect();
     let _ = writeln!(out, "Stages of ours on the {large}-operation spec:\n");
     table(
         &mut out,
@@ -357,7 +361,11 @@ fn report(results: &BTreeMap<String, Figure>, cx: &Context) -> String {
             Row { id: &ids[1], label: "ours: lower", baselines: &[] },
             Row { id: &ids[2], label: "ours: emit + render", baselines: &[] },
             Row { id: &ids[5], label: "… of which emit", baselines: &[] },
-            Row { id: &ids[6], label: "… formatting estimate (syn parse + prettyplease of emit's output)", baselines: &[("emit", &ids[5])] },
+            Row {
+                id: &ids[6],
+                label: "… formatting estimate (syn parse + prettyplease of emit's output)",
+                baselines: &[("emit", &ids[5])],
+            },
             Row { id: &ids[3], label: "**ours: whole**", baselines: &[("progenitor whole", &ids[4])] },
             Row { id: &ids[4], label: "**progenitor: whole**", baselines: &[] },
         ],

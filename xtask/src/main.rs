@@ -7,6 +7,7 @@
 //! Arguments are parsed by hand: a handful of flags do not justify a CLI crate in CI's build.
 
 mod api_diff;
+mod bench;
 mod conformance;
 mod demo;
 mod lint_spec;
@@ -28,6 +29,8 @@ commands:
   codegen [--check] [-v]   regenerate generated/ from the spec (--check: fail if it is stale)
   api-diff [BASE] [--format text|markdown] [--fail-on-breaking]
                            API changes of the spec since BASE (default HEAD) and the semver bump
+  bench [--no-run] [--quick]
+                           run the benchmarks of bench/ and write BENCHMARKS.md
   lint-spec                lint the spec with Redocly
   conformance              run the generated client against a Prism mock of the spec";
 
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(&root),
         Some("lint-spec") => lint_spec::run(&root),
         Some("conformance") => conformance::run(&root),
+        Some("bench") => bench::run(&root, &args[1..]),
         Some("api-diff") => match api_diff::run(&root, &args[1..]) {
             // `--fail-on-breaking` exits 1 without an error message of its own.
             Ok(code) => return code,

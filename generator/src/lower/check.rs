@@ -6,18 +6,22 @@ use crate::diag::{child, pointer, Diagnostics};
 use crate::ir::{number, Api, Constraints, PathSegment, SchemaKind, TypeRef};
 
 /// Rules over a single schema's constraints, run while lowering so the pointer is at hand.
-pub(super) fn constraints(c: &Constraints, at: &str, diags: &mut Diagnostics) {
+/// `good_patterns` remembers the patterns that compiled, so each distinct pattern is compiled once.
+pub(super) fn constraints(c: &Constraints, at: &str, diags: &mut Diagnostics, good_patterns: &mut Vec<String>) {
     // The generated client compiles patterns with the `regex` crate; a pattern it cannot compile would
     // otherwise fail at the user's runtime. (ECMA-only syntax such as look-around is rejected here.)
-    if let Some(p) = &c.pattern {
-        if let Err(e) = regex::Regex::new(p) {
-            // regex's message is a caret diagram followed by `error: <what>`; keep the what.
-            let text = e.to_string();
-            let last = text.lines().last().unwrap_or("").trim();
-            let what = last.strip_prefix("error: ").unwrap_or(last);
-            diags
+    if let Some(p) = c.pattern.as_ref().filter(|p| !good_patterns.contains(p)) {
+        match regex::Regex::new(p) {
+            Ok(_) => good_patterns.push(p.clone()),
+            Err(e) => {
+                // regex's message is a caret diagram followed by `error: <what>`; keep the what.
+                let text = e.to_string();
+                let last = text.lines().last().unwrap_or("").trim();
+                let what = last.strip_prefix("error: ").unwrap_or(last);
+                diags
                 .error(child(at, "pattern"), format!("pattern `{p}` is not supported: {what}"))
                 .with_hint("the generated client checks patterns with Rust's regex crate, which has no look-around or backreferences; rewrite the pattern without them");
+            }
         }
     }
     // Bounds are emitted as Rust literals, which cannot be infinite or NaN (YAML's `.inf`, `.nan`).

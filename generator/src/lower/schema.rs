@@ -308,7 +308,7 @@ impl Lowerer<'_> {
             }
             _ => {}
         }
-        super::check::constraints(&c, pointer, &mut self.diags);
+        super::check::constraints(&c, pointer, &mut self.diags, &mut self.good_patterns);
         c
     }
 }

@@ -104,7 +104,8 @@ pub struct ListOrgApiKeys<'a> {
 impl<'a> ListOrgApiKeys<'a> {
     /// Whether Atlas wraps the response in an envelope JSON object that adds the HTTP status, for clients
     /// that cannot read response headers or status codes. List endpoints use their results object as the
-    /// envelope.
+    /// envelope. The response schemas below describe the unwrapped body, so a typed client should leave
+    /// this unset.
     ///
     /// When unset, nothing is sent and Atlas uses its default, `false`.
     pub fn envelope(mut self, value: bool) -> Self {
@@ -264,7 +265,8 @@ pub struct CreateOrgApiKey<'a> {
 impl<'a> CreateOrgApiKey<'a> {
     /// Whether Atlas wraps the response in an envelope JSON object that adds the HTTP status, for clients
     /// that cannot read response headers or status codes. List endpoints use their results object as the
-    /// envelope.
+    /// envelope. The response schemas below describe the unwrapped body, so a typed client should leave
+    /// this unset.
     ///
     /// When unset, nothing is sent and Atlas uses its default, `false`.
     pub fn envelope(mut self, value: bool) -> Self {
@@ -351,7 +353,8 @@ pub struct GetOrgApiKey<'a> {
 impl<'a> GetOrgApiKey<'a> {
     /// Whether Atlas wraps the response in an envelope JSON object that adds the HTTP status, for clients
     /// that cannot read response headers or status codes. List endpoints use their results object as the
-    /// envelope.
+    /// envelope. The response schemas below describe the unwrapped body, so a typed client should leave
+    /// this unset.
     ///
     /// When unset, nothing is sent and Atlas uses its default, `false`.
     pub fn envelope(mut self, value: bool) -> Self {

@@ -385,3 +385,49 @@ async fn bearer_and_none_credentials() {
     assert_eq!(authorization(&requests[0]).as_deref(), Some("Bearer static-token"));
     assert_eq!(authorization(&requests[1]), None);
 }
+
+/// The RFC 7616 (MD5, qop=auth) response a server expects, computed independently of the client's
+/// digest_auth crate with the `md-5` crate.
+fn expected_digest_response(header: &str, method: &str, password: &str) -> String {
+    use md5::{Digest, Md5};
+    let hex = |s: String| format!("{:x}", Md5::digest(s.as_bytes()));
+    let p = |k: &str| digest_param(header, k).unwrap_or_else(|| panic!("`{k}` missing from {header}"));
+    let ha1 = hex(format!("{}:{}:{password}", p("username"), p("realm")));
+    let ha2 = hex(format!("{method}:{}", p("uri")));
+    hex(format!("{ha1}:{}:{}:{}:{}:{ha2}", p("nonce"), p("nc"), p("cnonce"), p("qop")))
+}
+
+#[tokio::test]
+async fn digest_responses_are_correct_rfc_7616_md5_hashes_with_increasing_nc() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(no_authorization)
+        .respond_with(ResponseTemplate::new(401).insert_header("WWW-Authenticate", challenge("n0nce", false)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(digest_with_nonce("n0nce"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_body()))
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).digest("pubkey", "priv-secret").build().unwrap();
+    for _ in 0..3 {
+        client.get_org_api_key(ORG, KEY).pretty(true).send().await.unwrap();
+    }
+    let requests = api_requests(&server).await;
+    assert_eq!(requests.len(), 4, "one challenge, then one request per call");
+    let mut counts = Vec::new();
+    for request in &requests[1..] {
+        let header = authorization(request).unwrap();
+        assert_eq!(digest_param(&header, "username").as_deref(), Some("pubkey"));
+        assert_eq!(digest_param(&header, "realm").as_deref(), Some("MMS Public API"));
+        assert_eq!(digest_param(&header, "uri").as_deref(), Some(&*format!("{KEY_PATH}?pretty=true")));
+        assert_eq!(
+            digest_param(&header, "response").unwrap(),
+            expected_digest_response(&header, "GET", "priv-secret"),
+            "the server would reject this response hash"
+        );
+        counts.push(u32::from_str_radix(&digest_param(&header, "nc").unwrap(), 16).unwrap());
+    }
+    assert_eq!(counts, [1, 2, 3], "nc counts up while the nonce is reused");
+}

@@ -48,5 +48,13 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/retry.rs", include_str!("../../templates/runtime/retry.rs")),
     ("src/runtime/secret.rs", include_str!("../../templates/runtime/secret.rs")),
     ("src/runtime/validate.rs", include_str!("../../templates/runtime/validate.rs")),
+    ("src/runtime/tests/auth.rs", include_str!("../../templates/runtime/tests/auth.rs")),
+    ("src/runtime/tests/client.rs", include_str!("../../templates/runtime/tests/client.rs")),
+    ("src/runtime/tests/error.rs", include_str!("../../templates/runtime/tests/error.rs")),
+    ("src/runtime/tests/paginate.rs", include_str!("../../templates/runtime/tests/paginate.rs")),
+    ("src/runtime/tests/retry.rs", include_str!("../../templates/runtime/tests/retry.rs")),
+    ("src/runtime/tests/secret.rs", include_str!("../../templates/runtime/tests/secret.rs")),
+    ("src/runtime/tests/validate.rs", include_str!("../../templates/runtime/tests/validate.rs")),
+    ("src/runtime/tests/wire.rs", include_str!("../../templates/runtime/tests/wire.rs")),
     ("src/runtime/wire.rs", include_str!("../../templates/runtime/wire.rs")),
 ];

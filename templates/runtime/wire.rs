@@ -43,12 +43,5 @@ impl RequestBody {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn path_segments_cannot_escape_their_segment() {
-        assert_eq!(path_segment("4888442a3354817a7320eb61"), "4888442a3354817a7320eb61");
-        assert_eq!(path_segment("../a b/c?d#e"), "..%2Fa%20b%2Fc%3Fd%23e");
-    }
-}
+#[path = "tests/wire.rs"]
+mod tests;

@@ -276,41 +276,5 @@ pub(crate) fn unique_items<T: Serialize + PartialEq>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    static HEX: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new("^[a-f0-9]{2}$").ok());
-
-    #[test]
-    fn lengths_count_characters_not_bytes() {
-        assert!(min_length("", "", "é", 1).is_ok());
-        assert!(max_length("", "", "éé", 2).is_ok());
-        let err = max_length("/body", "desc", "abc", 2).unwrap_err();
-        assert_eq!(err.pointer(), "/body/desc");
-        assert_eq!(err.constraint(), &Constraint::MaxLength(2));
-        assert_eq!(err.value(), "abc");
-    }
-
-    #[test]
-    fn bounds_respect_exclusivity() {
-        assert!(minimum("", "n", 1, 1.0, false).is_ok());
-        assert_eq!(minimum("", "n", 1, 1.0, true).unwrap_err().constraint(), &Constraint::ExclusiveMinimum(1.0));
-        assert!(maximum("", "n", 500, 500.0, false).is_ok());
-        assert_eq!(
-            maximum("/query", "n", 501, 500.0, false).unwrap_err().to_string(),
-            "/query/n value \"501\" breaks maximum 500"
-        );
-    }
-
-    #[test]
-    fn patterns_items_and_context() {
-        assert!(pattern("", "", "af", &HEX, "^[a-f0-9]{2}$").is_ok());
-        assert!(pattern("", "", "AF", &HEX, "^[a-f0-9]{2}$").is_err());
-        let err = min_items::<u8>("/body", "roles", &[], 1).unwrap_err().in_operation("op");
-        assert_eq!(err.to_string(), "op: /body/roles value \"[]\" breaks minItems 1");
-        assert!(unique_items("", "x", &[1, 2, 1]).is_err());
-        let placed = min_length("", "", "", 1).unwrap_err().at("/path/orgId");
-        assert_eq!(placed.pointer(), "/path/orgId");
-        assert_eq!(min_length("", "", "", 1).unwrap_err().redacted().value(), "[redacted]");
-    }
-}
+#[path = "tests/validate.rs"]
+mod tests;

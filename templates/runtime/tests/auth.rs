@@ -1,0 +1,97 @@
+//! Unit tests of `auth.rs`, kept apart from the runtime so that its shipped code reads without test scaffolding.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use super::*;
+
+const ATLAS_CHALLENGE: &str = r#"Digest realm="MMS Public API", domain="", nonce="nMNv8wLqLRjCgQJCpKTzyhNMcJyHw+Ef", algorithm=MD5, qop="auth", stale=false"#;
+
+fn digest() -> DigestState {
+    match Authenticator::new(Credentials::digest("pubkey", "privkey"), DEFAULT_TOKEN_REFRESH_MARGIN) {
+        Authenticator::Digest(state) => state,
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+fn headers(values: &[&str]) -> HeaderMap {
+    let mut map = HeaderMap::new();
+    for value in values {
+        map.append(WWW_AUTHENTICATE, HeaderValue::from_str(value).unwrap());
+    }
+    map
+}
+
+#[test]
+fn digest_answers_the_atlas_challenge_with_increasing_nonce_counts() {
+    let state = digest();
+    let method = reqwest::Method::GET;
+    assert!(state.authorization("op", &method, "/api/atlas/v2/orgs", None).unwrap().is_none());
+    assert_eq!(state.store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap(), Some(false));
+    let first = state.authorization("op", &method, "/api/atlas/v2/orgs?pageNum=2", None).unwrap().unwrap();
+    let first = first.to_str().unwrap().to_owned();
+    assert!(first.starts_with("Digest "), "{first}");
+    assert!(first.contains(r#"username="pubkey""#), "{first}");
+    assert!(first.contains(r#"realm="MMS Public API""#), "{first}");
+    assert!(first.contains(r#"uri="/api/atlas/v2/orgs?pageNum=2""#), "{first}");
+    assert!(first.contains("nc=00000001"), "{first}");
+    assert!(first.contains("qop=auth"), "{first}");
+    assert!(!first.contains("privkey"), "{first}");
+    let second = state.authorization("op", &method, "/x", None).unwrap().unwrap();
+    assert!(second.to_str().unwrap().contains("nc=00000002"));
+    assert!(second.is_sensitive());
+}
+
+#[test]
+fn digest_challenge_is_found_among_other_schemes() {
+    let map = headers(&[r#"Bearer realm="x""#, ATLAS_CHALLENGE]);
+    assert_eq!(digest_challenge(&map), Some(ATLAS_CHALLENGE));
+    assert_eq!(digest_challenge(&headers(&[r#"Basic realm="x""#])), None);
+    assert_eq!(digest_challenge(&HeaderMap::new()), None);
+    let state = digest();
+    assert_eq!(state.store_challenge("op", &headers(&[r#"Basic realm="x""#])).unwrap(), None);
+    let stale = r#"Digest realm="r", nonce="n2", qop="auth", stale=true"#;
+    assert_eq!(state.store_challenge("op", &headers(&[stale])).unwrap(), Some(true));
+    assert!(matches!(
+        state.store_challenge("op", &headers(&[r#"Digest nonce="abc""#])),
+        Err(AuthError::InvalidChallenge { .. })
+    ));
+}
+
+#[test]
+fn debug_output_is_redacted() {
+    let creds = [
+        Credentials::digest("pubkey", "super-private-key"),
+        Credentials::oauth2("client-id", "super-private-key"),
+        Credentials::bearer("super-private-key"),
+    ];
+    for credentials in creds {
+        let text = format!("{credentials:?}");
+        assert!(!text.contains("super-private-key"), "{text}");
+        let state = Authenticator::new(credentials, DEFAULT_TOKEN_REFRESH_MARGIN);
+        let text = format!("{state:?}");
+        assert!(!text.contains("super-private-key"), "{text}");
+    }
+    let state = digest();
+    state.store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap();
+    assert!(!format!("{:?}", state).contains("privkey"));
+}
+
+#[test]
+fn token_responses() {
+    let ok = parse_token_response(br#"{"access_token":"tok","expires_in":3600,"token_type":"Bearer"}"#).unwrap();
+    assert_eq!(ok.access_token.expose_secret(), "tok");
+    assert_eq!(ok.expires_in, Some(3600));
+    let error =
+        parse_token_response(br#"{"access_token":12345678,"expires_in":"secret-ish"}"#).err().unwrap().to_string();
+    assert!(!error.contains("12345678"), "{error}");
+    assert!(parse_token_response(b"").is_err());
+    assert!(parse_token_response(br#"{"access_token":""}"#).is_err());
+    assert!(parse_token_response(br#"{"access_token":"t","token_type":"mac"}"#).is_err());
+}
+
+#[test]
+fn bearer_header_is_sensitive_and_checked() {
+    let header = bearer_header(&SecretString::from("abc")).unwrap();
+    assert_eq!(header.to_str().unwrap(), "Bearer abc");
+    assert!(header.is_sensitive());
+    assert!(bearer_header(&SecretString::from("a\nb")).is_err());
+}

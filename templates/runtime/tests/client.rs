@@ -1,0 +1,171 @@
+//! Unit tests of `client.rs`, kept apart from the runtime so that its shipped code reads without test scaffolding.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use super::*;
+use std::collections::HashMap;
+
+fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    move |name| map.get(name).cloned()
+}
+
+fn raw(status: u16, body: &str) -> RawResponse {
+    RawResponse { operation: "getOrgApiKey", status, headers: HeaderMap::new(), body: body.as_bytes().to_vec() }
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)]
+struct Key {
+    id: String,
+    roles: Vec<Role>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)]
+struct Role {
+    #[serde(rename = "roleName")]
+    role_name: String,
+}
+
+#[test]
+fn env_selects_digest_first() {
+    let builder = ClientBuilder::from_env_vars(env(&[
+        ("ATLAS_PUBLIC_KEY", "pub"),
+        ("ATLAS_PRIVATE_KEY", "priv"),
+        ("ATLAS_CLIENT_ID", "id"),
+        ("ATLAS_CLIENT_SECRET", "secret"),
+        ("ATLAS_BASE_URL", "http://localhost:8080/"),
+    ]))
+    .unwrap();
+    assert_eq!(builder.credentials, Credentials::digest("pub", "priv"));
+    let client = builder.build().unwrap();
+    assert_eq!(client.base_url(), "http://localhost:8080");
+}
+
+#[test]
+fn env_falls_back_to_oauth2() {
+    let builder = ClientBuilder::from_env_vars(env(&[
+        ("ATLAS_PUBLIC_KEY", "pub"),
+        ("ATLAS_CLIENT_ID", "id"),
+        ("ATLAS_CLIENT_SECRET", "secret"),
+        ("ATLAS_TOKEN_URL", "http://localhost:9999/token"),
+    ]))
+    .unwrap();
+    assert_eq!(builder.credentials, Credentials::oauth2("id", "secret"));
+    assert_eq!(builder.token_url.as_deref(), Some("http://localhost:9999/token"));
+    let client = builder.build().unwrap();
+    assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+    let text = format!("{client:?}");
+    assert!(text.contains("localhost:9999/token"), "{text}");
+    assert!(!text.contains("secret\""), "{text}");
+}
+
+#[test]
+fn env_without_credentials_names_the_variables() {
+    let error = Client::from_env_vars(env(&[("ATLAS_PUBLIC_KEY", "pub"), ("ATLAS_PRIVATE_KEY", "  ")])).unwrap_err();
+    assert!(matches!(error, Error::Config(_)));
+    let text = error.to_string();
+    for name in ["ATLAS_PUBLIC_KEY", "ATLAS_PRIVATE_KEY", "ATLAS_CLIENT_ID", "ATLAS_CLIENT_SECRET"] {
+        assert!(text.contains(name), "{text}");
+    }
+}
+
+#[test]
+fn base_url_validation() {
+    assert_eq!(parse_base_url("https://cloud.mongodb.com/").unwrap(), "https://cloud.mongodb.com");
+    assert_eq!(parse_base_url("http://127.0.0.1:4000").unwrap(), "http://127.0.0.1:4000");
+    assert_eq!(parse_base_url("http://proxy/atlas/").unwrap(), "http://proxy/atlas");
+    for bad in ["", "cloud.mongodb.com", "ftp://x", "http://h?x=1", "http://u:p@h", "not a url"] {
+        assert!(matches!(parse_base_url(bad), Err(Error::Config(_))), "{bad}");
+    }
+    assert!(Client::builder().base_url("nope").build().is_err());
+    assert!(Client::builder().oauth2("id", "s").oauth2_token_url("nope").build().is_err());
+    assert!(Client::builder().user_agent_suffix("bad\nsuffix").build().is_err());
+    assert!(Client::builder().digest("", "x").build().is_err());
+}
+
+#[test]
+fn token_url_applies_in_any_order() {
+    let builder = Client::builder().oauth2_token_url("http://a/token").oauth2("id", "s");
+    let client = builder.build().unwrap();
+    assert!(format!("{client:?}").contains("http://a/token"));
+}
+
+#[test]
+fn urls_and_query_strings() {
+    let client = Client::builder().base_url("http://h:1/").build().unwrap();
+    let spec = RequestSpec {
+        operation_id: "listOrgApiKeys",
+        method: Method::GET,
+        path: "/api/atlas/v2/orgs/a%2Fb/apiKeys".to_owned(),
+        query: vec![("itemsPerPage", "100".to_owned()), ("q", "a b&c".to_owned())],
+        accept: "application/json",
+        body: None,
+        idempotent: true,
+    };
+    let url = client.url_for(&spec).unwrap();
+    assert_eq!(url.as_str(), "http://h:1/api/atlas/v2/orgs/a%2Fb/apiKeys?itemsPerPage=100&q=a+b%26c");
+    let no_query = RequestSpec { query: vec![], ..spec };
+    assert_eq!(client.url_for(&no_query).unwrap().query(), None);
+}
+
+#[test]
+fn decode_reports_the_json_path() {
+    let ok: Response<Key> = raw(200, r#"{"id":"x","roles":[{"roleName":"ORG_OWNER"}]}"#).decode().unwrap();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(ok.value().id, "x");
+    match raw(200, r#"{"id":"x","roles":[{"roleName":1}]}"#).decode::<Key>() {
+        Err(Error::Decode { operation, status, path, message }) => {
+            assert_eq!(operation, "getOrgApiKey");
+            assert_eq!(status, 200);
+            assert_eq!(path, "roles[0].roleName");
+            assert!(message.contains("invalid type"), "{message}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    match raw(200, "[]").decode::<Key>() {
+        Err(Error::Decode { path, .. }) => assert_eq!(path, "."),
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(matches!(raw(200, r#"{"id":"x","roles":[]} trailing"#).decode::<Key>(), Err(Error::Decode { .. })));
+}
+
+#[test]
+fn empty_bodies_never_panic() {
+    match raw(200, "").decode::<Key>() {
+        Err(Error::Decode { path, message, .. }) => {
+            assert_eq!(path, ".");
+            assert!(message.contains("empty"));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(raw(204, "").decode::<()>().is_ok());
+    assert!(raw(204, " \n").decode::<Option<Key>>().unwrap().into_inner().is_none());
+    assert_eq!(raw(200, "").decode::<serde_json::Value>().unwrap().into_inner(), serde_json::Value::Null);
+}
+
+#[test]
+fn rate_limit_headers() {
+    let mut headers = HeaderMap::new();
+    assert_eq!(RateLimit::from_headers(&headers), RateLimit::default());
+    headers.insert("RateLimit-Limit", HeaderValue::from_static("100"));
+    headers.insert("RateLimit-Remaining", HeaderValue::from_static(" 42 "));
+    assert_eq!(RateLimit::from_headers(&headers), RateLimit { limit: Some(100), remaining: Some(42) });
+    headers.insert("RateLimit-Limit", HeaderValue::from_static("100, 100;w=60"));
+    headers.insert("RateLimit-Remaining", HeaderValue::from_static("lots"));
+    assert_eq!(RateLimit::from_headers(&headers), RateLimit { limit: Some(100), remaining: None });
+    headers.insert("RateLimit-Remaining", HeaderValue::from_static("-1"));
+    assert_eq!(RateLimit::from_headers(&headers).remaining, None);
+}
+
+#[test]
+fn debug_is_redacted() {
+    let client = Client::builder().digest("public-key", "very-private").build().unwrap();
+    let text = format!("{client:?} {:?}", Client::builder().digest("p", "very-private"));
+    assert!(!text.contains("very-private"), "{text}");
+    assert!(text.contains("public-key"), "{text}");
+    let bearer = Client::builder().bearer("tok-en-123").build().unwrap();
+    assert!(!format!("{bearer:?}").contains("tok-en-123"));
+    let oauth = Client::builder().oauth2("cid", "client-secret-1").build().unwrap();
+    assert!(!format!("{oauth:?}").contains("client-secret-1"));
+}

@@ -104,8 +104,8 @@ pub struct ListOrgApiKeys<'a> {
 impl<'a> ListOrgApiKeys<'a> {
     /// Whether Atlas wraps the response in an envelope JSON object that adds the HTTP status, for clients
     /// that cannot read response headers or status codes. List endpoints use their results object as the
-    /// envelope. The response schemas below describe the unwrapped body, so a typed client should leave
-    /// this unset.
+    /// envelope. The documented response schemas describe the unwrapped body, so a typed client should
+    /// leave this unset.
     ///
     /// When unset, nothing is sent and Atlas uses its default, `false`.
     pub fn envelope(mut self, value: bool) -> Self {
@@ -182,6 +182,8 @@ impl<'a> ListOrgApiKeys<'a> {
     fn into_request(self) -> Result<RequestSpec, Error> {
         const OPERATION: &str = "listOrgApiKeys";
         self.validate().map_err(|e| e.in_operation(OPERATION))?;
+        let org_id = wire::path_segment(&self.org_id);
+        let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys");
         let mut query = Vec::new();
         if let Some(value) = &self.envelope {
             query.push(("envelope", value.to_string()));
@@ -201,9 +203,7 @@ impl<'a> ListOrgApiKeys<'a> {
         Ok(RequestSpec {
             operation_id: OPERATION,
             method: reqwest::Method::GET,
-            path: format!(
-                "/api/atlas/v2/orgs/{}/apiKeys", wire::path_segment(& self.org_id)
-            ),
+            path,
             query,
             accept: "application/vnd.atlas.2023-01-01+json",
             body: None,
@@ -265,8 +265,8 @@ pub struct CreateOrgApiKey<'a> {
 impl<'a> CreateOrgApiKey<'a> {
     /// Whether Atlas wraps the response in an envelope JSON object that adds the HTTP status, for clients
     /// that cannot read response headers or status codes. List endpoints use their results object as the
-    /// envelope. The response schemas below describe the unwrapped body, so a typed client should leave
-    /// this unset.
+    /// envelope. The documented response schemas describe the unwrapped body, so a typed client should
+    /// leave this unset.
     ///
     /// When unset, nothing is sent and Atlas uses its default, `false`.
     pub fn envelope(mut self, value: bool) -> Self {
@@ -312,6 +312,8 @@ impl<'a> CreateOrgApiKey<'a> {
     fn into_request(self) -> Result<RequestSpec, Error> {
         const OPERATION: &str = "createOrgApiKey";
         self.validate().map_err(|e| e.in_operation(OPERATION))?;
+        let org_id = wire::path_segment(&self.org_id);
+        let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys");
         let mut query = Vec::new();
         if let Some(value) = &self.envelope {
             query.push(("envelope", value.to_string()));
@@ -322,9 +324,7 @@ impl<'a> CreateOrgApiKey<'a> {
         Ok(RequestSpec {
             operation_id: OPERATION,
             method: reqwest::Method::POST,
-            path: format!(
-                "/api/atlas/v2/orgs/{}/apiKeys", wire::path_segment(& self.org_id)
-            ),
+            path,
             query,
             accept: "application/vnd.atlas.2023-01-01+json",
             body: Some(
@@ -353,8 +353,8 @@ pub struct GetOrgApiKey<'a> {
 impl<'a> GetOrgApiKey<'a> {
     /// Whether Atlas wraps the response in an envelope JSON object that adds the HTTP status, for clients
     /// that cannot read response headers or status codes. List endpoints use their results object as the
-    /// envelope. The response schemas below describe the unwrapped body, so a typed client should leave
-    /// this unset.
+    /// envelope. The documented response schemas describe the unwrapped body, so a typed client should
+    /// leave this unset.
     ///
     /// When unset, nothing is sent and Atlas uses its default, `false`.
     pub fn envelope(mut self, value: bool) -> Self {
@@ -400,6 +400,9 @@ impl<'a> GetOrgApiKey<'a> {
     fn into_request(self) -> Result<RequestSpec, Error> {
         const OPERATION: &str = "getOrgApiKey";
         self.validate().map_err(|e| e.in_operation(OPERATION))?;
+        let org_id = wire::path_segment(&self.org_id);
+        let api_user_id = wire::path_segment(&self.api_user_id);
+        let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys/{api_user_id}");
         let mut query = Vec::new();
         if let Some(value) = &self.envelope {
             query.push(("envelope", value.to_string()));
@@ -410,10 +413,7 @@ impl<'a> GetOrgApiKey<'a> {
         Ok(RequestSpec {
             operation_id: OPERATION,
             method: reqwest::Method::GET,
-            path: format!(
-                "/api/atlas/v2/orgs/{}/apiKeys/{}", wire::path_segment(& self.org_id),
-                wire::path_segment(& self.api_user_id)
-            ),
+            path,
             query,
             accept: "application/vnd.atlas.2023-01-01+json",
             body: None,

@@ -387,25 +387,29 @@ fn into_request(op: &Operation) -> TokenStream {
     } else {
         quote!()
     };
-    // The path as a format string; each parameter is percent-encoded as one segment.
+    // The path as a format string with inline arguments (`/orgs/{org_id}/apiKeys`); each parameter is
+    // first bound to a local holding its percent-encoded segment.
     let mut template = String::new();
-    let mut args = Vec::new();
+    let mut segments = Vec::new();
     for segment in &op.path_segments {
         match segment {
             PathSegment::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
             PathSegment::Param(name) => {
-                template.push_str("{}");
                 let p = op.params.iter().find(|p| p.location == Location::Path && &p.name == name);
-                let field = ident(p.map(|p| p.rust_name.as_str()).unwrap_or(name));
+                let rust_name = p.map(|p| p.rust_name.as_str()).unwrap_or(name);
+                let field = ident(rust_name);
                 let value = match p.map(|p| &p.ty) {
                     Some(TypeRef::String) => quote!(&self.#field),
                     _ => quote!(&self.#field.to_string()),
                 };
-                args.push(quote!(wire::path_segment(#value)));
+                template.push('{');
+                template.push_str(rust_name);
+                template.push('}');
+                segments.push(quote!(let #field = wire::path_segment(#value);));
             }
         }
     }
-    let path = if args.is_empty() { quote!(#template.to_owned()) } else { quote!(format!(#template, #(#args),*)) };
+    let path = if segments.is_empty() { quote!(#template.to_owned()) } else { quote!(format!(#template)) };
     let query: Vec<TokenStream> = op
         .params
         .iter()
@@ -445,12 +449,14 @@ fn into_request(op: &Operation) -> TokenStream {
         fn into_request(self) -> Result<RequestSpec, Error> {
             const OPERATION: &str = #id;
             #validate_call
+            #(#segments)*
+            let path = #path;
             #query_init
             #(#query)*
             Ok(RequestSpec {
                 operation_id: OPERATION,
                 method: reqwest::Method::#method,
-                path: #path,
+                path,
                 query,
                 accept: #accept,
                 body: #body,

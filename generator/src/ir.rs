@@ -370,6 +370,8 @@ pub struct Body {
     pub description: Option<String>,
     /// Its type.
     pub ty: TypeRef,
+    /// What the spec constrains about the body itself (an inline array's `minItems`, say).
+    pub constraints: Constraints,
 }
 
 /// A response status: a code or `default`.

@@ -8,6 +8,7 @@
 
 mod api_diff;
 mod bench;
+mod check_fixtures;
 mod conformance;
 mod demo;
 mod lint_spec;
@@ -31,6 +32,7 @@ commands:
                            API changes of the spec since BASE (default HEAD) and the semver bump
   bench [--no-run] [--quick]
                            run the benchmarks of bench/ and write BENCHMARKS.md
+  check-fixtures           generate and compile a client from every generator/tests/fixtures/good spec
   lint-spec                lint the spec with Redocly
   conformance              run the generated client against a Prism mock of the spec";
 
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Some("lint-spec") => lint_spec::run(&root),
         Some("conformance") => conformance::run(&root),
         Some("bench") => bench::run(&root, &args[1..]),
+        Some("check-fixtures") => check_fixtures::run(&root),
         Some("api-diff") => match api_diff::run(&root, &args[1..]) {
             // `--fail-on-breaking` exits 1 without an error message of its own.
             Ok(code) => return code,

@@ -144,6 +144,8 @@ fn constructor(name: &proc_macro2::Ident, fields: &[&Field]) -> TokenStream {
         if f.required && !f.nullable {
             if f.ty == TypeRef::String {
                 quote!(#member: #member.into())
+            } else if f.boxed {
+                quote!(#member: Box::new(#member))
             } else {
                 quote!(#member)
             }

@@ -25,7 +25,6 @@ pub fn module(api: &Api) -> TokenStream {
             }
         }
         if let Some(b) = &op.body {
-            crate::lower::named_in(&b.ty, &mut Vec::new());
             let mut names = Vec::new();
             crate::lower::named_in(&b.ty, &mut names);
             models.extend(names);
@@ -49,8 +48,12 @@ pub fn module(api: &Api) -> TokenStream {
         o.params.iter().any(|p| !p.constraints.is_empty())
             || o.body.as_ref().is_some_and(|b| body_validates(api, &b.ty))
     });
-    let number_checks =
-        api.operations.iter().any(|o| o.params.iter().any(|p| p.newtype.is_none() && !p.constraints.is_empty()));
+    // `validate::` helpers are called directly for constrained parameters without a newtype and for
+    // constrained bodies; newtypes and request structs call them from models.rs.
+    let number_checks = api.operations.iter().any(|o| {
+        o.params.iter().any(|p| p.newtype.is_none() && !p.constraints.is_empty())
+            || o.body.as_ref().is_some_and(|b| !b.constraints.is_empty())
+    });
     let mut runtime = vec![quote!(Client), quote!(Error), quote!(RequestSpec), quote!(Response)];
     if has_body {
         runtime.push(quote!(RequestBody));
@@ -72,6 +75,21 @@ pub fn module(api: &Api) -> TokenStream {
     } else {
         quote!()
     };
+    let mentions_map = |ty: &TypeRef| {
+        matches!(ty, TypeRef::Map(_)) || matches!(ty, TypeRef::Array(i) if matches!(**i, TypeRef::Map(_)))
+    };
+    let uses_map = api.operations.iter().any(|o| {
+        o.body.as_ref().is_some_and(|b| mentions_map(&b.ty))
+            || o.success().and_then(|r| r.ty.as_ref()).is_some_and(mentions_map)
+            || o.pagination.as_ref().is_some_and(|p| mentions_map(&p.item_type))
+    });
+    let map_use = if uses_map {
+        quote!(
+            use std::collections::BTreeMap;
+        )
+    } else {
+        quote!()
+    };
     let methods = api.operations.iter().map(client_method);
     let builders = api.operations.iter().map(|op| builder(api, op));
     quote! {
@@ -79,6 +97,7 @@ pub fn module(api: &Api) -> TokenStream {
         #model_use
         use crate::runtime::{#(#runtime),*};
         #stream_use
+        #map_use
 
         impl Client {
             #(#methods)*
@@ -88,9 +107,11 @@ pub fn module(api: &Api) -> TokenStream {
     }
 }
 
+/// Whether values of `ty` carry a `validate` method (request structs, directly or as array items).
 fn body_validates(api: &Api, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Named(n) => api.schemas.iter().any(|s| &s.rust_name == n && super::models::needs_validate(s)),
+        TypeRef::Array(inner) => body_validates(api, inner),
         _ => false,
     }
 }
@@ -245,8 +266,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let success = op.success();
     let output = success.and_then(|r| r.ty.as_ref()).map(type_tokens).unwrap_or_else(|| quote!(()));
-    let decode =
-        if success.and_then(|r| r.ty.as_ref()).is_some() { quote!(raw.decode()) } else { quote!(Ok(raw.empty())) };
+    let decode = quote!(raw.decode());
     let status = match success.map(|r| r.status) {
         Some(Status::Code(c)) => c.to_string(),
         _ => "2xx".to_owned(),
@@ -268,8 +288,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         ),
     ]);
     let validate = builder_validate(api, op);
-    let into_request = into_request(op);
-    let pages = op.pagination.as_ref().map(|p| pagination_methods(op, p));
+    let into_request = into_request(op, validate.is_some());
+    let pages = op.pagination.as_ref().map(|p| pagination_methods(op, p, validate.is_some()));
     let summary = op.summary.as_deref().map(spec).unwrap_or_else(|| format!("The `{}` operation.", op.id));
     let docs = paragraphs([
         format!("A `{id}` request: {}", lower_first(&summary)),
@@ -325,8 +345,9 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-/// `fn validate`: every parameter constraint, then the body's own `validate`.
-fn builder_validate(api: &Api, op: &Operation) -> TokenStream {
+/// `fn validate`: every parameter constraint, then the body's constraints and its own `validate`.
+/// `None` when nothing is constrained; callers emit a `validate()` call only when this is `Some`.
+fn builder_validate(api: &Api, op: &Operation) -> Option<TokenStream> {
     let mut statements = Vec::new();
     for p in &op.params {
         if p.constraints.is_empty() {
@@ -358,35 +379,49 @@ fn builder_validate(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     if let Some(body) = &op.body {
-        if body_validates(api, &body.ty) {
+        let access = if body.required { quote!(self.body) } else { quote!(body) };
+        let value = match body.ty {
+            TypeRef::Array(_) => quote!(#access.as_slice()),
+            TypeRef::I32 | TypeRef::I64 | TypeRef::F64 if body.required => access.clone(),
+            TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => quote!(*#access),
+            _ => quote!(&#access),
+        };
+        let own = checks(&body.constraints, &body.ty, &value, &quote!(""), "body", None);
+        let nested = match &body.ty {
+            TypeRef::Array(_) if body_validates(api, &body.ty) => quote! {
+                for (index, item) in #access.iter().enumerate() {
+                    item.validate(&format!("/body/{index}"))?;
+                }
+            },
+            ty if body_validates(api, ty) => quote!(#access.validate("/body")?;),
+            _ => quote!(),
+        };
+        if !own.is_empty() || !nested.is_empty() {
             if body.required {
-                statements.push(quote!(self.body.validate("/body")?;));
+                statements.push(quote! { #own #nested });
             } else {
-                statements.push(quote! { if let Some(body) = &self.body { body.validate("/body")?; } });
+                statements.push(quote! { if let Some(body) = &self.body { #own #nested } });
             }
         }
     }
     if statements.is_empty() {
-        return quote!();
+        return None;
     }
-    quote! {
+    Some(quote! {
         /// Checks every constraint of the spec on the parameters and the body.
         fn validate(&self) -> Result<(), ValidationError> {
             #(#statements)*
             Ok(())
         }
-    }
+    })
 }
 
-/// `fn into_request`: validate, then build the `RequestSpec` the runtime sends.
-fn into_request(op: &Operation) -> TokenStream {
+/// `fn into_request`: validate (when the builder has `validate`), then build the `RequestSpec` the
+/// runtime sends.
+fn into_request(op: &Operation, validates: bool) -> TokenStream {
     let id = &op.id;
-    let validates = op.params.iter().any(|p| !p.constraints.is_empty()) || op.body.is_some();
-    let validate_call = if validates && !builder_validate_is_empty(op) {
-        quote!(self.validate().map_err(|e| e.in_operation(OPERATION))?;)
-    } else {
-        quote!()
-    };
+    let validate_call =
+        if validates { quote!(self.validate().map_err(|e| e.in_operation(OPERATION))?;) } else { quote!() };
     // The path as a format string with inline arguments (`/orgs/{org_id}/apiKeys`); each parameter is
     // first bound to a local holding its percent-encoded segment.
     let mut template = String::new();
@@ -466,12 +501,8 @@ fn into_request(op: &Operation) -> TokenStream {
     }
 }
 
-fn builder_validate_is_empty(op: &Operation) -> bool {
-    op.params.iter().all(|p| p.constraints.is_empty()) && op.body.is_none()
-}
-
 /// `stream` and `pages` for a paginated operation.
-fn pagination_methods(op: &Operation, p: &crate::ir::Pagination) -> TokenStream {
+fn pagination_methods(op: &Operation, p: &crate::ir::Pagination, validates: bool) -> TokenStream {
     let page =
         ident(&op.params.iter().find(|q| q.name == p.page_param).map(|q| q.rust_name.clone()).unwrap_or_default());
     let size =
@@ -503,11 +534,11 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination) -> TokenStream 
     };
     let default_size = proc_macro2::Literal::u32_unsuffixed(u32::try_from(default_size).unwrap_or(u32::MAX));
     let size_default = proc_macro2::Literal::u64_unsuffixed(p.max_page_size.unwrap_or(100));
-    let validate = if builder_validate_is_empty(op) {
-        quote!()
-    } else {
+    let validate = if validates {
         let id = &op.id;
         quote!(self.validate().map_err(|e| e.in_operation(#id))?;)
+    } else {
+        quote!()
     };
     let fetch = quote! {
         let walk = self.walk();

@@ -205,7 +205,9 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> TokenStrea
             _ => access.clone(),
         };
         let own = checks(&field.constraints, &field.ty, &value_expr, &quote!(pointer), wire, pattern.as_ref());
-        let nested = nested_validate(api, &field.ty, wire, &access);
+        // Method calls take the place itself (`self.next.validate(..)`), not a borrow of it.
+        let receiver = if optional { quote!(value) } else { quote!(self.#member) };
+        let nested = nested_validate(api, &field.ty, wire, &receiver);
         if own.is_empty() && nested.is_empty() {
             continue;
         }

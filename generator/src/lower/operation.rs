@@ -310,12 +310,20 @@ impl Lowerer<'_> {
             self.diags.error(mt_pointer, format!("the request body of `{op_id}` has no schema"));
             return None;
         };
-        let ty = self.schema_type_unboxed(schema, &child(&mt_pointer, "schema"), &format!("{builder_name}Body"))?;
+        let schema_pointer = child(&mt_pointer, "schema");
+        let ty = self.schema_type_unboxed(schema, &schema_pointer, &format!("{builder_name}Body"))?;
+        // A named schema carries its own checks (`validate`); an inline one (an array body, say) keeps
+        // its constraints here.
+        let constraints = match schema {
+            ReferenceOr::Item(s) => self.constraints(s, &schema_pointer),
+            ReferenceOr::Reference { .. } => Constraints::default(),
+        };
         Some(Body {
             media_type: media_type.clone(),
             required: body.required,
             description: body.description.clone(),
             ty,
+            constraints,
         })
     }
 

@@ -26,7 +26,6 @@ impl Client {
         ListOrgApiKeys {
             client: self,
             org_id: org_id.into(),
-            envelope: None,
             include_count: None,
             items_per_page: None,
             page_num: None,
@@ -55,7 +54,6 @@ impl Client {
         CreateOrgApiKey {
             client: self,
             org_id: org_id.into(),
-            envelope: None,
             pretty: None,
             body,
         }
@@ -82,7 +80,6 @@ impl Client {
             client: self,
             org_id: org_id.into(),
             api_user_id: api_user_id.into(),
-            envelope: None,
             pretty: None,
         }
     }
@@ -95,23 +92,12 @@ impl Client {
 pub struct ListOrgApiKeys<'a> {
     client: &'a Client,
     org_id: String,
-    envelope: Option<bool>,
     include_count: Option<bool>,
     items_per_page: Option<i32>,
     page_num: Option<i32>,
     pretty: Option<bool>,
 }
 impl<'a> ListOrgApiKeys<'a> {
-    /// Whether Atlas wraps the response in an envelope JSON object that adds the HTTP status, for clients
-    /// that cannot read response headers or status codes. List endpoints use their results object as the
-    /// envelope. The documented response schemas describe the unwrapped body, so a typed client should
-    /// leave this unset.
-    ///
-    /// When unset, nothing is sent and Atlas uses its default, `false`.
-    pub fn envelope(mut self, value: bool) -> Self {
-        self.envelope = Some(value);
-        self
-    }
     /// Whether the response reports the total number of items (`totalCount`).
     ///
     /// When unset, nothing is sent and Atlas uses its default, `true`.
@@ -185,9 +171,6 @@ impl<'a> ListOrgApiKeys<'a> {
         let org_id = wire::path_segment(&self.org_id);
         let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys");
         let mut query = Vec::new();
-        if let Some(value) = &self.envelope {
-            query.push(("envelope", value.to_string()));
-        }
         if let Some(value) = &self.include_count {
             query.push(("includeCount", value.to_string()));
         }
@@ -258,21 +241,10 @@ impl<'a> ListOrgApiKeys<'a> {
 pub struct CreateOrgApiKey<'a> {
     client: &'a Client,
     org_id: String,
-    envelope: Option<bool>,
     pretty: Option<bool>,
     body: CreateAtlasOrganizationApiKey,
 }
 impl<'a> CreateOrgApiKey<'a> {
-    /// Whether Atlas wraps the response in an envelope JSON object that adds the HTTP status, for clients
-    /// that cannot read response headers or status codes. List endpoints use their results object as the
-    /// envelope. The documented response schemas describe the unwrapped body, so a typed client should
-    /// leave this unset.
-    ///
-    /// When unset, nothing is sent and Atlas uses its default, `false`.
-    pub fn envelope(mut self, value: bool) -> Self {
-        self.envelope = Some(value);
-        self
-    }
     /// Whether the response body is pretty-printed.
     ///
     /// When unset, nothing is sent and Atlas uses its default, `false`.
@@ -315,9 +287,6 @@ impl<'a> CreateOrgApiKey<'a> {
         let org_id = wire::path_segment(&self.org_id);
         let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys");
         let mut query = Vec::new();
-        if let Some(value) = &self.envelope {
-            query.push(("envelope", value.to_string()));
-        }
         if let Some(value) = &self.pretty {
             query.push(("pretty", value.to_string()));
         }
@@ -347,20 +316,9 @@ pub struct GetOrgApiKey<'a> {
     client: &'a Client,
     org_id: String,
     api_user_id: String,
-    envelope: Option<bool>,
     pretty: Option<bool>,
 }
 impl<'a> GetOrgApiKey<'a> {
-    /// Whether Atlas wraps the response in an envelope JSON object that adds the HTTP status, for clients
-    /// that cannot read response headers or status codes. List endpoints use their results object as the
-    /// envelope. The documented response schemas describe the unwrapped body, so a typed client should
-    /// leave this unset.
-    ///
-    /// When unset, nothing is sent and Atlas uses its default, `false`.
-    pub fn envelope(mut self, value: bool) -> Self {
-        self.envelope = Some(value);
-        self
-    }
     /// Whether the response body is pretty-printed.
     ///
     /// When unset, nothing is sent and Atlas uses its default, `false`.
@@ -404,9 +362,6 @@ impl<'a> GetOrgApiKey<'a> {
         let api_user_id = wire::path_segment(&self.api_user_id);
         let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys/{api_user_id}");
         let mut query = Vec::new();
-        if let Some(value) = &self.envelope {
-            query.push(("envelope", value.to_string()));
-        }
         if let Some(value) = &self.pretty {
             query.push(("pretty", value.to_string()));
         }

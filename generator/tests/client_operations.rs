@@ -216,7 +216,6 @@ async fn list_sends_every_query_parameter_exactly_as_set() {
 
     let page = client(&server)
         .list_org_api_keys(ORG)
-        .envelope(true)
         .include_count(false)
         .items_per_page(250)
         .page_num(7)
@@ -229,7 +228,7 @@ async fn list_sends_every_query_parameter_exactly_as_set() {
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "GET");
     assert_eq!(request.url.path(), LIST_PATH);
-    assert_eq!(request.url.query(), Some("envelope=true&includeCount=false&itemsPerPage=250&pageNum=7&pretty=true"));
+    assert_eq!(request.url.query(), Some("includeCount=false&itemsPerPage=250&pageNum=7&pretty=true"));
     assert_common_headers(&request);
     assert_no_body(&request);
 }
@@ -250,10 +249,9 @@ async fn list_sends_parameters_set_to_their_defaults() {
     let server = MockServer::start().await;
     answer(&server, "GET", LIST_PATH, 200, list_page_json(), &[]).await;
 
-    // The spec's defaults: envelope=false, includeCount=true, itemsPerPage=100, pageNum=1, pretty=false.
+    // The spec's defaults: includeCount=true, itemsPerPage=100, pageNum=1, pretty=false.
     client(&server)
         .list_org_api_keys(ORG)
-        .envelope(false)
         .include_count(true)
         .items_per_page(100)
         .page_num(1)
@@ -265,7 +263,7 @@ async fn list_sends_parameters_set_to_their_defaults() {
     let request = only_request(&server).await;
     assert_eq!(
         request.url.query(),
-        Some("envelope=false&includeCount=true&itemsPerPage=100&pageNum=1&pretty=false"),
+        Some("includeCount=true&itemsPerPage=100&pageNum=1&pretty=false"),
         "a value the caller set is sent even when it equals the default"
     );
 }
@@ -368,10 +366,10 @@ async fn create_sends_query_parameters_as_set_including_defaults() {
     let server = MockServer::start().await;
     answer(&server, "POST", LIST_PATH, 200, created_key_json(), &[]).await;
 
-    client(&server).create_org_api_key(ORG, new_key()).envelope(false).pretty(false).send().await.unwrap();
+    client(&server).create_org_api_key(ORG, new_key()).pretty(false).send().await.unwrap();
 
     let request = only_request(&server).await;
-    assert_eq!(request.url.query(), Some("envelope=false&pretty=false"));
+    assert_eq!(request.url.query(), Some("pretty=false"));
     assert_eq!(header(&request, "content-type"), Some(MEDIA));
 
     let server = MockServer::start().await;
@@ -427,16 +425,16 @@ async fn get_sends_query_parameters_as_set_including_defaults() {
     let server = MockServer::start().await;
     answer(&server, "GET", KEY_PATH, 200, created_key_json(), &[]).await;
 
-    client(&server).get_org_api_key(ORG, KEY).envelope(false).pretty(false).send().await.unwrap();
+    client(&server).get_org_api_key(ORG, KEY).pretty(false).send().await.unwrap();
 
     let request = only_request(&server).await;
     assert_eq!(request.url.path(), KEY_PATH);
-    assert_eq!(request.url.query(), Some("envelope=false&pretty=false"));
+    assert_eq!(request.url.query(), Some("pretty=false"));
 
     let server = MockServer::start().await;
     answer(&server, "GET", KEY_PATH, 200, created_key_json(), &[]).await;
-    client(&server).get_org_api_key(ORG, KEY).envelope(true).send().await.unwrap();
-    assert_eq!(only_request(&server).await.url.query(), Some("envelope=true"));
+    client(&server).get_org_api_key(ORG, KEY).pretty(true).send().await.unwrap();
+    assert_eq!(only_request(&server).await.url.query(), Some("pretty=true"));
 }
 
 #[tokio::test]

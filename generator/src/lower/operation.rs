@@ -156,6 +156,22 @@ impl Lowerer<'_> {
         let mut params = Vec::new();
         for (param, at) in raw {
             let data = param.parameter_data_ref();
+            // `x-codegen-omit: <reason>` keeps a documented parameter out of the client, for parameters
+            // a typed client must not send (Atlas' `envelope=true` reshapes every response body).
+            if let Some(reason) = data.extensions.get("x-codegen-omit") {
+                if !(optional_query(param) && reason.as_str().is_some_and(|r| !r.trim().is_empty())) {
+                    self.diags
+                        .error(
+                            child(&at, "x-codegen-omit"),
+                            format!(
+                                "`x-codegen-omit` on `{}` needs an optional query parameter and a reason string",
+                                data.name
+                            ),
+                        )
+                        .with_hint("write `x-codegen-omit: <why the client must not send it>`");
+                }
+                continue;
+            }
             let location = match param {
                 openapiv3::Parameter::Path { .. } => Location::Path,
                 openapiv3::Parameter::Query { .. } => Location::Query,
@@ -429,6 +445,11 @@ fn methods_of(item: &PathItem) -> Vec<(HttpMethod, &openapiv3::Operation)> {
     .into_iter()
     .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
     .collect()
+}
+
+/// Whether a parameter is an optional query parameter (the only kind a client may leave out).
+fn optional_query(param: &openapiv3::Parameter) -> bool {
+    matches!(param, openapiv3::Parameter::Query { parameter_data, .. } if !parameter_data.required)
 }
 
 fn same_location(a: &openapiv3::Parameter, b: &openapiv3::Parameter) -> bool {

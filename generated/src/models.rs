@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 /// The error object Atlas returns with every unsuccessful response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiError {
     /// HTTP status code of the response.
     pub error: i32,
@@ -22,8 +23,21 @@ pub struct ApiError {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parameters: Vec<serde_json::Value>,
 }
+impl ApiError {
+    /// A value with the required `error` set and every optional field unset. Nothing is checked until the request is sent; see [`Self::validate`].
+    pub fn new(error: i32) -> Self {
+        Self {
+            error,
+            error_code: None,
+            detail: None,
+            reason: None,
+            parameters: Default::default(),
+        }
+    }
+}
 /// Details of one organization API key.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiKeyUserDetails {
     /// Purpose or explanation given when the key was created.
     ///
@@ -145,6 +159,7 @@ impl<'de> Deserialize<'de> for ApiUserId {
 }
 /// One role granted to an API key, in an organization or in a project.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CloudAccessRoleAssignment {
     /// Unique 24-hexadecimal digit string that identifies the project of a project role.
     ///
@@ -203,6 +218,7 @@ impl CreateAtlasOrganizationApiKey {
 }
 /// A link to a related resource, as in RFC 8288.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Link {
     /// Uniform Resource Locator (URL) that points to the related resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -406,6 +422,7 @@ impl<'de> Deserialize<'de> for OrganizationRole {
 }
 /// One page of an organization's API keys.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedApiApiUser {
     /// Links to this page and its neighbours.
     ///

@@ -11,6 +11,27 @@ use atlas_admin_client::{Client, RateLimit, Response};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+/// A `Link` as the client decodes it (response types are `#[non_exhaustive]`: built field by field).
+fn link(href: impl Into<String>, rel: impl Into<String>) -> Link {
+    let mut link = Link::default();
+    link.href = Some(href.into());
+    link.rel = Some(rel.into());
+    link
+}
+
+/// A role assignment as the client decodes it.
+fn role_assignment(
+    group_id: Option<String>,
+    org_id: Option<String>,
+    role_name: Option<RoleName>,
+) -> CloudAccessRoleAssignment {
+    let mut role = CloudAccessRoleAssignment::default();
+    role.group_id = group_id;
+    role.org_id = org_id;
+    role.role_name = role_name;
+    role
+}
+
 const ORG: &str = "4888442a3354817a7320eb61";
 const KEY: &str = "32b6e34b3d91647abb20e7b8";
 const GROUP: &str = "5f3a9c2b1d4e6f7a8b9c0d1e";
@@ -93,31 +114,19 @@ fn assert_created_key(key: &ApiKeyUserDetails, private_key: &str) {
     assert_eq!(
         key.links,
         vec![
-            Link { href: Some(format!("https://cloud.mongodb.com{KEY_PATH}")), rel: Some("self".to_owned()) },
-            Link {
-                href: Some("https://cloud.mongodb.com/api/atlas/v2/orgs".to_owned()),
-                rel: Some("http://cloud.mongodb.com/parent".to_owned()),
-            },
+            link(format!("https://cloud.mongodb.com{KEY_PATH}"), "self".to_owned()),
+            link(
+                "https://cloud.mongodb.com/api/atlas/v2/orgs".to_owned(),
+                "http://cloud.mongodb.com/parent".to_owned()
+            ),
         ]
     );
     assert_eq!(
         key.roles,
         vec![
-            CloudAccessRoleAssignment {
-                group_id: None,
-                org_id: Some(ORG.to_owned()),
-                role_name: Some(RoleName::OrgMember)
-            },
-            CloudAccessRoleAssignment {
-                group_id: None,
-                org_id: Some(ORG.to_owned()),
-                role_name: Some(RoleName::OrgBillingAdmin),
-            },
-            CloudAccessRoleAssignment {
-                group_id: Some(GROUP.to_owned()),
-                org_id: None,
-                role_name: Some(RoleName::GroupReadOnly),
-            },
+            role_assignment(None, Some(ORG.to_owned()), Some(RoleName::OrgMember)),
+            role_assignment(None, Some(ORG.to_owned()), Some(RoleName::OrgBillingAdmin)),
+            role_assignment(Some(GROUP.to_owned()), None, Some(RoleName::GroupReadOnly)),
         ]
     );
 }
@@ -152,14 +161,8 @@ fn assert_list_page(page: &PaginatedApiApiUser) {
     assert_eq!(
         page.links,
         vec![
-            Link {
-                href: Some(format!("https://cloud.mongodb.com{LIST_PATH}?pageNum=1&itemsPerPage=100")),
-                rel: Some("self".to_owned()),
-            },
-            Link {
-                href: Some(format!("https://cloud.mongodb.com{LIST_PATH}?pageNum=2&itemsPerPage=100")),
-                rel: Some("next".to_owned()),
-            },
+            link(format!("https://cloud.mongodb.com{LIST_PATH}?pageNum=1&itemsPerPage=100"), "self".to_owned()),
+            link(format!("https://cloud.mongodb.com{LIST_PATH}?pageNum=2&itemsPerPage=100"), "next".to_owned()),
         ]
     );
     let expected = [
@@ -175,17 +178,8 @@ fn assert_list_page(page: &PaginatedApiApiUser) {
             key.private_key.as_ref().map(|secret| secret.expose_secret()),
             Some("********-****-****-3e1b20c0a5ea")
         );
-        assert_eq!(
-            key.links,
-            vec![Link {
-                href: Some(format!("https://cloud.mongodb.com{LIST_PATH}/{id}")),
-                rel: Some("self".to_owned())
-            }]
-        );
-        assert_eq!(
-            key.roles,
-            vec![CloudAccessRoleAssignment { group_id: None, org_id: Some(ORG.to_owned()), role_name: Some(role) }]
-        );
+        assert_eq!(key.links, vec![link(format!("https://cloud.mongodb.com{LIST_PATH}/{id}"), "self".to_owned())]);
+        assert_eq!(key.roles, vec![role_assignment(None, Some(ORG.to_owned()), Some(role))]);
     }
 }
 
@@ -300,7 +294,7 @@ async fn list_decodes_a_page_without_links_or_total_count() {
 
     let page = client(&server).list_org_api_keys(ORG).include_count(false).send().await.unwrap();
 
-    assert_eq!(page, PaginatedApiApiUser { links: vec![], results: vec![], total_count: None });
+    assert_eq!(page, PaginatedApiApiUser::default());
     assert_eq!(only_request(&server).await.url.query(), Some("includeCount=false"));
 }
 
@@ -444,7 +438,9 @@ async fn get_decodes_a_minimal_key() {
 
     let key = client(&server).get_org_api_key(ORG, KEY).send().await.unwrap();
 
-    assert_eq!(key, ApiKeyUserDetails { id: Some(KEY.to_owned()), ..ApiKeyUserDetails::default() });
+    let mut expected = ApiKeyUserDetails::default();
+    expected.id = Some(KEY.to_owned());
+    assert_eq!(key, expected);
     assert!(key.private_key.is_none());
 }
 

@@ -15,6 +15,14 @@ use futures::StreamExt;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// A `Link` as the client decodes it (response types are `#[non_exhaustive]`: built field by field).
+fn link(href: impl Into<String>, rel: impl Into<String>) -> Link {
+    let mut link = Link::default();
+    link.href = Some(href.into());
+    link.rel = Some(rel.into());
+    link
+}
+
 const ORG: &str = "4888442a3354817a7320eb61";
 const LIST_PATH: &str = "/api/atlas/v2/orgs/4888442a3354817a7320eb61/apiKeys";
 const MEDIA: &str = "application/vnd.atlas.2023-01-01+json";
@@ -320,10 +328,7 @@ async fn pages_yields_whole_pages() {
         assert_eq!(page.total_count, Some(1234));
         assert_eq!(
             page.links,
-            [Link {
-                href: Some(format!("https://cloud.mongodb.com{LIST_PATH}?pageNum={}", n + 1)),
-                rel: Some("self".to_owned())
-            }]
+            [link(format!("https://cloud.mongodb.com{LIST_PATH}?pageNum={}", n + 1), "self".to_owned())]
         );
     }
     let all: Vec<String> = pages.into_iter().flat_map(|page| page.results).map(|key| key.id.unwrap()).collect();

@@ -113,15 +113,15 @@ fn struct_item(
     let all_optional = kept.iter().all(|f| !f.required || f.nullable);
     let default = if all_optional { quote!(Default,) } else { quote!() };
     let validate = if needs_validate(schema) { validation::struct_validate(api, name, &kept) } else { quote!() };
-    // Request types are built by callers: `#[non_exhaustive]` plus `new(required fields)` means an
-    // optional field added to the spec later is not a breaking change for them. Response types are
-    // built by the client, and stay plain so tests can build them as literals.
-    let (non_exhaustive, constructor) =
-        if schema.in_request { (quote!(#[non_exhaustive]), constructor(name, &kept)) } else { (quote!(), quote!()) };
+    // Every struct is `#[non_exhaustive]`, so a field the spec adds later is not a breaking change for
+    // code that builds these values: request types through `new(required fields)` (optional fields
+    // are public and set afterwards), response types through `Default` or `new` the same way.
+    let has_required = kept.iter().any(|f| f.required && !f.nullable);
+    let constructor = if schema.in_request || has_required { constructor(name, &kept) } else { quote!() };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
-        #non_exhaustive
+        #[non_exhaustive]
         pub struct #name {
             #(#field_items)*
         }

@@ -24,7 +24,7 @@ pub struct ApiError {
     pub parameters: Vec<serde_json::Value>,
 }
 impl ApiError {
-    /// A value with the required `error` set and every optional field unset. Nothing is checked until the request is sent; see [`Self::validate`].
+    /// A value with the required `error` set and every optional field unset.
     pub fn new(error: i32) -> Self {
         Self {
             error,

@@ -117,7 +117,8 @@ fn struct_item(
     // code that builds these values: request types through `new(required fields)` (optional fields
     // are public and set afterwards), response types through `Default` or `new` the same way.
     let has_required = kept.iter().any(|f| f.required && !f.nullable);
-    let constructor = if schema.in_request || has_required { constructor(name, &kept) } else { quote!() };
+    let constructor =
+        if schema.in_request || has_required { constructor(name, &kept, needs_validate(schema)) } else { quote!() };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
@@ -132,7 +133,7 @@ fn struct_item(
 
 /// `new` taking the required fields (strings as `impl Into<String>`); optional ones start empty and are
 /// set on the public fields.
-fn constructor(name: &proc_macro2::Ident, fields: &[&Field]) -> TokenStream {
+fn constructor(name: &proc_macro2::Ident, fields: &[&Field], validates: bool) -> TokenStream {
     let required: Vec<&&Field> = fields.iter().filter(|f| f.required && !f.nullable).collect();
     let args = required.iter().map(|f| {
         let arg = ident(&f.rust_name);
@@ -159,7 +160,9 @@ fn constructor(name: &proc_macro2::Ident, fields: &[&Field]) -> TokenStream {
         "A value with every field unset.".to_owned()
     } else {
         let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.rust_name)).collect();
-        format!("A value with the required {} set and every optional field unset. Nothing is checked until the request is sent; see [`Self::validate`].", names.join(", "))
+        let checked =
+            if validates { " Nothing is checked until the request is sent; see [`Self::validate`]." } else { "" };
+        format!("A value with the required {} set and every optional field unset.{checked}", names.join(", "))
     };
     let docs = doc_attrs(&docs);
     quote! {

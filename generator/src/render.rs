@@ -27,6 +27,9 @@ pub fn render(api: &Api) -> Result<Vec<GeneratedFile>, String> {
     env.set_lstrip_blocks(true);
     env.set_keep_trailing_newline(true);
     env.add_filter("constraints", constraints_filter);
+    // `{{ text | prose }}`: spec prose made safe for Markdown that rustdoc renders (the generated
+    // README is the crate's front page), exactly as the emitter does for doc comments.
+    env.add_filter("prose", |text: String| crate::emit::docs::spec(&text));
     for (_, name, source) in TEMPLATES {
         env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
     }

@@ -42,7 +42,18 @@ pub fn run(root: &Path) -> Result<(), String> {
             .stdin(Stdio::null())
             .status()
             .map_err(|e| format!("could not run cargo: {e}"))?;
-        if !status.success() {
+        // Spec prose ends up in rustdoc: check that it renders without warnings as well.
+        let documented = status.success()
+            && Command::new(&cargo)
+                .args(["doc", "--quiet", "--no-deps", "--manifest-path"])
+                .arg(&manifest)
+                .env("CARGO_TARGET_DIR", root.join("target"))
+                .env("RUSTDOCFLAGS", "-D warnings")
+                .stdin(Stdio::null())
+                .status()
+                .map_err(|e| format!("could not run cargo doc: {e}"))?
+                .success();
+        if !documented {
             failed.push(rel);
         }
     }

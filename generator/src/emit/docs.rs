@@ -48,18 +48,33 @@ fn clean_line(line: &str) -> String {
 fn escape_links(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut in_code = false;
-    for c in line.chars() {
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if !in_code && (rest.starts_with("https://") || rest.starts_with("http://")) {
+            // A bare URL becomes an autolink; rustdoc warns about bare URLs, and CI denies warnings.
+            let len = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let url = rest[..len].trim_end_matches(['.', ',', ';', ':', ')', '\'', '"']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
         match c {
             '`' => {
                 in_code = !in_code;
                 out.push(c);
             }
+            // Square brackets would be read as intra-doc links, angle brackets as HTML tags.
             '[' | ']' if !in_code => {
                 out.push('\\');
                 out.push(c);
             }
+            '<' if !in_code => out.push_str("&lt;"),
+            '>' if !in_code => out.push_str("&gt;"),
             _ => out.push(c),
         }
+        rest = &rest[c.len_utf8()..];
     }
     out
 }
@@ -81,5 +96,10 @@ mod tests {
     fn neutralises_code_blocks_and_links() {
         assert_eq!(clean_line("      indented"), "  indented");
         assert_eq!(clean_line("see [RFC] and `a[0]`"), "see \\[RFC\\] and `a[0]`");
+        assert_eq!(clean_line("for <orgId>, see `<x>`"), "for &lt;orgId&gt;, see `<x>`");
+        assert_eq!(
+            clean_line("docs: https://www.mongodb.com/docs/atlas/. More"),
+            "docs: <https://www.mongodb.com/docs/atlas/>. More"
+        );
     }
 }

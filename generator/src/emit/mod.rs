@@ -2,7 +2,7 @@
 //! files, parses them into a `syn::File` and prints them with prettyplease. No formatter process and no
 //! text patching: prettyplease's layout is the canonical form.
 
-mod docs;
+pub(crate) mod docs;
 mod models;
 mod operations;
 mod validation;

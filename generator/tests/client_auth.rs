@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use atlas_admin_client::{models::ApiKeyUserDetails, Client, Error};
+use atlas_admin_client::{models::ApiKeyUserDetails, AuthError, Client, Error, RetryPolicy};
 use wiremock::matchers::{body_string, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -234,6 +234,10 @@ fn token_response(token: &str, expires_in: u64) -> ResponseTemplate {
     }))
 }
 
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default().initial_backoff(Duration::from_millis(10)).max_backoff(Duration::from_millis(50))
+}
+
 fn oauth_client(server: &MockServer) -> Client {
     Client::builder()
         .base_url(server.uri())
@@ -281,10 +285,11 @@ async fn oauth2_fetches_one_token_and_reuses_it() {
 #[tokio::test]
 async fn oauth2_refreshes_a_token_close_to_expiry() {
     let server = MockServer::start().await;
-    // 30 s left is inside the default 60 s refresh margin: the next call must fetch a new token.
+    // A 1 s lifetime is shorter than the default 60 s refresh margin: the margin shrinks to half the
+    // lifetime, so the token is reused for 500 ms and then refreshed.
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
-        .respond_with(token_response("short-lived", 30))
+        .respond_with(token_response("short-lived", 1))
         .up_to_n_times(1)
         .expect(1)
         .mount(&server)
@@ -299,10 +304,193 @@ async fn oauth2_refreshes_a_token_close_to_expiry() {
     mount_api_for_token(&server, "long-lived").await;
 
     let client = oauth_client(&server);
+    client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    assert_eq!(bearer_tokens(&api_requests(&server).await), ["short-lived", "short-lived", "long-lived", "long-lived"]);
+}
+
+#[tokio::test]
+async fn oauth2_reuses_a_token_that_lives_less_than_the_refresh_margin() {
+    // 30 s is within the default 60 s margin; a token is still reused (for 15 s), not fetched per call.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_response("short", 30))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api_for_token(&server, "short").await;
+    let client = oauth_client(&server);
     for _ in 0..3 {
         client.get_org_api_key(ORG, KEY).send().await.unwrap();
     }
-    assert_eq!(bearer_tokens(&api_requests(&server).await), ["short-lived", "long-lived", "long-lived"]);
+    assert_eq!(bearer_tokens(&api_requests(&server).await), ["short", "short", "short"]);
+}
+
+#[tokio::test]
+async fn oauth2_huge_expires_in_does_not_panic_and_the_token_is_reused() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_response("forever", u64::MAX))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api_for_token(&server, "forever").await;
+    let client = oauth_client(&server);
+    client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    assert_eq!(bearer_tokens(&api_requests(&server).await), ["forever", "forever"]);
+}
+
+#[tokio::test]
+async fn oauth2_huge_refresh_margin_does_not_panic() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_response("token", 3600))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api_for_token(&server, "token").await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .oauth2(CLIENT_ID, CLIENT_SECRET)
+        .oauth2_token_url(format!("{}{TOKEN_PATH}", server.uri()))
+        .token_refresh_margin(Duration::MAX)
+        .build()
+        .unwrap();
+    client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    assert_eq!(bearer_tokens(&api_requests(&server).await), ["token", "token"]);
+}
+
+#[tokio::test]
+async fn oauth2_token_endpoint_outages_are_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_response("after-outage", 3600))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api_for_token(&server, "after-outage").await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .oauth2(CLIENT_ID, CLIENT_SECRET)
+        .oauth2_token_url(format!("{}{TOKEN_PATH}", server.uri()))
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    let key = client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    assert_eq!(key.id.as_deref(), Some(KEY));
+    assert_eq!(bearer_tokens(&api_requests(&server).await), ["after-outage"]);
+}
+
+#[tokio::test]
+async fn oauth2_token_endpoint_outages_are_retried_even_for_a_post() {
+    // The API request is not sent before a token is obtained, so retrying is safe for any method.
+    let server = MockServer::start().await;
+    for status in [429, 502, 504] {
+        Mock::given(method("POST"))
+            .and(path(TOKEN_PATH))
+            .respond_with(ResponseTemplate::new(status))
+            .up_to_n_times(1)
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_response("after-outage", 3600))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/atlas/v2/orgs/4888442a3354817a7320eb61/apiKeys"))
+        .and(header("authorization", "Bearer after-outage"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_body()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .oauth2(CLIENT_ID, CLIENT_SECRET)
+        .oauth2_token_url(format!("{}{TOKEN_PATH}", server.uri()))
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    let body = atlas_admin_client::models::CreateAtlasOrganizationApiKey::new(
+        "ci",
+        vec![atlas_admin_client::models::OrganizationRole::OrgOwner],
+    );
+    client.create_org_api_key(ORG, body).send().await.unwrap();
+    assert_eq!(api_requests(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn oauth2_unreachable_token_endpoint_is_retried() {
+    // The token endpoint refuses connections at first, then comes up.
+    let api = MockServer::start().await;
+    mount_api_for_token(&api, "late-token").await;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    drop(listener);
+    let policy = RetryPolicy::default()
+        .max_attempts(1000)
+        .initial_backoff(Duration::from_millis(20))
+        .max_backoff(Duration::from_millis(20))
+        .max_elapsed(Duration::from_secs(20));
+    let client = Client::builder()
+        .base_url(api.uri())
+        .oauth2(CLIENT_ID, CLIENT_SECRET)
+        .oauth2_token_url(format!("http://{address}{TOKEN_PATH}"))
+        .retry_policy(policy)
+        .build()
+        .unwrap();
+    let call = tokio::spawn(async move { client.get_org_api_key(ORG, KEY).send().await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!call.is_finished(), "the call gave up when the token endpoint was unreachable");
+    let tokens = MockServer::builder().listener(std::net::TcpListener::bind(address).unwrap()).start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_response("late-token", 3600))
+        .expect(1)
+        .mount(&tokens)
+        .await;
+    call.await.unwrap().unwrap();
+    assert_eq!(bearer_tokens(&api_requests(&api).await), ["late-token"]);
+}
+
+#[tokio::test]
+async fn oauth2_token_endpoint_outage_ends_after_max_attempts() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .oauth2(CLIENT_ID, CLIENT_SECRET)
+        .oauth2_token_url(format!("{}{TOKEN_PATH}", server.uri()))
+        .retry_policy(fast_retries().max_attempts(3))
+        .build()
+        .unwrap();
+    let error = client.get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    assert!(matches!(error, Error::Auth(AuthError::TokenEndpoint { status: 503, .. })), "{error:?}");
+    assert!(api_requests(&server).await.is_empty());
 }
 
 #[tokio::test]

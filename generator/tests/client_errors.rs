@@ -178,6 +178,28 @@ async fn a_slow_server_is_a_timeout() {
 }
 
 #[tokio::test]
+async fn the_timeout_applies_to_each_attempt() {
+    // Every attempt gets the whole timeout; the error after the last one is still a timeout.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let policy = RetryPolicy::default().max_attempts(3).initial_backoff(Duration::from_millis(1));
+    let client = Client::builder()
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(150))
+        .retry_policy(policy)
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = client.get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    assert!(matches!(error, Error::Timeout { operation: "getOrgApiKey" }), "{error:?}");
+    assert_eq!(received(&server).await, 3);
+    assert!(started.elapsed() >= Duration::from_millis(450), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
 async fn invalid_parameters_fail_before_sending() {
     let server = MockServer::start().await;
     let error = client(&server).get_org_api_key("not-an-org-id", KEY).send().await.unwrap_err();

@@ -168,7 +168,8 @@ impl<'a> ListOrgApiKeys<'a> {
     fn into_request(self) -> Result<RequestSpec, Error> {
         const OPERATION: &str = "listOrgApiKeys";
         self.validate().map_err(|e| e.in_operation(OPERATION))?;
-        let org_id = wire::path_segment(&self.org_id);
+        let org_id = wire::path_segment("/path/orgId", &self.org_id)
+            .map_err(|e| e.in_operation(OPERATION))?;
         let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys");
         let mut query = Vec::new();
         if let Some(value) = &self.include_count {
@@ -284,7 +285,8 @@ impl<'a> CreateOrgApiKey<'a> {
     fn into_request(self) -> Result<RequestSpec, Error> {
         const OPERATION: &str = "createOrgApiKey";
         self.validate().map_err(|e| e.in_operation(OPERATION))?;
-        let org_id = wire::path_segment(&self.org_id);
+        let org_id = wire::path_segment("/path/orgId", &self.org_id)
+            .map_err(|e| e.in_operation(OPERATION))?;
         let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys");
         let mut query = Vec::new();
         if let Some(value) = &self.pretty {
@@ -358,8 +360,10 @@ impl<'a> GetOrgApiKey<'a> {
     fn into_request(self) -> Result<RequestSpec, Error> {
         const OPERATION: &str = "getOrgApiKey";
         self.validate().map_err(|e| e.in_operation(OPERATION))?;
-        let org_id = wire::path_segment(&self.org_id);
-        let api_user_id = wire::path_segment(&self.api_user_id);
+        let org_id = wire::path_segment("/path/orgId", &self.org_id)
+            .map_err(|e| e.in_operation(OPERATION))?;
+        let api_user_id = wire::path_segment("/path/apiUserId", &self.api_user_id)
+            .map_err(|e| e.in_operation(OPERATION))?;
         let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys/{api_user_id}");
         let mut query = Vec::new();
         if let Some(value) = &self.pretty {

@@ -3,6 +3,7 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde::Serialize;
 
+use crate::runtime::validate::{self, ValidationError};
 use crate::runtime::{Error, RequestBody};
 
 /// Characters escaped in a path segment: everything but RFC 3986 unreserved characters and the
@@ -25,9 +26,12 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'|')
     .add(b'}');
 
-/// One path parameter, percent-encoded so it stays one segment whatever it contains.
-pub(crate) fn path_segment(value: &str) -> String {
-    utf8_percent_encode(value, SEGMENT).to_string()
+/// One path parameter (named by `pointer`, such as `/path/orgId`), percent-encoded so that it stays
+/// one segment whatever it contains; empty, `.` and `..` are refused, since URL parsers would collapse
+/// or resolve them (even percent-encoded) and the request would reach another resource.
+pub(crate) fn path_segment(pointer: &str, value: &str) -> Result<String, ValidationError> {
+    validate::path_segment(pointer, value)?;
+    Ok(utf8_percent_encode(value, SEGMENT).to_string())
 }
 
 impl RequestBody {

@@ -35,6 +35,9 @@ pub enum Constraint {
     MaxItems(u64),
     /// `uniqueItems`.
     UniqueItems,
+    /// A path parameter must stay one URL path segment: not empty, `.` or `..`, which would collapse
+    /// the path or climb to another resource (URL parsers resolve them even when percent-encoded).
+    PathSegment,
 }
 
 impl fmt::Display for Constraint {
@@ -50,6 +53,7 @@ impl fmt::Display for Constraint {
             Self::MinItems(n) => write!(f, "minItems {n}"),
             Self::MaxItems(n) => write!(f, "maxItems {n}"),
             Self::UniqueItems => f.write_str("uniqueItems"),
+            Self::PathSegment => f.write_str("one path segment (not empty, `.` or `..`)"),
         }
     }
 }
@@ -163,6 +167,14 @@ macro_rules! bound {
     };
 }
 bound!(i32, i64, u32, u64, f64);
+
+/// A path parameter is one segment: not empty, `.` or `..`.
+pub(crate) fn path_segment(pointer: &str, value: &str) -> Result<(), ValidationError> {
+    if matches!(value, "" | "." | "..") {
+        return Err(ValidationError::new(pointer, "", Constraint::PathSegment, value.to_owned()));
+    }
+    Ok(())
+}
 
 /// `minLength`: at least `min` characters (Unicode scalar values, as JSON Schema counts).
 pub(crate) fn min_length(pointer: &str, field: &str, value: &str, min: u64) -> Result<(), ValidationError> {

@@ -440,7 +440,10 @@ fn into_request(op: &Operation, validates: bool) -> TokenStream {
                 template.push('{');
                 template.push_str(rust_name);
                 template.push('}');
-                segments.push(quote!(let #field = wire::path_segment(#value);));
+                let pointer = format!("/path/{name}");
+                segments.push(quote! {
+                    let #field = wire::path_segment(#pointer, #value).map_err(|e| e.in_operation(OPERATION))?;
+                });
             }
         }
     }

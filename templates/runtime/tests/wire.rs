@@ -1,9 +1,22 @@
 //! Unit tests of `wire.rs`, kept apart from the runtime so that its shipped code reads without test scaffolding.
+#![allow(clippy::unwrap_used)]
 
 use super::*;
+use crate::runtime::Constraint;
 
 #[test]
 fn path_segments_cannot_escape_their_segment() {
-    assert_eq!(path_segment("4888442a3354817a7320eb61"), "4888442a3354817a7320eb61");
-    assert_eq!(path_segment("../a b/c?d#e"), "..%2Fa%20b%2Fc%3Fd%23e");
+    assert_eq!(path_segment("/path/id", "4888442a3354817a7320eb61").unwrap(), "4888442a3354817a7320eb61");
+    assert_eq!(path_segment("/path/id", "../a b/c?d#e").unwrap(), "..%2Fa%20b%2Fc%3Fd%23e");
+    assert_eq!(path_segment("/path/id", "...").unwrap(), "...");
+}
+
+#[test]
+fn empty_and_dot_segments_are_refused() {
+    for value in ["", ".", ".."] {
+        let err = path_segment("/path/id", value).unwrap_err();
+        assert_eq!(err.pointer(), "/path/id");
+        assert_eq!(err.constraint(), &Constraint::PathSegment);
+        assert_eq!(err.value(), value);
+    }
 }

@@ -18,6 +18,12 @@ pub(crate) const DEFAULT_TOKEN_URL: &str = "https://cloud.mongodb.com/api/oauth/
 /// How long before its expiry an OAuth2 access token is refreshed, unless configured otherwise.
 pub(crate) const DEFAULT_TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
+/// The lifetime assumed when the token endpoint does not send `expires_in`.
+const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// The longest lifetime an access token is trusted for, whatever `expires_in` says (24 hours).
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
 /// How the client authenticates to the Atlas API.
 ///
 /// `Debug` output never contains the private key, client secret or token.
@@ -214,7 +220,18 @@ fn digest_challenge(headers: &HeaderMap) -> Option<&str> {
 #[derive(Clone)]
 struct CachedToken {
     token: SecretString,
-    expires_at: Instant,
+    /// When the token stops being reused: its expiry minus the refresh margin.
+    refresh_at: Instant,
+}
+
+/// When a token fetched at `requested_at` that lives `expires_in` seconds must be refreshed.
+///
+/// The lifetime is clamped to [`MAX_TOKEN_LIFETIME`], and the margin to half the lifetime so that a
+/// token living less than the margin is still reused for a while. Never overflows.
+fn refresh_deadline(requested_at: Instant, expires_in: Option<u64>, margin: Duration) -> Instant {
+    let lifetime = expires_in.map_or(DEFAULT_TOKEN_LIFETIME, Duration::from_secs).min(MAX_TOKEN_LIFETIME);
+    let reuse_for = lifetime.saturating_sub(margin.min(lifetime / 2));
+    requested_at.checked_add(reuse_for).unwrap_or(requested_at)
 }
 
 /// OAuth2 client-credentials state: the secret and the cached access token.
@@ -254,7 +271,7 @@ impl OAuth2State {
     pub(crate) async fn token(&self, http: &reqwest::Client, timeout: Duration) -> Result<SecretString, Error> {
         let mut cache = self.cache.lock().await;
         if let Some(cached) = cache.as_ref() {
-            if Instant::now() + self.refresh_margin < cached.expires_at {
+            if Instant::now() < cached.refresh_at {
                 return Ok(cached.token.clone());
             }
         }
@@ -292,9 +309,9 @@ impl OAuth2State {
             return Err(AuthError::TokenEndpoint { status: status.as_u16(), body: truncate_body(&body) }.into());
         }
         let parsed = parse_token_response(&body)?;
-        let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600));
-        tracing::debug!(expires_in = lifetime.as_secs(), "fetched an OAuth2 access token");
-        Ok(CachedToken { token: parsed.access_token, expires_at: requested_at + lifetime })
+        tracing::debug!(expires_in = parsed.expires_in, "fetched an OAuth2 access token");
+        let refresh_at = refresh_deadline(requested_at, parsed.expires_in, self.refresh_margin);
+        Ok(CachedToken { token: parsed.access_token, refresh_at })
     }
 }
 

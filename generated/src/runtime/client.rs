@@ -13,7 +13,7 @@ use tracing::Instrument;
 
 use crate::runtime::auth::{bearer_header, Authenticator, Credentials, DEFAULT_TOKEN_REFRESH_MARGIN};
 use crate::runtime::error::{truncate_body, ApiFailure, AuthError, Error};
-use crate::runtime::retry::{is_retryable_status, RetryPolicy};
+use crate::runtime::retry::{retryability, RetryPolicy};
 use crate::runtime::secret::SecretString;
 
 /// The Atlas API host used unless configured otherwise.
@@ -23,7 +23,9 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// One API call, as the generated operations describe it.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows the size of the body, never its bytes.
+#[derive(Clone)]
 pub(crate) struct RequestSpec {
     /// Operation ID from the API description.
     pub operation_id: &'static str,
@@ -42,7 +44,9 @@ pub(crate) struct RequestSpec {
 }
 
 /// A serialized request body.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows its size, never its bytes (a body can carry secrets).
+#[derive(Clone)]
 pub(crate) struct RequestBody {
     /// The `Content-Type` media type.
     pub content_type: &'static str,
@@ -51,12 +55,57 @@ pub(crate) struct RequestBody {
 }
 
 /// A successful (2xx) response whose body has not been decoded yet.
-#[derive(Debug)]
+///
+/// `Debug` shows the size of the body, never its bytes (the response to a key creation holds the
+/// private key in clear).
 pub(crate) struct RawResponse {
     operation: &'static str,
     status: u16,
     headers: HeaderMap,
     body: Vec<u8>,
+}
+
+/// Shows the size of a body instead of its bytes in `Debug` output.
+struct BodySize(usize);
+
+impl fmt::Debug for BodySize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0)
+    }
+}
+
+impl fmt::Debug for RequestSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestSpec")
+            .field("operation_id", &self.operation_id)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("accept", &self.accept)
+            .field("body", &self.body)
+            .field("idempotent", &self.idempotent)
+            .finish()
+    }
+}
+
+impl fmt::Debug for RequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestBody")
+            .field("content_type", &self.content_type)
+            .field("body", &BodySize(self.bytes.len()))
+            .finish()
+    }
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &BodySize(self.body.len()))
+            .finish()
+    }
 }
 
 impl RawResponse {
@@ -266,6 +315,9 @@ impl ClientBuilder {
     }
 
     /// Sets how long before its expiry an OAuth2 access token is refreshed (default 60 s).
+    ///
+    /// The margin used for a token is at most half its lifetime, so short-lived tokens are still
+    /// reused; lifetimes over 24 hours are treated as 24 hours.
     pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
         self.token_refresh_margin = margin;
         self
@@ -282,7 +334,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the total timeout of one attempt, body included (default 60 s).
+    /// Sets the timeout of each attempt, from sending the request to reading the whole response body
+    /// (default 60 s). It applies per attempt (and to each request of the authentication round trips,
+    /// OAuth2 token requests included), not to the whole call: the time spent retrying is bounded by
+    /// [`RetryPolicy::max_elapsed`]. An attempt that runs out of time fails with [`Error::Timeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -318,10 +373,18 @@ impl ClientBuilder {
         if let Some(base_url) = get("ATLAS_BASE_URL") {
             builder = builder.base_url(base_url);
         }
-        if let (Some(public_key), Some(private_key)) = (get("ATLAS_PUBLIC_KEY"), get("ATLAS_PRIVATE_KEY")) {
+        let digest =
+            complete_pair(get("ATLAS_PUBLIC_KEY"), get("ATLAS_PRIVATE_KEY"), "ATLAS_PUBLIC_KEY", "ATLAS_PRIVATE_KEY")?;
+        let oauth2 = complete_pair(
+            get("ATLAS_CLIENT_ID"),
+            get("ATLAS_CLIENT_SECRET"),
+            "ATLAS_CLIENT_ID",
+            "ATLAS_CLIENT_SECRET",
+        )?;
+        if let Some((public_key, private_key)) = digest {
             return Ok(builder.digest(public_key, private_key));
         }
-        if let (Some(client_id), Some(client_secret)) = (get("ATLAS_CLIENT_ID"), get("ATLAS_CLIENT_SECRET")) {
+        if let Some((client_id, client_secret)) = oauth2 {
             builder = builder.oauth2(client_id, client_secret);
             if let Some(token_url) = get("ATLAS_TOKEN_URL") {
                 builder = builder.oauth2_token_url(token_url);
@@ -386,6 +449,26 @@ impl ClientBuilder {
     }
 }
 
+/// Both values of a pair of environment variables, `None` when neither is set, or an
+/// [`Error::Config`] naming the variable that is missing when only one is.
+fn complete_pair(
+    first: Option<String>,
+    second: Option<String>,
+    first_name: &str,
+    second_name: &str,
+) -> Result<Option<(String, String)>, Error> {
+    match (first, second) {
+        (Some(first), Some(second)) => Ok(Some((first, second))),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(half_pair(first_name, second_name)),
+        (None, Some(_)) => Err(half_pair(second_name, first_name)),
+    }
+}
+
+fn half_pair(set: &str, missing: &str) -> Error {
+    Error::Config(format!("{set} is set but {missing} is not (or is blank): set both, or neither"))
+}
+
 fn parse_base_url(raw: &str) -> Result<String, Error> {
     let trimmed = raw.trim().trim_end_matches('/');
     let url = Url::parse(trimmed).map_err(|error| Error::Config(format!("invalid base URL `{raw}`: {error}")))?;
@@ -414,8 +497,9 @@ impl Client {
     ///
     /// `ATLAS_PUBLIC_KEY` and `ATLAS_PRIVATE_KEY` select an API key (HTTP Digest); otherwise
     /// `ATLAS_CLIENT_ID` and `ATLAS_CLIENT_SECRET` select a service account (OAuth2, with the token
-    /// endpoint from `ATLAS_TOKEN_URL` if set). `ATLAS_BASE_URL` overrides the API host. Fails with
-    /// [`Error::Config`] when neither pair is set.
+    /// endpoint from `ATLAS_TOKEN_URL` if set). `ATLAS_BASE_URL` overrides the API host. Blank values
+    /// count as unset. Fails with [`Error::Config`] when neither pair is set, or when only one variable
+    /// of a pair is (the error names the missing one), even if the other pair is complete.
     pub fn from_env() -> Result<Client, Error> {
         ClientBuilder::from_env()?.build()
     }
@@ -464,19 +548,15 @@ impl Client {
                 }
                 Err(error) => error,
             };
-            let retryable = match &error {
-                Error::Api(failure) => is_retryable_status(failure.status),
-                Error::Connect { .. } | Error::Timeout { .. } => true,
-                _ => false,
-            };
-            let delay = if retryable && policy.allows(spec.idempotent) {
+            let retryable = retryability(&error);
+            let delay = if policy.allows(retryable, spec.idempotent) {
                 policy.next_delay(attempt, error.retry_after(), started.elapsed(), fastrand::f64())
             } else {
                 None
             };
             let status = error.status();
             let Some(delay) = delay else {
-                tracing::debug!(attempt, status, retryable, "request failed");
+                tracing::debug!(attempt, status, retryable = ?retryable, "request failed");
                 return Err(error);
             };
             tracing::info!(

@@ -20,7 +20,12 @@ pub enum Error {
     #[error("invalid request: {0}")]
     Validation(ValidationError),
 
-    /// The request (one attempt, or the whole retry budget) ran out of time.
+    /// An attempt ran out of time ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout), which
+    /// applies to each attempt) and was not retried, or was the last one.
+    ///
+    /// Retrying never produces this error by itself: the total time of a call is bounded by
+    /// [`RetryPolicy::max_elapsed`](crate::RetryPolicy::max_elapsed), and when that budget leaves no
+    /// room for another wait the error of the last attempt is returned.
     #[error("{operation}: the request to the Atlas API timed out")]
     Timeout {
         /// Operation ID of the call, as in the API description (for example `getOrgApiKey`).
@@ -146,12 +151,19 @@ impl Error {
         }
     }
 
-    /// Whether the request timed out.
+    /// Whether an attempt of the request timed out (see [`Error::Timeout`]).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. })
     }
 
     /// The wait the server asked for in a `Retry-After` header, if any.
+    ///
+    /// When it is longer than the retry policy allows ([`RetryPolicy::max_backoff`], or what remains
+    /// of [`RetryPolicy::max_elapsed`]), the client returns the error at once instead of waiting: wait
+    /// this long before calling again.
+    ///
+    /// [`RetryPolicy::max_backoff`]: crate::RetryPolicy::max_backoff
+    /// [`RetryPolicy::max_elapsed`]: crate::RetryPolicy::max_elapsed
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::Api(failure) => failure.retry_after,
@@ -280,6 +292,9 @@ pub enum AuthError {
     },
 
     /// The OAuth2 token endpoint answered with a non-success status.
+    ///
+    /// 429, 502, 503 and 504 are retried under the client's [`RetryPolicy`](crate::RetryPolicy), for
+    /// any operation (the Atlas API has not processed the request).
     #[error("the OAuth2 token endpoint answered HTTP {status}{}", snippet_suffix(body))]
     TokenEndpoint {
         /// HTTP status of the token endpoint response.
@@ -296,6 +311,10 @@ pub enum AuthError {
     },
 
     /// The OAuth2 token endpoint could not be reached.
+    ///
+    /// Connection failures and timeouts are retried under the client's
+    /// [`RetryPolicy`](crate::RetryPolicy), for any operation (the Atlas API has not processed the
+    /// request).
     #[error("could not reach the OAuth2 token endpoint: {source}")]
     TokenTransport {
         /// The underlying HTTP client error.

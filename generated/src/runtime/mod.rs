@@ -2,7 +2,7 @@
 //! Hand-written runtime of the client: HTTP, authentication, retries, errors and pagination.
 //!
 //! Everything here is copied verbatim into the generated crate; the generated operations build a
-//! [`RequestSpec`], pass it to `Client::execute` and decode the [`RawResponse`].
+//! `RequestSpec`, pass it to `Client::execute` and decode the `RawResponse` it returns.
 
 mod auth;
 mod client;

@@ -32,8 +32,9 @@ pub(crate) trait Page {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PaginationError {
-    /// The server returned the same items as on the previous page; stopped to avoid looping forever.
-    #[error("page {page} repeats the items of the previous page")]
+    /// The server returned the same items as on an earlier page of the walk (not necessarily the one
+    /// just before); stopped to avoid looping forever.
+    #[error("page {page} repeats the items of an earlier page")]
     RepeatedPage {
         /// Number of the repeated page.
         page: u32,

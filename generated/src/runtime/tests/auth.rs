@@ -96,3 +96,19 @@ fn bearer_header_is_sensitive_and_checked() {
     assert!(header.is_sensitive());
     assert!(bearer_header(&SecretString::from("a\nb")).is_err());
 }
+
+#[test]
+fn token_lifetimes_never_overflow_and_short_tokens_are_reused() {
+    let now = Instant::now();
+    let margin = DEFAULT_TOKEN_REFRESH_MARGIN;
+    let hour = Duration::from_secs(3600);
+    // A server sending u64::MAX must not panic; the lifetime is clamped to 24 hours.
+    assert_eq!(refresh_deadline(now, Some(u64::MAX), margin), now + MAX_TOKEN_LIFETIME - margin);
+    assert_eq!(refresh_deadline(now, Some(u64::MAX), Duration::MAX), now + MAX_TOKEN_LIFETIME / 2);
+    assert_eq!(refresh_deadline(now, None, margin), now + hour - margin);
+    assert_eq!(refresh_deadline(now, Some(3600), Duration::ZERO), now + hour);
+    // A lifetime within the margin: the margin shrinks to half the lifetime, so the token is reused.
+    assert_eq!(refresh_deadline(now, Some(30), margin), now + Duration::from_secs(15));
+    assert_eq!(refresh_deadline(now, Some(120), Duration::MAX), now + Duration::from_secs(60));
+    assert_eq!(refresh_deadline(now, Some(0), margin), now);
+}

@@ -46,7 +46,7 @@ fn env_selects_digest_first() {
 #[test]
 fn env_falls_back_to_oauth2() {
     let builder = ClientBuilder::from_env_vars(env(&[
-        ("ATLAS_PUBLIC_KEY", "pub"),
+        ("ATLAS_PUBLIC_KEY", " "),
         ("ATLAS_CLIENT_ID", "id"),
         ("ATLAS_CLIENT_SECRET", "secret"),
         ("ATLAS_TOKEN_URL", "http://localhost:9999/token"),
@@ -63,11 +63,36 @@ fn env_falls_back_to_oauth2() {
 
 #[test]
 fn env_without_credentials_names_the_variables() {
-    let error = Client::from_env_vars(env(&[("ATLAS_PUBLIC_KEY", "pub"), ("ATLAS_PRIVATE_KEY", "  ")])).unwrap_err();
-    assert!(matches!(error, Error::Config(_)));
-    let text = error.to_string();
-    for name in ["ATLAS_PUBLIC_KEY", "ATLAS_PRIVATE_KEY", "ATLAS_CLIENT_ID", "ATLAS_CLIENT_SECRET"] {
-        assert!(text.contains(name), "{text}");
+    for vars in [&[][..], &[("ATLAS_PUBLIC_KEY", "  "), ("ATLAS_PRIVATE_KEY", ""), ("ATLAS_BASE_URL", "http://h")]] {
+        let error = Client::from_env_vars(env(vars)).unwrap_err();
+        assert!(matches!(error, Error::Config(_)));
+        let text = error.to_string();
+        for name in ["ATLAS_PUBLIC_KEY", "ATLAS_PRIVATE_KEY", "ATLAS_CLIENT_ID", "ATLAS_CLIENT_SECRET"] {
+            assert!(text.contains(name), "{text}");
+        }
+    }
+}
+
+#[test]
+fn env_with_half_a_pair_names_the_missing_variable() {
+    let complete_oauth2 = [("ATLAS_CLIENT_ID", "id"), ("ATLAS_CLIENT_SECRET", "sec-val")];
+    let complete_digest = [("ATLAS_PUBLIC_KEY", "pub"), ("ATLAS_PRIVATE_KEY", "priv-secret")];
+    type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
+        (vec![("ATLAS_PUBLIC_KEY", "pub")], "ATLAS_PUBLIC_KEY", "ATLAS_PRIVATE_KEY"),
+        (vec![("ATLAS_PUBLIC_KEY", "pub"), ("ATLAS_PRIVATE_KEY", "  ")], "ATLAS_PUBLIC_KEY", "ATLAS_PRIVATE_KEY"),
+        (vec![("ATLAS_PRIVATE_KEY", "priv-secret")], "ATLAS_PRIVATE_KEY", "ATLAS_PUBLIC_KEY"),
+        (vec![("ATLAS_CLIENT_ID", "id")], "ATLAS_CLIENT_ID", "ATLAS_CLIENT_SECRET"),
+        (vec![("ATLAS_CLIENT_SECRET", "sec-val")], "ATLAS_CLIENT_SECRET", "ATLAS_CLIENT_ID"),
+        // A complete pair of the other scheme does not hide the mistake.
+        ([&[("ATLAS_PUBLIC_KEY", "pub")][..], &complete_oauth2].concat(), "ATLAS_PUBLIC_KEY", "ATLAS_PRIVATE_KEY"),
+        ([&[("ATLAS_CLIENT_ID", "id")][..], &complete_digest].concat(), "ATLAS_CLIENT_ID", "ATLAS_CLIENT_SECRET"),
+    ];
+    for (vars, set, missing) in cases {
+        let error = ClientBuilder::from_env_vars(env(&vars)).unwrap_err();
+        let Error::Config(text) = &error else { panic!("unexpected {error:?}") };
+        assert_eq!(text, &format!("{set} is set but {missing} is not (or is blank): set both, or neither"), "{vars:?}");
+        assert!(!text.contains("priv-secret") && !text.contains("sec-val"), "{text}");
     }
 }
 
@@ -157,6 +182,33 @@ fn rate_limit_headers() {
     assert_eq!(RateLimit::from_headers(&headers), RateLimit { limit: Some(100), remaining: None });
     headers.insert("RateLimit-Remaining", HeaderValue::from_static("-1"));
     assert_eq!(RateLimit::from_headers(&headers).remaining, None);
+}
+
+#[test]
+fn debug_of_bodies_shows_their_size_only() {
+    let secret = r#"{"privateKey":"9f3a1c2e-priv-ate-key0-db2c132ca78d"}"#;
+    let response = raw(201, secret);
+    let text = format!("{response:?}");
+    assert!(!text.contains("9f3a1c2e"), "{text}");
+    assert!(text.contains(&format!("body: <{} bytes>", secret.len())), "{text}");
+    assert!(text.contains("201") && text.contains("getOrgApiKey"), "{text}");
+
+    let body = RequestBody { content_type: "application/json", bytes: secret.as_bytes().to_vec() };
+    let spec = RequestSpec {
+        operation_id: "createOrgApiKey",
+        method: Method::POST,
+        path: "/api/atlas/v2/orgs/o/apiKeys".to_owned(),
+        query: vec![],
+        accept: "application/json",
+        body: Some(body.clone()),
+        idempotent: false,
+    };
+    for text in [format!("{body:?}"), format!("{spec:?}"), format!("{spec:#?}")] {
+        assert!(!text.contains("9f3a1c2e"), "{text}");
+        assert!(text.contains(&format!("<{} bytes>", secret.len())), "{text}");
+        assert!(text.contains("application/json"), "{text}");
+    }
+    assert!(format!("{spec:?}").contains("createOrgApiKey"));
 }
 
 #[test]

@@ -185,3 +185,9 @@ fn page_number_overflow_ends_the_stream() {
     assert_eq!(results.len(), 1);
     assert!(results[0].is_ok());
 }
+
+#[test]
+fn repeated_page_message_does_not_claim_the_previous_page() {
+    let text = PaginationError::RepeatedPage { page: 4 }.to_string();
+    assert_eq!(text, "page 4 repeats the items of an earlier page");
+}

@@ -52,11 +52,17 @@ fn gives_up_after_max_attempts() {
 }
 
 #[test]
-fn retry_after_is_honoured_and_capped() {
+fn retry_after_is_waited_exactly_or_ends_the_retries() {
     let p = policy();
+    // Jitter plays no part: the server's wait is used as is.
     assert_eq!(p.next_delay(1, Some(Duration::from_secs(3)), Duration::ZERO, 0.0), Some(Duration::from_secs(3)));
-    // Longer than max_backoff but within the budget: wait max_backoff.
-    assert_eq!(p.next_delay(1, Some(Duration::from_secs(90)), Duration::ZERO, 0.0), Some(Duration::from_secs(30)));
+    assert_eq!(p.next_delay(3, Some(Duration::from_secs(3)), Duration::ZERO, 0.9), Some(Duration::from_secs(3)));
+    assert_eq!(p.next_delay(1, Some(Duration::from_secs(30)), Duration::ZERO, 0.0), Some(Duration::from_secs(30)));
+    assert_eq!(p.next_delay(1, Some(Duration::ZERO), Duration::ZERO, 0.9), Some(Duration::ZERO));
+    // Longer than max_backoff, even within the budget: retrying sooner would hit another 429, give up.
+    assert_eq!(p.next_delay(1, Some(Duration::from_secs(90)), Duration::ZERO, 0.0), None);
+    assert_eq!(p.next_delay(1, Some(Duration::from_millis(30_001)), Duration::ZERO, 0.0), None);
+    assert_eq!(p.next_delay(1, Some(Duration::MAX), Duration::ZERO, 0.0), None);
     // Longer than what remains of max_elapsed: give up.
     assert_eq!(p.next_delay(1, Some(Duration::from_secs(200)), Duration::ZERO, 0.0), None);
     assert_eq!(p.next_delay(1, Some(Duration::from_secs(20)), Duration::from_secs(110), 0.0), None);
@@ -73,19 +79,77 @@ fn gives_up_when_budget_is_spent() {
 
 #[test]
 fn idempotency_rules() {
-    assert!(policy().allows(true));
-    assert!(!policy().allows(false));
-    assert!(policy().retry_non_idempotent(true).allows(false));
+    let strict = policy();
+    let lenient = policy().retry_non_idempotent(true);
+    for p in [&strict, &lenient] {
+        assert!(!p.allows(Retryable::No, true));
+        assert!(!p.allows(Retryable::No, false));
+        assert!(p.allows(Retryable::Unprocessed, true));
+        assert!(p.allows(Retryable::Unprocessed, false), "429 and connect failures: whatever the method");
+        assert!(p.allows(Retryable::MaybeProcessed, true));
+    }
+    assert!(!strict.allows(Retryable::MaybeProcessed, false));
+    assert!(lenient.allows(Retryable::MaybeProcessed, false));
 }
 
 #[test]
 fn retryable_statuses() {
+    assert_eq!(status_retryability(429), Retryable::Unprocessed);
+    for status in [502, 503, 504] {
+        assert_eq!(status_retryability(status), Retryable::MaybeProcessed);
+    }
+    for status in [200, 400, 401, 403, 404, 409, 500, 501, 505] {
+        assert_eq!(status_retryability(status), Retryable::No, "{status}");
+    }
+}
+
+fn api_error(status: u16) -> Error {
+    crate::runtime::error::ApiFailure::new("op", status, &HeaderMap::new(), b"").into()
+}
+
+fn token_endpoint(status: u16) -> Error {
+    AuthError::TokenEndpoint { status, body: String::new() }.into()
+}
+
+/// The error of a request to a local port nobody listens on.
+async fn refused() -> reqwest::Error {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    reqwest::Client::new().get(format!("http://127.0.0.1:{port}/")).send().await.unwrap_err()
+}
+
+#[tokio::test]
+async fn errors_are_classified() {
+    assert_eq!(retryability(&api_error(429)), Retryable::Unprocessed);
+    assert_eq!(retryability(&api_error(503)), Retryable::MaybeProcessed);
+    assert_eq!(retryability(&api_error(500)), Retryable::No);
+    assert_eq!(retryability(&api_error(404)), Retryable::No);
+    assert_eq!(retryability(&Error::Timeout { operation: "op" }), Retryable::MaybeProcessed);
+    let decode = Error::Decode { operation: "op", status: 200, path: ".".to_owned(), message: String::new() };
+    assert_eq!(retryability(&decode), Retryable::No);
+    assert_eq!(retryability(&Error::Config(String::new())), Retryable::No);
+
+    let connect = Error::from_reqwest("op", refused().await);
+    assert!(matches!(connect, Error::Connect { .. }), "{connect:?}");
+    assert_eq!(retryability(&connect), Retryable::Unprocessed);
+    let builder = reqwest::Client::new().get("not a url").send().await.unwrap_err();
+    let builder = Error::from_reqwest("op", builder);
+    assert!(matches!(builder, Error::Transport { .. }), "{builder:?}");
+    assert_eq!(retryability(&builder), Retryable::No, "a request that cannot be built never will be");
+
     for status in [429, 502, 503, 504] {
-        assert!(is_retryable_status(status));
+        assert_eq!(retryability(&token_endpoint(status)), Retryable::Unprocessed, "{status}");
     }
-    for status in [200, 400, 401, 403, 404, 409, 500, 501] {
-        assert!(!is_retryable_status(status));
+    for status in [400, 401, 403, 500] {
+        assert_eq!(retryability(&token_endpoint(status)), Retryable::No, "{status}");
     }
+    let unreachable: Error = AuthError::TokenTransport { source: refused().await }.into();
+    assert_eq!(retryability(&unreachable), Retryable::Unprocessed);
+    let unusable: Error = AuthError::TokenResponse { message: String::new() }.into();
+    assert_eq!(retryability(&unusable), Retryable::No);
+    let rejected: Error = AuthError::Rejected { operation: "op", status: 401, body: String::new() }.into();
+    assert_eq!(retryability(&rejected), Retryable::No);
 }
 
 #[test]

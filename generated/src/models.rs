@@ -175,7 +175,7 @@ pub struct CloudAccessRoleAssignment {
     /// Read-only: set by Atlas, never sent.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
-    /// The `roleName` field.
+    /// Name of a role that an API key holds, in its organization or in one of its projects.
     ///
     /// Values unknown to this client decode as [`RoleName::Unknown`].
     #[serde(rename = "roleName", default, skip_serializing_if = "Option::is_none")]

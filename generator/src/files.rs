@@ -15,7 +15,7 @@ pub fn header(source: &str) -> String {
 }
 
 impl GeneratedFile {
-    /// A Rust (or TOML) file: the header as a line comment.
+    /// A file at `path` with `body` as its contents; [`Self::with_header`] adds the header later.
     pub fn rust(path: &str, body: String) -> Self {
         Self { path: path.to_owned(), contents: body }
     }

@@ -134,7 +134,8 @@ pub struct Operation {
     pub tags: Vec<String>,
     /// `deprecated`.
     pub deprecated: bool,
-    /// Path, query and header parameters (path-level and operation-level merged).
+    /// Path and query parameters (path-level and operation-level merged; header and cookie
+    /// parameters are rejected while lowering).
     pub params: Vec<Param>,
     /// The request body, if any.
     pub body: Option<Body>,
@@ -144,6 +145,9 @@ pub struct Operation {
     pub accept: String,
     /// How to walk the pages of this operation's result, when it is paginated.
     pub pagination: Option<Pagination>,
+    /// Whether repeating the request is safe (from the method), so the client may retry it after a
+    /// failure the server may have processed.
+    pub idempotent: bool,
 }
 
 impl Operation {
@@ -397,7 +401,8 @@ pub struct Response {
     pub ty: Option<TypeRef>,
 }
 
-/// How a list operation pages: recognised from its shape, never from its name.
+/// How a list operation pages: recognised from its shape (Atlas' `pageNum`/`itemsPerPage` query
+/// parameters and a `results`/`totalCount` page), never from the operation's name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Pagination {
     /// The query parameter that selects the page (1-based).

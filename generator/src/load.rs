@@ -414,7 +414,7 @@ component!(Parameter, "parameters", parameters);
 component!(Response, "responses", responses);
 component!(RequestBody, "requestBodies", request_bodies);
 
-/// The `#/components/<section>/<name>` a `$ref` points to, as (name, pointer).
+/// The component name a `#/components/<section>/<name>` `$ref` points to, if it points into `T`'s section.
 pub fn ref_target<T: Component>(reference: &str) -> Option<&str> {
     let prefix = format!("#/components/{}/", T::SECTION);
     reference.strip_prefix(prefix.as_str()).filter(|n| !n.is_empty() && !n.contains('/'))

@@ -1,8 +1,12 @@
-//! `cargo xtask`: the project's own commands.
+//! `cargo xtask`: the project's own commands (`cargo xtask help` lists them).
 //!
+//! - `demo`: regenerate, then run the quickstart example against a Prism mock (the README's main job);
 //! - `codegen [--check]`: regenerate `generated/` from `spec/atlas-api-keys.yaml`, or check it is fresh;
+//! - `check-fixtures`: generate and compile a client from every edge-case spec of the generator's tests;
 //! - `lint-spec`: Redocly lint of the spec;
-//! - `conformance`: the generated client against a Prism mock built from the spec.
+//! - `conformance`: the generated client against a Prism mock built from the spec;
+//! - `api-diff`: what changed in the API since a git revision, and the semver bump it implies;
+//! - `bench`: benchmarks against progenitor and raw reqwest, written to `BENCHMARKS.md`.
 //!
 //! Arguments are parsed by hand: a handful of flags do not justify a CLI crate in CI's build.
 

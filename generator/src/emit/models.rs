@@ -234,15 +234,20 @@ fn field_item(api: &Api, schema: &Schema, field: &Field) -> TokenStream {
     if field.ty == TypeRef::Secret {
         notes.push("Secret: shown as `[redacted]` in `Debug` output; read it with `expose_secret()`.".to_owned());
     }
-    if let TypeRef::Named(n) = &field.ty {
-        if api.schemas.iter().any(|s| &s.rust_name == n && matches!(s.kind, SchemaKind::Enum { .. }))
-            && schema.in_response
-        {
-            notes.push(format!("Values unknown to this client decode as [`{n}::Unknown`]."));
+    let named = match &field.ty {
+        TypeRef::Named(n) => api.schemas.iter().find(|s| &s.rust_name == n),
+        _ => None,
+    };
+    if let Some(Schema { rust_name, kind: SchemaKind::Enum { values }, .. }) = named {
+        if schema.in_response {
+            let catch_all = catch_all_name(values);
+            notes.push(format!("Values unknown to this client decode as [`{rust_name}::{catch_all}`]."));
         }
     }
+    // A `$ref` field has no description of its own: fall back to the referenced type's.
+    let description = field.description.as_deref().or(named.and_then(|s| s.description.as_deref()));
     let fallback = format!("The `{}` field.", field.name);
-    let mut parts = vec![field.description.as_deref().map(super::docs::spec).unwrap_or(fallback)];
+    let mut parts = vec![description.map(super::docs::spec).unwrap_or(fallback)];
     parts.extend(notes);
     let docs = paragraphs(parts);
     quote! {
@@ -252,14 +257,20 @@ fn field_item(api: &Api, schema: &Schema, field: &Field) -> TokenStream {
     }
 }
 
+/// The variant that holds values the client does not know: `Unknown`, or `UnknownValue` when the spec
+/// itself has an `UNKNOWN` value.
+fn catch_all_name(values: &[EnumValue]) -> &'static str {
+    if values.iter().any(|v| v.rust_name == "Unknown") {
+        "UnknownValue"
+    } else {
+        "Unknown"
+    }
+}
+
 /// A string enum that stays open: values added to the API later decode into `Unknown` and serialize
 /// back unchanged, so a new role in Atlas never breaks a deployed client.
 fn enum_item(name: &proc_macro2::Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStream {
-    let catch_all = if values.iter().any(|v| v.rust_name == "Unknown") {
-        format_ident!("UnknownValue")
-    } else {
-        format_ident!("Unknown")
-    };
+    let catch_all = format_ident!("{}", catch_all_name(values));
     let variants = values.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let doc = format!(" `{}`", v.name);

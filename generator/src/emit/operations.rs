@@ -470,7 +470,7 @@ fn into_request(op: &Operation, validates: bool) -> TokenStream {
         if query.is_empty() { quote!(let query = Vec::new();) } else { quote!(let mut query = Vec::new();) };
     let method = ident(op.method.as_str());
     let accept = &op.accept;
-    let idempotent = op.method.is_idempotent();
+    let idempotent = op.idempotent;
     let body = match &op.body {
         Some(b) => {
             let media_type = &b.media_type;
@@ -512,7 +512,18 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination, validates: bool
         ident(&op.params.iter().find(|q| q.name == p.size_param).map(|q| q.rust_name.clone()).unwrap_or_default());
     let page_type = ident(&p.page_type);
     let item = type_tokens(&p.item_type);
-    let default_size = p.max_page_size.unwrap_or(100);
+    // The streaming page size: the spec's maximum (fewest round trips), else the parameter's own
+    // default, else 100; never more than an `i32` page-size parameter can carry.
+    let size_param = op.params.iter().find(|q| q.name == p.size_param);
+    let size_is_i32 = size_param.map(|q| &q.ty) == Some(&TypeRef::I32);
+    let type_max = if size_is_i32 { i32::MAX.unsigned_abs() } else { u32::MAX };
+    let param_default = size_param.and_then(|q| q.default.as_ref()).and_then(serde_json::Value::as_u64);
+    let (default_size, why) = match (p.max_page_size, param_default) {
+        (Some(max), _) => (max, "the largest page the spec allows, for the fewest round trips"),
+        (None, Some(d)) => (d, "the parameter's default"),
+        (None, None) => (100, "a moderate page size; the spec sets no maximum"),
+    };
+    let default_size = u32::try_from(default_size).unwrap_or(u32::MAX).min(type_max);
     let stops = match &p.total_field {
         Some(total) => {
             format!("after an empty page, a page shorter than the page size, or once `{total}` items have arrived")
@@ -520,7 +531,7 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination, validates: bool
         None => "after an empty page or a page shorter than the page size".to_owned(),
     };
     let docs_common = format!(
-        "Pages start at `{}` if set (else 1) and hold `{}` items if set (else {default_size}, the largest page the spec allows, for the fewest round trips). The stream stops {stops}. An error ends the stream after being yielded once; retries apply to each page. A server that repeats a page ends the stream with [`Error::Pagination`].",
+        "Pages start at `{}` if set (else 1) and hold `{}` items if set (else {default_size}, {why}). The stream stops {stops}. An error ends the stream after being yielded once; retries apply to each page. A server that repeats a page ends the stream with [`Error::Pagination`].",
         p.page_param, p.size_param
     );
     let stream_docs = paragraphs([
@@ -535,8 +546,8 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination, validates: bool
     } else {
         quote!(u32::MAX)
     };
-    let default_size = proc_macro2::Literal::u32_unsuffixed(u32::try_from(default_size).unwrap_or(u32::MAX));
-    let size_default = proc_macro2::Literal::u64_unsuffixed(p.max_page_size.unwrap_or(100));
+    let size_default = proc_macro2::Literal::u32_unsuffixed(default_size);
+    let default_size = size_default.clone();
     let validate = if validates {
         let id = &op.id;
         quote!(self.validate().map_err(|e| e.in_operation(#id))?;)

@@ -96,6 +96,7 @@ impl Lowerer<'_> {
             responses,
             accept,
             pagination: None,
+            idempotent: method.is_idempotent(),
         };
         operation.pagination = self.pagination(&operation);
         Some(operation)

@@ -155,12 +155,12 @@ impl<'a> ListOrgApiKeys<'a> {
     /// Checks every constraint of the spec on the parameters and the body.
     fn validate(&self) -> Result<(), ValidationError> {
         OrgId::check(&self.org_id).map_err(|e| e.at("/path/orgId"))?;
-        if let Some(value) = &self.items_per_page {
-            validate::minimum("/query", "itemsPerPage", *value, 1.0, false)?;
-            validate::maximum("/query", "itemsPerPage", *value, 500.0, false)?;
+        if let Some(value) = self.items_per_page {
+            validate::minimum("/query", "itemsPerPage", value, 1.0)?;
+            validate::maximum("/query", "itemsPerPage", value, 500.0)?;
         }
-        if let Some(value) = &self.page_num {
-            validate::minimum("/query", "pageNum", *value, 1.0, false)?;
+        if let Some(value) = self.page_num {
+            validate::minimum("/query", "pageNum", value, 1.0)?;
         }
         Ok(())
     }

@@ -206,38 +206,46 @@ pub(crate) fn pattern(
     }
 }
 
-/// `minimum` (or `exclusiveMinimum`).
-pub(crate) fn minimum<N: Bound>(
-    pointer: &str,
-    field: &str,
-    value: N,
-    min: f64,
-    exclusive: bool,
-) -> Result<(), ValidationError> {
-    let v = value.as_f64();
-    if exclusive && v <= min {
-        return Err(ValidationError::new(pointer, field, Constraint::ExclusiveMinimum(min), value.to_string()));
-    }
-    if v < min {
+/// `minimum`: at least `min`.
+pub(crate) fn minimum<N: Bound>(pointer: &str, field: &str, value: N, min: f64) -> Result<(), ValidationError> {
+    if value.as_f64() < min {
         return Err(ValidationError::new(pointer, field, Constraint::Minimum(min), value.to_string()));
     }
     Ok(())
 }
 
-/// `maximum` (or `exclusiveMaximum`).
-pub(crate) fn maximum<N: Bound>(
+/// `minimum` with `exclusiveMinimum`: more than `min`.
+#[allow(dead_code)] // emitted only for specs that declare exclusive bounds
+pub(crate) fn exclusive_minimum<N: Bound>(
+    pointer: &str,
+    field: &str,
+    value: N,
+    min: f64,
+) -> Result<(), ValidationError> {
+    if value.as_f64() <= min {
+        return Err(ValidationError::new(pointer, field, Constraint::ExclusiveMinimum(min), value.to_string()));
+    }
+    Ok(())
+}
+
+/// `maximum`: at most `max`.
+pub(crate) fn maximum<N: Bound>(pointer: &str, field: &str, value: N, max: f64) -> Result<(), ValidationError> {
+    if value.as_f64() > max {
+        return Err(ValidationError::new(pointer, field, Constraint::Maximum(max), value.to_string()));
+    }
+    Ok(())
+}
+
+/// `maximum` with `exclusiveMaximum`: less than `max`.
+#[allow(dead_code)] // emitted only for specs that declare exclusive bounds
+pub(crate) fn exclusive_maximum<N: Bound>(
     pointer: &str,
     field: &str,
     value: N,
     max: f64,
-    exclusive: bool,
 ) -> Result<(), ValidationError> {
-    let v = value.as_f64();
-    if exclusive && v >= max {
+    if value.as_f64() >= max {
         return Err(ValidationError::new(pointer, field, Constraint::ExclusiveMaximum(max), value.to_string()));
-    }
-    if v > max {
-        return Err(ValidationError::new(pointer, field, Constraint::Maximum(max), value.to_string()));
     }
     Ok(())
 }

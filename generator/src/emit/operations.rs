@@ -355,8 +355,14 @@ fn builder_validate(api: &Api, op: &Operation) -> Option<TokenStream> {
         }
         let field = ident(&p.rust_name);
         let pointer = format!("/{}/{}", p.location.as_str(), p.name);
-        // Required parameters are checked in place; optional ones through `if let Some(value)`.
-        let access = if p.required { quote!(&self.#field) } else { quote!(value) };
+        // Required parameters are checked in place; optional ones through `if let Some(value)`. Numbers
+        // are `Copy` and checked by value.
+        let number = matches!(p.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F64);
+        let access = match (p.required, number) {
+            (true, true) => quote!(self.#field),
+            (true, false) => quote!(&self.#field),
+            (false, _) => quote!(value),
+        };
         let check = match &p.newtype {
             Some(newtype) => {
                 let newtype = ident(newtype);
@@ -364,16 +370,13 @@ fn builder_validate(api: &Api, op: &Operation) -> Option<TokenStream> {
             }
             None => {
                 let location = format!("/{}", p.location.as_str());
-                let value = if matches!(p.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F64) {
-                    quote!(*#access)
-                } else {
-                    access.clone()
-                };
-                checks(&p.constraints, &p.ty, &value, &quote!(#location), &p.name, None)
+                checks(&p.constraints, &p.ty, &access, &quote!(#location), &p.name, None)
             }
         };
         if p.required {
             statements.push(check);
+        } else if number {
+            statements.push(quote! { if let Some(value) = self.#field { #check } });
         } else {
             statements.push(quote! { if let Some(value) = &self.#field { #check } });
         }

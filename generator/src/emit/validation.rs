@@ -54,14 +54,14 @@ pub fn checks(
         }
         TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => {
             if let Some(min) = constraints.minimum {
-                let exclusive = constraints.exclusive_minimum;
+                let check = if constraints.exclusive_minimum { quote!(exclusive_minimum) } else { quote!(minimum) };
                 let min = proc_macro2::Literal::f64_unsuffixed(min);
-                out.push(quote!(validate::minimum(#pointer, #field, #value, #min, #exclusive)));
+                out.push(quote!(validate::#check(#pointer, #field, #value, #min)));
             }
             if let Some(max) = constraints.maximum {
-                let exclusive = constraints.exclusive_maximum;
+                let check = if constraints.exclusive_maximum { quote!(exclusive_maximum) } else { quote!(maximum) };
                 let max = proc_macro2::Literal::f64_unsuffixed(max);
-                out.push(quote!(validate::maximum(#pointer, #field, #value, #max, #exclusive)));
+                out.push(quote!(validate::#check(#pointer, #field, #value, #max)));
             }
         }
         TypeRef::Array(_) => {
@@ -198,12 +198,15 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> TokenStrea
             static_name
         });
         let optional = field.nullable || !field.required && !models::is_collection(&field.ty);
-        // Required fields are checked in place; optional ones through `if let Some(value)`.
-        let access = if optional { quote!(value) } else { quote!(&self.#member) };
-        let value_expr = match &field.ty {
-            TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => quote!(*#access),
-            _ => access.clone(),
+        let number = matches!(field.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F64);
+        // Required fields are checked in place; optional ones through `if let Some(value)`. Numbers are
+        // `Copy` and checked by value.
+        let access = match (optional, number) {
+            (true, _) => quote!(value),
+            (false, true) => quote!(self.#member),
+            (false, false) => quote!(&self.#member),
         };
+        let value_expr = access.clone();
         let own = checks(&field.constraints, &field.ty, &value_expr, &quote!(pointer), wire, pattern.as_ref());
         // Method calls take the place itself (`self.next.validate(..)`), not a borrow of it.
         let receiver = if optional { quote!(value) } else { quote!(self.#member) };
@@ -211,7 +214,9 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> TokenStrea
         if own.is_empty() && nested.is_empty() {
             continue;
         }
-        if optional {
+        if optional && number {
+            body.push(quote! { if let Some(value) = self.#member { #own #nested } });
+        } else if optional {
             body.push(quote! { if let Some(value) = &self.#member { #own #nested } });
         } else {
             body.push(quote! { #own #nested });

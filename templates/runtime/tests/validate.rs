@@ -1,5 +1,7 @@
 //! Unit tests of `validate.rs`, kept apart from the runtime so that its shipped code reads without test scaffolding.
 
+#![allow(clippy::unwrap_used)]
+
 use super::*;
 
 static HEX: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new("^[a-f0-9]{2}$").ok());
@@ -16,11 +18,13 @@ fn lengths_count_characters_not_bytes() {
 
 #[test]
 fn bounds_respect_exclusivity() {
-    assert!(minimum("", "n", 1, 1.0, false).is_ok());
-    assert_eq!(minimum("", "n", 1, 1.0, true).unwrap_err().constraint(), &Constraint::ExclusiveMinimum(1.0));
-    assert!(maximum("", "n", 500, 500.0, false).is_ok());
+    assert!(minimum("", "n", 1, 1.0).is_ok());
+    assert_eq!(exclusive_minimum("", "n", 1, 1.0).unwrap_err().constraint(), &Constraint::ExclusiveMinimum(1.0));
+    assert!(exclusive_minimum("", "n", 1.5, 1.0).is_ok());
+    assert!(maximum("", "n", 500, 500.0).is_ok());
+    assert_eq!(exclusive_maximum("", "n", 500, 500.0).unwrap_err().constraint(), &Constraint::ExclusiveMaximum(500.0));
     assert_eq!(
-        maximum("/query", "n", 501, 500.0, false).unwrap_err().to_string(),
+        maximum("/query", "n", 501, 500.0).unwrap_err().to_string(),
         "/query/n value \"501\" breaks maximum 500"
     );
 }

@@ -12,9 +12,19 @@ use atlas_codegen::Severity;
 /// Each bad fixture, the pointer one of its errors must have, and a phrase its message must contain.
 const EXPECTED: &[(&str, &str, &str)] = &[
     ("api_error_unusable.yaml", "/components/schemas/ApiError/required", "`ApiError.errorCode` must not be required"),
+    (
+        "codegen_omit_on_path_param.yaml",
+        "/paths/~1things~1{id}/get/parameters/1/x-codegen-omit",
+        "needs an optional query parameter and a reason",
+    ),
     ("cookie_parameter.yaml", "/paths/~1things/get/parameters/0", "cookie"),
     ("dangling_parameter_ref.yaml", "/paths/~1things/get/parameters/0/$ref", "points to nothing"),
     ("dangling_schema_ref.yaml", "/components/schemas/Thing/properties/owner/$ref", "points to nothing"),
+    (
+        "default_out_of_bounds.yaml",
+        "/components/parameters/pageSize/schema/default",
+        "the default 1000 of parameter `pageSize` is outside its own bounds",
+    ),
     ("duplicate_operation_ids.yaml", "/paths/~1other-things/get/operationId", "already used by `GET /things`"),
     ("enum_value_collision.yaml", "/components/schemas/Kind/enum/1", "would both become the Rust variant `FooBar`"),
     ("infinite_bound.yaml", "/components/schemas/Thing/properties/size/maximum", "`.inf` and `.nan`"),

@@ -98,7 +98,6 @@ pub(super) fn path_params(
 /// Rules over the whole lowered API.
 pub(super) fn api(api: &Api, diags: &mut Diagnostics) {
     unique_operation_ids(api, diags);
-    defaults_satisfy_constraints(api, diags);
     error_schema_is_usable(api, diags);
     no_recursive_aliases(api, diags);
     names_are_identifiers(api, diags);
@@ -119,21 +118,19 @@ fn unique_operation_ids(api: &Api, diags: &mut Diagnostics) {
     }
 }
 
-/// A default that breaks its own constraints is documented to users as valid; catch it here.
-fn defaults_satisfy_constraints(api: &Api, diags: &mut Diagnostics) {
-    for op in &api.operations {
-        for p in &op.params {
-            let Some(n) = p.default.as_ref().and_then(|d| d.as_f64()) else { continue };
-            let c = &p.constraints;
-            let low = c.minimum.is_some_and(|m| n < m || (c.exclusive_minimum && n <= m));
-            let high = c.maximum.is_some_and(|m| n > m || (c.exclusive_maximum && n >= m));
-            if low || high {
-                diags.error(
-                    op_pointer(op, "parameters"),
-                    format!("the default {n} of parameter `{}` of `{}` is outside its own bounds", p.name, op.id),
-                );
-            }
-        }
+/// A default that breaks its own bounds is documented to users as valid; catch it where it is written.
+pub(super) fn default_in_bounds(
+    name: &str,
+    default: &serde_json::Value,
+    c: &Constraints,
+    at: &str,
+    diags: &mut Diagnostics,
+) {
+    let Some(n) = default.as_f64() else { return };
+    let low = c.minimum.is_some_and(|m| n < m || (c.exclusive_minimum && n <= m));
+    let high = c.maximum.is_some_and(|m| n > m || (c.exclusive_maximum && n >= m));
+    if low || high {
+        diags.error(child(at, "default"), format!("the default {n} of parameter `{name}` is outside its own bounds"));
     }
 }
 

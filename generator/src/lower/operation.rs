@@ -135,27 +135,29 @@ impl Lowerer<'_> {
     ) -> Vec<Param> {
         // Operation-level parameters override path-level ones with the same name and location.
         let path_pointer = op_pointer.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default();
-        let mut raw: Vec<(&openapiv3::Parameter, String)> = Vec::new();
+        // Each parameter with the pointer of its use in this operation and the pointer where it is
+        // defined (a shared `components/parameters` entry is reported once, at its definition).
+        let mut raw: Vec<(&openapiv3::Parameter, String, String)> = Vec::new();
         let level_params =
             [(&item.parameters, child(&path_pointer, "parameters")), (&op.parameters, child(op_pointer, "parameters"))];
         for (list, base) in level_params {
             for (i, p) in list.iter().enumerate() {
                 let at = child(&base, i.to_string());
-                let Some((param, _)) = resolve(self.doc, p, &at, &mut self.diags) else { continue };
+                let Some((param, defined_at)) = resolve(self.doc, p, &at, &mut self.diags) else { continue };
                 let data = param.parameter_data_ref();
-                raw.retain(|(q, _)| !(q.parameter_data_ref().name == data.name && same_location(q, param)));
-                raw.push((param, at));
+                raw.retain(|(q, _, _)| !(q.parameter_data_ref().name == data.name && same_location(q, param)));
+                raw.push((param, at, defined_at));
             }
         }
         let declared: Vec<(&str, &str)> = raw
             .iter()
-            .filter(|(p, _)| matches!(p, openapiv3::Parameter::Path { .. }))
-            .map(|(p, at)| (p.parameter_data_ref().name.as_str(), at.as_str()))
+            .filter(|(p, _, _)| matches!(p, openapiv3::Parameter::Path { .. }))
+            .map(|(p, at, _)| (p.parameter_data_ref().name.as_str(), at.as_str()))
             .collect();
         super::check::path_params(op_id, path, op_pointer, segments, &declared, &mut self.diags);
         let mut namer = Namer::new();
         let mut params = Vec::new();
-        for (param, at) in raw {
+        for (param, at, defined_at) in raw {
             let data = param.parameter_data_ref();
             // `x-codegen-omit: <reason>` keeps a documented parameter out of the client, for parameters
             // a typed client must not send (Atlas' `envelope=true` reshapes every response body).
@@ -206,13 +208,16 @@ impl Lowerer<'_> {
                     continue;
                 }
             };
-            let schema_pointer = child(&at, "schema");
+            let schema_pointer = child(&defined_at, "schema");
             let hint = format!("{builder_name}{}", naming::sanitize(&data.name, Case::Pascal));
             let Some(ty) = self.schema_type_unboxed(schema, &schema_pointer, &hint) else { continue };
             let (constraints, default) = match schema {
                 ReferenceOr::Item(s) => (self.constraints(s, &schema_pointer), s.schema_data.default.clone()),
                 ReferenceOr::Reference { .. } => (Constraints::default(), None),
             };
+            if let Some(default) = &default {
+                super::check::default_in_bounds(&data.name, default, &constraints, &schema_pointer, &mut self.diags);
+            }
             let required = data.required || location == Location::Path;
             if location == Location::Path && !data.required {
                 self.diags.warning(

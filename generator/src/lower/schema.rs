@@ -245,20 +245,14 @@ impl Lowerer<'_> {
                 self.unsupported(pointer, "a schema without a single `type`");
                 None
             }
-            Kind::OneOf { .. } => {
-                self.unsupported(&child(pointer, "oneOf"), "`oneOf`");
-                None
-            }
-            Kind::AnyOf { .. } => {
-                self.unsupported(&child(pointer, "anyOf"), "`anyOf`");
-                None
-            }
-            Kind::AllOf { .. } => {
-                self.unsupported(&child(pointer, "allOf"), "`allOf`");
-                None
-            }
-            Kind::Not { .. } => {
-                self.unsupported(&child(pointer, "not"), "`not`");
+            Kind::OneOf { .. } | Kind::AnyOf { .. } | Kind::AllOf { .. } | Kind::Not { .. } => {
+                let keyword = match &schema.schema_kind {
+                    Kind::OneOf { .. } => "oneOf",
+                    Kind::AnyOf { .. } => "anyOf",
+                    Kind::AllOf { .. } => "allOf",
+                    _ => "not",
+                };
+                self.unsupported(&child(pointer, keyword), &format!("`{keyword}`"));
                 None
             }
         }

@@ -455,8 +455,6 @@ pub enum RoleName {
     OrgGroupCreator,
     /// `ORG_BILLING_ADMIN`
     OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
     /// `ORG_READ_ONLY`
     OrgReadOnly,
     /// `ORG_TEAM_MEMBERS_ADMIN`
@@ -477,12 +475,6 @@ pub enum RoleName {
     GroupBackupAdmin,
     /// `GROUP_MONITORING_ADMIN`
     GroupMonitoringAdmin,
-    /// `GROUP_CLUSTER_MANAGER`
-    GroupClusterManager,
-    /// `GROUP_SEARCH_INDEX_EDITOR`
-    GroupSearchIndexEditor,
-    /// `GROUP_STREAM_PROCESSING_OWNER`
-    GroupStreamProcessingOwner,
     /// `GROUP_USER_ADMIN`
     GroupUserAdmin,
     /// A value this version of the client does not know; kept verbatim so it round-trips.
@@ -495,7 +487,6 @@ impl RoleName {
         Self::OrgMember,
         Self::OrgGroupCreator,
         Self::OrgBillingAdmin,
-        Self::OrgBillingReadOnly,
         Self::OrgReadOnly,
         Self::OrgTeamMembersAdmin,
         Self::GroupOwner,
@@ -506,9 +497,6 @@ impl RoleName {
         Self::GroupAutomationAdmin,
         Self::GroupBackupAdmin,
         Self::GroupMonitoringAdmin,
-        Self::GroupClusterManager,
-        Self::GroupSearchIndexEditor,
-        Self::GroupStreamProcessingOwner,
         Self::GroupUserAdmin,
     ];
     /// The value as it appears on the wire.
@@ -518,7 +506,6 @@ impl RoleName {
             Self::OrgMember => "ORG_MEMBER",
             Self::OrgGroupCreator => "ORG_GROUP_CREATOR",
             Self::OrgBillingAdmin => "ORG_BILLING_ADMIN",
-            Self::OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
             Self::OrgReadOnly => "ORG_READ_ONLY",
             Self::OrgTeamMembersAdmin => "ORG_TEAM_MEMBERS_ADMIN",
             Self::GroupOwner => "GROUP_OWNER",
@@ -529,9 +516,6 @@ impl RoleName {
             Self::GroupAutomationAdmin => "GROUP_AUTOMATION_ADMIN",
             Self::GroupBackupAdmin => "GROUP_BACKUP_ADMIN",
             Self::GroupMonitoringAdmin => "GROUP_MONITORING_ADMIN",
-            Self::GroupClusterManager => "GROUP_CLUSTER_MANAGER",
-            Self::GroupSearchIndexEditor => "GROUP_SEARCH_INDEX_EDITOR",
-            Self::GroupStreamProcessingOwner => "GROUP_STREAM_PROCESSING_OWNER",
             Self::GroupUserAdmin => "GROUP_USER_ADMIN",
             Self::Unknown(value) => value,
         }
@@ -548,7 +532,6 @@ impl From<&str> for RoleName {
             "ORG_MEMBER" => Self::OrgMember,
             "ORG_GROUP_CREATOR" => Self::OrgGroupCreator,
             "ORG_BILLING_ADMIN" => Self::OrgBillingAdmin,
-            "ORG_BILLING_READ_ONLY" => Self::OrgBillingReadOnly,
             "ORG_READ_ONLY" => Self::OrgReadOnly,
             "ORG_TEAM_MEMBERS_ADMIN" => Self::OrgTeamMembersAdmin,
             "GROUP_OWNER" => Self::GroupOwner,
@@ -559,9 +542,6 @@ impl From<&str> for RoleName {
             "GROUP_AUTOMATION_ADMIN" => Self::GroupAutomationAdmin,
             "GROUP_BACKUP_ADMIN" => Self::GroupBackupAdmin,
             "GROUP_MONITORING_ADMIN" => Self::GroupMonitoringAdmin,
-            "GROUP_CLUSTER_MANAGER" => Self::GroupClusterManager,
-            "GROUP_SEARCH_INDEX_EDITOR" => Self::GroupSearchIndexEditor,
-            "GROUP_STREAM_PROCESSING_OWNER" => Self::GroupStreamProcessingOwner,
             "GROUP_USER_ADMIN" => Self::GroupUserAdmin,
             other => Self::Unknown(other.to_owned()),
         }

@@ -21,6 +21,8 @@ impl Client {
     ///
     /// - `org_id`: Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Must be exactly 24 characters, matches `^([a-f0-9]{24})$`; checked before sending.
     ///
+    /// The spec's `envelope` parameter is not exposed: envelope=true reshapes every response body, which the typed models do not describe.
+    ///
     /// Returns a [`ListOrgApiKeys`] builder: set optional parameters on it, then call [`send`](ListOrgApiKeys::send).
     pub fn list_org_api_keys(&self, org_id: impl Into<String>) -> ListOrgApiKeys<'_> {
         ListOrgApiKeys {
@@ -44,6 +46,8 @@ impl Client {
     ///
     /// - `org_id`: Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Must be exactly 24 characters, matches `^([a-f0-9]{24})$`; checked before sending.
     /// - `body`: The organization API key to create.
+    ///
+    /// The spec's `envelope` parameter is not exposed: envelope=true reshapes every response body, which the typed models do not describe.
     ///
     /// Returns a [`CreateOrgApiKey`] builder: set optional parameters on it, then call [`send`](CreateOrgApiKey::send).
     pub fn create_org_api_key(
@@ -69,6 +73,8 @@ impl Client {
     ///
     /// - `org_id`: Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Must be exactly 24 characters, matches `^([a-f0-9]{24})$`; checked before sending.
     /// - `api_user_id`: Unique 24-hexadecimal digit string that identifies the organization API key. Must be exactly 24 characters, matches `^([a-f0-9]{24})$`; checked before sending.
+    ///
+    /// The spec's `envelope` parameter is not exposed: envelope=true reshapes every response body, which the typed models do not describe.
     ///
     /// Returns a [`GetOrgApiKey`] builder: set optional parameters on it, then call [`send`](GetOrgApiKey::send).
     pub fn get_org_api_key(

@@ -148,6 +148,17 @@ pub struct Operation {
     /// Whether repeating the request is safe (from the method), so the client may retry it after a
     /// failure the server may have processed.
     pub idempotent: bool,
+    /// Parameters the spec documents but the client deliberately does not expose (`x-codegen-omit`).
+    pub omitted: Vec<OmittedParam>,
+}
+
+/// A documented parameter the client leaves out, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OmittedParam {
+    /// The name on the wire.
+    pub name: String,
+    /// Why the client does not send it (the `x-codegen-omit` text).
+    pub reason: String,
 }
 
 impl Operation {
@@ -399,6 +410,8 @@ pub struct Response {
     pub media_type: Option<String>,
     /// Its body type, when it has a body.
     pub ty: Option<TypeRef>,
+    /// The response headers it documents (such as `Retry-After`), in spec order.
+    pub headers: Vec<String>,
 }
 
 /// How a list operation pages: recognised from its shape (Atlas' `pageNum`/`itemsPerPage` query

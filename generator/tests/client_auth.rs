@@ -178,7 +178,10 @@ async fn digest_gives_up_when_a_fresh_challenge_is_rejected() {
         .await;
 
     let client = Client::builder().base_url(server.uri()).digest("pubkey", "wrong-key").build().unwrap();
-    let error = client.get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    // Bounded, so a client that loops on challenges fails this test instead of hanging CI.
+    let call = client.get_org_api_key(ORG, KEY).send();
+    let error =
+        tokio::time::timeout(Duration::from_secs(10), call).await.expect("no endless challenge loop").unwrap_err();
     assert!(matches!(error, Error::Auth(_)), "{error:?}");
     assert_eq!(error.status(), Some(401));
     assert!(!error.to_string().contains("wrong-key"));
@@ -224,6 +227,11 @@ async fn digest_signs_post_bodies_and_sends_content_type() {
     assert_eq!(sent, serde_json::json!({"desc": "ci", "roles": ["ORG_OWNER"]}));
     let header = authorization(&requests[1]).unwrap();
     assert_eq!(digest_param(&header, "uri").as_deref(), Some("/api/atlas/v2/orgs/4888442a3354817a7320eb61/apiKeys"));
+    assert_eq!(
+        digest_param(&header, "response").unwrap(),
+        expected_digest_response(&header, "POST", "privkey"),
+        "the response hash covers the POST method"
+    );
 }
 
 fn token_response(token: &str, expires_in: u64) -> ResponseTemplate {
@@ -285,11 +293,12 @@ async fn oauth2_fetches_one_token_and_reuses_it() {
 #[tokio::test]
 async fn oauth2_refreshes_a_token_close_to_expiry() {
     let server = MockServer::start().await;
-    // A 1 s lifetime is shorter than the default 60 s refresh margin: the margin shrinks to half the
-    // lifetime, so the token is reused for 500 ms and then refreshed.
+    // A 4 s lifetime is shorter than the default 60 s refresh margin: the margin shrinks to half the
+    // lifetime, so the token is reused for 2 s (ample for two loopback calls on a loaded machine) and
+    // then refreshed.
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
-        .respond_with(token_response("short-lived", 1))
+        .respond_with(token_response("short-lived", 4))
         .up_to_n_times(1)
         .expect(1)
         .mount(&server)
@@ -306,7 +315,7 @@ async fn oauth2_refreshes_a_token_close_to_expiry() {
     let client = oauth_client(&server);
     client.get_org_api_key(ORG, KEY).send().await.unwrap();
     client.get_org_api_key(ORG, KEY).send().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     client.get_org_api_key(ORG, KEY).send().await.unwrap();
     client.get_org_api_key(ORG, KEY).send().await.unwrap();
     assert_eq!(bearer_tokens(&api_requests(&server).await), ["short-lived", "short-lived", "long-lived", "long-lived"]);

@@ -261,3 +261,22 @@ async fn bad_configuration_is_a_config_error() {
     .unwrap();
     assert_eq!(client.base_url(), "http://localhost:1234");
 }
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    // Following a 302 would turn the POST into a GET to another URL; the caller sees the redirect.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(302).insert_header("Location", format!("{}/elsewhere", server.uri())))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/elsewhere")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::none()).build().unwrap();
+    let body = atlas_admin_client::models::CreateAtlasOrganizationApiKey::new(
+        "ci",
+        vec![atlas_admin_client::models::OrganizationRole::OrgOwner],
+    );
+    let error = client.create_org_api_key(ORG, body).send().await.unwrap_err();
+    assert_eq!(error.status(), Some(302), "{error:?}");
+}

@@ -355,10 +355,14 @@ proptest! {
     fn odd_success_bodies_decode_or_fail_typed(body in body(), content_type in content_type()) {
         let h = harness();
         let outcome = catch_unwind(AssertUnwindSafe(|| h.call(response(200, &body, content_type.as_deref()))));
+        // The client must decode exactly what the model accepts: no silent defaults for junk.
+        let decodable = !body.iter().all(u8::is_ascii_whitespace)
+            && serde_json::from_slice::<atlas_admin_client::models::ApiKeyUserDetails>(&body).is_ok();
         match outcome {
             Err(_) => prop_assert!(false, "the client panicked"),
-            Ok(Ok(())) => {}
+            Ok(Ok(())) => prop_assert!(decodable, "decoded a body the model rejects: {:?}", String::from_utf8_lossy(&body)),
             Ok(Err(Error::Decode { operation, status, .. })) => {
+                prop_assert!(!decodable, "rejected a body the model accepts");
                 prop_assert_eq!(operation, "getOrgApiKey");
                 prop_assert_eq!(status, 200);
             }
@@ -382,6 +386,8 @@ proptest! {
         prop_assert_eq!(failure.status, status);
         prop_assert_eq!(failure.operation, "getOrgApiKey");
         let is_json = serde_json::from_slice::<serde_json::Value>(&body).is_ok();
+        let is_api_error = serde_json::from_slice::<atlas_admin_client::models::ApiError>(&body).is_ok();
+        prop_assert_eq!(failure.error.is_some(), is_api_error, "the ApiError is decoded exactly when the body is one");
         if !is_json {
             prop_assert!(failure.error.is_none());
             // The raw body is kept (lossily decoded, truncated to 4 KiB).

@@ -430,8 +430,11 @@ impl ClientBuilder {
             .map_err(|_| Error::Config("the user agent suffix is not a valid HTTP header value".to_owned()))?;
         let http = match self.http {
             Some(http) => http,
+            // Redirects are not followed: the Admin API does not redirect, and following one would
+            // re-send a POST as a GET or carry credentials to another URL. A 3xx is an `Error::Api`.
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?,
         };

@@ -199,6 +199,13 @@ fn client_method(op: &Operation) -> TokenStream {
     if !arg_lines.is_empty() {
         parts.push(format!("# Arguments\n\n{}", arg_lines.join("\n")));
     }
+    for o in &op.omitted {
+        parts.push(format!(
+            "The spec's `{}` parameter is not exposed: {}.",
+            o.name,
+            spec(&o.reason).trim_end_matches('.')
+        ));
+    }
     parts.push(format!(
         "Returns a [`{}`] builder: set optional parameters on it, then call [`send`]({}::send).",
         op.builder_name, op.builder_name

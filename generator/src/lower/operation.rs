@@ -3,8 +3,8 @@
 use super::Lowerer;
 use crate::diag::{child, pointer};
 use crate::ir::{
-    Body, Constraints, HttpMethod, Location, Operation, Pagination, Param, PathSegment, Response, SchemaKind, Status,
-    TypeRef,
+    Body, Constraints, HttpMethod, Location, OmittedParam, Operation, Pagination, Param, PathSegment, Response,
+    SchemaKind, Status, TypeRef,
 };
 use crate::load::resolve;
 use crate::naming::{self, Case, Namer};
@@ -59,7 +59,7 @@ impl Lowerer<'_> {
             return None;
         }
         let path_segments = self.path_segments(path, op_pointer);
-        let params = self.lower_params(&id, &builder_name, path, item, op, op_pointer, &path_segments);
+        let (params, omitted) = self.lower_params(&id, &builder_name, path, item, op, op_pointer, &path_segments);
         let body = self.lower_body(&id, &builder_name, op, op_pointer);
         let responses = self.lower_responses(&builder_name, op, op_pointer);
         // The success response fixes what the client asks for and decodes; a success without a JSON
@@ -97,6 +97,7 @@ impl Lowerer<'_> {
             accept,
             pagination: None,
             idempotent: method.is_idempotent(),
+            omitted,
         };
         operation.pagination = self.pagination(&operation);
         Some(operation)
@@ -132,7 +133,7 @@ impl Lowerer<'_> {
         op: &openapiv3::Operation,
         op_pointer: &str,
         segments: &[PathSegment],
-    ) -> Vec<Param> {
+    ) -> (Vec<Param>, Vec<OmittedParam>) {
         // Operation-level parameters override path-level ones with the same name and location.
         let path_pointer = op_pointer.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default();
         // Each parameter with the pointer of its use in this operation and the pointer where it is
@@ -157,12 +158,15 @@ impl Lowerer<'_> {
         super::check::path_params(op_id, path, op_pointer, segments, &declared, &mut self.diags);
         let mut namer = Namer::new();
         let mut params = Vec::new();
+        let mut omitted = Vec::new();
         for (param, at, defined_at) in raw {
             let data = param.parameter_data_ref();
             // `x-codegen-omit: <reason>` keeps a documented parameter out of the client, for parameters
             // a typed client must not send (Atlas' `envelope=true` reshapes every response body).
             if let Some(reason) = data.extensions.get("x-codegen-omit") {
-                if !(optional_query(param) && reason.as_str().is_some_and(|r| !r.trim().is_empty())) {
+                if let (true, Some(text)) = (optional_query(param), reason.as_str().filter(|r| !r.trim().is_empty())) {
+                    omitted.push(OmittedParam { name: data.name.clone(), reason: text.trim().to_owned() });
+                } else {
                     self.diags
                         .error(
                             child(&at, "x-codegen-omit"),
@@ -273,7 +277,7 @@ impl Lowerer<'_> {
             Location::Header => usize::MAX,
         };
         params.sort_by_key(|p| (p.location, order(p)));
-        params
+        (params, omitted)
     }
 
     /// The validated newtype of a constrained string parameter (`orgId` -> `OrgId`). Parameters with
@@ -396,7 +400,8 @@ impl Lowerer<'_> {
                     (None, None)
                 }
             };
-            out.push(Response { status, description: response.description.clone(), media_type, ty });
+            let headers = response.headers.keys().cloned().collect();
+            out.push(Response { status, description: response.description.clone(), media_type, ty, headers });
         }
         out.sort_by_key(|r| r.status);
         out

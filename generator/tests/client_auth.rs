@@ -8,6 +8,10 @@ use atlas_admin_client::{models::ApiKeyUserDetails, AuthError, Client, Error, Re
 use wiremock::matchers::{body_string, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+/// Ports for "nobody listens here" tests are taken on 127.0.0.2, where no wiremock server (bound to
+/// 127.0.0.1) can pick up a port such a test has just freed.
+const REFUSED_HOST: &str = "127.0.0.2:0";
+
 const ORG: &str = "4888442a3354817a7320eb61";
 const KEY: &str = "32b6e34b3d91647abb20e7b8";
 const KEY_PATH: &str = "/api/atlas/v2/orgs/4888442a3354817a7320eb61/apiKeys/32b6e34b3d91647abb20e7b8";
@@ -452,7 +456,7 @@ async fn oauth2_unreachable_token_endpoint_is_retried() {
     // The token endpoint refuses connections at first, then comes up.
     let api = MockServer::start().await;
     mount_api_for_token(&api, "late-token").await;
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listener = std::net::TcpListener::bind(REFUSED_HOST).unwrap();
     let address = listener.local_addr().unwrap();
     drop(listener);
     let policy = RetryPolicy::default()

@@ -12,6 +12,10 @@ use atlas_admin_client::{Client, Error, RetryPolicy};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// Ports for "nobody listens here" tests are taken on 127.0.0.2, where no wiremock server (bound to
+/// 127.0.0.1) can pick up a port such a test has just freed.
+const REFUSED_HOST: &str = "127.0.0.2:0";
+
 const ORG: &str = "4888442a3354817a7320eb61";
 const KEY: &str = "32b6e34b3d91647abb20e7b8";
 const KEY_PATH: &str = "/api/atlas/v2/orgs/4888442a3354817a7320eb61/apiKeys/32b6e34b3d91647abb20e7b8";
@@ -256,11 +260,11 @@ async fn timeouts_are_retried_for_idempotent_requests() {
 #[tokio::test]
 async fn connection_failures_are_retried_then_reported() {
     // A port nobody listens on.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listener = std::net::TcpListener::bind(REFUSED_HOST).unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     let client = Client::builder()
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .base_url(format!("http://127.0.0.2:{port}"))
         .retry_policy(fast_retries().max_attempts(2))
         .build()
         .unwrap();
@@ -272,7 +276,7 @@ async fn connection_failures_are_retried_then_reported() {
 #[tokio::test]
 async fn a_post_that_could_not_connect_is_retried() {
     // Nothing was sent, so even a POST is safe to retry: the server comes up after the first failures.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listener = std::net::TcpListener::bind(REFUSED_HOST).unwrap();
     let address = listener.local_addr().unwrap();
     drop(listener);
     let policy = RetryPolicy::default()
@@ -298,7 +302,7 @@ async fn a_post_that_could_not_connect_is_retried() {
 /// A server answering each connection with the next canned response, then closing it; returns its
 /// address and a counter of the requests it read.
 fn scripted_server(responses: Vec<String>) -> (String, Arc<AtomicUsize>) {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listener = std::net::TcpListener::bind(REFUSED_HOST).unwrap();
     let address = listener.local_addr().unwrap();
     let served = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&served);

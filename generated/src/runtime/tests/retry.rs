@@ -4,6 +4,10 @@
 
 use super::*;
 
+/// Ports for "nobody listens here" tests are taken on 127.0.0.2, where no wiremock server (bound to
+/// 127.0.0.1) can pick up a port such a test has just freed.
+const REFUSED_HOST: &str = "127.0.0.2:0";
+
 fn policy() -> RetryPolicy {
     RetryPolicy::default()
 }
@@ -113,10 +117,10 @@ fn token_endpoint(status: u16) -> Error {
 
 /// The error of a request to a local port nobody listens on.
 async fn refused() -> reqwest::Error {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listener = std::net::TcpListener::bind(REFUSED_HOST).unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
-    reqwest::Client::new().get(format!("http://127.0.0.1:{port}/")).send().await.unwrap_err()
+    reqwest::Client::new().get(format!("http://127.0.0.2:{port}/")).send().await.unwrap_err()
 }
 
 #[tokio::test]

@@ -92,13 +92,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 }
 
 fn cargo(root: &Path, args: &[&str], env: &[(&str, PathBuf)]) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let cargo = crate::cargo();
     let mut command = Command::new(&cargo);
     command.args(args).current_dir(root);
     for (key, value) in env {
         command.env(key, value);
     }
-    let status = command.status().map_err(|e| format!("cannot run {cargo}: {e}"))?;
+    let status = command.status().map_err(|e| format!("cannot run {}: {e}", cargo.to_string_lossy()))?;
     if status.success() {
         Ok(())
     } else {

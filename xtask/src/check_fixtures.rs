@@ -17,7 +17,7 @@ pub fn run(root: &Path) -> Result<(), String> {
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .collect();
     specs.sort();
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = crate::cargo();
     let scratch = std::env::temp_dir().join(format!("atlas-codegen-fixtures-{}", std::process::id()));
     let mut failed = Vec::new();
     for spec in &specs {

@@ -27,20 +27,11 @@ pub fn run(root: &Path) -> Result<(), String> {
     let Some(prism_bin) = ensure_tool(root, "prism")? else {
         return Ok(());
     };
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = crate::cargo();
     let test_args = ["test", "-p", "atlas-codegen", "--test", "conformance"];
     // Build first, so that compile time does not count against Prism and build errors need no Prism.
     println!("conformance: cargo {} --no-run", test_args.join(" "));
-    let built = Command::new(&cargo)
-        .args(test_args)
-        .arg("--no-run")
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .status()
-        .map_err(|e| format!("conformance: could not run cargo: {e}"))?;
-    if !built.success() {
-        return Err(format!("conformance: building the conformance tests failed ({built})"));
-    }
+    crate::run_cargo(root, &[&test_args[..], &["--no-run"]].concat(), "conformance: building the conformance tests")?;
 
     let run_args = ["--", "--ignored", "--nocapture", "--test-threads=1"];
     with_prism(root, &prism_bin, |url, prism| {

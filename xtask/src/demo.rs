@@ -9,18 +9,14 @@ use crate::lint_spec::ensure_tool;
 
 pub fn run(root: &Path) -> Result<(), String> {
     crate::codegen(root, false, false)?;
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = crate::cargo();
     let example = ["run", "--quiet", "-p", "atlas-admin-client", "--example", "quickstart"];
     // Build before starting the mock, so compile time does not count against Prism's start-up.
-    let built = Command::new(&cargo)
-        .args(["build", "--quiet", "-p", "atlas-admin-client", "--example", "quickstart"])
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .status()
-        .map_err(|e| format!("demo: could not run cargo: {e}"))?;
-    if !built.success() {
-        return Err(format!("demo: building the quickstart example failed ({built})"));
-    }
+    crate::run_cargo(
+        root,
+        &["build", "--quiet", "-p", "atlas-admin-client", "--example", "quickstart"],
+        "demo: building the quickstart example",
+    )?;
     let Some(prism_bin) = ensure_tool(root, "prism")? else {
         return Err("demo: the Prism mock needs Node.js >= 20.19 with npm; see tools/install.sh".to_owned());
     };

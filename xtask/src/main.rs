@@ -80,6 +80,26 @@ fn main() -> ExitCode {
     }
 }
 
+/// The cargo that runs this xtask, so nested builds use the same toolchain.
+pub(crate) fn cargo() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// Runs `cargo <args>` in `root` with no standard input; `what` names the step in the error.
+pub(crate) fn run_cargo(root: &Path, args: &[&str], what: &str) -> Result<(), String> {
+    let status = std::process::Command::new(cargo())
+        .args(args)
+        .current_dir(root)
+        .stdin(std::process::Stdio::null())
+        .status()
+        .map_err(|e| format!("{what}: could not run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
+}
+
 /// The repository root: xtask lives one level below it.
 fn project_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));

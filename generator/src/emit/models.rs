@@ -68,7 +68,8 @@ fn mentions(ty: &TypeRef, needle: &TypeRef) -> bool {
     ty == needle || matches!(ty, TypeRef::Array(i) | TypeRef::Map(i) if mentions(i, needle))
 }
 
-fn has_map(ty: &TypeRef) -> bool {
+/// Whether a type mentions `BTreeMap` (directly or as array items), so the module must import it.
+pub(super) fn has_map(ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::Map(_)) || matches!(ty, TypeRef::Array(i) if has_map(i))
 }
 

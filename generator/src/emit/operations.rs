@@ -75,13 +75,10 @@ pub fn module(api: &Api) -> TokenStream {
     } else {
         quote!()
     };
-    let mentions_map = |ty: &TypeRef| {
-        matches!(ty, TypeRef::Map(_)) || matches!(ty, TypeRef::Array(i) if matches!(**i, TypeRef::Map(_)))
-    };
     let uses_map = api.operations.iter().any(|o| {
-        o.body.as_ref().is_some_and(|b| mentions_map(&b.ty))
-            || o.success().and_then(|r| r.ty.as_ref()).is_some_and(mentions_map)
-            || o.pagination.as_ref().is_some_and(|p| mentions_map(&p.item_type))
+        o.body.as_ref().is_some_and(|b| super::models::has_map(&b.ty))
+            || o.success().and_then(|r| r.ty.as_ref()).is_some_and(super::models::has_map)
+            || o.pagination.as_ref().is_some_and(|p| super::models::has_map(&p.item_type))
     });
     let map_use = if uses_map {
         quote!(

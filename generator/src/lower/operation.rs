@@ -214,7 +214,7 @@ impl Lowerer<'_> {
             };
             let schema_pointer = child(&defined_at, "schema");
             let hint = format!("{builder_name}{}", naming::sanitize(&data.name, Case::Pascal));
-            let Some(ty) = self.schema_type_unboxed(schema, &schema_pointer, &hint) else { continue };
+            let Some(ty) = self.schema_type(schema, &schema_pointer, &hint) else { continue };
             let (constraints, default) = match schema {
                 ReferenceOr::Item(s) => (self.constraints(s, &schema_pointer), s.schema_data.default.clone()),
                 ReferenceOr::Reference { .. } => (Constraints::default(), None),
@@ -337,7 +337,7 @@ impl Lowerer<'_> {
             return None;
         };
         let schema_pointer = child(&mt_pointer, "schema");
-        let ty = self.schema_type_unboxed(schema, &schema_pointer, &format!("{builder_name}Body"))?;
+        let ty = self.schema_type(schema, &schema_pointer, &format!("{builder_name}Body"))?;
         // A named schema carries its own checks (`validate`); an inline one (an array body, say) keeps
         // its constraints here.
         let constraints = match schema {
@@ -384,7 +384,7 @@ impl Lowerer<'_> {
                         Status::Default => format!("{builder_name}ResponseDefault"),
                     };
                     let ty = match &content.schema {
-                        Some(s) => self.schema_type_unboxed(s, &schema_pointer, &hint),
+                        Some(s) => self.schema_type(s, &schema_pointer, &hint),
                         None => None,
                     };
                     (Some(mt.clone()), ty)

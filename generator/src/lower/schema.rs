@@ -7,6 +7,7 @@ use crate::naming::{self, Case, Namer};
 use openapiv3::{
     AdditionalProperties, IntegerFormat, ReferenceOr, SchemaKind as Kind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
+use std::borrow::Borrow;
 
 impl Lowerer<'_> {
     /// Lowers every `components/schemas` entry into a named type, in spec order.
@@ -159,30 +160,17 @@ impl Lowerer<'_> {
         Some(SchemaKind::Enum { values: out })
     }
 
-    /// The type of a schema that may be a `$ref`. Inline objects and enums become named types called
-    /// `name_hint`.
-    pub(super) fn schema_type(
+    /// The type of a schema that may be a `$ref` (boxed inside schemas, unboxed in parameters, bodies
+    /// and responses). Inline objects and enums become named types called `name_hint`.
+    pub(super) fn schema_type<S: Borrow<openapiv3::Schema>>(
         &mut self,
-        schema: &ReferenceOr<Box<openapiv3::Schema>>,
+        schema: &ReferenceOr<S>,
         pointer: &str,
         name_hint: &str,
     ) -> Option<TypeRef> {
         match schema {
             ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
-            ReferenceOr::Item(schema) => self.type_of(schema, pointer, name_hint),
-        }
-    }
-
-    /// Same as [`Self::schema_type`] for an unboxed schema reference (parameters, bodies, responses).
-    pub(super) fn schema_type_unboxed(
-        &mut self,
-        schema: &ReferenceOr<openapiv3::Schema>,
-        pointer: &str,
-        name_hint: &str,
-    ) -> Option<TypeRef> {
-        match schema {
-            ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
-            ReferenceOr::Item(schema) => self.type_of(schema, pointer, name_hint),
+            ReferenceOr::Item(schema) => self.type_of(schema.borrow(), pointer, name_hint),
         }
     }
 
@@ -228,7 +216,7 @@ impl Lowerer<'_> {
             Kind::Type(Type::Object(object)) if object.properties.is_empty() => match &object.additional_properties {
                 Some(AdditionalProperties::Schema(value)) => {
                     let value_pointer = child(pointer, "additionalProperties");
-                    let value = self.schema_type_unboxed(value, &value_pointer, &format!("{name_hint}Value"))?;
+                    let value = self.schema_type(value, &value_pointer, &format!("{name_hint}Value"))?;
                     Some(TypeRef::Map(Box::new(value)))
                 }
                 Some(AdditionalProperties::Any(_)) | None => Some(TypeRef::Map(Box::new(TypeRef::Any))),

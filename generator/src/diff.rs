@@ -701,7 +701,7 @@ pub fn diff(before: &ir::Api, after: &ir::Api) -> Report {
 struct Differ {
     changes: Vec<Change>,
     /// The Rust names of the newtypes that parameters use, before or after.
-    param_newtypes: BTreeSet<String>,
+    param_newtypes: BTreeSet<ir::SchemaRef>,
 }
 
 impl Differ {
@@ -1008,7 +1008,7 @@ impl Differ {
             (SchemaKind::Newtype { constraints: a }, SchemaKind::Newtype { constraints: b }) => {
                 // A parameter's newtype (`orgId` -> `OrgId`) carries the parameter's constraints, whose
                 // changes are reported on each operation; reporting them here too would count them twice.
-                if !self.param_newtypes.contains(&new.rust_name) {
+                if !self.param_newtypes.contains(&ir::SchemaRef::new(new.rust_name.clone())) {
                     for change in constraint_changes(a, b) {
                         let (verdict, note) = if change.tightened {
                             (
@@ -1172,6 +1172,7 @@ fn shape(kind: &SchemaKind) -> &'static str {
         SchemaKind::Enum { .. } => "enum",
         SchemaKind::Newtype { .. } => "newtype",
         SchemaKind::Alias { .. } => "alias",
+        SchemaKind::Union { .. } => "union",
     }
 }
 

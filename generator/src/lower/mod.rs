@@ -4,6 +4,7 @@
 //! on, so one run reports every mistake in a spec.
 
 mod check;
+mod keywords;
 mod operation;
 mod schema;
 
@@ -22,6 +23,7 @@ pub fn lower(spec: &Spec) -> Result<(Api, Diagnostics), Diagnostics> {
         types: Namer::new(),
         good_patterns: Vec::new(),
     };
+    keywords::unenforced(&spec.raw, &mut lowerer.diags);
     lowerer.lower_components();
     let operations = lowerer.lower_operations();
     let security = lowerer.lower_security();

@@ -2,10 +2,15 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#[macro_use]
+mod newtype;
+#[macro_use]
+mod open_enum;
 pub mod models;
 mod operations;
 mod runtime;
-pub use operations::{ListOrgApiKeys, CreateOrgApiKey, GetOrgApiKey};
+
+pub use operations::{CreateOrgApiKey, GetOrgApiKey, ListOrgApiKeys};
 pub use runtime::{
     ApiFailure, AuthError, Client, ClientBuilder, Constraint, Credentials, Error,
     PaginationError, RateLimit, Response, RetryPolicy, SecretString, ValidationError,

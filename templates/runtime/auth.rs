@@ -8,11 +8,8 @@ use digest_auth::{AuthContext, HttpMethod, WwwAuthenticateHeader};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, WWW_AUTHENTICATE};
 use tokio::time::Instant;
 
-use crate::runtime::error::{truncate_body, AuthError, Error};
+use crate::runtime::error::{truncate_body, AtlasError, AuthError, Error};
 use crate::runtime::secret::SecretString;
-
-/// The OAuth2 token endpoint of MongoDB Atlas service accounts.
-pub(crate) const DEFAULT_TOKEN_URL: &str = "https://cloud.mongodb.com/api/oauth/token";
 
 /// How long before its expiry an OAuth2 access token is refreshed, unless configured otherwise.
 pub(crate) const DEFAULT_TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(60);
@@ -42,8 +39,9 @@ pub enum Credentials {
         client_id: String,
         /// The service account's client secret.
         client_secret: SecretString,
-        /// The token endpoint (normally `https://cloud.mongodb.com/api/oauth/token`).
-        token_url: String,
+        /// The token endpoint; `None` uses the one the client's base URL implies (see
+        /// [`ClientBuilder::oauth2_token_url`](crate::ClientBuilder::oauth2_token_url)).
+        token_url: Option<String>,
     },
     /// A fixed bearer token, sent as `Authorization: Bearer <token>`.
     Bearer(SecretString),
@@ -58,14 +56,10 @@ impl Credentials {
         Credentials::Digest { public_key: public_key.into(), private_key: private_key.into() }
     }
 
-    /// OAuth2 client credentials of a service account, using the Atlas token endpoint
-    /// `https://cloud.mongodb.com/api/oauth/token`.
+    /// OAuth2 client credentials of a service account. The token endpoint follows the client's base
+    /// URL (see [`ClientBuilder::oauth2_token_url`](crate::ClientBuilder::oauth2_token_url)).
     pub fn oauth2(client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
-        Credentials::OAuth2 {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            token_url: DEFAULT_TOKEN_URL.to_owned(),
-        }
+        Credentials::OAuth2 { client_id: client_id.into(), client_secret: client_secret.into(), token_url: None }
     }
 
     /// A fixed bearer token.
@@ -94,7 +88,9 @@ impl fmt::Debug for Authenticator {
 }
 
 impl Authenticator {
-    pub(crate) fn new(credentials: Credentials, refresh_margin: Duration) -> Self {
+    /// The state for `credentials`; `token_url` is the resolved OAuth2 token endpoint (unused by
+    /// the other schemes).
+    pub(crate) fn new(credentials: Credentials, token_url: String, refresh_margin: Duration) -> Self {
         match credentials {
             Credentials::None => Authenticator::None,
             Credentials::Bearer(token) => Authenticator::Bearer(token),
@@ -103,7 +99,7 @@ impl Authenticator {
                 password: private_key,
                 challenge: Mutex::new(None),
             }),
-            Credentials::OAuth2 { client_id, client_secret, token_url } => Authenticator::OAuth2(OAuth2State {
+            Credentials::OAuth2 { client_id, client_secret, .. } => Authenticator::OAuth2(OAuth2State {
                 client_id,
                 client_secret,
                 token_url,
@@ -305,7 +301,12 @@ impl OAuth2State {
         let body = response.bytes().await.map_err(|source| AuthError::TokenTransport { source })?;
         if !status.is_success() {
             tracing::warn!(status = status.as_u16(), "the OAuth2 token endpoint refused the request");
-            return Err(AuthError::TokenEndpoint { status: status.as_u16(), body: truncate_body(&body) }.into());
+            return Err(AuthError::TokenEndpoint {
+                status: status.as_u16(),
+                body: truncate_body(&body),
+                error: AtlasError::from_body(&body).map(Box::new),
+            }
+            .into());
         }
         let parsed = parse_token_response(&body)?;
         tracing::debug!(expires_in = parsed.expires_in, "fetched an OAuth2 access token");

@@ -27,15 +27,15 @@ pub fn run(root: &Path) -> Result<(), String> {
         let generated = atlas_codegen::generate(&rel, &text).map_err(|d| format!("{rel} does not generate:\n{d}"))?;
         let dir = scratch.join(&name);
         crate::sync::write(&dir, &generated.files)?;
-        // A standalone crate: an empty [workspace] keeps cargo from looking for a parent workspace. The
-        // quickstart example is written for the Atlas spec, so only the library and its tests are checked.
+        // A standalone crate: an empty [workspace] keeps cargo from looking for a parent workspace.
+        // Examples are emitted only for specs they fit, so they are checked too.
         let manifest = dir.join("Cargo.toml");
         let mut toml = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
         toml.push_str("\n[workspace]\n");
         std::fs::write(&manifest, toml).map_err(|e| e.to_string())?;
         println!("check-fixtures: {rel}");
         let status = Command::new(&cargo)
-            .args(["check", "--quiet", "--lib", "--tests", "--manifest-path"])
+            .args(["check", "--quiet", "--lib", "--tests", "--examples", "--manifest-path"])
             .arg(&manifest)
             .env("CARGO_TARGET_DIR", root.join("target"))
             .env("RUSTFLAGS", "-D warnings -A dead_code -A unused_imports")

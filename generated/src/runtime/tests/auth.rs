@@ -7,7 +7,7 @@ use super::*;
 const ATLAS_CHALLENGE: &str = r#"Digest realm="MMS Public API", domain="", nonce="nMNv8wLqLRjCgQJCpKTzyhNMcJyHw+Ef", algorithm=MD5, qop="auth", stale=false"#;
 
 fn digest() -> DigestState {
-    match Authenticator::new(Credentials::digest("pubkey", "privkey"), DEFAULT_TOKEN_REFRESH_MARGIN) {
+    match Authenticator::new(Credentials::digest("pubkey", "privkey"), String::new(), DEFAULT_TOKEN_REFRESH_MARGIN) {
         Authenticator::Digest(state) => state,
         other => panic!("unexpected {other:?}"),
     }
@@ -67,7 +67,7 @@ fn debug_output_is_redacted() {
     for credentials in creds {
         let text = format!("{credentials:?}");
         assert!(!text.contains("super-private-key"), "{text}");
-        let state = Authenticator::new(credentials, DEFAULT_TOKEN_REFRESH_MARGIN);
+        let state = Authenticator::new(credentials, "http://h/token".to_owned(), DEFAULT_TOKEN_REFRESH_MARGIN);
         let text = format!("{state:?}");
         assert!(!text.contains("super-private-key"), "{text}");
     }

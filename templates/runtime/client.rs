@@ -671,18 +671,21 @@ impl Client {
                     None => url.path().to_owned(),
                 };
                 let body = spec.body.as_ref().map(|body| body.bytes.as_slice());
-                // Whether the stored challenge was received during this call, and whether this call
+                // One challenge for this call alone (see `DigestState`); it goes back to the idle
+                // ones when `lease` is dropped, whatever the outcome.
+                let mut lease = digest.lease();
+                // Whether the held challenge was received during this call, and whether this call
                 // already answered a second challenge after an authenticated 401.
                 let mut fresh_challenge = false;
                 let mut rechallenged = false;
                 loop {
-                    let authorization = digest.authorization(operation, &spec.method, &uri, body)?;
+                    let authorization = lease.authorization(operation, &spec.method, &uri, body)?;
                     let authenticated = authorization.is_some();
                     let response = self.send(spec, url, authorization).await?;
                     if response.status() != StatusCode::UNAUTHORIZED {
                         return Ok(response);
                     }
-                    let stale = match digest.store_challenge(operation, response.headers())? {
+                    let stale = match lease.store_challenge(operation, response.headers())? {
                         Some(stale) => stale,
                         None if authenticated => return Err(rejected(operation, response).await),
                         None => return Err(AuthError::MissingChallenge { operation }.into()),

@@ -98,7 +98,7 @@ impl Authenticator {
             Credentials::Digest { public_key, private_key } => Authenticator::Digest(DigestState {
                 username: public_key,
                 password: private_key,
-                challenge: Mutex::new(None),
+                idle: Mutex::new(Vec::new()),
             }),
             Credentials::OAuth2 { client_id, client_secret, .. } => Authenticator::OAuth2(OAuth2State {
                 client_id,
@@ -134,45 +134,59 @@ fn sensitive_header(value: &str) -> Result<HeaderValue, AuthError> {
     Ok(header)
 }
 
-/// HTTP Digest state: the key and the last challenge (with its nonce count).
+/// How many unused Digest challenges a client keeps: the most calls that can overlap and still each
+/// take one round trip (more concurrent calls work too, the extra ones pay a challenge round trip).
+const MAX_IDLE_CHALLENGES: usize = 64;
+
+/// HTTP Digest state: the key and the challenges (nonces, with their counts) not in use.
+///
+/// A challenge answers one request at a time: a call leases one, and returns it when its response
+/// has arrived. So every nonce's count reaches the server strictly increasing, which servers that
+/// reject a lower (replayed) `nc` require, and concurrent calls never spoil each other's nonce. A
+/// call that finds no idle challenge asks for a new one; after the first burst, as many challenges
+/// are idle as calls overlapped, and each call is one round trip.
 pub(crate) struct DigestState {
     username: String,
     password: SecretString,
-    challenge: Mutex<Option<WwwAuthenticateHeader>>,
+    /// Idle challenges, the most recently returned last.
+    idle: Mutex<Vec<WwwAuthenticateHeader>>,
 }
 
 impl fmt::Debug for DigestState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let has_challenge = self.lock().is_some();
+        let idle_challenges = self.lock().len();
         f.debug_struct("Digest")
             .field("public_key", &self.username)
             .field("private_key", &self.password)
-            .field("has_challenge", &has_challenge)
+            .field("idle_challenges", &idle_challenges)
             .finish()
     }
 }
 
-impl DigestState {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<WwwAuthenticateHeader>> {
-        self.challenge.lock().unwrap_or_else(PoisonError::into_inner)
-    }
+/// A challenge leased by one call; dropping the lease (the call finished, failed or was cancelled)
+/// returns the challenge it holds to the idle ones.
+pub(crate) struct DigestLease<'a> {
+    state: &'a DigestState,
+    challenge: Option<WwwAuthenticateHeader>,
+}
 
-    /// The `Authorization` header answering the stored challenge (incrementing its nonce count),
-    /// or `None` before the first challenge.
+impl DigestLease<'_> {
+    /// The `Authorization` header answering the leased challenge (incrementing its nonce count), or
+    /// `None` when the lease holds no challenge yet.
     pub(crate) fn authorization(
-        &self,
+        &mut self,
         operation: &'static str,
         method: &reqwest::Method,
         uri: &str,
         body: Option<&[u8]>,
     ) -> Result<Option<HeaderValue>, AuthError> {
-        let mut guard = self.lock();
-        let Some(challenge) = guard.as_mut() else {
+        let Some(challenge) = self.challenge.as_mut() else {
             return Ok(None);
         };
+        let state = self.state;
         let context = AuthContext::new_with_method(
-            self.username.as_str(),
-            self.password.expose_secret(),
+            state.username.as_str(),
+            state.password.expose_secret(),
             uri,
             body,
             HttpMethod(method.as_str().into()),
@@ -180,15 +194,14 @@ impl DigestState {
         let answer = challenge
             .respond(&context)
             .map_err(|error| AuthError::InvalidChallenge { operation, message: error.to_string() })?;
-        drop(guard);
         sensitive_header(&answer.to_header_string()).map(Some)
     }
 
-    /// Parses and stores the Digest challenge of a 401 response.
+    /// Parses the Digest challenge of a 401 response and holds it instead of the previous one.
     ///
     /// Returns `None` when the response has no Digest challenge, else whether it is marked stale.
     pub(crate) fn store_challenge(
-        &self,
+        &mut self,
         operation: &'static str,
         headers: &HeaderMap,
     ) -> Result<Option<bool>, AuthError> {
@@ -198,8 +211,32 @@ impl DigestState {
         let parsed = WwwAuthenticateHeader::parse(value)
             .map_err(|error| AuthError::InvalidChallenge { operation, message: error.to_string() })?;
         let stale = parsed.stale;
-        *self.lock() = Some(parsed);
+        self.challenge = Some(parsed);
         Ok(Some(stale))
+    }
+}
+
+impl Drop for DigestLease<'_> {
+    fn drop(&mut self) {
+        if let Some(challenge) = self.challenge.take() {
+            let mut idle = self.state.lock();
+            if idle.len() >= MAX_IDLE_CHALLENGES {
+                idle.remove(0);
+            }
+            idle.push(challenge);
+        }
+    }
+}
+
+impl DigestState {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<WwwAuthenticateHeader>> {
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Leases the most recently used idle challenge, or none when all are in use (or none came yet).
+    pub(crate) fn lease(&self) -> DigestLease<'_> {
+        let challenge = self.lock().pop();
+        DigestLease { state: self, challenge }
     }
 }
 

@@ -2,6 +2,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+mod defaults;
 #[macro_use]
 mod newtype;
 #[macro_use]
@@ -12,6 +13,7 @@ mod runtime;
 
 pub use operations::{CreateOrgApiKey, GetOrgApiKey, ListOrgApiKeys};
 pub use runtime::{
-    ApiFailure, AuthError, Client, ClientBuilder, Constraint, Credentials, Error,
-    PaginationError, RateLimit, Response, RetryPolicy, SecretString, ValidationError,
+    ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Client, ClientBuilder,
+    Constraint, Credentials, Error, PaginationError, RateLimit, Response, RetryPolicy,
+    SecretString, ValidationError,
 };

@@ -2,6 +2,7 @@
 //! files, parses them into a `syn::File` and prints them with prettyplease, item by item with blank
 //! lines between them ([`layout`]). No formatter process and no text patching inside an item.
 
+mod defaults;
 pub(crate) mod docs;
 mod imports;
 mod layout;
@@ -17,6 +18,7 @@ use quote::quote;
 /// The Rust files of the generated crate that come from the IR.
 pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
     let mut files = vec![
+        rust_file("src/defaults.rs", defaults::module(api))?,
         rust_file("src/lib.rs", facade(api))?,
         rust_file("src/models.rs", models::module(api))?,
         rust_file("src/operations.rs", operations::module(api))?,
@@ -79,6 +81,7 @@ fn facade(api: &Api) -> TokenStream {
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
 
+        mod defaults;
         #newtype
         #open_enum
         pub mod models;
@@ -87,7 +90,7 @@ fn facade(api: &Api) -> TokenStream {
 
         pub use operations::{#(#builders),*};
         pub use runtime::{
-            ApiFailure, AuthError, Client, ClientBuilder, Constraint, Credentials, Error, PaginationError,
+            ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Client, ClientBuilder, Constraint, Credentials, Error, PaginationError,
             RateLimit, Response, RetryPolicy, SecretString, ValidationError,
         };
     }

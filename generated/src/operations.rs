@@ -163,10 +163,7 @@ impl<'a> ListOrgApiKeys<'a> {
     ///
     /// As for [`send`](Self::send).
     pub async fn send_with_meta(self) -> Result<Response<PaginatedApiApiUser>, Error> {
-        let client = self.client;
-        let request = self.into_request()?;
-        let raw = client.execute(request).await?;
-        raw.decode()
+        self.client.send_checked(self.into_request()).await
     }
 
     /// Checks every constraint of the spec on the parameters and the body.
@@ -293,10 +290,7 @@ impl<'a> CreateOrgApiKey<'a> {
     ///
     /// As for [`send`](Self::send).
     pub async fn send_with_meta(self) -> Result<Response<ApiKeyUserDetails>, Error> {
-        let client = self.client;
-        let request = self.into_request()?;
-        let raw = client.execute(request).await?;
-        raw.decode()
+        self.client.send_checked(self.into_request()).await
     }
 
     /// Checks every constraint of the spec on the parameters and the body.
@@ -374,10 +368,7 @@ impl<'a> GetOrgApiKey<'a> {
     ///
     /// As for [`send`](Self::send).
     pub async fn send_with_meta(self) -> Result<Response<ApiKeyUserDetails>, Error> {
-        let client = self.client;
-        let request = self.into_request()?;
-        let raw = client.execute(request).await?;
-        raw.decode()
+        self.client.send_checked(self.into_request()).await
     }
 
     /// Checks every constraint of the spec on the parameters and the body.

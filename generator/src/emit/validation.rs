@@ -207,7 +207,7 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> StructVali
 
 /// Calls `validate` on nested request structs (directly or inside arrays).
 fn nested_validate(api: &Api, ty: &TypeRef, wire: &str, value: &TokenStream) -> TokenStream {
-    let validated = |n: &SchemaRef| api.schema(n).is_some_and(|s| models::needs_validate(s) && s.is_struct());
+    let validated = |n: &SchemaRef| api.schema(n).is_some_and(models::needs_validate);
     // The wire name goes into the format string itself (escaped), so the emitted call reads
     // `format!("{pointer}/roles/{index}")`.
     let escaped = wire.replace('{', "{{").replace('}', "}}").replace('~', "~0").replace('/', "~1");

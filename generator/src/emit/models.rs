@@ -21,11 +21,16 @@ pub fn module(api: &Api) -> TokenStream {
     });
     let uses_secret = api.schemas.iter().any(|s| s.mentions(|ty| ty.mentions(&TypeRef::Secret)));
     let uses_map = api.schemas.iter().any(|s| s.mentions(TypeRef::has_map));
-    let uses_regex = api.schemas.iter().any(|s| match &s.kind {
-        SchemaKind::Newtype { constraints } => constraints.pattern.is_some(),
-        SchemaKind::Struct { fields } => needs_validate(s) && fields.iter().any(|f| f.constraints.pattern.is_some()),
-        _ => false,
-    });
+    // Which engines the checked patterns need: `regex`, and `fancy-regex` for look-around.
+    let engines = |backtracking: bool| {
+        let uses = |c: &crate::ir::Constraints| c.pattern.is_some() && c.backtracking == backtracking;
+        api.schemas.iter().any(|s| match &s.kind {
+            SchemaKind::Newtype { constraints } => uses(constraints),
+            SchemaKind::Struct { fields } => needs_validate(s) && fields.iter().any(|f| uses(&f.constraints)),
+            _ => false,
+        })
+    };
+    let (uses_regex, uses_fancy) = (engines(false), engines(true));
     let mut imports = Imports::default();
     imports.add_if(!pages.is_empty(), "crate::runtime", "Page");
     imports.add_if(uses_secret, "crate::runtime", "SecretString");
@@ -33,15 +38,29 @@ pub fn module(api: &Api) -> TokenStream {
     imports.add_if(uses_validation_error, "crate::runtime", "ValidationError");
     imports.add_if(uses_map, "std::collections", "BTreeMap");
     imports.add_if(uses_regex, "regex", "Regex");
-    imports.add_if(uses_regex, "std::sync", "LazyLock");
+    imports.add_if(uses_regex || uses_fancy, "std::sync", "LazyLock");
+    imports.add_if(uses_fancy, "crate::runtime", "Matcher");
     imports.add("serde", "Deserialize");
     imports.add("serde", "Serialize");
     let imports = imports.tokens();
+    let fancy = if uses_fancy {
+        quote! {
+            // A backtracking match that gives up (a runaway pattern) rejects the value.
+            impl Matcher for fancy_regex::Regex {
+                fn matches(&self, value: &str) -> bool {
+                    self.is_match(value).unwrap_or(false)
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
     quote! {
         //! Request and response types of the API, one per schema of the spec.
         #imports
         #(#items)*
         #(#pages)*
+        #fancy
     }
 }
 

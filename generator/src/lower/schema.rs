@@ -395,7 +395,13 @@ impl Lowerer<'_> {
             }
             _ => {}
         }
-        super::check::constraints(&c, pointer, &mut self.diags, &mut self.good_patterns);
+        super::check::constraints(
+            &mut c,
+            pointer,
+            &mut self.diags,
+            &mut self.good_patterns,
+            &mut self.backtracking_patterns,
+        );
         c
     }
 }

@@ -9,6 +9,6 @@ mod runtime;
 pub use operations::{ListOrgApiKeys, CreateOrgApiKey, GetOrgApiKey};
 pub use runtime::{
     ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Client, ClientBuilder,
-    Constraint, Credentials, Error, PaginationError, RateLimit, Response, RetryPolicy,
-    SecretString, ValidationError,
+    Constraint, Credentials, Error, PageStream, PaginationError, RateLimit, Response,
+    RetryPolicy, SecretString, ValidationError,
 };

@@ -6,6 +6,7 @@ mod defaults;
 pub(crate) mod docs;
 mod models;
 mod operations;
+mod setters;
 mod validation;
 
 use crate::files::GeneratedFile;
@@ -45,7 +46,7 @@ fn facade(api: &Api) -> TokenStream {
 
         pub use operations::{#(#builders),*};
         pub use runtime::{
-            ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Client, ClientBuilder, Constraint, Credentials, Error, PaginationError,
+            ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Client, ClientBuilder, Constraint, Credentials, Error, PageStream, PaginationError,
             RateLimit, Response, RetryPolicy, SecretString, ValidationError,
         };
     }

@@ -120,6 +120,7 @@ fn struct_item(
     let has_required = kept.iter().any(|f| f.required && !f.nullable);
     let constructor =
         if schema.in_request || has_required { constructor(name, &kept, needs_validate(schema)) } else { quote!() };
+    let setters = super::setters::setters(name, &kept);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
@@ -128,6 +129,7 @@ fn struct_item(
             #(#field_items)*
         }
         #constructor
+        #setters
         #validate
     }
 }

@@ -70,7 +70,7 @@ pub fn module(api: &Api) -> TokenStream {
     runtime.push(quote!(wire));
     let stream_use = if paginated {
         quote!(
-            use futures_core::Stream;
+            use crate::runtime::PageStream;
         )
     } else {
         quote!()
@@ -576,13 +576,13 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination, validates: bool
     ]);
     quote! {
         #stream_docs
-        pub fn stream(self) -> impl Stream<Item = Result<#item, Error>> + 'a {
+        pub fn stream(self) -> PageStream<'a, #item> {
             #fetch
             paginate::items(walk, fetch)
         }
 
         #pages_docs
-        pub fn pages(self) -> impl Stream<Item = Result<#page_type, Error>> + 'a {
+        pub fn pages(self) -> PageStream<'a, #page_type> {
             #fetch
             paginate::pages(walk, fetch)
         }

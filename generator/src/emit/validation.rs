@@ -175,6 +175,12 @@ pub fn newtype_item(rust_name: &str, spec_name: &str, constraints: &Constraints)
             }
         }
 
+        impl From<&#name> for String {
+            fn from(value: &#name) -> Self {
+                value.0.clone()
+            }
+        }
+
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = String::deserialize(deserializer)?;

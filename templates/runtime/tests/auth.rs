@@ -70,7 +70,7 @@ fn a_nonce_handed_out_twice_never_repeats_a_count() {
     let mut second = state.lease();
     first.store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap();
     second.store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap();
-    let mut nc = |lease: &mut DigestLease<'_>| {
+    let nc = |lease: &mut DigestLease<'_>| {
         let header = lease.authorization("op", &method, "/x", None).unwrap().unwrap();
         let text = header.to_str().unwrap().to_owned();
         text.split(", ").find(|p| p.starts_with("nc=")).unwrap().to_owned()

@@ -17,7 +17,6 @@ pub fn run(root: &Path) -> Result<(), String> {
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .collect();
     specs.sort();
-    let cargo = crate::cargo();
     let scratch = std::env::temp_dir().join(format!("atlas-codegen-fixtures-{}", std::process::id()));
     let mut failed = Vec::new();
     for spec in &specs {
@@ -27,32 +26,9 @@ pub fn run(root: &Path) -> Result<(), String> {
         let generated = atlas_codegen::generate(&rel, &text).map_err(|d| format!("{rel} does not generate:\n{d}"))?;
         let dir = scratch.join(&name);
         crate::sync::write(&dir, &generated.files)?;
-        // A standalone crate: an empty [workspace] keeps cargo from looking for a parent workspace.
-        // Examples are emitted only for specs they fit, so they are checked too.
-        let manifest = dir.join("Cargo.toml");
-        let mut toml = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
-        toml.push_str("\n[workspace]\n");
-        std::fs::write(&manifest, toml).map_err(|e| e.to_string())?;
+        let manifest = standalone(&dir)?;
         println!("check-fixtures: {rel}");
-        let status = Command::new(&cargo)
-            .args(["check", "--quiet", "--lib", "--tests", "--examples", "--manifest-path"])
-            .arg(&manifest)
-            .env("CARGO_TARGET_DIR", root.join("target"))
-            .env("RUSTFLAGS", "-D warnings -A dead_code -A unused_imports")
-            .stdin(Stdio::null())
-            .status()
-            .map_err(|e| format!("could not run cargo: {e}"))?;
-        // Spec prose ends up in rustdoc: check that it renders without warnings as well.
-        let documented = status.success()
-            && Command::new(&cargo)
-                .args(["doc", "--quiet", "--no-deps", "--manifest-path"])
-                .arg(&manifest)
-                .env("CARGO_TARGET_DIR", root.join("target"))
-                .env("RUSTDOCFLAGS", "-D warnings")
-                .stdin(Stdio::null())
-                .status()
-                .map_err(|e| format!("could not run cargo doc: {e}"))?
-                .success();
+        let documented = check_crate(root, &manifest)?;
         if !documented {
             failed.push(rel);
         }
@@ -64,4 +40,40 @@ pub fn run(root: &Path) -> Result<(), String> {
     } else {
         Err(format!("check-fixtures: generated code does not compile for: {}", failed.join(", ")))
     }
+}
+
+/// Makes the generated crate in `dir` standalone (an empty `[workspace]` keeps cargo from looking for a
+/// parent workspace) and returns its manifest.
+pub(crate) fn standalone(dir: &Path) -> Result<std::path::PathBuf, String> {
+    let manifest = dir.join("Cargo.toml");
+    let mut toml = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+    toml.push_str("\n[workspace]\n");
+    std::fs::write(&manifest, toml).map_err(|e| e.to_string())?;
+    Ok(manifest)
+}
+
+/// `cargo check` (library, tests, examples) with warnings denied, then `cargo doc` with warnings denied (spec
+/// prose ends up in rustdoc), both with the workspace's target directory so the dependencies the test run
+/// built are reused. Examples are emitted only for specs they fit, so they are checked too.
+pub(crate) fn check_crate(root: &Path, manifest: &Path) -> Result<bool, String> {
+    let cargo = crate::cargo();
+    let checked = Command::new(&cargo)
+        .args(["check", "--quiet", "--lib", "--tests", "--examples", "--manifest-path"])
+        .arg(manifest)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("RUSTFLAGS", "-D warnings -A dead_code -A unused_imports")
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|e| format!("could not run cargo: {e}"))?
+        .success();
+    Ok(checked
+        && Command::new(&cargo)
+            .args(["doc", "--quiet", "--no-deps", "--manifest-path"])
+            .arg(manifest)
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .stdin(Stdio::null())
+            .status()
+            .map_err(|e| format!("could not run cargo doc: {e}"))?
+            .success())
 }

@@ -8,7 +8,7 @@ use crate::conformance::with_prism;
 use crate::lint_spec::ensure_tool;
 
 pub fn run(root: &Path) -> Result<(), String> {
-    crate::codegen(root, false, false)?;
+    crate::codegen::run(root, &crate::codegen::Options::project(root))?;
     let cargo = crate::cargo();
     let example = ["run", "--quiet", "-p", "atlas-admin-client", "--example", "quickstart"];
     // Build before starting the mock, so compile time does not count against Prism's start-up.

@@ -1,9 +1,11 @@
 //! `cargo xtask`: the project's own commands (`cargo xtask help` lists them).
 //!
 //! - `demo`: regenerate, then run the quickstart example against a Prism mock (the README's main job);
-//! - `codegen [--check]`: regenerate `generated/` from `spec/atlas-api-keys.yaml`, or check it is fresh;
+//! - `codegen [--spec FILE] [--out DIR] [--check]`: regenerate `generated/` from `spec/atlas-api-keys.yaml`
+//!   (or any spec into any folder), or check it is fresh;
 //! - `check-fixtures`: generate and compile a client from every edge-case spec of the generator's tests;
 //! - `check-readmes`: build every Rust snippet of the READMEs with exactly the dependencies they list;
+//! - `check-real`: the same for the public descriptions of `generator/tests/fixtures/real/`;
 //! - `lint-spec`: Redocly lint of the spec;
 //! - `conformance`: the generated client against a Prism mock built from the spec;
 //! - `api-diff`: what changed in the API since a git revision, and the semver bump it implies;
@@ -15,6 +17,8 @@ mod api_diff;
 mod bench;
 mod check_fixtures;
 mod check_readmes;
+mod check_real;
+mod codegen;
 mod conformance;
 mod demo;
 mod lint_spec;
@@ -22,18 +26,14 @@ mod sync;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
-
-/// The spec, relative to the repository root (also what generated headers name).
-const SPEC: &str = "spec/atlas-api-keys.yaml";
-/// The generated crate, relative to the repository root.
-const GENERATED: &str = "generated";
 
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   demo                     regenerate generated/, then run its quickstart example against a Prism mock
-  codegen [--check] [-v]   regenerate generated/ from the spec (--check: fail if it is stale)
+  codegen [--spec FILE] [--out DIR] [--check] [-v]
+                           regenerate generated/ from the spec (--check: fail if it is stale);
+                           --spec/--out: any spec into any folder (defaults: spec/atlas-api-keys.yaml, generated)
   api-diff [BASE] [--format text|markdown] [--fail-on-breaking]
                            API changes of the spec since BASE (default HEAD) and the semver bump
   bench [--no-run] [--quick]
@@ -41,29 +41,38 @@ commands:
   check-fixtures           generate and compile a client from every generator/tests/fixtures/good spec
   check-readmes            build every Rust snippet of README.md and generated/README.md with the
                            dependencies that README lists (no hidden doctest lines allowed)
+  check-real               generate and compile a client from every public spec of generator/tests/fixtures/real
   lint-spec                lint the spec with Redocly
   conformance              run the generated client against a Prism mock of the spec";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = project_root();
-    let result = match args.first().map(String::as_str) {
-        Some("codegen") => {
-            let flags = &args[1..];
-            if let Some(bad) = flags.iter().find(|f| !matches!(f.as_str(), "--check" | "-v" | "--verbose")) {
-                Err(format!("unknown flag `{bad}` for codegen\n\n{USAGE}"))
-            } else {
-                let check = flags.iter().any(|f| f == "--check");
-                let verbose = flags.iter().any(|f| f == "-v" || f == "--verbose");
-                codegen(&root, check, verbose)
-            }
+    let cwd = match std::env::current_dir() {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("cannot read the current directory: {e}");
+            return ExitCode::FAILURE;
         }
+    };
+    let Some(root) = project_root(&cwd) else {
+        eprintln!(
+            "cargo xtask must run inside an atlas-codegen checkout: no directory at or above {} has a Cargo.toml \
+             with a [workspace] and an xtask/ member",
+            cwd.display()
+        );
+        return ExitCode::FAILURE;
+    };
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen::Options::parse(&root, &cwd, &args[1..])
+            .map_err(|e| format!("{e}\n\n{USAGE}"))
+            .and_then(|options| codegen::run(&root, &options)),
         Some("demo") => demo::run(&root),
         Some("lint-spec") => lint_spec::run(&root),
         Some("conformance") => conformance::run(&root),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("check-fixtures") => check_fixtures::run(&root),
         Some("check-readmes") => check_readmes::run(&root),
+        Some("check-real") => check_real::run(&root),
         Some("api-diff") => match api_diff::run(&root, &args[1..]) {
             // `--fail-on-breaking` exits 1 without an error message of its own.
             Ok(code) => return code,
@@ -105,40 +114,40 @@ pub(crate) fn run_cargo(root: &Path, args: &[&str], what: &str) -> Result<(), St
     }
 }
 
-/// The repository root: xtask lives one level below it.
-fn project_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
+/// The repository root, found at run time: the nearest directory at or above `start` whose Cargo.toml
+/// declares a workspace and which holds `xtask/Cargo.toml`. Not `env!("CARGO_MANIFEST_DIR")`: two checkouts
+/// that share a `CARGO_TARGET_DIR` run one xtask binary, which would then write into whichever checkout
+/// built it last.
+fn project_root(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find(|dir| is_project_root(dir)).map(Path::to_path_buf)
 }
 
-pub(crate) fn codegen(root: &Path, check: bool, verbose: bool) -> Result<(), String> {
-    let started = Instant::now();
-    let text = std::fs::read_to_string(root.join(SPEC)).map_err(|e| format!("cannot read {SPEC}: {e}"))?;
-    let generated = atlas_codegen::generate(SPEC, &text).map_err(|d| d.to_string())?;
-    for warning in generated.warnings.items() {
-        eprintln!("{warning}\n");
-    }
-    let files = generated.files;
-    let dir = root.join(GENERATED);
-    if check {
-        let drift = sync::compare(&dir, &files);
-        if drift.is_empty() {
-            if verbose {
-                eprintln!("{GENERATED}/ is up to date ({} files, {:.0?})", files.len(), started.elapsed());
-            }
-            return Ok(());
+fn is_project_root(dir: &Path) -> bool {
+    dir.join("xtask/Cargo.toml").is_file()
+        && std::fs::read_to_string(dir.join("Cargo.toml"))
+            .is_ok_and(|toml| toml.lines().any(|line| line.trim() == "[workspace]"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::project_root;
+    use std::fs;
+
+    #[test]
+    fn the_root_is_the_checkout_around_the_current_directory() {
+        let base = std::env::temp_dir().join(format!("xtask-root-{}", std::process::id()));
+        let (one, two) = (base.join("one"), base.join("two"));
+        for checkout in [&one, &two] {
+            fs::create_dir_all(checkout.join("xtask")).unwrap();
+            fs::create_dir_all(checkout.join("generator/src")).unwrap();
+            fs::write(checkout.join("Cargo.toml"), "[workspace]\nmembers = [\"xtask\"]\n").unwrap();
+            fs::write(checkout.join("xtask/Cargo.toml"), "[package]\nname = \"xtask\"\n").unwrap();
+            // A member's own manifest has no [workspace]: the walk must go past it.
+            fs::write(checkout.join("generator/Cargo.toml"), "[package]\nname = \"g\"\n").unwrap();
         }
-        let mut report = format!("{GENERATED}/ is out of date with {SPEC}:\n");
-        for (kind, paths) in [("stale", &drift.stale), ("missing", &drift.missing), ("extra", &drift.extra)] {
-            for p in paths {
-                report.push_str(&format!("  {kind:<7} {GENERATED}/{p}\n"));
-            }
-        }
-        report.push_str("run `cargo xtask codegen` and commit the result");
-        return Err(report);
+        assert_eq!(project_root(&one.join("generator/src")), Some(one.clone()));
+        assert_eq!(project_root(&two), Some(two.clone()));
+        assert_eq!(project_root(&base), None);
+        fs::remove_dir_all(&base).unwrap();
     }
-    let drift = sync::write(&dir, &files)?;
-    let changed = drift.stale.len() + drift.missing.len() + drift.extra.len();
-    eprintln!("generated {} files into {GENERATED}/ ({changed} changed) in {:.0?}", files.len(), started.elapsed());
-    Ok(())
 }

@@ -75,7 +75,7 @@ pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
             quote!(BTreeMap<String, #inner>)
         }
         TypeRef::Named(name) => {
-            let name = ident(name);
+            let name = ident(name.as_str());
             quote!(#name)
         }
         TypeRef::Any => quote!(serde_json::Value),

@@ -2,7 +2,7 @@
 
 use super::docs::{doc_attrs, paragraphs};
 use super::{ident, type_tokens, validation};
-use crate::ir::{Api, EnumValue, Field, Schema, SchemaKind, TypeRef};
+use crate::ir::{Api, EnumValue, Field, Schema, SchemaKind, SchemaRef, TypeRef, UnionVariant};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -11,16 +11,8 @@ pub fn module(api: &Api) -> TokenStream {
     let items = api.schemas.iter().map(|s| schema_item(api, s));
     let pages = page_impls(api);
     let uses_validate = api.schemas.iter().any(|s| needs_validate(s) || matches!(s.kind, SchemaKind::Newtype { .. }));
-    let uses_secret = api.schemas.iter().any(|s| match &s.kind {
-        SchemaKind::Struct { fields } => fields.iter().any(|f| mentions(&f.ty, &TypeRef::Secret)),
-        SchemaKind::Alias { ty } => mentions(ty, &TypeRef::Secret),
-        _ => false,
-    });
-    let uses_map = api.schemas.iter().any(|s| match &s.kind {
-        SchemaKind::Struct { fields } => fields.iter().any(|f| has_map(&f.ty)),
-        SchemaKind::Alias { ty } => has_map(ty),
-        _ => false,
-    });
+    let uses_secret = api.schemas.iter().any(|s| s.mentions(|ty| ty.mentions(&TypeRef::Secret)));
+    let uses_map = api.schemas.iter().any(|s| s.mentions(TypeRef::has_map));
     let uses_regex = api.schemas.iter().any(|s| match &s.kind {
         SchemaKind::Newtype { constraints } => constraints.pattern.is_some(),
         SchemaKind::Struct { fields } => needs_validate(s) && fields.iter().any(|f| f.constraints.pattern.is_some()),
@@ -64,15 +56,6 @@ pub fn module(api: &Api) -> TokenStream {
     }
 }
 
-fn mentions(ty: &TypeRef, needle: &TypeRef) -> bool {
-    ty == needle || matches!(ty, TypeRef::Array(i) | TypeRef::Map(i) if mentions(i, needle))
-}
-
-/// Whether a type mentions `BTreeMap` (directly or as array items), so the module must import it.
-pub(super) fn has_map(ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::Map(_)) || matches!(ty, TypeRef::Array(i) if has_map(i))
-}
-
 /// Whether a struct carries constraints the client must check before sending it.
 pub fn needs_validate(schema: &Schema) -> bool {
     schema.in_request && matches!(&schema.kind, SchemaKind::Struct { fields } if !fields.is_empty())
@@ -89,6 +72,25 @@ fn schema_item(api: &Api, schema: &Schema) -> TokenStream {
         SchemaKind::Alias { ty } => {
             let ty = type_tokens(ty);
             quote! { #docs pub type #name = #ty; }
+        }
+        SchemaKind::Union { variants, .. } => union_item(&name, docs, variants),
+    }
+}
+
+/// A union, as an untagged serde enum whose variants are tried in spec order.
+fn union_item(name: &proc_macro2::Ident, docs: TokenStream, variants: &[UnionVariant]) -> TokenStream {
+    let variants = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = type_tokens(&v.ty);
+        let doc = format!(" A `{}` value.", v.ty);
+        quote! { #[doc = #doc] #variant(#ty), }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
         }
     }
 }
@@ -238,7 +240,7 @@ fn field_item(api: &Api, schema: &Schema, field: &Field) -> TokenStream {
         notes.push("Secret: shown as `[redacted]` in `Debug` output; read it with `expose_secret()`.".to_owned());
     }
     let named = match &field.ty {
-        TypeRef::Named(n) => api.schemas.iter().find(|s| &s.rust_name == n),
+        TypeRef::Named(n) => api.schema(n),
         _ => None,
     };
     if let Some(Schema { rust_name, kind: SchemaKind::Enum { values }, .. }) = named {
@@ -396,18 +398,18 @@ fn enum_item(name: &proc_macro2::Ident, docs: TokenStream, values: &[EnumValue])
 
 /// `Page` implementations for the page types of paginated operations, each once.
 fn page_impls(api: &Api) -> Vec<TokenStream> {
-    let mut done: Vec<&str> = Vec::new();
+    let mut done: Vec<&SchemaRef> = Vec::new();
     let mut out = Vec::new();
     for op in &api.operations {
         let Some(p) = &op.pagination else { continue };
-        if done.contains(&p.page_type.as_str()) {
+        if done.contains(&&p.page_type) {
             continue;
         }
         done.push(&p.page_type);
-        let Some(schema) = api.schemas.iter().find(|s| s.rust_name == p.page_type) else { continue };
-        let SchemaKind::Struct { fields } = &schema.kind else { continue };
+        let Some(schema) = api.schema(&p.page_type) else { continue };
+        let fields = schema.fields();
         let Some(results) = fields.iter().find(|f| f.name == p.results_field) else { continue };
-        let page = ident(&p.page_type);
+        let page = ident(p.page_type.as_str());
         let item = type_tokens(&p.item_type);
         let results = ident(&results.rust_name);
         let total = match p.total_field.as_ref().and_then(|t| fields.iter().find(|f| &f.name == t)) {

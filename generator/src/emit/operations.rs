@@ -10,37 +10,11 @@ use super::{ident, type_tokens};
 use crate::ir::{Api, Location, Operation, Param, PathSegment, Status, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::BTreeSet;
 
 /// The whole `operations.rs` module body.
 pub fn module(api: &Api) -> TokenStream {
-    let mut models: BTreeSet<String> = BTreeSet::new();
-    for op in &api.operations {
-        for p in &op.params {
-            if let Some(n) = &p.newtype {
-                models.insert(n.clone());
-            }
-            if let TypeRef::Named(n) = &p.ty {
-                models.insert(n.clone());
-            }
-        }
-        if let Some(b) = &op.body {
-            let mut names = Vec::new();
-            crate::lower::named_in(&b.ty, &mut names);
-            models.extend(names);
-        }
-        if let Some(ty) = op.success().and_then(|r| r.ty.as_ref()) {
-            let mut names = Vec::new();
-            crate::lower::named_in(ty, &mut names);
-            models.extend(names);
-        }
-        if let Some(p) = &op.pagination {
-            let mut names = Vec::new();
-            crate::lower::named_in(&p.item_type, &mut names);
-            models.extend(names);
-        }
-    }
-    let model_idents = models.iter().map(|m| ident(m));
+    let models = api.operation_models();
+    let model_idents = models.iter().map(|m| ident(m.as_str()));
     let model_use = if models.is_empty() { quote!() } else { quote!(use crate::models::{#(#model_idents),*};) };
     let paginated = api.operations.iter().any(|o| o.pagination.is_some());
     let has_body = api.operations.iter().any(|o| o.body.is_some());
@@ -76,9 +50,9 @@ pub fn module(api: &Api) -> TokenStream {
         quote!()
     };
     let uses_map = api.operations.iter().any(|o| {
-        o.body.as_ref().is_some_and(|b| super::models::has_map(&b.ty))
-            || o.success().and_then(|r| r.ty.as_ref()).is_some_and(super::models::has_map)
-            || o.pagination.as_ref().is_some_and(|p| super::models::has_map(&p.item_type))
+        o.body.as_ref().is_some_and(|b| b.ty.has_map())
+            || o.success().and_then(|r| r.ty.as_ref()).is_some_and(TypeRef::has_map)
+            || o.pagination.as_ref().is_some_and(|p| p.item_type.has_map())
     });
     let map_use = if uses_map {
         quote!(
@@ -107,7 +81,7 @@ pub fn module(api: &Api) -> TokenStream {
 /// Whether values of `ty` carry a `validate` method (request structs, directly or as array items).
 fn body_validates(api: &Api, ty: &TypeRef) -> bool {
     match ty {
-        TypeRef::Named(n) => api.schemas.iter().any(|s| &s.rust_name == n && super::models::needs_validate(s)),
+        TypeRef::Named(n) => api.schema(n).is_some_and(super::models::needs_validate),
         TypeRef::Array(inner) => body_validates(api, inner),
         _ => false,
     }
@@ -369,7 +343,7 @@ fn builder_validate(api: &Api, op: &Operation) -> Option<TokenStream> {
         };
         let check = match &p.newtype {
             Some(newtype) => {
-                let newtype = ident(newtype);
+                let newtype = ident(newtype.as_str());
                 quote!(#newtype::check(#access).map_err(|e| e.at(#pointer))?;)
             }
             None => {
@@ -517,7 +491,7 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination, validates: bool
         ident(&op.params.iter().find(|q| q.name == p.page_param).map(|q| q.rust_name.clone()).unwrap_or_default());
     let size =
         ident(&op.params.iter().find(|q| q.name == p.size_param).map(|q| q.rust_name.clone()).unwrap_or_default());
-    let page_type = ident(&p.page_type);
+    let page_type = ident(p.page_type.as_str());
     let item = type_tokens(&p.item_type);
     // The streaming page size: the spec's maximum (fewest round trips), else the parameter's own
     // default, else 100; never more than an `i32` page-size parameter can carry.

@@ -4,7 +4,7 @@
 
 use super::docs::paragraphs;
 use super::{ident, models};
-use crate::ir::{Api, Constraints, Field, SchemaKind, TypeRef};
+use crate::ir::{Api, Constraints, Field, SchemaRef, TypeRef};
 use crate::naming::{sanitize, Case};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -249,11 +249,7 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> TokenStrea
 
 /// Calls `validate` on nested request structs (directly or inside arrays).
 fn nested_validate(api: &Api, ty: &TypeRef, wire: &str, value: &TokenStream) -> TokenStream {
-    let validated = |n: &str| {
-        api.schemas
-            .iter()
-            .any(|s| s.rust_name == n && models::needs_validate(s) && matches!(s.kind, SchemaKind::Struct { .. }))
-    };
+    let validated = |n: &SchemaRef| api.schema(n).is_some_and(|s| models::needs_validate(s) && s.is_struct());
     // The wire name goes into the format string itself (escaped), so the emitted call reads
     // `format!("{pointer}/roles/{index}")`.
     let escaped = wire.replace('{', "{{").replace('}', "}}").replace('~', "~0").replace('/', "~1");

@@ -162,10 +162,7 @@ impl<'a> ListOrgApiKeys<'a> {
     ///
     /// As for [`send`](Self::send).
     pub async fn send_with_meta(self) -> Result<Response<PaginatedApiApiUser>, Error> {
-        let client = self.client;
-        let request = self.into_request()?;
-        let raw = client.execute(request).await?;
-        raw.decode()
+        self.client.send_checked(self.into_request()).await
     }
 
     /// Checks every constraint of the spec on the parameters and the body.
@@ -292,10 +289,7 @@ impl<'a> CreateOrgApiKey<'a> {
     ///
     /// As for [`send`](Self::send).
     pub async fn send_with_meta(self) -> Result<Response<ApiKeyUserDetails>, Error> {
-        let client = self.client;
-        let request = self.into_request()?;
-        let raw = client.execute(request).await?;
-        raw.decode()
+        self.client.send_checked(self.into_request()).await
     }
 
     /// Checks every constraint of the spec on the parameters and the body.
@@ -373,10 +367,7 @@ impl<'a> GetOrgApiKey<'a> {
     ///
     /// As for [`send`](Self::send).
     pub async fn send_with_meta(self) -> Result<Response<ApiKeyUserDetails>, Error> {
-        let client = self.client;
-        let request = self.into_request()?;
-        let raw = client.execute(request).await?;
-        raw.decode()
+        self.client.send_checked(self.into_request()).await
     }
 
     /// Checks every constraint of the spec on the parameters and the body.

@@ -31,9 +31,12 @@ pub fn module(api: &Api) -> TokenStream {
         o.params.iter().any(|p| p.newtype.is_none() && !p.constraints.is_empty())
             || o.body.as_ref().is_some_and(|b| !b.constraints.is_empty())
     });
-    for name in ["Client", "Error", "RequestSpec", "Response", "wire"] {
+    for name in ["Client", "Error", "RequestSpec", "Response"] {
         imports.add("crate::runtime", name);
     }
+    let has_path_params =
+        api.operations.iter().any(|o| o.path_segments.iter().any(|s| matches!(s, PathSegment::Param(_))));
+    imports.add_if(has_path_params, "crate::runtime", "wire");
     imports.add_if(has_body, "crate::runtime", "RequestBody");
     imports.add_if(paginated, "crate::runtime", "paginate");
     imports.add_if(number_checks, "crate::runtime", "validate");
@@ -226,7 +229,6 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let success = op.success();
     let output = success.and_then(|r| r.ty.as_ref()).map(type_tokens).unwrap_or_else(|| quote!(()));
-    let decode = quote!(raw.decode());
     let status = match success.map(|r| r.status) {
         Some(Status::Code(c)) => c.to_string(),
         _ => "2xx".to_owned(),
@@ -284,10 +286,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             ///
             /// As for [`send`](Self::send).
             pub async fn send_with_meta(self) -> Result<Response<#output>, Error> {
-                let client = self.client;
-                let request = self.into_request()?;
-                let raw = client.execute(request).await?;
-                #decode
+                self.client.send_checked(self.into_request()).await
             }
 
             #validate

@@ -14,6 +14,6 @@ mod runtime;
 pub use operations::{CreateOrgApiKey, GetOrgApiKey, ListOrgApiKeys};
 pub use runtime::{
     ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Client, ClientBuilder,
-    Constraint, Credentials, Error, PaginationError, RateLimit, Response, RetryPolicy,
-    SecretString, ValidationError,
+    Constraint, Credentials, Error, PageStream, PaginationError, RateLimit, Response,
+    RetryPolicy, SecretString, ValidationError,
 };

@@ -36,6 +36,36 @@ impl ApiError {
             parameters: Default::default(),
         }
     }
+
+    /// Sets `error` and returns the value, for building it in one expression.
+    pub fn with_error(mut self, value: i32) -> Self {
+        self.error = value;
+        self
+    }
+
+    /// Sets `errorCode` and returns the value, for building it in one expression.
+    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+
+    /// Sets `detail` and returns the value, for building it in one expression.
+    pub fn with_detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
+    }
+
+    /// Sets `reason` and returns the value, for building it in one expression.
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+
+    /// Sets `parameters` and returns the value, for building it in one expression.
+    pub fn with_parameters(mut self, value: Vec<serde_json::Value>) -> Self {
+        self.parameters = value;
+        self
+    }
 }
 
 /// Details of one organization API key.
@@ -77,6 +107,44 @@ pub struct ApiKeyUserDetails {
     /// Roles this API key holds in the organization and its projects.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<CloudAccessRoleAssignment>,
+}
+
+impl ApiKeyUserDetails {
+    /// Sets `desc` and returns the value, for building it in one expression.
+    pub fn with_desc(mut self, value: impl Into<String>) -> Self {
+        self.desc = Some(value.into());
+        self
+    }
+
+    /// Sets `id` and returns the value, for building it in one expression.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `links` and returns the value, for building it in one expression.
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = value;
+        self
+    }
+
+    /// Sets `privateKey` and returns the value, for building it in one expression.
+    pub fn with_private_key(mut self, value: impl Into<SecretString>) -> Self {
+        self.private_key = Some(value.into());
+        self
+    }
+
+    /// Sets `publicKey` and returns the value, for building it in one expression.
+    pub fn with_public_key(mut self, value: impl Into<String>) -> Self {
+        self.public_key = Some(value.into());
+        self
+    }
+
+    /// Sets `roles` and returns the value, for building it in one expression.
+    pub fn with_roles(mut self, value: Vec<CloudAccessRoleAssignment>) -> Self {
+        self.roles = value;
+        self
+    }
 }
 
 /// The compiled `^([a-f0-9]{24})$` pattern.
@@ -153,6 +221,26 @@ pub struct CloudAccessRoleAssignment {
     pub role_name: Option<RoleName>,
 }
 
+impl CloudAccessRoleAssignment {
+    /// Sets `groupId` and returns the value, for building it in one expression.
+    pub fn with_group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+
+    /// Sets `orgId` and returns the value, for building it in one expression.
+    pub fn with_org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+
+    /// Sets `roleName` and returns the value, for building it in one expression.
+    pub fn with_role_name(mut self, value: RoleName) -> Self {
+        self.role_name = Some(value);
+        self
+    }
+}
+
 /// An organization API key to create.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -171,6 +259,18 @@ impl CreateAtlasOrganizationApiKey {
     /// A value with the required `desc`, `roles` set and every optional field unset. Nothing is checked until the request is sent; see [`Self::validate`].
     pub fn new(desc: impl Into<String>, roles: Vec<OrganizationRole>) -> Self {
         Self { desc: desc.into(), roles }
+    }
+
+    /// Sets `desc` and returns the value, for building it in one expression.
+    pub fn with_desc(mut self, value: impl Into<String>) -> Self {
+        self.desc = value.into();
+        self
+    }
+
+    /// Sets `roles` and returns the value, for building it in one expression.
+    pub fn with_roles(mut self, value: Vec<OrganizationRole>) -> Self {
+        self.roles = value;
+        self
     }
 
     /// Checks every constraint the spec declares on this value and on the request types inside it.
@@ -199,6 +299,20 @@ pub struct Link {
     /// Relation of the linked resource to this one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
+}
+
+impl Link {
+    /// Sets `href` and returns the value, for building it in one expression.
+    pub fn with_href(mut self, value: impl Into<String>) -> Self {
+        self.href = Some(value.into());
+        self
+    }
+
+    /// Sets `rel` and returns the value, for building it in one expression.
+    pub fn with_rel(mut self, value: impl Into<String>) -> Self {
+        self.rel = Some(value.into());
+        self
+    }
 }
 
 /// The compiled `^([a-f0-9]{24})$` pattern.
@@ -338,6 +452,26 @@ pub struct PaginatedApiApiUser {
     /// Read-only: set by Atlas, never sent.
     #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
+}
+
+impl PaginatedApiApiUser {
+    /// Sets `links` and returns the value, for building it in one expression.
+    pub fn with_links(mut self, value: Vec<Link>) -> Self {
+        self.links = value;
+        self
+    }
+
+    /// Sets `results` and returns the value, for building it in one expression.
+    pub fn with_results(mut self, value: Vec<ApiKeyUserDetails>) -> Self {
+        self.results = value;
+        self
+    }
+
+    /// Sets `totalCount` and returns the value, for building it in one expression.
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = Some(value);
+        self
+    }
 }
 
 /// Name of a role that an API key holds, in its organization or in one of its projects.

@@ -5,10 +5,9 @@ use crate::models::{
     PaginatedApiApiUser,
 };
 use crate::runtime::{
-    paginate, validate, wire, Client, Error, RequestBody, RequestSpec, Response,
-    ValidationError,
+    paginate, validate, wire, Client, Error, PageStream, RequestBody, RequestSpec,
+    Response, ValidationError,
 };
-use futures_core::Stream;
 
 impl Client {
     /// Return all organization API keys.
@@ -213,7 +212,7 @@ impl<'a> ListOrgApiKeys<'a> {
     /// Streams every item of every page, in order, fetching the next page only when needed.
     ///
     /// Pages start at `pageNum` if set (else 1) and hold `itemsPerPage` items if set (else 500, the largest page the spec allows, for the fewest round trips). The stream stops after an empty page, a page shorter than the page size, or once `totalCount` items have arrived. An error ends the stream after being yielded once; retries apply to each page. A server that repeats a page ends the stream with [`Error::Pagination`].
-    pub fn stream(self) -> impl Stream<Item = Result<ApiKeyUserDetails, Error>> + 'a {
+    pub fn stream(self) -> PageStream<'a, ApiKeyUserDetails> {
         let walk = self.walk();
         let fetch = move |page: u32| {
             let mut request = self.clone();
@@ -227,7 +226,7 @@ impl<'a> ListOrgApiKeys<'a> {
     /// Streams whole pages, in order.
     ///
     /// Pages start at `pageNum` if set (else 1) and hold `itemsPerPage` items if set (else 500, the largest page the spec allows, for the fewest round trips). The stream stops after an empty page, a page shorter than the page size, or once `totalCount` items have arrived. An error ends the stream after being yielded once; retries apply to each page. A server that repeats a page ends the stream with [`Error::Pagination`].
-    pub fn pages(self) -> impl Stream<Item = Result<PaginatedApiApiUser, Error>> + 'a {
+    pub fn pages(self) -> PageStream<'a, PaginatedApiApiUser> {
         let walk = self.walk();
         let fetch = move |page: u32| {
             let mut request = self.clone();

@@ -51,6 +51,13 @@ macro_rules! string_newtype {
             }
         }
 
+        // Lets a validated id be passed by reference where a method takes `impl Into<String>`.
+        impl From<&$name> for String {
+            fn from(value: &$name) -> Self {
+                value.as_str().to_owned()
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <String as serde::Deserialize>::deserialize(deserializer)?;

@@ -21,7 +21,7 @@ pub(crate) mod wire;
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, RateLimit, Response};
 pub use error::{ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Error};
-pub use paginate::PaginationError;
+pub use paginate::{PageStream, PaginationError};
 pub use retry::RetryPolicy;
 pub use secret::SecretString;
 pub use validate::{Constraint, ValidationError};

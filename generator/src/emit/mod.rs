@@ -8,6 +8,7 @@ mod imports;
 mod layout;
 mod models;
 mod operations;
+mod setters;
 mod validation;
 
 use crate::files::GeneratedFile;
@@ -90,7 +91,7 @@ fn facade(api: &Api) -> TokenStream {
 
         pub use operations::{#(#builders),*};
         pub use runtime::{
-            ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Client, ClientBuilder, Constraint, Credentials, Error, PaginationError,
+            ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Client, ClientBuilder, Constraint, Credentials, Error, PageStream, PaginationError,
             RateLimit, Response, RetryPolicy, SecretString, ValidationError,
         };
     }

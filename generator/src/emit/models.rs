@@ -258,13 +258,15 @@ fn struct_item(
     let has_required = kept.iter().any(|f| f.required && !f.nullable);
     let constructor =
         if schema.in_request || has_required { constructor(&kept, needs_validate(schema)) } else { quote!() };
-    // One inherent impl per type: the constructor, then `validate`.
-    let methods = if constructor.is_empty() && validate.is_empty() {
+    let setters = super::setters::setters(&kept);
+    // One inherent impl per type: the constructor, the `with_<field>` setters, then `validate`.
+    let methods = if constructor.is_empty() && setters.is_empty() && validate.is_empty() {
         quote!()
     } else {
         quote! {
             impl #name {
                 #constructor
+                #setters
                 #validate
             }
         }

@@ -41,7 +41,7 @@ pub fn module(api: &Api) -> TokenStream {
     imports.add_if(paginated, "crate::runtime", "paginate");
     imports.add_if(number_checks, "crate::runtime", "validate");
     imports.add_if(validates, "crate::runtime", "ValidationError");
-    imports.add_if(paginated, "futures_core", "Stream");
+    imports.add_if(paginated, "crate::runtime", "PageStream");
     let uses_map = api.operations.iter().any(|o| {
         o.body.as_ref().is_some_and(|b| b.ty.has_map())
             || o.success().and_then(|r| r.ty.as_ref()).is_some_and(TypeRef::has_map)
@@ -531,13 +531,13 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination, validates: bool
     ]);
     quote! {
         #stream_docs
-        pub fn stream(self) -> impl Stream<Item = Result<#item, Error>> + 'a {
+        pub fn stream(self) -> PageStream<'a, #item> {
             #fetch
             paginate::items(walk, fetch)
         }
 
         #pages_docs
-        pub fn pages(self) -> impl Stream<Item = Result<#page_type, Error>> + 'a {
+        pub fn pages(self) -> PageStream<'a, #page_type> {
             #fetch
             paginate::pages(walk, fetch)
         }

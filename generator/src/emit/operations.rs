@@ -5,6 +5,7 @@
 //! runtime, which owns auth, retries and decoding.
 
 use super::docs::{doc_attrs, paragraphs, spec};
+use super::imports::Imports;
 use super::validation::checks;
 use super::{ident, type_tokens};
 use crate::ir::{Api, Location, Operation, Param, PathSegment, Status, TypeRef};
@@ -14,8 +15,10 @@ use quote::quote;
 /// The whole `operations.rs` module body.
 pub fn module(api: &Api) -> TokenStream {
     let models = api.operation_models();
-    let model_idents = models.iter().map(|m| ident(m.as_str()));
-    let model_use = if models.is_empty() { quote!() } else { quote!(use crate::models::{#(#model_idents),*};) };
+    let mut imports = Imports::default();
+    for model in &models {
+        imports.add("crate::models", model.as_str());
+    }
     let paginated = api.operations.iter().any(|o| o.pagination.is_some());
     let has_body = api.operations.iter().any(|o| o.body.is_some());
     let validates = api.operations.iter().any(|o| {
@@ -28,47 +31,29 @@ pub fn module(api: &Api) -> TokenStream {
         o.params.iter().any(|p| p.newtype.is_none() && !p.constraints.is_empty())
             || o.body.as_ref().is_some_and(|b| !b.constraints.is_empty())
     });
-    let mut runtime = vec![quote!(Client), quote!(Error), quote!(RequestSpec), quote!(Response)];
-    if has_body {
-        runtime.push(quote!(RequestBody));
+    for name in ["Client", "Error", "RequestSpec", "Response"] {
+        imports.add("crate::runtime", name);
     }
-    if paginated {
-        runtime.push(quote!(paginate));
-    }
-    if number_checks {
-        runtime.push(quote!(validate));
-    }
-    if validates {
-        runtime.push(quote!(ValidationError));
-    }
-    runtime.push(quote!(wire));
-    let stream_use = if paginated {
-        quote!(
-            use crate::runtime::PageStream;
-        )
-    } else {
-        quote!()
-    };
+    let has_path_params =
+        api.operations.iter().any(|o| o.path_segments.iter().any(|s| matches!(s, PathSegment::Param(_))));
+    imports.add_if(has_path_params, "crate::runtime", "wire");
+    imports.add_if(has_body, "crate::runtime", "RequestBody");
+    imports.add_if(paginated, "crate::runtime", "paginate");
+    imports.add_if(number_checks, "crate::runtime", "validate");
+    imports.add_if(validates, "crate::runtime", "ValidationError");
+    imports.add_if(paginated, "crate::runtime", "PageStream");
     let uses_map = api.operations.iter().any(|o| {
         o.body.as_ref().is_some_and(|b| b.ty.has_map())
             || o.success().and_then(|r| r.ty.as_ref()).is_some_and(TypeRef::has_map)
             || o.pagination.as_ref().is_some_and(|p| p.item_type.has_map())
     });
-    let map_use = if uses_map {
-        quote!(
-            use std::collections::BTreeMap;
-        )
-    } else {
-        quote!()
-    };
+    imports.add_if(uses_map, "std::collections", "BTreeMap");
+    let imports = imports.tokens();
     let methods = api.operations.iter().map(client_method);
     let builders = api.operations.iter().map(|op| builder(api, op));
     quote! {
         //! One method on [`Client`] and one request builder per operation of the spec.
-        #model_use
-        use crate::runtime::{#(#runtime),*};
-        #stream_use
-        #map_use
+        #imports
 
         impl Client {
             #(#methods)*
@@ -111,7 +96,7 @@ fn required_args(op: &Operation) -> Vec<(&Param, TokenStream)> {
 fn http_line(op: &Operation) -> String {
     let mut line = format!("`{} {}`, sending `Accept: {}`", op.method.as_str(), op.path, op.accept);
     if let Some(b) = &op.body {
-        line.push_str(&format!(" and a `{}` body", b.media_type));
+        line.push_str(&format!(" and {} `{}` body", super::docs::article(&b.media_type, false), b.media_type));
     }
     line.push('.');
     line
@@ -244,7 +229,6 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let success = op.success();
     let output = success.and_then(|r| r.ty.as_ref()).map(type_tokens).unwrap_or_else(|| quote!(()));
-    let decode = quote!(raw.decode());
     let status = match success.map(|r| r.status) {
         Some(Status::Code(c)) => c.to_string(),
         _ => "2xx".to_owned(),
@@ -270,7 +254,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let pages = op.pagination.as_ref().map(|p| pagination_methods(op, p, validate.is_some()));
     let summary = op.summary.as_deref().map(spec).unwrap_or_else(|| format!("The `{}` operation.", op.id));
     let docs = paragraphs([
-        format!("A `{id}` request: {}", lower_first(&summary)),
+        format!("{} `{id}` request: {}", super::docs::article(id, true), lower_first(&summary)),
         format!(
             "Made by [`Client::{}`]. Setters take the optional parameters; nothing is sent until [`send`](Self::send).",
             op.rust_name
@@ -302,10 +286,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             ///
             /// As for [`send`](Self::send).
             pub async fn send_with_meta(self) -> Result<Response<#output>, Error> {
-                let client = self.client;
-                let request = self.into_request()?;
-                let raw = client.execute(request).await?;
-                #decode
+                self.client.send_checked(self.into_request()).await
             }
 
             #validate

@@ -5,14 +5,12 @@
 use super::models::is_collection;
 use super::{ident, type_tokens};
 use crate::ir::{Field, TypeRef};
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// An `impl` block with one `with_<field>` method per field, taking the value without `Option`.
-pub(super) fn setters(name: &Ident, fields: &[&Field]) -> TokenStream {
-    if fields.is_empty() {
-        return quote!();
-    }
+/// One `with_<field>` method per field, taking the value without `Option`, for the type's one
+/// inherent `impl` block.
+pub(super) fn setters(fields: &[&Field]) -> TokenStream {
     let methods = fields.iter().map(|field| {
         let member = ident(&field.rust_name);
         // `_3d_model` becomes `with_3d_model`, not `with__3d_model`.
@@ -35,8 +33,6 @@ pub(super) fn setters(name: &Ident, fields: &[&Field]) -> TokenStream {
         }
     });
     quote! {
-        impl #name {
-            #(#methods)*
-        }
+        #(#methods)*
     }
 }

@@ -713,6 +713,10 @@ pub enum Auth {
     /// A request without `Authorization: Digest ... nonce="<NONCE>"` gets a 401 with a Digest
     /// challenge. Hashes are not verified.
     Digest,
+    /// Digest as strict about nonce counts as RFC 7616 allows: each challenge carries a fresh nonce,
+    /// and an answer is accepted only for an issued nonce with an `nc` higher than any seen for it
+    /// (a replay defence); anything else gets a 401 with a fresh nonce. Hashes are not verified.
+    DigestStrictNc,
 }
 
 struct State {
@@ -721,6 +725,8 @@ struct State {
     page: Bytes,
     requests: AtomicU64,
     challenges: AtomicU64,
+    /// [`Auth::DigestStrictNc`]: the issued nonces and the highest `nc` seen for each.
+    nonces: std::sync::Mutex<std::collections::HashMap<String, u32>>,
 }
 
 /// An HTTP/1.1 server on 127.0.0.1 with its own thread and single-threaded runtime, serving the
@@ -741,6 +747,7 @@ impl Server {
             page: page_json(PAGE_ITEMS),
             requests: AtomicU64::new(0),
             challenges: AtomicU64::new(0),
+            nonces: Default::default(),
         });
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("cannot bind: {e}"));
         let addr = listener.local_addr().unwrap_or_else(|e| panic!("no local address: {e}"));
@@ -804,8 +811,52 @@ impl Drop for Server {
     }
 }
 
+/// One `key=value` (or `key="value"`) parameter of a Digest `Authorization` header.
+fn digest_param<'h>(header: &'h str, key: &str) -> Option<&'h str> {
+    header.strip_prefix("Digest ")?.split(", ").find_map(|part| {
+        let (k, v) = part.split_once('=')?;
+        (k.trim() == key).then(|| v.trim_matches('"'))
+    })
+}
+
+fn unauthorized(nonce: &str) -> Response<Full<Bytes>> {
+    let challenge = format!(
+        "Digest realm=\"MMS Public API\", domain=\"\", nonce=\"{nonce}\", algorithm=MD5, qop=\"auth\", stale=false"
+    );
+    let mut response = Response::new(Full::new(Bytes::new()));
+    *response.status_mut() = StatusCode::UNAUTHORIZED;
+    if let Ok(value) = HeaderValue::from_str(&challenge) {
+        response.headers_mut().insert(WWW_AUTHENTICATE, value);
+    }
+    response
+}
+
+/// Whether a strict-`nc` server accepts the request; records its count when it does.
+fn strict_nc_accepts(state: &State, authorization: Option<&str>) -> bool {
+    let Some(header) = authorization else { return false };
+    let (Some(nonce), Some(nc)) = (digest_param(header, "nonce"), digest_param(header, "nc")) else { return false };
+    let Ok(nc) = u32::from_str_radix(nc, 16) else { return false };
+    let mut nonces = state.nonces.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    match nonces.get_mut(nonce) {
+        Some(last) if nc > *last => {
+            *last = nc;
+            true
+        }
+        _ => false,
+    }
+}
+
 fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> {
     state.requests.fetch_add(1, Ordering::Relaxed);
+    if state.auth == Auth::DigestStrictNc {
+        let authorization = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+        if !strict_nc_accepts(state, authorization) {
+            let issued = state.challenges.fetch_add(1, Ordering::Relaxed);
+            let nonce = format!("nonce-{issued}");
+            state.nonces.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(nonce.clone(), 0);
+            return unauthorized(&nonce);
+        }
+    }
     if state.auth == Auth::Digest {
         let answered = req
             .headers()

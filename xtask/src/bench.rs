@@ -488,6 +488,19 @@ fn report(results: &BTreeMap<String, Figure>, cx: &Context) -> String {
         d("no_reuse_requests"),
         d("no_reuse_challenges")
     );
+    let bursts = cx.digest.get("concurrent_requests_per_burst").and_then(Json::as_array).map_or("?".to_owned(), |n| {
+        n.iter().filter_map(Json::as_f64).map(|v| format!("{v:.0}")).collect::<Vec<_>>().join(", ")
+    });
+    let _ = writeln!(
+        out,
+        "Under concurrency, against a server that issues a fresh nonce per challenge and rejects an `nc` not higher \
+         than the last it saw for that nonce: a warm-up burst of {} concurrent calls took {} requests, and each \
+         following burst of {} concurrent calls took {bursts} requests (one per call: each in-flight call answers a \
+         nonce of its own).\n",
+        d("concurrent_calls"),
+        d("concurrent_warmup_requests"),
+        d("concurrent_calls"),
+    );
     table(
         &mut out,
         results,

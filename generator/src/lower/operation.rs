@@ -244,7 +244,7 @@ impl Lowerer<'_> {
                 continue;
             }
             let newtype = if ty == TypeRef::String && constraints.constrains_string() {
-                self.param_newtype(&data.name, &constraints, &at)
+                self.param_newtype(&data.name, builder_name, &constraints, &at)
             } else {
                 None
             };
@@ -281,22 +281,25 @@ impl Lowerer<'_> {
 
     /// The validated newtype of a constrained string parameter (`orgId` -> `OrgId`). Parameters with
     /// the same name and constraints share one type; the same name with other constraints is an error.
-    fn param_newtype(&mut self, name: &str, constraints: &Constraints, at: &str) -> Option<SchemaRef> {
-        let rust_name = naming::type_name(name);
-        if let Some(existing) = self.schemas.iter().find(|s| s.rust_name == rust_name) {
-            return match existing.newtype_constraints() {
-                Some(c) if c == constraints => Some(SchemaRef::new(rust_name)),
-                _ => {
-                    self.diags
-                        .error(at, format!("parameter `{name}` needs the newtype `{rust_name}`, but that name is taken by another type with other constraints"))
-                        .with_hint("give the parameter the same constraints everywhere, or rename it");
-                    None
-                }
-            };
+    fn param_newtype(
+        &mut self,
+        name: &str,
+        builder_name: &str,
+        constraints: &Constraints,
+        at: &str,
+    ) -> Option<SchemaRef> {
+        // Identical constraints share one type: a parameter of this name already has one.
+        let shared = self.schemas.iter().find(|s| s.name == name && s.newtype_constraints() == Some(constraints));
+        if let Some(existing) = shared {
+            return Some(SchemaRef::new(existing.rust_name.clone()));
         }
-        if !self.claim_type(name, &rust_name, at) {
-            return None;
-        }
+        // Otherwise the parameter's own name (`OrgId`) while it is free, else the operation's
+        // (`ListClustersName`), else numbered: distinct, deterministic (spec order) and readable.
+        let plain = naming::type_name(name);
+        let scoped = naming::type_name(&format!("{builder_name}_{name}"));
+        let mut candidates = vec![plain.clone(), scoped.clone()];
+        candidates.extend((2..100).map(|n| format!("{scoped}{n}")));
+        let rust_name = candidates.into_iter().find(|c| self.types.claim(at, c).is_ok())?;
         let kind = SchemaKind::Newtype { constraints: constraints.clone() };
         self.push_schema(name, rust_name.clone(), at, None, kind);
         Some(SchemaRef::new(rust_name))

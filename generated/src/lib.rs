@@ -8,7 +8,7 @@ mod operations;
 mod runtime;
 pub use operations::{ListOrgApiKeys, CreateOrgApiKey, GetOrgApiKey};
 pub use runtime::{
-    ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Client, ClientBuilder,
-    Constraint, Credentials, Error, PaginationError, RateLimit, Response, RetryPolicy,
-    SecretString, ValidationError,
+    ApiFailure, AtlasError, AtlasFieldViolation, AuthError, ByteStream, Client,
+    ClientBuilder, Constraint, Credentials, Download, Error, PaginationError, RateLimit,
+    Response, RetryPolicy, SecretString, ValidationError,
 };

@@ -85,3 +85,18 @@ fn output_is_byte_identical_across_runs() {
     let b = atlas_codegen::generate(SPEC, &text).expect("second run");
     assert_eq!(a.files, b.files);
 }
+
+/// The operation shapes of `fixtures/good/operations.yaml` (empty and download bodies, several success
+/// statuses, array and header parameters, ranges, derived names): their IR and emitted operations.
+#[test]
+fn operations_fixture_snapshots() {
+    let file = "generator/tests/fixtures/good/operations.yaml";
+    let text = std::fs::read_to_string(root().join(file)).expect("the fixture is readable");
+    let (api, _) = atlas_codegen::lower_spec(file, &text).expect("the fixture lowers");
+    insta::assert_yaml_snapshot!("operations_fixture_ir", api.operations);
+    let generated = atlas_codegen::generate(file, &text).expect("the fixture generates");
+    for path in ["src/operations.rs", "API.md"] {
+        let file = generated.files.iter().find(|f| f.path == path).expect("the file is generated");
+        insta::assert_snapshot!(format!("operations_fixture__{}", path.replace(['/', '.'], "_")), file.contents);
+    }
+}

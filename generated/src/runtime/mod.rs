@@ -6,8 +6,10 @@
 
 mod auth;
 mod client;
+mod download;
 mod error;
 pub(crate) mod paginate;
+pub(crate) mod params;
 mod retry;
 mod secret;
 pub(crate) mod validate;
@@ -15,6 +17,7 @@ pub(crate) mod wire;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, RateLimit, Response};
+pub use download::{ByteStream, Download};
 pub use error::{ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Error};
 pub use paginate::PaginationError;
 pub use retry::RetryPolicy;

@@ -32,7 +32,11 @@ fn rust_file(path: &str, tokens: TokenStream) -> Result<GeneratedFile, String> {
 /// `lib.rs`: the crate's public face. Spec-derived modules stay private or behind explicit re-exports,
 /// so the public API is decided here, in one place.
 fn facade(api: &Api) -> TokenStream {
-    let builders = api.operations.iter().map(|op| ident(&op.builder_name));
+    let builders = api
+        .operations
+        .iter()
+        .flat_map(|op| std::iter::once(&op.builder_name).chain(op.output.enum_name.as_ref()))
+        .map(|name| ident(name));
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
@@ -45,7 +49,7 @@ fn facade(api: &Api) -> TokenStream {
 
         pub use operations::{#(#builders),*};
         pub use runtime::{
-            ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Client, ClientBuilder, Constraint, Credentials, Error, PaginationError,
+            ApiFailure, AtlasError, AtlasFieldViolation, AuthError, ByteStream, Client, ClientBuilder, Constraint, Credentials, Download, Error, PaginationError,
             RateLimit, Response, RetryPolicy, SecretString, ValidationError,
         };
     }

@@ -5,10 +5,10 @@ use crate::models::{
     PaginatedApiApiUser,
 };
 use crate::runtime::{
-    Client, Error, RequestSpec, Response, RequestBody, paginate, validate,
-    ValidationError, wire,
+    paginate, validate, wire, Client, Error, PageStream, RequestBody, RequestSpec,
+    Response, ValidationError,
 };
-use futures_core::Stream;
+
 impl Client {
     /// Return all organization API keys.
     ///
@@ -34,13 +34,14 @@ impl Client {
             pretty: None,
         }
     }
+
     /// Create one organization API key.
     ///
     /// Creates an API key in the given organization. The key grants programmatic access only; it cannot
     /// log into the Atlas console. The caller needs the Organization Owner role. The response is the only
     /// time Atlas returns the key's private key unredacted.
     ///
-    /// `POST /api/atlas/v2/orgs/{orgId}/apiKeys`, sending `Accept: application/vnd.atlas.2023-01-01+json` and a `application/vnd.atlas.2023-01-01+json` body.
+    /// `POST /api/atlas/v2/orgs/{orgId}/apiKeys`, sending `Accept: application/vnd.atlas.2023-01-01+json` and an `application/vnd.atlas.2023-01-01+json` body.
     ///
     /// # Arguments
     ///
@@ -62,6 +63,7 @@ impl Client {
             body,
         }
     }
+
     /// Return one organization API key.
     ///
     /// Returns one API key of the given organization. The private key comes back redacted. The caller
@@ -90,6 +92,7 @@ impl Client {
         }
     }
 }
+
 /// A `listOrgApiKeys` request: return all organization API keys.
 ///
 /// Made by [`Client::list_org_api_keys`]. Setters take the optional parameters; nothing is sent until [`send`](Self::send).
@@ -103,6 +106,7 @@ pub struct ListOrgApiKeys<'a> {
     page_num: Option<i32>,
     pretty: Option<bool>,
 }
+
 impl<'a> ListOrgApiKeys<'a> {
     /// Whether the response reports the total number of items (`totalCount`).
     ///
@@ -111,6 +115,7 @@ impl<'a> ListOrgApiKeys<'a> {
         self.include_count = Some(value);
         self
     }
+
     /// Number of items the response returns per page.
     ///
     /// Must be >= 1, <= 500; checked before sending.
@@ -120,6 +125,7 @@ impl<'a> ListOrgApiKeys<'a> {
         self.items_per_page = Some(value);
         self
     }
+
     /// Number of the page to return, counting from one.
     ///
     /// Must be >= 1; checked before sending.
@@ -129,6 +135,7 @@ impl<'a> ListOrgApiKeys<'a> {
         self.page_num = Some(value);
         self
     }
+
     /// Whether the response body is pretty-printed.
     ///
     /// When unset, nothing is sent and Atlas uses its default, `false`.
@@ -136,6 +143,7 @@ impl<'a> ListOrgApiKeys<'a> {
         self.pretty = Some(value);
         self
     }
+
     /// Sends the request and returns the decoded `200` response.
     ///
     /// # Errors
@@ -146,6 +154,7 @@ impl<'a> ListOrgApiKeys<'a> {
     pub async fn send(self) -> Result<PaginatedApiApiUser, Error> {
         self.send_with_meta().await.map(Response::into_inner)
     }
+
     /// Like [`send`](Self::send), but also returns the status, the headers and the rate-limit
     /// information of the response.
     ///
@@ -153,11 +162,9 @@ impl<'a> ListOrgApiKeys<'a> {
     ///
     /// As for [`send`](Self::send).
     pub async fn send_with_meta(self) -> Result<Response<PaginatedApiApiUser>, Error> {
-        let client = self.client;
-        let request = self.into_request()?;
-        let raw = client.execute(request).await?;
-        raw.decode()
+        self.client.send_checked(self.into_request()).await
     }
+
     /// Checks every constraint of the spec on the parameters and the body.
     fn validate(&self) -> Result<(), ValidationError> {
         OrgId::check(&self.org_id).map_err(|e| e.at("/path/orgId"))?;
@@ -170,6 +177,7 @@ impl<'a> ListOrgApiKeys<'a> {
         }
         Ok(())
     }
+
     /// Checks the request and turns it into what the runtime sends.
     fn into_request(self) -> Result<RequestSpec, Error> {
         const OPERATION: &str = "listOrgApiKeys";
@@ -203,10 +211,11 @@ impl<'a> ListOrgApiKeys<'a> {
             idempotent: true,
         })
     }
+
     /// Streams every item of every page, in order, fetching the next page only when needed.
     ///
     /// Pages start at `pageNum` if set (else 1) and hold `itemsPerPage` items if set (else 500, the largest page the spec allows, for the fewest round trips). The stream stops after an empty page, a page shorter than the page size, or once `totalCount` items have arrived. An error ends the stream after being yielded once; retries apply to each page. A server that repeats a page ends the stream with [`Error::Pagination`].
-    pub fn stream(self) -> impl Stream<Item = Result<ApiKeyUserDetails, Error>> + 'a {
+    pub fn stream(self) -> PageStream<'a, ApiKeyUserDetails> {
         let walk = self.walk();
         let fetch = move |page: u32| {
             let mut request = self.clone();
@@ -216,10 +225,11 @@ impl<'a> ListOrgApiKeys<'a> {
         };
         paginate::items(walk, fetch)
     }
+
     /// Streams whole pages, in order.
     ///
     /// Pages start at `pageNum` if set (else 1) and hold `itemsPerPage` items if set (else 500, the largest page the spec allows, for the fewest round trips). The stream stops after an empty page, a page shorter than the page size, or once `totalCount` items have arrived. An error ends the stream after being yielded once; retries apply to each page. A server that repeats a page ends the stream with [`Error::Pagination`].
-    pub fn pages(self) -> impl Stream<Item = Result<PaginatedApiApiUser, Error>> + 'a {
+    pub fn pages(self) -> PageStream<'a, PaginatedApiApiUser> {
         let walk = self.walk();
         let fetch = move |page: u32| {
             let mut request = self.clone();
@@ -229,6 +239,7 @@ impl<'a> ListOrgApiKeys<'a> {
         };
         paginate::pages(walk, fetch)
     }
+
     /// Validates the request and works out where its pages start, how large they are and how far the page number can go.
     ///
     /// A value that passed validation but does not fit a `u32` (possible only where the spec sets no bound) falls back to the default.
@@ -236,13 +247,12 @@ impl<'a> ListOrgApiKeys<'a> {
         self.validate().map_err(|e| e.in_operation("listOrgApiKeys"))?;
         Ok(paginate::Walk {
             start_page: self.page_num.map_or(1, |n| u32::try_from(n).unwrap_or(1)),
-            page_size: self
-                .items_per_page
-                .map_or(500, |n| u32::try_from(n).unwrap_or(500)),
+            page_size: self.items_per_page.map_or(500, |n| u32::try_from(n).unwrap_or(500)),
             last_page: i32::MAX.unsigned_abs(),
         })
     }
 }
+
 /// A `createOrgApiKey` request: create one organization API key.
 ///
 /// Made by [`Client::create_org_api_key`]. Setters take the optional parameters; nothing is sent until [`send`](Self::send).
@@ -254,6 +264,7 @@ pub struct CreateOrgApiKey<'a> {
     pretty: Option<bool>,
     body: CreateAtlasOrganizationApiKey,
 }
+
 impl<'a> CreateOrgApiKey<'a> {
     /// Whether the response body is pretty-printed.
     ///
@@ -262,6 +273,7 @@ impl<'a> CreateOrgApiKey<'a> {
         self.pretty = Some(value);
         self
     }
+
     /// Sends the request and returns the decoded `200` response.
     ///
     /// # Errors
@@ -272,6 +284,7 @@ impl<'a> CreateOrgApiKey<'a> {
     pub async fn send(self) -> Result<ApiKeyUserDetails, Error> {
         self.send_with_meta().await.map(Response::into_inner)
     }
+
     /// Like [`send`](Self::send), but also returns the status, the headers and the rate-limit
     /// information of the response.
     ///
@@ -279,17 +292,16 @@ impl<'a> CreateOrgApiKey<'a> {
     ///
     /// As for [`send`](Self::send).
     pub async fn send_with_meta(self) -> Result<Response<ApiKeyUserDetails>, Error> {
-        let client = self.client;
-        let request = self.into_request()?;
-        let raw = client.execute(request).await?;
-        raw.decode()
+        self.client.send_checked(self.into_request()).await
     }
+
     /// Checks every constraint of the spec on the parameters and the body.
     fn validate(&self) -> Result<(), ValidationError> {
         OrgId::check(&self.org_id).map_err(|e| e.at("/path/orgId"))?;
         self.body.validate("/body")?;
         Ok(())
     }
+
     /// Checks the request and turns it into what the runtime sends.
     fn into_request(self) -> Result<RequestSpec, Error> {
         const OPERATION: &str = "createOrgApiKey";
@@ -321,6 +333,7 @@ impl<'a> CreateOrgApiKey<'a> {
         })
     }
 }
+
 /// A `getOrgApiKey` request: return one organization API key.
 ///
 /// Made by [`Client::get_org_api_key`]. Setters take the optional parameters; nothing is sent until [`send`](Self::send).
@@ -332,6 +345,7 @@ pub struct GetOrgApiKey<'a> {
     api_user_id: String,
     pretty: Option<bool>,
 }
+
 impl<'a> GetOrgApiKey<'a> {
     /// Whether the response body is pretty-printed.
     ///
@@ -340,6 +354,7 @@ impl<'a> GetOrgApiKey<'a> {
         self.pretty = Some(value);
         self
     }
+
     /// Sends the request and returns the decoded `200` response.
     ///
     /// # Errors
@@ -350,6 +365,7 @@ impl<'a> GetOrgApiKey<'a> {
     pub async fn send(self) -> Result<ApiKeyUserDetails, Error> {
         self.send_with_meta().await.map(Response::into_inner)
     }
+
     /// Like [`send`](Self::send), but also returns the status, the headers and the rate-limit
     /// information of the response.
     ///
@@ -357,17 +373,16 @@ impl<'a> GetOrgApiKey<'a> {
     ///
     /// As for [`send`](Self::send).
     pub async fn send_with_meta(self) -> Result<Response<ApiKeyUserDetails>, Error> {
-        let client = self.client;
-        let request = self.into_request()?;
-        let raw = client.execute(request).await?;
-        raw.decode()
+        self.client.send_checked(self.into_request()).await
     }
+
     /// Checks every constraint of the spec on the parameters and the body.
     fn validate(&self) -> Result<(), ValidationError> {
         OrgId::check(&self.org_id).map_err(|e| e.at("/path/orgId"))?;
         ApiUserId::check(&self.api_user_id).map_err(|e| e.at("/path/apiUserId"))?;
         Ok(())
     }
+
     /// Checks the request and turns it into what the runtime sends.
     fn into_request(self) -> Result<RequestSpec, Error> {
         const OPERATION: &str = "getOrgApiKey";

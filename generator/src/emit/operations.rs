@@ -5,6 +5,7 @@
 //! runtime, which owns auth, retries and decoding.
 
 use super::docs::{doc_attrs, paragraphs, spec};
+use super::imports::Imports;
 use super::validation::checks;
 use super::{ident, type_tokens};
 use crate::ir::{Api, Location, Operation, OutputCase, Param, PathSegment, Payload, Status, TypeRef};
@@ -14,8 +15,10 @@ use quote::quote;
 /// The whole `operations.rs` module body.
 pub fn module(api: &Api) -> TokenStream {
     let models = api.operation_models();
-    let model_idents = models.iter().map(|m| ident(m.as_str()));
-    let model_use = if models.is_empty() { quote!() } else { quote!(use crate::models::{#(#model_idents),*};) };
+    let mut imports = Imports::default();
+    for model in &models {
+        imports.add("crate::models", model.as_str());
+    }
     let paginated = api.operations.iter().any(|o| o.pagination.is_some());
     let has_body = api.operations.iter().any(|o| o.body.is_some());
     let validates = api.operations.iter().any(|o| {
@@ -30,62 +33,37 @@ pub fn module(api: &Api) -> TokenStream {
                 || p.array.as_ref().is_some_and(|a| a.item_newtype.is_none() && a.item_constraints.constrains_number())
         }) || o.body.as_ref().is_some_and(|b| !b.constraints.is_empty())
     });
-    let mut runtime = vec![quote!(Client), quote!(Error), quote!(RequestSpec), quote!(Response)];
+    for name in ["Client", "Error", "RequestSpec", "Response"] {
+        imports.add("crate::runtime", name);
+    }
+    let has_path_params =
+        api.operations.iter().any(|o| o.path_segments.iter().any(|s| matches!(s, PathSegment::Param(_))));
+    imports.add_if(has_path_params, "crate::runtime", "wire");
+    imports.add_if(has_body, "crate::runtime", "RequestBody");
+    imports.add_if(paginated, "crate::runtime", "paginate");
+    imports.add_if(number_checks, "crate::runtime", "validate");
+    imports.add_if(validates, "crate::runtime", "ValidationError");
+    imports.add_if(paginated, "crate::runtime", "PageStream");
     let downloads =
         api.operations.iter().any(|o| o.output.cases.iter().any(|c| matches!(c.payload, Payload::Bytes { .. })));
-    if downloads {
-        runtime.push(quote!(Download));
-    }
-    if api.operations.iter().any(|o| {
-        o.output.enum_name.is_none()
-            && matches!(o.output.cases.as_slice(), [OutputCase { payload: Payload::Bytes { .. }, .. }])
-    }) {
-        runtime.push(quote!(ByteStream));
-    }
-    if has_body {
-        runtime.push(quote!(RequestBody));
-    }
-    if paginated {
-        runtime.push(quote!(paginate));
-    }
-    if number_checks {
-        runtime.push(quote!(validate));
-    }
-    if validates {
-        runtime.push(quote!(ValidationError));
-    }
-    runtime.push(quote!(wire));
-    if api.operations.iter().any(|o| o.params.iter().any(|p| p.location == Location::Header)) {
-        runtime.push(quote!(params));
-    }
-    let stream_use = if paginated {
-        quote!(
-            use futures_core::Stream;
-        )
-    } else {
-        quote!()
-    };
+    imports.add_if(downloads, "crate::runtime", "Download");
+    let streams = api.operations.iter().any(|o| stream_method(o).is_some());
+    imports.add_if(streams, "crate::runtime", "ByteStream");
+    let headers = api.operations.iter().any(|o| o.params.iter().any(|p| p.location == Location::Header));
+    imports.add_if(headers, "crate::runtime", "params");
     let uses_map = api.operations.iter().any(|o| {
         o.body.as_ref().is_some_and(|b| b.ty.has_map())
             || o.output.cases.iter().filter_map(|c| c.payload.json()).any(TypeRef::has_map)
             || o.pagination.as_ref().is_some_and(|p| p.item_type.has_map())
     });
-    let map_use = if uses_map {
-        quote!(
-            use std::collections::BTreeMap;
-        )
-    } else {
-        quote!()
-    };
+    imports.add_if(uses_map, "std::collections", "BTreeMap");
+    let imports = imports.tokens();
     let methods = api.operations.iter().map(client_method);
     let outputs = api.operations.iter().filter_map(output_enum);
     let builders = api.operations.iter().map(|op| builder(api, op));
     quote! {
         //! One method on [`Client`] and one request builder per operation of the spec.
-        #model_use
-        use crate::runtime::{#(#runtime),*};
-        #stream_use
-        #map_use
+        #imports
 
         impl Client {
             #(#methods)*
@@ -130,7 +108,7 @@ fn required_args(op: &Operation) -> Vec<(&Param, TokenStream)> {
 fn http_line(op: &Operation) -> String {
     let mut line = format!("`{} {}`, sending `Accept: {}`", op.method.as_str(), op.path, op.accept);
     if let Some(b) = &op.body {
-        line.push_str(&format!(" and a `{}` body", b.media_type));
+        line.push_str(&format!(" and {} `{}` body", super::docs::article(&b.media_type, false), b.media_type));
     }
     line.push('.');
     line
@@ -262,6 +240,18 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let (output, decode, returns) = output(op);
+    // A JSON body goes through the runtime's shared send-and-decode; other outputs pick their decoding.
+    let decode = match (&op.output.enum_name, op.output.cases.as_slice()) {
+        (None, [OutputCase { payload: Payload::Json(_), .. }]) => {
+            quote!(self.client.send_checked(self.into_request()).await)
+        }
+        _ => quote! {
+            let client = self.client;
+            let request = self.into_request()?;
+            let raw = client.execute(request).await?;
+            #decode
+        },
+    };
     let errors: Vec<String> = op
         .responses
         .iter()
@@ -289,7 +279,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let pages = op.pagination.as_ref().map(|p| pagination_methods(op, p, validate.is_some()));
     let summary = op.summary.as_deref().map(spec).unwrap_or_else(|| format!("The `{}` operation.", op.id));
     let docs = paragraphs([
-        format!("A `{id}` request: {}", lower_first(&summary)),
+        format!("{} `{id}` request: {}", super::docs::article(id, true), lower_first(&summary)),
         format!(
             "Made by [`Client::{}`]. Setters take the optional parameters; nothing is sent until [`send`](Self::send).",
             op.rust_name
@@ -321,9 +311,6 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             ///
             /// As for [`send`](Self::send).
             pub async fn send_with_meta(self) -> Result<Response<#output>, Error> {
-                let client = self.client;
-                let request = self.into_request()?;
-                let raw = client.execute(request).await?;
                 #decode
             }
 
@@ -565,13 +552,13 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination, validates: bool
     ]);
     quote! {
         #stream_docs
-        pub fn stream(self) -> impl Stream<Item = Result<#item, Error>> + 'a {
+        pub fn stream(self) -> PageStream<'a, #item> {
             #fetch
             paginate::items(walk, fetch)
         }
 
         #pages_docs
-        pub fn pages(self) -> impl Stream<Item = Result<#page_type, Error>> + 'a {
+        pub fn pages(self) -> PageStream<'a, #page_type> {
             #fetch
             paginate::pages(walk, fetch)
         }

@@ -11,7 +11,13 @@ fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
 }
 
 fn raw(status: u16, body: &str) -> RawResponse {
-    RawResponse { operation: "getOrgApiKey", status, headers: HeaderMap::new(), body: body.as_bytes().to_vec() }
+    RawResponse {
+        operation: "getOrgApiKey",
+        status,
+        headers: HeaderMap::new(),
+        body: body.as_bytes().to_vec(),
+        unread: None,
+    }
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -125,7 +131,9 @@ fn urls_and_query_strings() {
         method: Method::GET,
         path: "/api/atlas/v2/orgs/a%2Fb/apiKeys".to_owned(),
         query: vec![("itemsPerPage", "100".to_owned()), ("q", "a b&c".to_owned())],
+        headers: vec![],
         accept: "application/json",
+        stream: false,
         body: None,
         idempotent: true,
     };
@@ -199,7 +207,9 @@ fn debug_of_bodies_shows_their_size_only() {
         method: Method::POST,
         path: "/api/atlas/v2/orgs/o/apiKeys".to_owned(),
         query: vec![],
+        headers: vec![],
         accept: "application/json",
+        stream: false,
         body: Some(body.clone()),
         idempotent: false,
     };

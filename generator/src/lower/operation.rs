@@ -237,7 +237,9 @@ impl Lowerer<'_> {
             }
             let array = match &ty {
                 TypeRef::Array(item) if location != Location::Path && is_scalar(item) => {
-                    let Some(array) = self.array_param(param, builder_name, schema, &schema_pointer, item) else { continue };
+                    let Some(array) = self.array_param(param, builder_name, schema, &schema_pointer, item) else {
+                        continue;
+                    };
                     Some(array)
                 }
                 _ => None,

@@ -13,6 +13,7 @@
 
 pub mod diag;
 pub mod diff;
+pub mod drift;
 pub mod emit;
 pub mod files;
 pub mod ir;
@@ -20,6 +21,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod render;
+pub mod subset;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 

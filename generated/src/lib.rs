@@ -2,11 +2,13 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+mod defaults;
 pub mod models;
 mod operations;
 mod runtime;
 pub use operations::{ListOrgApiKeys, CreateOrgApiKey, GetOrgApiKey};
 pub use runtime::{
-    ApiFailure, AuthError, Client, ClientBuilder, Constraint, Credentials, Error,
-    PaginationError, RateLimit, Response, RetryPolicy, SecretString, ValidationError,
+    ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Client, ClientBuilder,
+    Constraint, Credentials, Error, PaginationError, RateLimit, Response, RetryPolicy,
+    SecretString, ValidationError,
 };

@@ -922,7 +922,7 @@ impl Differ {
                     } else if matches!(st, Status::Code(200..=299)) {
                         "Documentation only: `send()` still decodes the first 2xx response."
                     } else {
-                        "Documentation only: error responses reach callers as `Error`, with the body decoded as `ApiError`."
+                        "Documentation only: error responses reach callers as `Error`, with the body read as `AtlasError`."
                     };
                     self.push(s, ChangeKind::ResponseAdded { status: st }, Verdict::Compatible, note);
                 }
@@ -944,7 +944,7 @@ impl Differ {
                             s,
                             kind,
                             Verdict::Compatible,
-                            "The client decodes every error body as `ApiError`, whatever the spec documents.",
+                            "The client reads every error body as `AtlasError`, whatever the spec documents.",
                         );
                     }
                 }

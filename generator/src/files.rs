@@ -35,11 +35,10 @@ impl GeneratedFile {
     }
 }
 
-/// The runtime and the example: fixed, hand-written Rust in `templates/`, copied verbatim (plus the header)
+/// The runtime: fixed, hand-written Rust in `templates/`, copied verbatim (plus the header)
 /// into the generated crate so that it stays a standalone, publishable crate. Listed explicitly so the
 /// generator binary carries them and the output never depends on directory order.
 pub const RUNTIME: &[(&str, &str)] = &[
-    ("examples/quickstart.rs", include_str!("../../templates/examples/quickstart.rs")),
     ("src/runtime/auth.rs", include_str!("../../templates/runtime/auth.rs")),
     ("src/runtime/client.rs", include_str!("../../templates/runtime/client.rs")),
     ("src/runtime/error.rs", include_str!("../../templates/runtime/error.rs")),

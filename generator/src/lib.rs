@@ -15,6 +15,7 @@ pub mod diag;
 pub mod diff;
 pub mod drift;
 pub mod emit;
+pub mod examples;
 pub mod files;
 pub mod ir;
 pub mod load;
@@ -63,6 +64,7 @@ pub fn generate(file: &str, text: &str) -> Result<Generated, Diagnostics> {
 pub fn generate_from_ir(api: &ir::Api) -> Result<Vec<GeneratedFile>, String> {
     let mut files = emit::emit(api)?;
     files.extend(render::render(api)?);
+    files.extend(examples::fitting(api));
     files.extend(
         files::RUNTIME
             .iter()

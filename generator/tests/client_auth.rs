@@ -632,3 +632,62 @@ async fn digest_responses_are_correct_rfc_7616_md5_hashes_with_increasing_nc() {
     }
     assert_eq!(counts, [1, 2, 3], "nc counts up while the nonce is reused");
 }
+
+/// A Digest server as strict as RFC 7616 allows: every answer must carry a nonce it issued, the
+/// right hash, and a nonce count higher than any it saw for that nonce (a replay defence). Anything
+/// else gets a 401 with a fresh nonce.
+struct StrictDigestServer {
+    password: &'static str,
+    /// Issued nonces and the highest `nc` seen for each.
+    nonces: std::sync::Mutex<std::collections::HashMap<String, u32>>,
+}
+
+impl wiremock::Respond for StrictDigestServer {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let mut nonces = self.nonces.lock().unwrap();
+        if let Some(header) = authorization(request) {
+            let nonce = digest_param(&header, "nonce").unwrap_or_default();
+            let nc = digest_param(&header, "nc").and_then(|nc| u32::from_str_radix(&nc, 16).ok()).unwrap_or(0);
+            let hash_ok = digest_param(&header, "response").as_deref()
+                == Some(&*expected_digest_response(&header, request.method.as_str(), self.password));
+            if let Some(last) = nonces.get_mut(&nonce) {
+                if hash_ok && nc > *last {
+                    *last = nc;
+                    return ResponseTemplate::new(200).set_body_json(key_body());
+                }
+            }
+        }
+        let fresh = format!("nonce-{}", nonces.len());
+        nonces.insert(fresh.clone(), 0);
+        ResponseTemplate::new(401).insert_header("WWW-Authenticate", challenge(&fresh, false))
+    }
+}
+
+/// Under concurrency each call keeps to one round trip against a server that rejects a lower `nc`:
+/// after a warm-up burst, N concurrent calls cost exactly N requests, for several bursts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_digest_calls_cost_one_request_each_against_a_strict_nc_server() {
+    const N: usize = 20;
+    let server = MockServer::start().await;
+    let strict = StrictDigestServer { password: "privkey", nonces: Default::default() };
+    Mock::given(method("GET")).respond_with(strict).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).digest("pubkey", "privkey").build().unwrap();
+    let burst = || {
+        let calls = (0..N).map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get_org_api_key(ORG, KEY).send().await })
+        });
+        futures::future::join_all(calls)
+    };
+    for result in burst().await {
+        result.unwrap().unwrap();
+    }
+    for round in 1..=3 {
+        let before = api_requests(&server).await.len();
+        for result in burst().await {
+            result.unwrap().unwrap();
+        }
+        let sent = api_requests(&server).await.len() - before;
+        assert_eq!(sent, N, "burst {round}: {N} concurrent calls after the warm-up");
+    }
+}

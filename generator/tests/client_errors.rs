@@ -79,8 +79,9 @@ async fn not_found_is_decoded_into_an_api_error() {
     assert_eq!(error.status(), Some(404));
     assert_eq!(error.error_code(), Some("RESOURCE_NOT_FOUND"));
     let api_error = error.api_error().unwrap();
-    assert_eq!(api_error.error, 404);
+    assert_eq!(api_error.error, Some(404));
     assert_eq!(api_error.detail.as_deref(), Some("Cannot find resource."));
+    assert_eq!(api_error.reason.as_deref(), Some("Not Found"));
     let text = error.to_string();
     assert!(text.contains("getOrgApiKey") && text.contains("404") && text.contains("RESOURCE_NOT_FOUND"), "{text}");
     match error {
@@ -91,6 +92,51 @@ async fn not_found_is_decoded_into_an_api_error() {
         }
         other => panic!("unexpected {other:?}"),
     }
+}
+
+/// The official Atlas error shape: `badRequestDetail` with field violations, `null` detail, headers.
+#[tokio::test]
+async fn bad_request_details_nulls_and_headers_are_read() {
+    let server = MockServer::start().await;
+    let body = serde_json::json!({
+        "error": 400, "errorCode": "INVALID_ATTRIBUTE", "detail": null, "reason": "Bad Request",
+        "parameters": ["desc"],
+        "badRequestDetail": {"fields": [{"field": "desc", "description": "must not be blank"}]}
+    });
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(400).insert_header("x-request-id", "abc123").set_body_json(&body))
+        .mount(&server)
+        .await;
+    let error = client(&server).get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    let api_error = error.api_error().unwrap();
+    assert_eq!(api_error.error_code.as_deref(), Some("INVALID_ATTRIBUTE"));
+    assert_eq!(api_error.detail, None);
+    assert_eq!(api_error.parameters, vec![serde_json::json!("desc")]);
+    assert_eq!(api_error.field_violations.len(), 1);
+    assert_eq!(api_error.field_violations[0].field.as_deref(), Some("desc"));
+    assert_eq!(api_error.field_violations[0].description.as_deref(), Some("must not be blank"));
+    let failure = error.api_failure().unwrap();
+    assert_eq!(failure.headers.get("x-request-id").unwrap(), "abc123");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&failure.body).unwrap(), body, "the raw body is kept");
+    assert!(error.to_string().contains("INVALID_ATTRIBUTE: Bad Request"), "{error}");
+}
+
+/// A JSON object that is not Atlas-shaped (fields missing or of other types) still decodes leniently.
+#[tokio::test]
+async fn an_unusual_error_object_is_read_leniently() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(409).set_body_json(serde_json::json!({
+            "error": "conflict", "errorCode": 7, "detail": "Already exists."
+        })))
+        .mount(&server)
+        .await;
+    let error = client(&server).get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    let api_error = error.api_error().unwrap();
+    assert_eq!(api_error.error, None);
+    assert_eq!(api_error.error_code, None);
+    assert_eq!(api_error.detail.as_deref(), Some("Already exists."));
+    assert_eq!(error.status(), Some(409));
 }
 
 #[tokio::test]

@@ -8,11 +8,8 @@ use digest_auth::{AuthContext, HttpMethod, WwwAuthenticateHeader};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, WWW_AUTHENTICATE};
 use tokio::time::Instant;
 
-use crate::runtime::error::{truncate_body, AuthError, Error};
+use crate::runtime::error::{truncate_body, AtlasError, AuthError, Error};
 use crate::runtime::secret::SecretString;
-
-/// The OAuth2 token endpoint of MongoDB Atlas service accounts.
-pub(crate) const DEFAULT_TOKEN_URL: &str = "https://cloud.mongodb.com/api/oauth/token";
 
 /// How long before its expiry an OAuth2 access token is refreshed, unless configured otherwise.
 pub(crate) const DEFAULT_TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(60);
@@ -42,8 +39,9 @@ pub enum Credentials {
         client_id: String,
         /// The service account's client secret.
         client_secret: SecretString,
-        /// The token endpoint (normally `https://cloud.mongodb.com/api/oauth/token`).
-        token_url: String,
+        /// The token endpoint; `None` uses the one the client's base URL implies (see
+        /// [`ClientBuilder::oauth2_token_url`](crate::ClientBuilder::oauth2_token_url)).
+        token_url: Option<String>,
     },
     /// A fixed bearer token, sent as `Authorization: Bearer <token>`.
     Bearer(SecretString),
@@ -58,14 +56,10 @@ impl Credentials {
         Credentials::Digest { public_key: public_key.into(), private_key: private_key.into() }
     }
 
-    /// OAuth2 client credentials of a service account, using the Atlas token endpoint
-    /// `https://cloud.mongodb.com/api/oauth/token`.
+    /// OAuth2 client credentials of a service account. The token endpoint follows the client's base
+    /// URL (see [`ClientBuilder::oauth2_token_url`](crate::ClientBuilder::oauth2_token_url)).
     pub fn oauth2(client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
-        Credentials::OAuth2 {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            token_url: DEFAULT_TOKEN_URL.to_owned(),
-        }
+        Credentials::OAuth2 { client_id: client_id.into(), client_secret: client_secret.into(), token_url: None }
     }
 
     /// A fixed bearer token.
@@ -94,16 +88,18 @@ impl fmt::Debug for Authenticator {
 }
 
 impl Authenticator {
-    pub(crate) fn new(credentials: Credentials, refresh_margin: Duration) -> Self {
+    /// The state for `credentials`; `token_url` is the resolved OAuth2 token endpoint (unused by
+    /// the other schemes).
+    pub(crate) fn new(credentials: Credentials, token_url: String, refresh_margin: Duration) -> Self {
         match credentials {
             Credentials::None => Authenticator::None,
             Credentials::Bearer(token) => Authenticator::Bearer(token),
             Credentials::Digest { public_key, private_key } => Authenticator::Digest(DigestState {
                 username: public_key,
                 password: private_key,
-                challenge: Mutex::new(None),
+                idle: Mutex::new(Vec::new()),
             }),
-            Credentials::OAuth2 { client_id, client_secret, token_url } => Authenticator::OAuth2(OAuth2State {
+            Credentials::OAuth2 { client_id, client_secret, .. } => Authenticator::OAuth2(OAuth2State {
                 client_id,
                 client_secret,
                 token_url,
@@ -137,45 +133,59 @@ fn sensitive_header(value: &str) -> Result<HeaderValue, AuthError> {
     Ok(header)
 }
 
-/// HTTP Digest state: the key and the last challenge (with its nonce count).
+/// How many unused Digest challenges a client keeps: the most calls that can overlap and still each
+/// take one round trip (more concurrent calls work too, the extra ones pay a challenge round trip).
+const MAX_IDLE_CHALLENGES: usize = 64;
+
+/// HTTP Digest state: the key and the challenges (nonces, with their counts) not in use.
+///
+/// A challenge answers one request at a time: a call leases one, and returns it when its response
+/// has arrived. So every nonce's count reaches the server strictly increasing, which servers that
+/// reject a lower (replayed) `nc` require, and concurrent calls never spoil each other's nonce. A
+/// call that finds no idle challenge asks for a new one; after the first burst, as many challenges
+/// are idle as calls overlapped, and each call is one round trip.
 pub(crate) struct DigestState {
     username: String,
     password: SecretString,
-    challenge: Mutex<Option<WwwAuthenticateHeader>>,
+    /// Idle challenges, the most recently returned last.
+    idle: Mutex<Vec<WwwAuthenticateHeader>>,
 }
 
 impl fmt::Debug for DigestState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let has_challenge = self.lock().is_some();
+        let idle_challenges = self.lock().len();
         f.debug_struct("Digest")
             .field("public_key", &self.username)
             .field("private_key", &self.password)
-            .field("has_challenge", &has_challenge)
+            .field("idle_challenges", &idle_challenges)
             .finish()
     }
 }
 
-impl DigestState {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<WwwAuthenticateHeader>> {
-        self.challenge.lock().unwrap_or_else(PoisonError::into_inner)
-    }
+/// A challenge leased by one call; dropping the lease (the call finished, failed or was cancelled)
+/// returns the challenge it holds to the idle ones.
+pub(crate) struct DigestLease<'a> {
+    state: &'a DigestState,
+    challenge: Option<WwwAuthenticateHeader>,
+}
 
-    /// The `Authorization` header answering the stored challenge (incrementing its nonce count),
-    /// or `None` before the first challenge.
+impl DigestLease<'_> {
+    /// The `Authorization` header answering the leased challenge (incrementing its nonce count), or
+    /// `None` when the lease holds no challenge yet.
     pub(crate) fn authorization(
-        &self,
+        &mut self,
         operation: &'static str,
         method: &reqwest::Method,
         uri: &str,
         body: Option<&[u8]>,
     ) -> Result<Option<HeaderValue>, AuthError> {
-        let mut guard = self.lock();
-        let Some(challenge) = guard.as_mut() else {
+        let Some(challenge) = self.challenge.as_mut() else {
             return Ok(None);
         };
+        let state = self.state;
         let context = AuthContext::new_with_method(
-            self.username.as_str(),
-            self.password.expose_secret(),
+            state.username.as_str(),
+            state.password.expose_secret(),
             uri,
             body,
             HttpMethod(method.as_str().into()),
@@ -183,15 +193,14 @@ impl DigestState {
         let answer = challenge
             .respond(&context)
             .map_err(|error| AuthError::InvalidChallenge { operation, message: error.to_string() })?;
-        drop(guard);
         sensitive_header(&answer.to_header_string()).map(Some)
     }
 
-    /// Parses and stores the Digest challenge of a 401 response.
+    /// Parses the Digest challenge of a 401 response and holds it instead of the previous one.
     ///
     /// Returns `None` when the response has no Digest challenge, else whether it is marked stale.
     pub(crate) fn store_challenge(
-        &self,
+        &mut self,
         operation: &'static str,
         headers: &HeaderMap,
     ) -> Result<Option<bool>, AuthError> {
@@ -201,8 +210,32 @@ impl DigestState {
         let parsed = WwwAuthenticateHeader::parse(value)
             .map_err(|error| AuthError::InvalidChallenge { operation, message: error.to_string() })?;
         let stale = parsed.stale;
-        *self.lock() = Some(parsed);
+        self.challenge = Some(parsed);
         Ok(Some(stale))
+    }
+}
+
+impl Drop for DigestLease<'_> {
+    fn drop(&mut self) {
+        if let Some(challenge) = self.challenge.take() {
+            let mut idle = self.state.lock();
+            if idle.len() >= MAX_IDLE_CHALLENGES {
+                idle.remove(0);
+            }
+            idle.push(challenge);
+        }
+    }
+}
+
+impl DigestState {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<WwwAuthenticateHeader>> {
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Leases the most recently used idle challenge, or none when all are in use (or none came yet).
+    pub(crate) fn lease(&self) -> DigestLease<'_> {
+        let challenge = self.lock().pop();
+        DigestLease { state: self, challenge }
     }
 }
 
@@ -305,7 +338,12 @@ impl OAuth2State {
         let body = response.bytes().await.map_err(|source| AuthError::TokenTransport { source })?;
         if !status.is_success() {
             tracing::warn!(status = status.as_u16(), "the OAuth2 token endpoint refused the request");
-            return Err(AuthError::TokenEndpoint { status: status.as_u16(), body: truncate_body(&body) }.into());
+            return Err(AuthError::TokenEndpoint {
+                status: status.as_u16(),
+                body: truncate_body(&body),
+                error: AtlasError::from_body(&body).map(Box::new),
+            }
+            .into());
         }
         let parsed = parse_token_response(&body)?;
         tracing::debug!(expires_in = parsed.expires_in, "fetched an OAuth2 access token");

@@ -52,14 +52,13 @@ pub(crate) fn standalone(dir: &Path) -> Result<std::path::PathBuf, String> {
     Ok(manifest)
 }
 
-/// `cargo check` (library and tests) with warnings denied, then `cargo doc` with warnings denied (spec
+/// `cargo check` (library, tests, examples) with warnings denied, then `cargo doc` with warnings denied (spec
 /// prose ends up in rustdoc), both with the workspace's target directory so the dependencies the test run
-/// built are reused. The quickstart example is written for the Atlas spec, so only the library and its
-/// tests are checked.
+/// built are reused. Examples are emitted only for specs they fit, so they are checked too.
 pub(crate) fn check_crate(root: &Path, manifest: &Path) -> Result<bool, String> {
     let cargo = crate::cargo();
     let checked = Command::new(&cargo)
-        .args(["check", "--quiet", "--lib", "--tests", "--manifest-path"])
+        .args(["check", "--quiet", "--lib", "--tests", "--examples", "--manifest-path"])
         .arg(manifest)
         .env("CARGO_TARGET_DIR", root.join("target"))
         .env("RUSTFLAGS", "-D warnings -A dead_code -A unused_imports")

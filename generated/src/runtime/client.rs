@@ -12,12 +12,9 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::runtime::auth::{bearer_header, Authenticator, Credentials, DEFAULT_TOKEN_REFRESH_MARGIN};
-use crate::runtime::error::{truncate_body, ApiFailure, AuthError, Error};
+use crate::runtime::error::{truncate_body, ApiFailure, AtlasError, AuthError, Error};
 use crate::runtime::retry::{retryability, RetryPolicy};
 use crate::runtime::secret::SecretString;
-
-/// The Atlas API host used unless configured otherwise.
-pub(crate) const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -264,7 +261,7 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: crate::defaults::BASE_URL.to_owned(),
             credentials: Credentials::None,
             token_url: None,
             token_refresh_margin: DEFAULT_TOKEN_REFRESH_MARGIN,
@@ -278,13 +275,16 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// A builder with the defaults: `https://cloud.mongodb.com`, no credentials, 10 s connect
-    /// timeout, 60 s timeout per attempt, [`RetryPolicy::default`].
+    /// A builder with the defaults: the first server URL of the API description as base URL, no
+    /// credentials, 10 s connect timeout, 60 s timeout per attempt, [`RetryPolicy::default`].
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Sets the API host, for example `https://cloud.mongodb.com` (a trailing slash is ignored).
+    ///
+    /// Unless [`oauth2_token_url`](Self::oauth2_token_url) is set too, OAuth2 tokens are then
+    /// requested from this host as well, so client credentials never go to a host you did not choose.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
         self
@@ -306,9 +306,15 @@ impl ClientBuilder {
         self.credentials(Credentials::oauth2(client_id, client_secret))
     }
 
-    /// Sets the OAuth2 token endpoint (default `https://cloud.mongodb.com/api/oauth/token`).
+    /// Sets the OAuth2 token endpoint.
     ///
-    /// Applies to OAuth2 credentials whichever order the builder methods are called in.
+    /// By default it follows the base URL: the API description's token URL with the default base
+    /// URL, or the same path below a custom [`base_url`](Self::base_url) (for the Atlas spec,
+    /// `https://cloud.mongodb.com/api/oauth/token` becomes `<base URL>/api/oauth/token`). When the
+    /// description's token URL is not below its server URL, or it declares none, a custom base URL
+    /// with OAuth2 credentials needs this setting: [`build`](Self::build) refuses the mix instead of
+    /// sending client credentials to a host you did not name. Applies whichever order the builder
+    /// methods are called in, and wins over a token URL given in [`Credentials::OAuth2`].
     pub fn oauth2_token_url(mut self, token_url: impl Into<String>) -> Self {
         self.token_url = Some(token_url.into());
         self
@@ -401,18 +407,20 @@ impl ClientBuilder {
     /// Builds the client; fails with [`Error::Config`] on an invalid base URL, token URL or user agent.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = parse_base_url(&self.base_url)?;
-        let mut credentials = self.credentials;
-        if let Credentials::OAuth2 { token_url, .. } = &mut credentials {
-            if let Some(custom) = self.token_url {
-                *token_url = custom;
+        let credentials = self.credentials;
+        let token_url = match &credentials {
+            Credentials::OAuth2 { token_url, .. } => {
+                let explicit = self.token_url.as_deref().or(token_url.as_deref());
+                let resolved = resolve_token_url(explicit, &base_url)?;
+                let parsed = Url::parse(resolved.trim())
+                    .map_err(|error| Error::Config(format!("invalid OAuth2 token URL `{resolved}`: {error}")))?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    return Err(Error::Config(format!("the OAuth2 token URL `{resolved}` must be http or https")));
+                }
+                parsed.to_string()
             }
-            let parsed = Url::parse(token_url.trim())
-                .map_err(|error| Error::Config(format!("invalid OAuth2 token URL `{token_url}`: {error}")))?;
-            if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(Error::Config(format!("the OAuth2 token URL `{token_url}` must be http or https")));
-            }
-            *token_url = parsed.to_string();
-        }
+            _ => String::new(),
+        };
         match &credentials {
             Credentials::Digest { public_key, .. } if public_key.is_empty() => {
                 return Err(Error::Config("the API public key is empty".to_owned()));
@@ -443,7 +451,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                auth: Authenticator::new(credentials, self.token_refresh_margin),
+                auth: Authenticator::new(credentials, token_url, self.token_refresh_margin),
                 retry: self.retry,
                 timeout: self.timeout,
                 user_agent,
@@ -472,7 +480,49 @@ fn half_pair(set: &str, missing: &str) -> Error {
     Error::Config(format!("{set} is set but {missing} is not (or is blank): set both, or neither"))
 }
 
+/// The OAuth2 token endpoint for a client of `base_url`; see [`token_url_for`].
+fn resolve_token_url(explicit: Option<&str>, base_url: &str) -> Result<String, Error> {
+    token_url_for(explicit, base_url, crate::defaults::BASE_URL, crate::defaults::TOKEN_URL)
+}
+
+/// The OAuth2 token endpoint: `explicit` if given; else the spec's token URL, moved below `base_url`
+/// when that is not the spec's server URL. Refuses what it cannot move rather than sending client
+/// credentials to a host the caller did not choose.
+fn token_url_for(
+    explicit: Option<&str>,
+    base_url: &str,
+    spec_base: &str,
+    spec_token_url: Option<&str>,
+) -> Result<String, Error> {
+    if let Some(explicit) = explicit {
+        return Ok(explicit.to_owned());
+    }
+    let Some(spec_token_url) = spec_token_url else {
+        return Err(Error::Config(
+            "the API description declares no OAuth2 token URL: set ClientBuilder::oauth2_token_url".to_owned(),
+        ));
+    };
+    let spec_base = parse_base_url(spec_base).unwrap_or_default();
+    if base_url == spec_base {
+        return Ok(spec_token_url.to_owned());
+    }
+    let path = spec_token_url.strip_prefix(spec_base.as_str()).filter(|path| path.starts_with('/'));
+    match path {
+        Some(path) if !spec_base.is_empty() => Ok(format!("{base_url}{path}")),
+        _ => Err(Error::Config(format!(
+            "the API description's OAuth2 token URL `{spec_token_url}` is not below its server URL \
+             `{spec_base}`, so it cannot follow the custom base URL `{base_url}`: set \
+             ClientBuilder::oauth2_token_url as well"
+        ))),
+    }
+}
+
 fn parse_base_url(raw: &str) -> Result<String, Error> {
+    if raw.trim().is_empty() {
+        return Err(Error::Config(
+            "no base URL: the API description lists no server, so set ClientBuilder::base_url".to_owned(),
+        ));
+    }
     let trimmed = raw.trim().trim_end_matches('/');
     let url = Url::parse(trimmed).map_err(|error| Error::Config(format!("invalid base URL `{raw}`: {error}")))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -622,18 +672,21 @@ impl Client {
                     None => url.path().to_owned(),
                 };
                 let body = spec.body.as_ref().map(|body| body.bytes.as_slice());
-                // Whether the stored challenge was received during this call, and whether this call
+                // One challenge for this call alone (see `DigestState`); it goes back to the idle
+                // ones when `lease` is dropped, whatever the outcome.
+                let mut lease = digest.lease();
+                // Whether the held challenge was received during this call, and whether this call
                 // already answered a second challenge after an authenticated 401.
                 let mut fresh_challenge = false;
                 let mut rechallenged = false;
                 loop {
-                    let authorization = digest.authorization(operation, &spec.method, &uri, body)?;
+                    let authorization = lease.authorization(operation, &spec.method, &uri, body)?;
                     let authenticated = authorization.is_some();
                     let response = self.send(spec, url, authorization).await?;
                     if response.status() != StatusCode::UNAUTHORIZED {
                         return Ok(response);
                     }
-                    let stale = match digest.store_challenge(operation, response.headers())? {
+                    let stale = match lease.store_challenge(operation, response.headers())? {
                         Some(stale) => stale,
                         None if authenticated => return Err(rejected(operation, response).await),
                         None => return Err(AuthError::MissingChallenge { operation }.into()),
@@ -667,8 +720,14 @@ impl Client {
 
 async fn rejected(operation: &'static str, response: reqwest::Response) -> Error {
     let status = response.status().as_u16();
-    let body = response.bytes().await.map(|body| truncate_body(&body)).unwrap_or_default();
-    AuthError::Rejected { operation, status, body }.into()
+    let bytes = response.bytes().await.unwrap_or_default();
+    AuthError::Rejected {
+        operation,
+        status,
+        body: truncate_body(&bytes),
+        error: AtlasError::from_body(&bytes).map(Box::new),
+    }
+    .into()
 }
 
 async fn read_response(operation: &'static str, response: reqwest::Response) -> Result<RawResponse, Error> {

@@ -4,7 +4,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::models::ApiError;
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+
 use crate::runtime::client::RateLimit;
 use crate::runtime::paginate::PaginationError;
 use crate::runtime::validate::ValidationError;
@@ -109,8 +111,21 @@ impl Error {
         match self {
             Error::Api(failure) => Some(failure.status),
             Error::Decode { status, .. } => Some(*status),
-            Error::Auth(AuthError::Rejected { status, .. }) => Some(*status),
+            Error::Auth(AuthError::Rejected { status, .. } | AuthError::TokenEndpoint { status, .. }) => Some(*status),
             _ => None,
+        }
+    }
+
+    /// Whether the credentials were refused (HTTP 401), however that surfaced: an API answer to a
+    /// bearer or OAuth2 token ([`Error::Api`]), a Digest answer rejected after a fresh challenge
+    /// ([`AuthError::Rejected`]) or the OAuth2 token endpoint refusing the client credentials
+    /// ([`AuthError::TokenEndpoint`]). [`Error::status`] and [`Error::api_error`] work for all three.
+    pub fn is_unauthorized(&self) -> bool {
+        match self {
+            Error::Api(_) | Error::Auth(AuthError::Rejected { .. } | AuthError::TokenEndpoint { .. }) => {
+                self.status() == Some(401)
+            }
+            _ => false,
         }
     }
 
@@ -119,10 +134,12 @@ impl Error {
         self.api_error().and_then(|error| error.error_code.as_deref())
     }
 
-    /// The structured error body the Atlas API sent, if it could be decoded.
-    pub fn api_error(&self) -> Option<&ApiError> {
+    /// The Atlas error document of the response, when the body was a JSON object: for an
+    /// [`Error::Api`], and for a rejected Digest answer or token request ([`Error::Auth`]).
+    pub fn api_error(&self) -> Option<&AtlasError> {
         match self {
             Error::Api(failure) => failure.error.as_ref(),
+            Error::Auth(AuthError::Rejected { error, .. } | AuthError::TokenEndpoint { error, .. }) => error.as_deref(),
             _ => None,
         }
     }
@@ -143,10 +160,7 @@ impl Error {
     /// Whether the API answered 429 Too Many Requests or the error code `RATE_LIMITED`.
     pub fn is_rate_limited(&self) -> bool {
         match self {
-            Error::Api(failure) => {
-                failure.status == 429
-                    || failure.error.as_ref().and_then(|e| e.error_code.as_deref()) == Some("RATE_LIMITED")
-            }
+            Error::Api(failure) => failure.status == 429 || self.error_code() == Some("RATE_LIMITED"),
             _ => false,
         }
     }
@@ -206,14 +220,16 @@ pub struct ApiFailure {
     pub status: u16,
     /// Operation ID of the call, as in the API description (for example `getOrgApiKey`).
     pub operation: &'static str,
-    /// The error document of the body, when the body is one.
-    pub error: Option<ApiError>,
+    /// Atlas' error document, when the body is a JSON object (its fields are read when present).
+    pub error: Option<AtlasError>,
     /// The raw response body, truncated to 4 KiB.
     pub body: String,
     /// The wait the server asked for in a `Retry-After` header.
     pub retry_after: Option<Duration>,
     /// The rate-limit headers of the response.
     pub rate_limit: RateLimit,
+    /// Every header of the response.
+    pub headers: HeaderMap,
 }
 
 impl ApiFailure {
@@ -222,10 +238,11 @@ impl ApiFailure {
         ApiFailure {
             status,
             operation,
-            error: serde_json::from_slice::<ApiError>(body).ok(),
+            error: AtlasError::from_body(body),
             body: truncate_body(body),
             retry_after: crate::runtime::retry::retry_after_from_headers(headers),
             rate_limit: RateLimit::from_headers(headers),
+            headers: headers.clone(),
         }
     }
 }
@@ -233,26 +250,7 @@ impl ApiFailure {
 impl fmt::Display for ApiFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: the Atlas API answered HTTP {}", self.operation, self.status)?;
-        match &self.error {
-            Some(error) => {
-                if let Some(code) = &error.error_code {
-                    write!(f, " {code}")?;
-                }
-                if let Some(detail) = &error.detail {
-                    write!(f, ": {detail}")?;
-                } else if let Some(reason) = &error.reason {
-                    write!(f, ": {reason}")?;
-                }
-            }
-            None => {
-                let snippet = self.body.trim();
-                if !snippet.is_empty() {
-                    let short: String = snippet.chars().take(200).collect();
-                    let ellipsis = if short.len() < snippet.len() { "…" } else { "" };
-                    write!(f, ": {short}{ellipsis}")?;
-                }
-            }
-        }
+        f.write_str(&error_suffix(self.error.as_ref(), &self.body))?;
         if let Some(wait) = self.retry_after {
             write!(f, " (retry after {} s)", wait.as_secs())?;
         }
@@ -280,8 +278,8 @@ pub enum AuthError {
         message: String,
     },
 
-    /// The API still answered 401 to a request authenticated against a fresh challenge or token.
-    #[error("{operation}: the Atlas API rejected the credentials (HTTP {status}){}", snippet_suffix(body))]
+    /// The API still answered 401 to a Digest answer to a fresh challenge.
+    #[error("{operation}: the Atlas API rejected the credentials (HTTP {status}){}", error_suffix(error.as_deref(), body))]
     Rejected {
         /// Operation ID of the call.
         operation: &'static str,
@@ -289,18 +287,23 @@ pub enum AuthError {
         status: u16,
         /// The response body, truncated to 4 KiB.
         body: String,
+        /// Atlas' error document, when the body is a JSON object.
+        error: Option<Box<AtlasError>>,
     },
 
     /// The OAuth2 token endpoint answered with a non-success status.
     ///
     /// 429, 502, 503 and 504 are retried under the client's [`RetryPolicy`](crate::RetryPolicy), for
     /// any operation (the Atlas API has not processed the request).
-    #[error("the OAuth2 token endpoint answered HTTP {status}{}", snippet_suffix(body))]
+    #[error("the OAuth2 token endpoint answered HTTP {status}{}", error_suffix(error.as_deref(), body))]
     TokenEndpoint {
         /// HTTP status of the token endpoint response.
         status: u16,
         /// The response body, truncated to 4 KiB.
         body: String,
+        /// The error document, when the body is a JSON object (Atlas' shape; an OAuth2
+        /// `{"error": "invalid_client"}` keeps only its raw `body`).
+        error: Option<Box<AtlasError>>,
     },
 
     /// The OAuth2 token endpoint answered with something that is not a token response.
@@ -342,13 +345,98 @@ impl AuthError {
     }
 }
 
-fn snippet_suffix(body: &str) -> String {
+/// What an error message shows of a response: the Atlas error code and detail (or reason) when the
+/// body has them, else the start of the raw body.
+fn error_suffix(error: Option<&AtlasError>, body: &str) -> String {
+    let mut out = String::new();
+    if let Some(error) = error {
+        if let Some(code) = &error.error_code {
+            out.push(' ');
+            out.push_str(code);
+        }
+        if let Some(text) = error.detail.as_ref().or(error.reason.as_ref()) {
+            out.push_str(": ");
+            out.push_str(text);
+        }
+        if !out.is_empty() {
+            return out;
+        }
+    }
     let trimmed = body.trim();
-    if trimmed.is_empty() {
-        String::new()
-    } else {
+    if !trimmed.is_empty() {
         let short: String = trimmed.chars().take(200).collect();
-        format!(": {short}")
+        let ellipsis = if short.len() < trimmed.len() { "…" } else { "" };
+        out = format!(": {short}{ellipsis}");
+    }
+    out
+}
+
+/// Atlas' error document (`{"error": 404, "errorCode": "RESOURCE_NOT_FOUND", "detail": ...}`), read
+/// by the runtime itself so that it works with any API description.
+///
+/// Every field is optional and read only when present with the documented JSON type: a body that
+/// leaves a field out, sets it to `null` or gives it another type still decodes, and the raw body is
+/// always kept in [`ApiFailure::body`] (or the `body` of the [`AuthError`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AtlasError {
+    /// `error`: the HTTP status code the API reported in the body.
+    pub error: Option<u16>,
+    /// `errorCode`: the application error code, for example `RESOURCE_NOT_FOUND`.
+    pub error_code: Option<String>,
+    /// `detail`: what went wrong, in words.
+    pub detail: Option<String>,
+    /// `reason`: the application error message.
+    pub reason: Option<String>,
+    /// `parameters`: values that give more information about the error.
+    pub parameters: Vec<Value>,
+    /// `badRequestDetail.fields`: the fields of the request the API rejected, and why.
+    pub field_violations: Vec<AtlasFieldViolation>,
+}
+
+/// One entry of `badRequestDetail.fields` in an [`AtlasError`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct AtlasFieldViolation {
+    /// `field`: the path to the field in the request body.
+    pub field: Option<String>,
+    /// `description`: why the value was rejected.
+    pub description: Option<String>,
+}
+
+impl AtlasError {
+    /// Reads the error document of a response body; `None` when the body is not a JSON object.
+    pub fn from_body(body: &[u8]) -> Option<Self> {
+        match serde_json::from_slice::<Value>(body).ok()? {
+            Value::Object(object) => Some(Self::from_object(&object)),
+            _ => None,
+        }
+    }
+
+    fn from_object(object: &serde_json::Map<String, Value>) -> Self {
+        let text = |key: &str| object.get(key).and_then(Value::as_str).map(str::to_owned);
+        let field_violations = object
+            .get("badRequestDetail")
+            .and_then(|detail| detail.get("fields"))
+            .and_then(Value::as_array)
+            .map(|fields| {
+                fields
+                    .iter()
+                    .map(|violation| AtlasFieldViolation {
+                        field: violation.get("field").and_then(Value::as_str).map(str::to_owned),
+                        description: violation.get("description").and_then(Value::as_str).map(str::to_owned),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        AtlasError {
+            error: object.get("error").and_then(Value::as_u64).and_then(|n| u16::try_from(n).ok()),
+            error_code: text("errorCode"),
+            detail: text("detail"),
+            reason: text("reason"),
+            parameters: object.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default(),
+            field_violations,
+        }
     }
 }
 

@@ -15,7 +15,7 @@ pub(crate) mod wire;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, RateLimit, Response};
-pub use error::{ApiFailure, AuthError, Error};
+pub use error::{ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Error};
 pub use paginate::PaginationError;
 pub use retry::RetryPolicy;
 pub use secret::SecretString;

@@ -2,6 +2,7 @@
 //! files, parses them into a `syn::File` and prints them with prettyplease. No formatter process and no
 //! text patching: prettyplease's layout is the canonical form.
 
+mod defaults;
 pub(crate) mod docs;
 mod models;
 mod operations;
@@ -15,6 +16,7 @@ use quote::quote;
 /// The Rust files of the generated crate that come from the IR.
 pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
     Ok(vec![
+        rust_file("src/defaults.rs", defaults::module(api))?,
         rust_file("src/lib.rs", facade(api))?,
         rust_file("src/models.rs", models::module(api))?,
         rust_file("src/operations.rs", operations::module(api))?,
@@ -36,13 +38,14 @@ fn facade(api: &Api) -> TokenStream {
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
 
+        mod defaults;
         pub mod models;
         mod operations;
         mod runtime;
 
         pub use operations::{#(#builders),*};
         pub use runtime::{
-            ApiFailure, AuthError, Client, ClientBuilder, Constraint, Credentials, Error, PaginationError,
+            ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Client, ClientBuilder, Constraint, Credentials, Error, PaginationError,
             RateLimit, Response, RetryPolicy, SecretString, ValidationError,
         };
     }

@@ -3,7 +3,7 @@
 
 use super::named_in;
 use crate::diag::{child, pointer, Diagnostics};
-use crate::ir::{number, Api, Constraints, PathSegment, SchemaKind, TypeRef};
+use crate::ir::{number, Api, Constraints, PathSegment, SchemaKind};
 
 /// Rules over a single schema's constraints, run while lowering so the pointer is at hand.
 /// `good_patterns` remembers the patterns that compiled, so each distinct pattern is compiled once.
@@ -98,7 +98,6 @@ pub(super) fn path_params(
 /// Rules over the whole lowered API.
 pub(super) fn api(api: &Api, diags: &mut Diagnostics) {
     unique_operation_ids(api, diags);
-    error_schema_is_usable(api, diags);
     no_recursive_aliases(api, diags);
     names_are_identifiers(api, diags);
 }
@@ -214,62 +213,6 @@ fn schema_pointer(name: &str) -> String {
         name.to_owned()
     } else {
         pointer(["components", "schemas", name])
-    }
-}
-
-/// The runtime decodes Atlas' error object into the spec's `ApiError` model and reads it by field
-/// name (`error_code`, `detail`, `reason` as `Option<String>`); a model without them would make the
-/// generated crate fail to compile.
-fn error_schema_is_usable(api: &Api, diags: &mut Diagnostics) {
-    let at = pointer(["components", "schemas", "ApiError"]);
-    let hint = "define `ApiError` as Atlas' error object: an object with a required integer `error` and optional string properties `errorCode`, `detail` and `reason`";
-    let Some(schema) = api.schemas.iter().find(|s| s.rust_name == "ApiError") else {
-        diags
-            .error(at, "the spec defines no `ApiError` schema, which the generated client decodes error responses into")
-            .with_hint(hint);
-        return;
-    };
-    let SchemaKind::Struct { fields } = &schema.kind else {
-        diags.error(at, "`ApiError` must be an object with properties").with_hint(hint);
-        return;
-    };
-    let field = |rust: &str| fields.iter().find(|f| f.rust_name == rust);
-    match field("error") {
-        Some(f) if f.required && matches!(f.ty, TypeRef::I32 | TypeRef::I64) => {}
-        _ => {
-            diags
-                .error(
-                    child(&at, "properties"),
-                    "`ApiError` needs a required integer property `error` (the HTTP status)",
-                )
-                .with_hint(hint);
-        }
-    }
-    for (rust, wire) in [("error_code", "errorCode"), ("detail", "detail"), ("reason", "reason")] {
-        match field(rust) {
-            None => {
-                diags
-                    .error(
-                        child(&at, "properties"),
-                        format!("`ApiError` has no property `{wire}`, which the generated client reads"),
-                    )
-                    .with_hint(hint);
-            }
-            Some(f) if f.ty != TypeRef::String => {
-                diags
-                    .error(
-                        child(&child(&at, "properties"), &f.name),
-                        format!("`ApiError.{wire}` must be a plain string"),
-                    )
-                    .with_hint(hint);
-            }
-            Some(f) if f.required && !f.nullable => {
-                diags
-                    .error(child(&at, "required"), format!("`ApiError.{wire}` must not be required: error bodies may leave it out, and the generated client reads it as optional"))
-                    .with_hint(format!("remove `{wire}` from `required`"));
-            }
-            Some(_) => {}
-        }
     }
 }
 

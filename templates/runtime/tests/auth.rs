@@ -6,7 +6,7 @@ use super::*;
 const ATLAS_CHALLENGE: &str = r#"Digest realm="MMS Public API", domain="", nonce="nMNv8wLqLRjCgQJCpKTzyhNMcJyHw+Ef", algorithm=MD5, qop="auth", stale=false"#;
 
 fn digest() -> DigestState {
-    match Authenticator::new(Credentials::digest("pubkey", "privkey"), DEFAULT_TOKEN_REFRESH_MARGIN) {
+    match Authenticator::new(Credentials::digest("pubkey", "privkey"), String::new(), DEFAULT_TOKEN_REFRESH_MARGIN) {
         Authenticator::Digest(state) => state,
         other => panic!("unexpected {other:?}"),
     }
@@ -24,9 +24,10 @@ fn headers(values: &[&str]) -> HeaderMap {
 fn digest_answers_the_atlas_challenge_with_increasing_nonce_counts() {
     let state = digest();
     let method = reqwest::Method::GET;
-    assert!(state.authorization("op", &method, "/api/atlas/v2/orgs", None).unwrap().is_none());
-    assert_eq!(state.store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap(), Some(false));
-    let first = state.authorization("op", &method, "/api/atlas/v2/orgs?pageNum=2", None).unwrap().unwrap();
+    let mut lease = state.lease();
+    assert!(lease.authorization("op", &method, "/api/atlas/v2/orgs", None).unwrap().is_none());
+    assert_eq!(lease.store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap(), Some(false));
+    let first = lease.authorization("op", &method, "/api/atlas/v2/orgs?pageNum=2", None).unwrap().unwrap();
     let first = first.to_str().unwrap().to_owned();
     assert!(first.starts_with("Digest "), "{first}");
     assert!(first.contains(r#"username="pubkey""#), "{first}");
@@ -35,9 +36,29 @@ fn digest_answers_the_atlas_challenge_with_increasing_nonce_counts() {
     assert!(first.contains("nc=00000001"), "{first}");
     assert!(first.contains("qop=auth"), "{first}");
     assert!(!first.contains("privkey"), "{first}");
-    let second = state.authorization("op", &method, "/x", None).unwrap().unwrap();
-    assert!(second.to_str().unwrap().contains("nc=00000002"));
+    drop(lease);
+    let second = state.lease().authorization("op", &method, "/x", None).unwrap().unwrap();
+    assert!(second.to_str().unwrap().contains("nc=00000002"), "the returned challenge is reused");
     assert!(second.is_sensitive());
+}
+
+#[test]
+fn a_leased_challenge_is_used_by_one_call_at_a_time() {
+    let state = digest();
+    let method = reqwest::Method::GET;
+    let mut first = state.lease();
+    first.store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap();
+    let mut second = state.lease();
+    assert!(second.authorization("op", &method, "/x", None).unwrap().is_none(), "in use by the first call");
+    second.store_challenge("op", &headers(&[r#"Digest realm="r", nonce="other", qop="auth""#])).unwrap();
+    drop(first);
+    drop(second);
+    assert_eq!(state.lock().len(), 2, "both challenges are idle again");
+    for _ in 0..MAX_IDLE_CHALLENGES + 5 {
+        let mut lease = DigestLease { state: &state, challenge: None };
+        lease.store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap();
+    }
+    assert_eq!(state.lock().len(), MAX_IDLE_CHALLENGES, "the idle challenges are bounded");
 }
 
 #[test]
@@ -47,11 +68,12 @@ fn digest_challenge_is_found_among_other_schemes() {
     assert_eq!(digest_challenge(&headers(&[r#"Basic realm="x""#])), None);
     assert_eq!(digest_challenge(&HeaderMap::new()), None);
     let state = digest();
-    assert_eq!(state.store_challenge("op", &headers(&[r#"Basic realm="x""#])).unwrap(), None);
+    let mut lease = state.lease();
+    assert_eq!(lease.store_challenge("op", &headers(&[r#"Basic realm="x""#])).unwrap(), None);
     let stale = r#"Digest realm="r", nonce="n2", qop="auth", stale=true"#;
-    assert_eq!(state.store_challenge("op", &headers(&[stale])).unwrap(), Some(true));
+    assert_eq!(lease.store_challenge("op", &headers(&[stale])).unwrap(), Some(true));
     assert!(matches!(
-        state.store_challenge("op", &headers(&[r#"Digest nonce="abc""#])),
+        lease.store_challenge("op", &headers(&[r#"Digest nonce="abc""#])),
         Err(AuthError::InvalidChallenge { .. })
     ));
 }
@@ -66,12 +88,12 @@ fn debug_output_is_redacted() {
     for credentials in creds {
         let text = format!("{credentials:?}");
         assert!(!text.contains("super-private-key"), "{text}");
-        let state = Authenticator::new(credentials, DEFAULT_TOKEN_REFRESH_MARGIN);
+        let state = Authenticator::new(credentials, "http://h/token".to_owned(), DEFAULT_TOKEN_REFRESH_MARGIN);
         let text = format!("{state:?}");
         assert!(!text.contains("super-private-key"), "{text}");
     }
     let state = digest();
-    state.store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap();
+    state.lease().store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap();
     assert!(!format!("{:?}", state).contains("privkey"));
 }
 

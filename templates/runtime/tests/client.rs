@@ -54,7 +54,7 @@ fn env_falls_back_to_oauth2() {
     assert_eq!(builder.credentials, Credentials::oauth2("id", "secret"));
     assert_eq!(builder.token_url.as_deref(), Some("http://localhost:9999/token"));
     let client = builder.build().unwrap();
-    assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+    assert_eq!(client.base_url(), crate::defaults::BASE_URL);
     let text = format!("{client:?}");
     assert!(text.contains("localhost:9999/token"), "{text}");
     assert!(!text.contains("secret\""), "{text}");
@@ -220,4 +220,47 @@ fn debug_is_redacted() {
     assert!(!format!("{bearer:?}").contains("tok-en-123"));
     let oauth = Client::builder().oauth2("cid", "client-secret-1").build().unwrap();
     assert!(!format!("{oauth:?}").contains("client-secret-1"));
+}
+
+#[test]
+fn token_url_follows_the_base_url_unless_set() {
+    let spec_base = crate::defaults::BASE_URL;
+    let spec_token = crate::defaults::TOKEN_URL.unwrap();
+    let path = spec_token.strip_prefix(spec_base).unwrap();
+    // The spec's server: the spec's token URL.
+    assert_eq!(resolve_token_url(None, spec_base).unwrap(), spec_token);
+    // Another host: the same path below it.
+    assert_eq!(resolve_token_url(None, "http://127.0.0.1:9").unwrap(), format!("http://127.0.0.1:9{path}"));
+    assert_eq!(resolve_token_url(None, "http://proxy/atlas").unwrap(), format!("http://proxy/atlas{path}"));
+    // Set explicitly: exactly that.
+    assert_eq!(resolve_token_url(Some("https://idp/token"), "http://127.0.0.1:9").unwrap(), "https://idp/token");
+    let client = Client::builder().base_url("http://127.0.0.1:9/").oauth2("id", "s").build().unwrap();
+    let shown = format!("{client:?}");
+    assert!(shown.contains(&format!("\"http://127.0.0.1:9{path}\"")), "{shown}");
+    let explicit = Credentials::OAuth2 {
+        client_id: "id".to_owned(),
+        client_secret: "s".into(),
+        token_url: Some("http://idp/token".to_owned()),
+    };
+    let client = Client::builder().base_url("http://127.0.0.1:9").credentials(explicit).build().unwrap();
+    assert!(format!("{client:?}").contains("http://idp/token"));
+}
+
+#[test]
+fn empty_base_url_is_a_config_error() {
+    let error = Client::builder().base_url(" ").build().unwrap_err();
+    assert!(matches!(&error, Error::Config(message) if message.contains("base_url")), "{error}");
+}
+
+#[test]
+fn a_token_url_that_cannot_follow_the_base_url_is_refused() {
+    let other_host = token_url_for(None, "http://mock", "https://api.example.com", Some("https://idp.example.com/t"));
+    assert!(matches!(&other_host, Err(Error::Config(m)) if m.contains("oauth2_token_url")), "{other_host:?}");
+    let no_scheme = token_url_for(None, "http://mock", "https://api.example.com", None);
+    assert!(matches!(&no_scheme, Err(Error::Config(m)) if m.contains("oauth2_token_url")), "{no_scheme:?}");
+    let no_server = token_url_for(None, "http://mock", "", Some("https://idp.example.com/t"));
+    assert!(matches!(no_server, Err(Error::Config(_))));
+    // The spec's own server keeps the spec's token URL, wherever it lives.
+    let same = token_url_for(None, "https://api.example.com", "https://api.example.com/", Some("https://idp/t"));
+    assert_eq!(same.unwrap(), "https://idp/t");
 }

@@ -17,7 +17,7 @@ fn api_error_body_is_decoded() {
     assert!(!error.is_rate_limited());
     assert_eq!(error.status(), Some(404));
     assert_eq!(error.error_code(), Some("RESOURCE_NOT_FOUND"));
-    assert_eq!(error.api_error().map(|e| e.error), Some(404));
+    assert_eq!(error.api_error().and_then(|e| e.error), Some(404));
     assert_eq!(error.operation(), Some("getOrgApiKey"));
     let text = error.to_string();
     assert!(text.contains("getOrgApiKey"), "{text}");
@@ -69,7 +69,7 @@ fn other_variants_have_no_status() {
     assert!(error.to_string().contains("listOrgApiKeys"));
     let config = Error::Config("bad".into());
     assert_eq!(config.operation(), None);
-    let auth = Error::from(AuthError::Rejected { operation: "x", status: 401, body: String::new() });
+    let auth = Error::from(AuthError::Rejected { operation: "x", status: 401, body: String::new(), error: None });
     assert_eq!(auth.status(), Some(401));
 }
 

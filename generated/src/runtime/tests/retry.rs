@@ -112,7 +112,7 @@ fn api_error(status: u16) -> Error {
 }
 
 fn token_endpoint(status: u16) -> Error {
-    AuthError::TokenEndpoint { status, body: String::new() }.into()
+    AuthError::TokenEndpoint { status, body: String::new(), error: None }.into()
 }
 
 /// The error of a request to a local port nobody listens on.
@@ -152,7 +152,7 @@ async fn errors_are_classified() {
     assert_eq!(retryability(&unreachable), Retryable::Unprocessed);
     let unusable: Error = AuthError::TokenResponse { message: String::new() }.into();
     assert_eq!(retryability(&unusable), Retryable::No);
-    let rejected: Error = AuthError::Rejected { operation: "op", status: 401, body: String::new() }.into();
+    let rejected: Error = AuthError::Rejected { operation: "op", status: 401, body: String::new(), error: None }.into();
     assert_eq!(retryability(&rejected), Retryable::No);
 }
 

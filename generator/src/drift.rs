@@ -112,22 +112,34 @@ impl Outcome {
     }
 }
 
-/// Runs the whole check: lowers the [`OPERATIONS`] of the official description (`official_file`,
-/// `official_text`) and the fragment, compares them, and matches the differences against the
-/// fragment's deviation list. Errors (a description that does not load, a malformed list) come back as
-/// text naming the file.
+/// Runs the whole check: [`lower_official`], then [`check_against`] the fragment (`fragment_file`,
+/// `fragment_text`). Errors (a description that does not load, a malformed list) come back as text
+/// naming the file.
 pub fn check(
     official_file: &str,
     official_text: &str,
     fragment_file: &str,
     fragment_text: &str,
 ) -> Result<Outcome, String> {
+    let official = lower_official(official_file, official_text)?;
+    check_against(&official, fragment_file, fragment_text)
+}
+
+/// Lowers the [`OPERATIONS`] of the official description (through a [`subset`], since the whole
+/// document holds constructs the generator refuses).
+pub fn lower_official(official_file: &str, official_text: &str) -> Result<Api, String> {
     let official_subset = subset(official_text, &OPERATIONS).map_err(|e| format!("{official_file}: {e}"))?;
-    let (official, _) = crate::lower_spec(official_file, &official_subset)
-        .map_err(|d| format!("the operations {} of {official_file} do not lower:\n{d}", OPERATIONS.join(", ")))?;
+    crate::lower_spec(official_file, &official_subset)
+        .map(|(api, _warnings)| api)
+        .map_err(|d| format!("the operations {} of {official_file} do not lower:\n{d}", OPERATIONS.join(", ")))
+}
+
+/// Lowers the fragment, compares it with the lowered official description and matches the
+/// differences against the fragment's `x-codegen-deviations`.
+pub fn check_against(official: &Api, fragment_file: &str, fragment_text: &str) -> Result<Outcome, String> {
     let (fragment, _) = crate::lower_spec(fragment_file, fragment_text).map_err(|d| d.to_string())?;
     let listed = deviations(fragment_text).map_err(|e| format!("{fragment_file}: {e}"))?;
-    Ok(matching(differences(&official, &fragment), &listed))
+    Ok(matching(differences(official, &fragment), &listed))
 }
 
 /// Every difference between the [`OPERATIONS`] of two IRs (and the types they reach), read from

@@ -3,6 +3,7 @@
 /// The first server URL of the spec (empty when it lists none): where requests go unless
 /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url) says otherwise.
 pub(crate) const BASE_URL: &str = "https://cloud.mongodb.com";
+
 /// The token URL of the spec's OAuth2 client-credentials scheme, if it declares one.
 pub(crate) const TOKEN_URL: Option<&str> = Some(
     "https://cloud.mongodb.com/api/oauth/token",

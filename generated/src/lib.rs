@@ -3,12 +3,17 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 mod defaults;
+#[macro_use]
+mod newtype;
+#[macro_use]
+mod open_enum;
 pub mod models;
 mod operations;
 mod runtime;
-pub use operations::{ListOrgApiKeys, CreateOrgApiKey, GetOrgApiKey};
+
+pub use operations::{CreateOrgApiKey, GetOrgApiKey, ListOrgApiKeys};
 pub use runtime::{
     ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Client, ClientBuilder,
-    Constraint, Credentials, Error, PaginationError, RateLimit, Response, RetryPolicy,
-    SecretString, ValidationError,
+    Constraint, Credentials, Error, PageStream, PaginationError, RateLimit, Response,
+    RetryPolicy, SecretString, ValidationError,
 };

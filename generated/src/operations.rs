@@ -5,10 +5,10 @@ use crate::models::{
     PaginatedApiApiUserView,
 };
 use crate::runtime::{
-    Client, Error, RequestSpec, Response, RequestBody, paginate, validate,
-    ValidationError, wire,
+    paginate, validate, wire, Client, Error, PageStream, RequestBody, RequestSpec,
+    Response, ValidationError,
 };
-use futures_core::Stream;
+
 impl Client {
     /// Return all organization API keys.
     ///
@@ -34,13 +34,14 @@ impl Client {
             pretty: None,
         }
     }
+
     /// Create one organization API key.
     ///
     /// Creates an API key in the given organization. The key grants programmatic access only; it cannot
     /// log into the Atlas console. The caller needs the Organization Owner role. The response is the only
     /// time Atlas returns the key's private key unredacted.
     ///
-    /// `POST /api/atlas/v2/orgs/{orgId}/apiKeys`, sending `Accept: application/vnd.atlas.2023-01-01+json` and a `application/vnd.atlas.2023-01-01+json` body.
+    /// `POST /api/atlas/v2/orgs/{orgId}/apiKeys`, sending `Accept: application/vnd.atlas.2023-01-01+json` and an `application/vnd.atlas.2023-01-01+json` body.
     ///
     /// # Arguments
     ///
@@ -62,6 +63,7 @@ impl Client {
             body,
         }
     }
+
     /// Return one organization API key.
     ///
     /// Returns one API key of the given organization. The private key comes back redacted. The caller
@@ -90,6 +92,7 @@ impl Client {
         }
     }
 }
+
 /// A `listOrgApiKeys` request: return all organization API keys.
 ///
 /// Made by [`Client::list_org_api_keys`]. Setters take the optional parameters; nothing is sent until [`send`](Self::send).
@@ -103,6 +106,7 @@ pub struct ListOrgApiKeys<'a> {
     page_num: Option<i64>,
     pretty: Option<bool>,
 }
+
 impl<'a> ListOrgApiKeys<'a> {
     /// Whether the response reports the total number of items (`totalCount`).
     ///
@@ -111,6 +115,7 @@ impl<'a> ListOrgApiKeys<'a> {
         self.include_count = Some(value);
         self
     }
+
     /// Number of items the response returns per page.
     ///
     /// Checked before sending: >= 1, <= 500.
@@ -120,6 +125,7 @@ impl<'a> ListOrgApiKeys<'a> {
         self.items_per_page = Some(value);
         self
     }
+
     /// Number of the page to return, counting from one.
     ///
     /// Checked before sending: >= 1.
@@ -129,6 +135,7 @@ impl<'a> ListOrgApiKeys<'a> {
         self.page_num = Some(value);
         self
     }
+
     /// Whether the response body is pretty-printed.
     ///
     /// When unset, nothing is sent and Atlas uses its default, `false`.
@@ -136,6 +143,7 @@ impl<'a> ListOrgApiKeys<'a> {
         self.pretty = Some(value);
         self
     }
+
     /// Sends the request and returns the decoded `200` response.
     ///
     /// # Errors
@@ -146,20 +154,17 @@ impl<'a> ListOrgApiKeys<'a> {
     pub async fn send(self) -> Result<PaginatedApiApiUserView, Error> {
         self.send_with_meta().await.map(Response::into_inner)
     }
+
     /// Like [`send`](Self::send), but also returns the status, the headers and the rate-limit
     /// information of the response.
     ///
     /// # Errors
     ///
     /// As for [`send`](Self::send).
-    pub async fn send_with_meta(
-        self,
-    ) -> Result<Response<PaginatedApiApiUserView>, Error> {
-        let client = self.client;
-        let request = self.into_request()?;
-        let raw = client.execute(request).await?;
-        raw.decode()
+    pub async fn send_with_meta(self) -> Result<Response<PaginatedApiApiUserView>, Error> {
+        self.client.send_checked(self.into_request()).await
     }
+
     /// Checks every constraint of the spec on the parameters and the body.
     fn validate(&self) -> Result<(), ValidationError> {
         OrgId::check(&self.org_id).map_err(|e| e.at("/path/orgId"))?;
@@ -172,6 +177,7 @@ impl<'a> ListOrgApiKeys<'a> {
         }
         Ok(())
     }
+
     /// Checks the request and turns it into what the runtime sends.
     fn into_request(self) -> Result<RequestSpec, Error> {
         const OPERATION: &str = "listOrgApiKeys";
@@ -202,10 +208,11 @@ impl<'a> ListOrgApiKeys<'a> {
             idempotent: true,
         })
     }
+
     /// Streams every item of every page, in order, fetching the next page only when needed.
     ///
     /// Pages start at `pageNum` if set (else 1) and hold `itemsPerPage` items if set (else 500, the largest page the spec allows, for the fewest round trips). The stream stops after an empty page, a page shorter than the page size, or once `totalCount` items have arrived. An error ends the stream after being yielded once; retries apply to each page. A server that repeats a page ends the stream with [`Error::Pagination`].
-    pub fn stream(self) -> impl Stream<Item = Result<ApiKeyUserDetails, Error>> + 'a {
+    pub fn stream(self) -> PageStream<'a, ApiKeyUserDetails> {
         let walk = self.walk();
         let fetch = move |page: u32| {
             let mut request = self.clone();
@@ -215,12 +222,11 @@ impl<'a> ListOrgApiKeys<'a> {
         };
         paginate::items(walk, fetch)
     }
+
     /// Streams whole pages, in order.
     ///
     /// Pages start at `pageNum` if set (else 1) and hold `itemsPerPage` items if set (else 500, the largest page the spec allows, for the fewest round trips). The stream stops after an empty page, a page shorter than the page size, or once `totalCount` items have arrived. An error ends the stream after being yielded once; retries apply to each page. A server that repeats a page ends the stream with [`Error::Pagination`].
-    pub fn pages(
-        self,
-    ) -> impl Stream<Item = Result<PaginatedApiApiUserView, Error>> + 'a {
+    pub fn pages(self) -> PageStream<'a, PaginatedApiApiUserView> {
         let walk = self.walk();
         let fetch = move |page: u32| {
             let mut request = self.clone();
@@ -230,6 +236,7 @@ impl<'a> ListOrgApiKeys<'a> {
         };
         paginate::pages(walk, fetch)
     }
+
     /// Validates the request and works out where its pages start, how large they are and how far the page number can go.
     ///
     /// A value that passed validation but does not fit a `u32` (possible only where the spec sets no bound) falls back to the default.
@@ -237,13 +244,12 @@ impl<'a> ListOrgApiKeys<'a> {
         self.validate().map_err(|e| e.in_operation("listOrgApiKeys"))?;
         Ok(paginate::Walk {
             start_page: self.page_num.map_or(1, |n| u32::try_from(n).unwrap_or(1)),
-            page_size: self
-                .items_per_page
-                .map_or(500, |n| u32::try_from(n).unwrap_or(500)),
+            page_size: self.items_per_page.map_or(500, |n| u32::try_from(n).unwrap_or(500)),
             last_page: u32::MAX,
         })
     }
 }
+
 /// A `createOrgApiKey` request: create one organization API key.
 ///
 /// Made by [`Client::create_org_api_key`]. Setters take the optional parameters; nothing is sent until [`send`](Self::send).
@@ -255,6 +261,7 @@ pub struct CreateOrgApiKey<'a> {
     pretty: Option<bool>,
     body: CreateAtlasOrganizationApiKey,
 }
+
 impl<'a> CreateOrgApiKey<'a> {
     /// Whether the response body is pretty-printed.
     ///
@@ -263,6 +270,7 @@ impl<'a> CreateOrgApiKey<'a> {
         self.pretty = Some(value);
         self
     }
+
     /// Sends the request and returns the decoded `200` response.
     ///
     /// # Errors
@@ -273,6 +281,7 @@ impl<'a> CreateOrgApiKey<'a> {
     pub async fn send(self) -> Result<ApiKeyUserDetails, Error> {
         self.send_with_meta().await.map(Response::into_inner)
     }
+
     /// Like [`send`](Self::send), but also returns the status, the headers and the rate-limit
     /// information of the response.
     ///
@@ -280,17 +289,16 @@ impl<'a> CreateOrgApiKey<'a> {
     ///
     /// As for [`send`](Self::send).
     pub async fn send_with_meta(self) -> Result<Response<ApiKeyUserDetails>, Error> {
-        let client = self.client;
-        let request = self.into_request()?;
-        let raw = client.execute(request).await?;
-        raw.decode()
+        self.client.send_checked(self.into_request()).await
     }
+
     /// Checks every constraint of the spec on the parameters and the body.
     fn validate(&self) -> Result<(), ValidationError> {
         OrgId::check(&self.org_id).map_err(|e| e.at("/path/orgId"))?;
         self.body.validate("/body")?;
         Ok(())
     }
+
     /// Checks the request and turns it into what the runtime sends.
     fn into_request(self) -> Result<RequestSpec, Error> {
         const OPERATION: &str = "createOrgApiKey";
@@ -319,6 +327,7 @@ impl<'a> CreateOrgApiKey<'a> {
         })
     }
 }
+
 /// A `getOrgApiKey` request: return one organization API key.
 ///
 /// Made by [`Client::get_org_api_key`]. Setters take the optional parameters; nothing is sent until [`send`](Self::send).
@@ -330,6 +339,7 @@ pub struct GetOrgApiKey<'a> {
     api_user_id: String,
     pretty: Option<bool>,
 }
+
 impl<'a> GetOrgApiKey<'a> {
     /// Whether the response body is pretty-printed.
     ///
@@ -338,6 +348,7 @@ impl<'a> GetOrgApiKey<'a> {
         self.pretty = Some(value);
         self
     }
+
     /// Sends the request and returns the decoded `200` response.
     ///
     /// # Errors
@@ -348,6 +359,7 @@ impl<'a> GetOrgApiKey<'a> {
     pub async fn send(self) -> Result<ApiKeyUserDetails, Error> {
         self.send_with_meta().await.map(Response::into_inner)
     }
+
     /// Like [`send`](Self::send), but also returns the status, the headers and the rate-limit
     /// information of the response.
     ///
@@ -355,17 +367,16 @@ impl<'a> GetOrgApiKey<'a> {
     ///
     /// As for [`send`](Self::send).
     pub async fn send_with_meta(self) -> Result<Response<ApiKeyUserDetails>, Error> {
-        let client = self.client;
-        let request = self.into_request()?;
-        let raw = client.execute(request).await?;
-        raw.decode()
+        self.client.send_checked(self.into_request()).await
     }
+
     /// Checks every constraint of the spec on the parameters and the body.
     fn validate(&self) -> Result<(), ValidationError> {
         OrgId::check(&self.org_id).map_err(|e| e.at("/path/orgId"))?;
         ApiUserId::check(&self.api_user_id).map_err(|e| e.at("/path/apiUserId"))?;
         Ok(())
     }
+
     /// Checks the request and turns it into what the runtime sends.
     fn into_request(self) -> Result<RequestSpec, Error> {
         const OPERATION: &str = "getOrgApiKey";

@@ -17,7 +17,7 @@ use std::fmt;
 use serde_yaml::Value;
 
 use crate::diff::diff;
-use crate::ir::{Api, SchemaKind, Status};
+use crate::ir::{Api, SchemaRef, Status};
 use crate::subset::subset;
 
 /// The operations the fragment describes, which the check compares.
@@ -221,36 +221,23 @@ pub fn matching(differences: Vec<Difference>, listed: &[Deviation]) -> Outcome {
     outcome
 }
 
-/// `api` with only the compared operations and the named types they reach.
+/// `api` with only the compared operations and the named types they reach (from parameters, bodies
+/// and every response, errors included).
 fn restricted(api: &Api) -> Api {
     let operations: Vec<_> = api.operations.iter().filter(|o| OPERATIONS.contains(&o.id.as_str())).cloned().collect();
-    let mut pending: Vec<String> = Vec::new();
+    let mut start: Vec<SchemaRef> = Vec::new();
     for op in &operations {
         for p in &op.params {
-            crate::lower::named_in(&p.ty, &mut pending);
-            pending.extend(p.newtype.iter().cloned());
+            start.extend(p.newtype.iter().cloned());
+            start.extend(p.ty.schema_refs().into_iter().cloned());
         }
-        if let Some(body) = &op.body {
-            crate::lower::named_in(&body.ty, &mut pending);
-        }
-        for ty in op.responses.iter().filter_map(|r| r.ty.as_ref()) {
-            crate::lower::named_in(ty, &mut pending);
+        let body = op.body.as_ref().map(|b| &b.ty);
+        for ty in body.into_iter().chain(op.responses.iter().filter_map(|r| r.ty.as_ref())) {
+            start.extend(ty.schema_refs().into_iter().cloned());
         }
     }
-    let mut reached: BTreeSet<String> = BTreeSet::new();
-    while let Some(name) = pending.pop() {
-        if !reached.insert(name.clone()) {
-            continue;
-        }
-        match api.schemas.iter().find(|s| s.rust_name == name).map(|s| &s.kind) {
-            Some(SchemaKind::Struct { fields }) => {
-                fields.iter().for_each(|f| crate::lower::named_in(&f.ty, &mut pending))
-            }
-            Some(SchemaKind::Alias { ty }) => crate::lower::named_in(ty, &mut pending),
-            _ => {}
-        }
-    }
-    let schemas = api.schemas.iter().filter(|s| reached.contains(&s.rust_name)).cloned().collect();
+    let reached: BTreeSet<SchemaRef> = api.reachable(&start);
+    let schemas = api.schemas.iter().filter(|s| reached.iter().any(|r| *r == s.rust_name)).cloned().collect();
     Api { operations, schemas, ..api.clone() }
 }
 

@@ -46,6 +46,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/paginate.rs", include_str!("../../templates/runtime/paginate.rs")),
     ("src/runtime/retry.rs", include_str!("../../templates/runtime/retry.rs")),
     ("src/runtime/secret.rs", include_str!("../../templates/runtime/secret.rs")),
+    ("src/runtime/send.rs", include_str!("../../templates/runtime/send.rs")),
     ("src/runtime/validate.rs", include_str!("../../templates/runtime/validate.rs")),
     ("src/runtime/tests/auth.rs", include_str!("../../templates/runtime/tests/auth.rs")),
     ("src/runtime/tests/client.rs", include_str!("../../templates/runtime/tests/client.rs")),

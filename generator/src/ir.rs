@@ -9,7 +9,14 @@
 //!   patch, trace within a path);
 //! - parameters come path first (in path-template order), then query, then header, each group in spec
 //!   order, which reads like the Atlas docs;
-//! - named schemas are sorted by Rust name, since synthesized types have no spec position.
+//! - named schemas are sorted by Rust name, since synthesized types have no spec position; that order
+//!   is also the lookup key of [`Api::schema`].
+//!
+//! Every node that comes from the spec keeps its JSON `pointer` (RFC 6901, `~0`/`~1` escaped), so a
+//! diagnostic or a doc line written after lowering can still name where it came from. The walks over
+//! the type graph (reachability, boxing, request/response direction, imports) live in [`graph`].
+
+pub mod graph;
 
 use serde::Serialize;
 
@@ -116,6 +123,8 @@ impl HttpMethod {
 pub struct Operation {
     /// `operationId`, as in the spec.
     pub id: String,
+    /// Where the operation is defined (`/paths/~1orgs~1{orgId}/get`).
+    pub pointer: String,
     /// The client method's name (snake case).
     pub rust_name: String,
     /// The request builder type's name (Pascal case).
@@ -139,7 +148,8 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// The request body, if any.
     pub body: Option<Body>,
-    /// Every documented response, sorted by status (`default` last).
+    /// Every documented response, sorted by status (`default` last). Every success response is here,
+    /// with every media type it offers; [`Operation::success`] is the one `send` returns.
     pub responses: Vec<Response>,
     /// The media type the client sends in `Accept`: the success response's.
     pub accept: String,
@@ -208,6 +218,9 @@ pub struct Param {
     pub name: String,
     /// The Rust name of its argument or setter.
     pub rust_name: String,
+    /// Where the parameter is defined (a shared `components/parameters` entry, or its place in the
+    /// operation).
+    pub pointer: String,
     /// Where it travels.
     pub location: Location,
     /// Whether the caller must give it.
@@ -221,7 +234,7 @@ pub struct Param {
     /// What the spec constrains about it.
     pub constraints: Constraints,
     /// The validated newtype that carries its constraints, when it is a constrained string.
-    pub newtype: Option<String>,
+    pub newtype: Option<SchemaRef>,
     /// `deprecated`.
     pub deprecated: bool,
 }
@@ -345,8 +358,8 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// An object with only `additionalProperties`: a string-keyed map.
     Map(Box<TypeRef>),
-    /// A named schema, by Rust name.
-    Named(String),
+    /// A named schema.
+    Named(SchemaRef),
     /// A schema that admits any JSON value.
     Any,
 }
@@ -362,7 +375,7 @@ impl std::fmt::Display for TypeRef {
             Self::Bool => f.write_str("bool"),
             Self::Array(inner) => write!(f, "[{inner}]"),
             Self::Map(inner) => write!(f, "map<string, {inner}>"),
-            Self::Named(name) => f.write_str(name),
+            Self::Named(name) => f.write_str(name.as_str()),
             Self::Any => f.write_str("any"),
         }
     }
@@ -374,9 +387,59 @@ impl Serialize for TypeRef {
     }
 }
 
+/// A reference to a named type of the API: its Rust name, which is the key [`Api::schema`] looks it
+/// up by. Never a JSON pointer or a spec name; lowering resolves those before making one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct SchemaRef(String);
+
+impl SchemaRef {
+    /// A reference to the named type with this Rust name.
+    pub fn new(rust_name: impl Into<String>) -> Self {
+        Self(rust_name.into())
+    }
+
+    /// The referenced type's Rust name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for SchemaRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for SchemaRef {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for SchemaRef {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for SchemaRef {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for SchemaRef {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
 /// A request body.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Body {
+    /// Where the request body is defined.
+    pub pointer: String,
     /// The media type sent in `Content-Type`.
     pub media_type: String,
     /// Whether the body must be sent.
@@ -387,6 +450,45 @@ pub struct Body {
     pub ty: TypeRef,
     /// What the spec constrains about the body itself (an inline array's `minItems`, say).
     pub constraints: Constraints,
+    /// Every media type the spec offers for the body, in spec order (the one sent among them).
+    pub content: Vec<Content>,
+}
+
+/// One media type of a request or response body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Content {
+    /// The media type (`application/vnd.atlas.2023-01-01+json`).
+    pub media_type: String,
+    /// The Atlas API version it selects, when it is a versioned Atlas media type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<ApiVersion>,
+    /// What the body is.
+    pub body: BodyKind,
+    /// `x-sunset`: the date after which Atlas no longer serves this version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sunset: Option<String>,
+}
+
+/// The API version a versioned Atlas media type (`application/vnd.atlas.<version>+<format>`) asks for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiVersion {
+    /// A dated version (`2023-01-01`).
+    Dated(String),
+    /// `preview`: the unstable version of a resource.
+    Preview,
+}
+
+/// What a body holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyKind {
+    /// JSON of a known type.
+    Typed(TypeRef),
+    /// Nothing (`204`, or a media type without a schema).
+    None,
+    /// Bytes the client hands over undecoded (CSV, gzip, plain text).
+    Bytes,
 }
 
 /// A response status: a code or `default`.
@@ -402,14 +504,19 @@ pub enum Status {
 /// One documented response.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Response {
+    /// Where the response is defined (a shared `components/responses` entry, or its place in the
+    /// operation).
+    pub pointer: String,
     /// Its status.
     pub status: Status,
     /// Its description.
     pub description: String,
-    /// Its media type, when it has a body.
+    /// The media type the client accepts and decodes, when it has a JSON body.
     pub media_type: Option<String>,
-    /// Its body type, when it has a body.
+    /// Its body type, when it has a JSON body.
     pub ty: Option<TypeRef>,
+    /// Every media type the spec offers for it, in spec order.
+    pub content: Vec<Content>,
     /// The response headers it documents (such as `Retry-After`), in spec order.
     pub headers: Vec<String>,
 }
@@ -424,8 +531,8 @@ pub struct Pagination {
     pub size_param: String,
     /// The largest page size the spec allows, used as the streaming default.
     pub max_page_size: Option<u64>,
-    /// The page type (Rust name).
-    pub page_type: String,
+    /// The page type.
+    pub page_type: SchemaRef,
     /// The field of the page that holds the items (wire name).
     pub results_field: String,
     /// The field of the page that holds the total count, if any (wire name).
@@ -441,8 +548,14 @@ pub struct Schema {
     pub name: String,
     /// Its Rust name.
     pub rust_name: String,
+    /// Where it is defined: its `components/schemas` entry, or the inline schema it was made from.
+    pub pointer: String,
     /// Its description.
     pub description: Option<String>,
+    /// The named schemas an `allOf` merged into this one (their fields are already in it), so a
+    /// discriminator parent can list this one as its subtype.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub all_of: Vec<SchemaRef>,
     /// Whether requests carry it (its fields are validated before sending).
     pub in_request: bool,
     /// Whether responses carry it.
@@ -475,6 +588,42 @@ pub enum SchemaKind {
         /// The aliased type.
         ty: TypeRef,
     },
+    /// A value that is one of several types (`oneOf`, `anyOf`, or a discriminator parent).
+    Union {
+        /// How a value names its variant: by a discriminator property, or not at all (untagged:
+        /// the variants are tried in order).
+        tag: UnionTag,
+        /// The variants, in spec order.
+        variants: Vec<UnionVariant>,
+    },
+}
+
+/// How a union tells its variants apart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnionTag {
+    /// `discriminator.propertyName`: a string property whose value names the variant.
+    Discriminator {
+        /// The property's wire name.
+        property: String,
+    },
+    /// `oneOf` without a discriminator: the value must match exactly one variant.
+    OneOf,
+    /// `anyOf`: the value matches at least one variant; the first that decodes wins.
+    AnyOf,
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnionVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// The discriminator values that select it (from `mapping`, or the schema's name), empty when the
+    /// union is untagged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 /// One field of a struct.
@@ -484,6 +633,8 @@ pub struct Field {
     pub name: String,
     /// The Rust name.
     pub rust_name: String,
+    /// Where the property is defined.
+    pub pointer: String,
     /// Its type (without the `Option` that `required: false` adds).
     pub ty: TypeRef,
     /// Whether it is in the schema's `required` list.
@@ -509,6 +660,8 @@ pub struct Field {
 pub struct EnumValue {
     /// The value on the wire.
     pub name: String,
+    /// Where the value is listed (`/components/schemas/Role/enum/2`).
+    pub pointer: String,
     /// The Rust variant name.
     pub rust_name: String,
 }

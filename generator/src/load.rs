@@ -14,6 +14,9 @@ pub struct Spec {
     pub file: String,
     /// The parsed document.
     pub doc: OpenAPI,
+    /// The document as plain JSON, keywords openapiv3 does not model included, so lowering can name
+    /// every keyword it does not turn into code.
+    pub raw: serde_json::Value,
 }
 
 /// Parses `text` (the contents of `file`) as an OpenAPI 3.0 document.
@@ -59,7 +62,11 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
         }
     };
     match parsed {
-        Ok(doc) => Ok(Spec { file: file.to_owned(), doc }),
+        Ok(doc) => {
+            // YAML keys that are not strings have no JSON form; such a document failed the parse above.
+            let raw = serde_json::to_value(&value).unwrap_or_default();
+            Ok(Spec { file: file.to_owned(), doc, raw })
+        }
         Err(e) => {
             let message = shape_message(&e.inner().to_string());
             let reported: Vec<String> = segment_tokens(e.path());

@@ -691,3 +691,95 @@ async fn concurrent_digest_calls_cost_one_request_each_against_a_strict_nc_serve
         assert_eq!(sent, N, "burst {round}: {N} concurrent calls after the warm-up");
     }
 }
+
+fn unauthorized_body(code: &str) -> serde_json::Value {
+    serde_json::json!({"error": 401, "errorCode": code, "detail": "The credentials are not valid.", "reason": "Unauthorized"})
+}
+
+/// A 401 reads the same whichever way it came: `is_unauthorized()`, `status()` and the decoded Atlas
+/// error for a rejected bearer token, a rejected Digest answer and a refusing token endpoint.
+#[tokio::test]
+async fn every_401_is_unauthorized_with_status_and_atlas_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer bad-token"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(unauthorized_body("INVALID_TOKEN")))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(|request: &Request| authorization(request).is_none_or(|v| v.starts_with("Digest ")))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("WWW-Authenticate", challenge("n", false))
+                .set_body_json(unauthorized_body("USER_UNAUTHORIZED")),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(401).set_body_json(unauthorized_body("INVALID_SERVICE_ACCOUNT")))
+        .mount(&server)
+        .await;
+
+    let bearer = Client::builder().base_url(server.uri()).bearer("bad-token").build().unwrap();
+    let digest = Client::builder().base_url(server.uri()).digest("pubkey", "wrong-key").build().unwrap();
+    let oauth = Client::builder().base_url(server.uri()).oauth2(CLIENT_ID, "wrong-secret").build().unwrap();
+    let cases = [
+        (bearer.get_org_api_key(ORG, KEY).send().await.unwrap_err(), "INVALID_TOKEN"),
+        (digest.get_org_api_key(ORG, KEY).send().await.unwrap_err(), "USER_UNAUTHORIZED"),
+        (oauth.get_org_api_key(ORG, KEY).send().await.unwrap_err(), "INVALID_SERVICE_ACCOUNT"),
+    ];
+    for (error, code) in &cases {
+        assert!(error.is_unauthorized(), "{error:?}");
+        assert_eq!(error.status(), Some(401), "{error:?}");
+        assert_eq!(error.error_code(), Some(*code), "{error:?}");
+        let atlas = error.api_error().unwrap();
+        assert_eq!(atlas.detail.as_deref(), Some("The credentials are not valid."));
+        assert!(error.to_string().contains(code), "{error}");
+    }
+    assert!(matches!(cases[1].0, Error::Auth(AuthError::Rejected { .. })), "{:?}", cases[1].0);
+    assert!(matches!(cases[2].0, Error::Auth(AuthError::TokenEndpoint { .. })), "{:?}", cases[2].0);
+    // Other failures are not 401s.
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer forbidden"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(serde_json::json!({"error": 403})))
+        .mount(&server)
+        .await;
+    let forbidden = Client::builder().base_url(server.uri()).bearer("forbidden").build().unwrap();
+    assert!(!forbidden.get_org_api_key(ORG, KEY).send().await.unwrap_err().is_unauthorized());
+}
+
+/// With only `.base_url(mock)` set, client credentials go to the mock's token endpoint, never to the
+/// spec's (the real Atlas) host.
+#[tokio::test]
+async fn the_token_url_follows_the_base_url() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .and(header("authorization", BASIC))
+        .respond_with(token_response("from-the-mock", 3600))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api_for_token(&server, "from-the-mock").await;
+    let client = Client::builder().base_url(server.uri()).oauth2(CLIENT_ID, CLIENT_SECRET).build().unwrap();
+    let key = client.get_org_api_key(ORG, KEY).send().await.unwrap();
+    assert_eq!(key.id.as_deref(), Some(KEY));
+    assert!(format!("{client:?}").contains(&format!("{}{TOKEN_PATH}", server.uri())), "{client:?}");
+
+    // An explicit token URL wins, in either order of the builder calls.
+    let other = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/idp/token"))
+        .respond_with(token_response("from-the-mock", 3600))
+        .expect(1)
+        .mount(&other)
+        .await;
+    let client = Client::builder()
+        .oauth2_token_url(format!("{}/idp/token", other.uri()))
+        .base_url(server.uri())
+        .oauth2(CLIENT_ID, CLIENT_SECRET)
+        .build()
+        .unwrap();
+    client.get_org_api_key(ORG, KEY).send().await.unwrap();
+}

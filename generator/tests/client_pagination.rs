@@ -187,13 +187,35 @@ async fn pages_are_fetched_only_when_needed() {
     mount_page(&server, 3, 500, &expected[1000..], Some(1234)).await;
     let client = client(&server);
 
-    let mut stream = pin!(client.list_org_api_keys(ORG).stream());
+    // No `pin!`: the stream is `Unpin`, so `.next()` works on it directly.
+    let mut stream = client.list_org_api_keys(ORG).stream();
     for expected_id in &expected[..500] {
         assert_eq!(stream.next().await.unwrap().unwrap().id.as_deref(), Some(expected_id.as_str()));
     }
     assert_eq!(queries(&server).await, [query(1, 500)], "page 2 is not fetched before it is needed");
     assert_eq!(stream.next().await.unwrap().unwrap().id.as_deref(), Some(expected[500].as_str()));
     assert_eq!(queries(&server).await, [query(1, 500), query(2, 500)]);
+}
+
+/// Streams are `Send` and `Unpin`: they can be kept in a struct, moved into a task and polled there.
+#[tokio::test]
+async fn streams_move_into_spawned_tasks() {
+    let server = MockServer::start().await;
+    let expected = ids(0..3);
+    mount_page(&server, 1, 500, &expected, Some(3)).await;
+    let client = client(&server);
+    let task = tokio::spawn(async move {
+        let mut pages = client.list_org_api_keys(ORG).pages();
+        let first = pages.next().await;
+        let mut items = client.list_org_api_keys(ORG).stream();
+        let mut count = 0;
+        while let Some(item) = items.next().await {
+            item.unwrap();
+            count += 1;
+        }
+        (first.map(|page| page.unwrap().results.len()), count)
+    });
+    assert_eq!(task.await.unwrap(), (Some(3), 3));
 }
 
 #[tokio::test]

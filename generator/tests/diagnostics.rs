@@ -170,3 +170,151 @@ fn api_error_is_an_ordinary_model() {
     let models = &generated.files.iter().find(|f| f.path == "src/models.rs").unwrap().contents;
     assert!(!models.contains("ApiError"), "{models}");
 }
+
+/// The keywords a test may see without a diagnostic: documentation, composition (rejected or
+/// handled by lowering itself), and those the generator turns into code, by the schema's `type`.
+const DOCS: &[&str] = &["description", "title", "example", "examples", "externalDocs", "deprecated", "xml", "default"];
+
+fn turned_into_code(keyword: &str, schema: &serde_json::Map<String, serde_json::Value>) -> bool {
+    let docs = DOCS;
+    let shared = ["type", "nullable", "readOnly", "writeOnly", "format", "allOf", "oneOf", "anyOf", "not"];
+    if docs.contains(&keyword) || shared.contains(&keyword) || keyword.starts_with("x-") {
+        return true;
+    }
+    let props = schema.get("properties").and_then(|p| p.as_object()).is_some_and(|p| !p.is_empty());
+    match schema.get("type").and_then(|t| t.as_str()) {
+        Some("string") => ["pattern", "minLength", "maxLength", "enum"].contains(&keyword),
+        Some("integer" | "number") => ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"].contains(&keyword),
+        Some("array") => ["items", "minItems", "maxItems", "uniqueItems"].contains(&keyword),
+        Some("object") | None => {
+            ["properties", "required"].contains(&keyword) || (keyword == "additionalProperties" && !props)
+        }
+        _ => false,
+    }
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Every schema of a document with its pointer: `components/schemas` entries and the value of every
+/// `schema` key outside schemas (parameters, media types, headers), each with the schemas inside it.
+fn schemas_in(at: &str, value: &serde_json::Value, out: &mut Vec<(String, serde_json::Value)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map {
+                let here = format!("{at}/{}", escape(key));
+                if ["example", "examples"].contains(&key.as_str()) || key.starts_with("x-") {
+                    continue;
+                } else if key == "schema" {
+                    schema_tree(&here, inner, out);
+                } else if at == "/components" && key == "schemas" {
+                    for (name, schema) in inner.as_object().into_iter().flatten() {
+                        schema_tree(&format!("{here}/{}", escape(name)), schema, out);
+                    }
+                } else {
+                    schemas_in(&here, inner, out);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                schemas_in(&format!("{at}/{i}"), item, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A schema and the schemas inside it.
+fn schema_tree(at: &str, schema: &serde_json::Value, out: &mut Vec<(String, serde_json::Value)>) {
+    let Some(map) = schema.as_object() else { return };
+    out.push((at.to_owned(), schema.clone()));
+    if map.contains_key("$ref") {
+        return;
+    }
+    for (name, property) in map.get("properties").and_then(|p| p.as_object()).into_iter().flatten() {
+        schema_tree(&format!("{at}/properties/{}", escape(name)), property, out);
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(inner) = map.get(key) {
+            schema_tree(&format!("{at}/{key}"), inner, out);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        for (i, member) in map.get(key).and_then(|m| m.as_array()).into_iter().flatten().enumerate() {
+            schema_tree(&format!("{at}/{key}/{i}"), member, out);
+        }
+    }
+}
+
+/// Nothing is dropped silently: in every spec that generates (the good fixtures and the Atlas spec),
+/// each schema keyword the generator does not turn into code, and each media type beyond the one the
+/// client uses, has a diagnostic at its own pointer.
+#[test]
+fn every_unenforced_keyword_is_reported() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
+    let mut specs: Vec<std::path::PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    specs.sort();
+    specs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/atlas-api-keys.yaml"));
+    let mut reported = 0;
+    for spec in &specs {
+        let text = std::fs::read_to_string(spec).unwrap();
+        let name = file_name(spec);
+        let (_, warnings) = atlas_codegen::lower_spec(&name, &text).unwrap_or_else(|d| panic!("{name}: {d}"));
+        let raw: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+        let mut schemas = Vec::new();
+        schemas_in("", &raw, &mut schemas);
+        let mut expected: Vec<String> = Vec::new();
+        for (at, schema) in &schemas {
+            let map = schema.as_object().unwrap();
+            for key in map.keys() {
+                let beside_ref = map.contains_key("$ref") && key != "$ref" && !DOCS.contains(&key.as_str());
+                if beside_ref || (!map.contains_key("$ref") && !turned_into_code(key, map)) {
+                    expected.push(format!("{at}/{key}"));
+                }
+            }
+        }
+        // Every body with more than one media type: all but the first are unused.
+        let mut bodies = Vec::new();
+        collect_contents("", &raw, &mut bodies);
+        for (at, media_types) in bodies {
+            for mt in media_types.iter().skip(1) {
+                expected.push(format!("{at}/{}", escape(mt)));
+            }
+        }
+        for pointer in &expected {
+            assert!(
+                warnings.items().iter().any(|d| &d.pointer == pointer),
+                "{name}: nothing reports `{pointer}`:\n{warnings}"
+            );
+        }
+        reported += expected.len();
+    }
+    // The corpus has a fixture for this (unenforced_keywords.yaml); an empty check proves nothing.
+    assert!(reported >= 9, "only {reported} unenforced keywords found in the corpus");
+}
+
+/// Every `content` map of a request body or response, with its media types in order.
+fn collect_contents(at: &str, value: &serde_json::Value, out: &mut Vec<(String, Vec<String>)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map {
+                let here = format!("{at}/{}", escape(key));
+                if ["schema", "schemas", "example", "examples"].contains(&key.as_str()) || key.starts_with("x-") {
+                    continue;
+                }
+                if let (true, Some(media_types)) = (key == "content", inner.as_object()) {
+                    out.push((here.clone(), media_types.keys().cloned().collect()));
+                }
+                collect_contents(&here, inner, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect_contents(&format!("{at}/{i}"), item, out);
+            }
+        }
+        _ => {}
+    }
+}

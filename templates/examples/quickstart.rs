@@ -6,7 +6,7 @@
 
 use atlas_admin_client::models::{CreateAtlasOrganizationApiKey, OrganizationRole};
 use atlas_admin_client::Client;
-use futures_util::StreamExt;
+use futures::StreamExt;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -34,7 +34,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         page.rate_limit()
     );
 
-    let mut keys = std::pin::pin!(client.list_org_api_keys(&org_id).stream());
+    let mut keys = client.list_org_api_keys(&org_id).stream();
     let mut seen = 0;
     while let Some(key) = keys.next().await {
         let key = key?;

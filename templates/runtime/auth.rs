@@ -97,7 +97,7 @@ impl Authenticator {
             Credentials::Digest { public_key, private_key } => Authenticator::Digest(DigestState {
                 username: public_key,
                 password: private_key,
-                idle: Mutex::new(Vec::new()),
+                pool: Mutex::new(ChallengePool::default()),
             }),
             Credentials::OAuth2 { client_id, client_secret, .. } => Authenticator::OAuth2(OAuth2State {
                 client_id,
@@ -143,17 +143,27 @@ const MAX_IDLE_CHALLENGES: usize = 64;
 /// has arrived. So every nonce's count reaches the server strictly increasing, which servers that
 /// reject a lower (replayed) `nc` require, and concurrent calls never spoil each other's nonce. A
 /// call that finds no idle challenge asks for a new one; after the first burst, as many challenges
-/// are idle as calls overlapped, and each call is one round trip.
+/// are idle as calls overlapped, and each call is one round trip. A server that hands out the same
+/// nonce in several challenges gets one count sequence for it, shared by the leases that hold it.
 pub(crate) struct DigestState {
     username: String,
     password: SecretString,
+    pool: Mutex<ChallengePool>,
+}
+
+/// The challenges not in use, and the last nonce count sent for each nonce.
+#[derive(Default)]
+struct ChallengePool {
     /// Idle challenges, the most recently returned last.
-    idle: Mutex<Vec<WwwAuthenticateHeader>>,
+    idle: Vec<WwwAuthenticateHeader>,
+    /// The highest `nc` sent per nonce, shared by every lease: a server that hands out the same
+    /// nonce in two challenges still never sees a count twice.
+    counts: std::collections::HashMap<String, u32>,
 }
 
 impl fmt::Debug for DigestState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let idle_challenges = self.lock().len();
+        let idle_challenges = self.lock().idle.len();
         f.debug_struct("Digest")
             .field("public_key", &self.username)
             .field("private_key", &self.password)
@@ -190,9 +200,16 @@ impl DigestLease<'_> {
             body,
             HttpMethod(method.as_str().into()),
         );
-        let answer = challenge
-            .respond(&context)
-            .map_err(|error| AuthError::InvalidChallenge { operation, message: error.to_string() })?;
+        let answer = {
+            let mut pool = state.lock();
+            let last = pool.counts.get(&challenge.nonce).copied().unwrap_or(0);
+            challenge.nc = challenge.nc.max(last);
+            let answer = challenge
+                .respond(&context)
+                .map_err(|error| AuthError::InvalidChallenge { operation, message: error.to_string() })?;
+            pool.counts.insert(challenge.nonce.clone(), challenge.nc);
+            answer
+        };
         sensitive_header(&answer.to_header_string()).map(Some)
     }
 
@@ -218,23 +235,27 @@ impl DigestLease<'_> {
 impl Drop for DigestLease<'_> {
     fn drop(&mut self) {
         if let Some(challenge) = self.challenge.take() {
-            let mut idle = self.state.lock();
-            if idle.len() >= MAX_IDLE_CHALLENGES {
-                idle.remove(0);
+            let mut pool = self.state.lock();
+            if pool.idle.len() >= MAX_IDLE_CHALLENGES {
+                pool.idle.remove(0);
             }
-            idle.push(challenge);
+            pool.idle.push(challenge);
+            if pool.counts.len() > 4 * MAX_IDLE_CHALLENGES {
+                let ChallengePool { idle, counts } = &mut *pool;
+                counts.retain(|nonce, _| idle.iter().any(|c| &c.nonce == nonce));
+            }
         }
     }
 }
 
 impl DigestState {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<WwwAuthenticateHeader>> {
-        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> std::sync::MutexGuard<'_, ChallengePool> {
+        self.pool.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Leases the most recently used idle challenge, or none when all are in use (or none came yet).
     pub(crate) fn lease(&self) -> DigestLease<'_> {
-        let challenge = self.lock().pop();
+        let challenge = self.lock().idle.pop();
         DigestLease { state: self, challenge }
     }
 }

@@ -9,17 +9,23 @@ mod error;
 pub(crate) mod paginate;
 mod retry;
 mod secret;
+mod send;
+// Which checks and wire helpers the generated code calls depends on the spec (its constraints, path
+// parameters and bodies), so a spec may leave some of them unused.
+#[allow(dead_code)]
 pub(crate) mod validate;
+#[allow(dead_code)]
 pub(crate) mod wire;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, RateLimit, Response};
 pub use error::{ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Error};
-pub use paginate::PaginationError;
+pub use paginate::{PageStream, PaginationError};
 pub use retry::RetryPolicy;
 pub use secret::SecretString;
 pub use validate::{Constraint, ValidationError};
 
 #[allow(unused_imports)] // Which of these the generated operations name depends on the spec.
 pub(crate) use client::{RequestBody, RequestSpec};
+#[allow(unused_imports)] // Only specs with paginated operations implement `Page`.
 pub(crate) use paginate::Page;

@@ -1,6 +1,7 @@
 //! Walking through the pages of list operations as a stream.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt};
@@ -12,6 +13,14 @@ use crate::runtime::error::Error;
 /// With the largest Atlas page size (500) this is 50 million items: far more than any real list,
 /// so hitting it means the server never signals the end.
 pub(crate) const MAX_PAGES: u32 = 100_000;
+
+/// The stream `stream()` and `pages()` of a list operation return: its items (or pages), each a
+/// `Result`, fetched one page at a time.
+///
+/// Boxed, so it is `Unpin` and `Send`: call `.next()` on it directly (with `futures::StreamExt`),
+/// no `pin!` needed, and move it into a spawned task. The box costs one allocation per stream, not
+/// per item or page (see BENCHMARKS.md).
+pub type PageStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>>;
 
 /// A response type that holds one page of a list operation.
 ///
@@ -81,30 +90,31 @@ struct State<F> {
 /// [`PaginationError::RepeatedPage`], and more than [`MAX_PAGES`] pages end it with
 /// [`PaginationError::TooManyPages`].
 #[allow(dead_code)] // Used by the generated operations of paginated endpoints.
-pub(crate) fn pages<P, F, Fut>(walk: Result<Walk, Error>, fetch: F) -> impl Stream<Item = Result<P, Error>>
+pub(crate) fn pages<'a, P, F, Fut>(walk: Result<Walk, Error>, fetch: F) -> PageStream<'a, P>
 where
-    P: Page,
-    F: FnMut(u32) -> Fut,
-    Fut: Future<Output = Result<P, Error>>,
+    P: Page + Send + 'a,
+    F: FnMut(u32) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<P, Error>> + Send + 'a,
 {
-    pages_with_limit(walk, MAX_PAGES, fetch)
+    Box::pin(pages_with_limit(walk, MAX_PAGES, fetch))
 }
 
 /// Streams the items of all pages, in order; see [`pages`] for when the stream ends.
 #[allow(dead_code)] // Used by the generated operations of paginated endpoints.
-pub(crate) fn items<P, F, Fut>(walk: Result<Walk, Error>, fetch: F) -> impl Stream<Item = Result<P::Item, Error>>
+pub(crate) fn items<'a, P, F, Fut>(walk: Result<Walk, Error>, fetch: F) -> PageStream<'a, P::Item>
 where
-    P: Page,
-    F: FnMut(u32) -> Fut,
-    Fut: Future<Output = Result<P, Error>>,
+    P: Page + Send + 'a,
+    P::Item: Send + 'a,
+    F: FnMut(u32) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<P, Error>> + Send + 'a,
 {
-    pages(walk, fetch).flat_map(|page| {
+    Box::pin(pages_with_limit(walk, MAX_PAGES, fetch).flat_map(|page| {
         let items: Vec<Result<P::Item, Error>> = match page {
             Ok(page) => page.into_items().into_iter().map(Ok).collect(),
             Err(error) => vec![Err(error)],
         };
         stream::iter(items)
-    })
+    }))
 }
 
 fn fingerprint<T: serde::Serialize>(items: &[T]) -> Option<u64> {

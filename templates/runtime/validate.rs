@@ -70,8 +70,15 @@ impl fmt::Display for Number {
     }
 }
 
+/// How many characters of the offending value `Display` and `Debug` show; [`ValidationError::value`]
+/// keeps all of it.
+const SHOWN_VALUE_CHARS: usize = 64;
+
 /// A value broke a constraint of the API description; nothing was sent.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Display` and `Debug` show at most the first 64 characters of the value (and how long it is), so a
+/// long text does not flood a log; the value of a secret field is never kept, only `[redacted]`.
+#[derive(Clone, PartialEq)]
 pub struct ValidationError {
     operation: Option<&'static str>,
     pointer: String,
@@ -105,9 +112,19 @@ impl ValidationError {
         &self.constraint
     }
 
-    /// The offending value (JSON for arrays; `[redacted]` for secrets).
+    /// The whole offending value (JSON for arrays; `[redacted]` for secrets).
     pub fn value(&self) -> &str {
         &self.value
+    }
+
+    /// The value as messages show it: quoted, cut after [`SHOWN_VALUE_CHARS`] characters.
+    fn shown_value(&self) -> String {
+        let total = self.value.chars().count();
+        if total <= SHOWN_VALUE_CHARS {
+            return format!("{:?}", self.value);
+        }
+        let start: String = self.value.chars().take(SHOWN_VALUE_CHARS).collect();
+        format!("{start:?}… ({total} characters)")
     }
 
     /// Places a context-free error (from a newtype) at `pointer`.
@@ -138,7 +155,18 @@ impl fmt::Display for ValidationError {
         if !self.pointer.is_empty() {
             write!(f, "{} ", self.pointer)?;
         }
-        write!(f, "value {:?} breaks {}", self.value, self.constraint)
+        write!(f, "value {} breaks {}", self.shown_value(), self.constraint)
+    }
+}
+
+impl fmt::Debug for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ValidationError")
+            .field("operation", &self.operation)
+            .field("pointer", &self.pointer)
+            .field("constraint", &self.constraint)
+            .field("value", &format_args!("{}", self.shown_value()))
+            .finish()
     }
 }
 

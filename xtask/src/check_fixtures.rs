@@ -61,7 +61,7 @@ pub(crate) fn check_crate(root: &Path, manifest: &Path) -> Result<bool, String> 
         .args(["check", "--quiet", "--lib", "--tests", "--examples", "--manifest-path"])
         .arg(manifest)
         .env("CARGO_TARGET_DIR", root.join("target"))
-        .env("RUSTFLAGS", "-D warnings -A dead_code -A unused_imports")
+        .env("RUSTFLAGS", "-D warnings")
         .stdin(Stdio::null())
         .status()
         .map_err(|e| format!("could not run cargo: {e}"))?

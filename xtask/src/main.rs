@@ -4,6 +4,7 @@
 //! - `codegen [--spec FILE] [--out DIR] [--check]`: regenerate `generated/` from `spec/atlas-api-keys.yaml`
 //!   (or any spec into any folder), or check it is fresh;
 //! - `check-fixtures`: generate and compile a client from every edge-case spec of the generator's tests;
+//! - `check-readmes`: build every Rust snippet of the READMEs with exactly the dependencies they list;
 //! - `check-real`: the same for the public descriptions of `generator/tests/fixtures/real/`;
 //! - `lint-spec`: Redocly lint of the spec;
 //! - `conformance`: the generated client against a Prism mock built from the spec;
@@ -16,6 +17,7 @@
 mod api_diff;
 mod bench;
 mod check_fixtures;
+mod check_readmes;
 mod check_real;
 mod codegen;
 mod conformance;
@@ -42,6 +44,8 @@ commands:
   bench [--no-run] [--quick]
                            run the benchmarks of bench/ and write BENCHMARKS.md
   check-fixtures           generate and compile a client from every generator/tests/fixtures/good spec
+  check-readmes            build every Rust snippet of README.md and generated/README.md with the
+                           dependencies that README lists (no hidden doctest lines allowed)
   check-real               generate and compile a client from every public spec of generator/tests/fixtures/real
   lint-spec                lint the spec with Redocly
   conformance              run the generated client against a Prism mock of the spec";
@@ -72,6 +76,7 @@ fn main() -> ExitCode {
         Some("conformance") => conformance::run(&root),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("check-fixtures") => check_fixtures::run(&root),
+        Some("check-readmes") => check_readmes::run(&root),
         Some("check-real") => check_real::run(&root),
         Some("spec-drift") => spec_drift::run(&root, &cwd, &args[1..]),
         Some("api-diff") => match api_diff::run(&root, &args[1..]) {

@@ -79,6 +79,21 @@ fn escape_links(line: &str) -> String {
     out
 }
 
+/// The indefinite article for `word` as it is read aloud ("an `apiUserId`", "a `listOrgApiKeys`"),
+/// capitalized for the start of a sentence when `capital`. Spelled-out exceptions cover words whose
+/// first vowel letter sounds like a consonant ("a `uniqueId`", "a `userId`", "a `oneTimeCode`").
+pub fn article(word: &str, capital: bool) -> &'static str {
+    let lower = word.trim_start_matches(['`', '/', '{']).to_ascii_lowercase();
+    let consonant_sound = ["uni", "use", "usa", "usi", "uti", "ure", "one", "once", "eu"];
+    let vowel = lower.starts_with(['a', 'e', 'i', 'o', 'u']) && !consonant_sound.iter().any(|p| lower.starts_with(p));
+    match (vowel, capital) {
+        (true, true) => "An",
+        (true, false) => "an",
+        (false, true) => "A",
+        (false, false) => "a",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +116,23 @@ mod tests {
             clean_line("docs: https://www.mongodb.com/docs/atlas/. More"),
             "docs: <https://www.mongodb.com/docs/atlas/>. More"
         );
+    }
+
+    #[test]
+    fn articles_follow_the_sound() {
+        for (word, expected) in [
+            ("apiUserId", "an"),
+            ("orgId", "an"),
+            ("listOrgApiKeys", "a"),
+            ("uniqueId", "a"),
+            ("userName", "a"),
+            ("itemsPerPage", "an"),
+            ("euRegion", "a"),
+            ("`envelope`", "an"),
+        ] {
+            assert_eq!(article(word, false), expected, "{word}");
+        }
+        assert_eq!(article("orgId", true), "An");
+        assert_eq!(article("groupId", true), "A");
     }
 }

@@ -1,8 +1,9 @@
 //! `models.rs`: one item per named type, plus request-side validation and pagination glue.
 
 use super::docs::{doc_attrs, paragraphs};
+use super::imports::Imports;
 use super::{ident, type_tokens, validation};
-use crate::ir::{Api, EnumValue, Field, Schema, SchemaKind, TypeRef};
+use crate::ir::{Api, EnumValue, Field, Schema, SchemaKind, SchemaRef, TypeRef, UnionVariant};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -11,66 +12,30 @@ pub fn module(api: &Api) -> TokenStream {
     let items = api.schemas.iter().map(|s| schema_item(api, s));
     let pages = page_impls(api);
     let uses_validate = api.schemas.iter().any(|s| needs_validate(s) || matches!(s.kind, SchemaKind::Newtype { .. }));
-    let uses_secret = api.schemas.iter().any(|s| match &s.kind {
-        SchemaKind::Struct { fields } => fields.iter().any(|f| mentions(&f.ty, &TypeRef::Secret)),
-        SchemaKind::Alias { ty } => mentions(ty, &TypeRef::Secret),
-        _ => false,
-    });
-    let uses_map = api.schemas.iter().any(|s| match &s.kind {
-        SchemaKind::Struct { fields } => fields.iter().any(|f| has_map(&f.ty)),
-        SchemaKind::Alias { ty } => has_map(ty),
-        _ => false,
-    });
+    let uses_secret = api.schemas.iter().any(|s| s.mentions(|ty| ty.mentions(&TypeRef::Secret)));
+    let uses_map = api.schemas.iter().any(|s| s.mentions(TypeRef::has_map));
     let uses_regex = api.schemas.iter().any(|s| match &s.kind {
         SchemaKind::Newtype { constraints } => constraints.pattern.is_some(),
         SchemaKind::Struct { fields } => needs_validate(s) && fields.iter().any(|f| f.constraints.pattern.is_some()),
         _ => false,
     });
-    let mut runtime: Vec<TokenStream> = Vec::new();
-    if !pages.is_empty() {
-        runtime.push(quote!(Page));
-    }
-    if uses_secret {
-        runtime.push(quote!(SecretString));
-    }
-    if uses_validate {
-        runtime.push(quote!(validate));
-        runtime.push(quote!(ValidationError));
-    }
-    let runtime_use = if runtime.is_empty() { quote!() } else { quote!(use crate::runtime::{#(#runtime),*};) };
-    let map_use = if uses_map {
-        quote!(
-            use std::collections::BTreeMap;
-        )
-    } else {
-        quote!()
-    };
-    let regex_use = if uses_regex {
-        quote!(
-            use regex::Regex;
-            use std::sync::LazyLock;
-        )
-    } else {
-        quote!()
-    };
+    let mut imports = Imports::default();
+    imports.add_if(!pages.is_empty(), "crate::runtime", "Page");
+    imports.add_if(uses_secret, "crate::runtime", "SecretString");
+    imports.add_if(uses_validate, "crate::runtime", "validate");
+    imports.add_if(uses_validate, "crate::runtime", "ValidationError");
+    imports.add_if(uses_map, "std::collections", "BTreeMap");
+    imports.add_if(uses_regex, "regex", "Regex");
+    imports.add_if(uses_regex, "std::sync", "LazyLock");
+    imports.add("serde", "Deserialize");
+    imports.add("serde", "Serialize");
+    let imports = imports.tokens();
     quote! {
         //! Request and response types of the API, one per schema of the spec.
-        #runtime_use
-        #map_use
-        #regex_use
-        use serde::{Deserialize, Serialize};
+        #imports
         #(#items)*
         #(#pages)*
     }
-}
-
-fn mentions(ty: &TypeRef, needle: &TypeRef) -> bool {
-    ty == needle || matches!(ty, TypeRef::Array(i) | TypeRef::Map(i) if mentions(i, needle))
-}
-
-/// Whether a type mentions `BTreeMap` (directly or as array items), so the module must import it.
-pub(super) fn has_map(ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::Map(_)) || matches!(ty, TypeRef::Array(i) if has_map(i))
 }
 
 /// Whether a struct carries constraints the client must check before sending it.
@@ -89,6 +54,25 @@ fn schema_item(api: &Api, schema: &Schema) -> TokenStream {
         SchemaKind::Alias { ty } => {
             let ty = type_tokens(ty);
             quote! { #docs pub type #name = #ty; }
+        }
+        SchemaKind::Union { variants, .. } => union_item(&name, docs, variants),
+    }
+}
+
+/// A union, as an untagged serde enum whose variants are tried in spec order.
+fn union_item(name: &proc_macro2::Ident, docs: TokenStream, variants: &[UnionVariant]) -> TokenStream {
+    let variants = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = type_tokens(&v.ty);
+        let doc = format!(" {} `{}` value.", super::docs::article(&v.ty.to_string(), true), v.ty);
+        quote! { #[doc = #doc] #variant(#ty), }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
         }
     }
 }
@@ -113,13 +97,30 @@ fn struct_item(
     let field_items = kept.iter().map(|f| field_item(api, schema, f));
     let all_optional = kept.iter().all(|f| !f.required || f.nullable);
     let default = if all_optional { quote!(Default,) } else { quote!() };
-    let validate = if needs_validate(schema) { validation::struct_validate(api, name, &kept) } else { quote!() };
+    let validate = if needs_validate(schema) { Some(validation::struct_validate(api, name, &kept)) } else { None };
+    let (statics, validate) = match validate {
+        Some(v) => (v.statics, v.method),
+        None => (quote!(), quote!()),
+    };
     // Every struct is `#[non_exhaustive]`, so a field the spec adds later is not a breaking change for
     // code that builds these values: request types through `new(required fields)` (optional fields
     // are public and set afterwards), response types through `Default` or `new` the same way.
     let has_required = kept.iter().any(|f| f.required && !f.nullable);
     let constructor =
-        if schema.in_request || has_required { constructor(name, &kept, needs_validate(schema)) } else { quote!() };
+        if schema.in_request || has_required { constructor(&kept, needs_validate(schema)) } else { quote!() };
+    let setters = super::setters::setters(&kept);
+    // One inherent impl per type: the constructor, the `with_<field>` setters, then `validate`.
+    let methods = if constructor.is_empty() && setters.is_empty() && validate.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            impl #name {
+                #constructor
+                #setters
+                #validate
+            }
+        }
+    };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
@@ -127,14 +128,14 @@ fn struct_item(
         pub struct #name {
             #(#field_items)*
         }
-        #constructor
-        #validate
+        #statics
+        #methods
     }
 }
 
 /// `new` taking the required fields (strings as `impl Into<String>`); optional ones start empty and are
 /// set on the public fields.
-fn constructor(name: &proc_macro2::Ident, fields: &[&Field], validates: bool) -> TokenStream {
+fn constructor(fields: &[&Field], validates: bool) -> TokenStream {
     let required: Vec<&&Field> = fields.iter().filter(|f| f.required && !f.nullable).collect();
     let args = required.iter().map(|f| {
         let arg = ident(&f.rust_name);
@@ -167,11 +168,9 @@ fn constructor(name: &proc_macro2::Ident, fields: &[&Field], validates: bool) ->
     };
     let docs = doc_attrs(&docs);
     quote! {
-        impl #name {
-            #docs
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits),* }
-            }
+        #docs
+        pub fn new(#(#args),*) -> Self {
+            Self { #(#inits),* }
         }
     }
 }
@@ -236,7 +235,7 @@ fn field_item(api: &Api, schema: &Schema, field: &Field) -> TokenStream {
         notes.push("Secret: shown as `[redacted]` in `Debug` output; read it with `expose_secret()`.".to_owned());
     }
     let named = match &field.ty {
-        TypeRef::Named(n) => api.schemas.iter().find(|s| &s.rust_name == n),
+        TypeRef::Named(n) => api.schema(n),
         _ => None,
     };
     if let Some(Schema { rust_name, kind: SchemaKind::Enum { values }, .. }) = named {
@@ -328,84 +327,24 @@ fn enum_item(name: &proc_macro2::Ident, docs: TokenStream, values: &[EnumValue])
             }
         }
 
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                match Self::from(value.as_str()) {
-                    Self::#catch_all(_) => Self::#catch_all(value),
-                    known => known,
-                }
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        // Equality, hashing and order go by the wire value, so `Unknown("X")` equals the known variant
-        // for "X": both send the same JSON, and `uniqueItems` must see them as duplicates.
-        impl PartialEq for #name {
-            fn eq(&self, other: &Self) -> bool {
-                self.as_str() == other.as_str()
-            }
-        }
-
-        impl Eq for #name {}
-
-        impl std::hash::Hash for #name {
-            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-                self.as_str().hash(state);
-            }
-        }
-
-        impl PartialOrd for #name {
-            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-                Some(self.cmp(other))
-            }
-        }
-
-        impl Ord for #name {
-            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-                self.as_str().cmp(other.as_str())
-            }
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(Self::from)
-            }
-        }
+        open_enum!(#name, #catch_all);
     }
 }
 
 /// `Page` implementations for the page types of paginated operations, each once.
 fn page_impls(api: &Api) -> Vec<TokenStream> {
-    let mut done: Vec<&str> = Vec::new();
+    let mut done: Vec<&SchemaRef> = Vec::new();
     let mut out = Vec::new();
     for op in &api.operations {
         let Some(p) = &op.pagination else { continue };
-        if done.contains(&p.page_type.as_str()) {
+        if done.contains(&&p.page_type) {
             continue;
         }
         done.push(&p.page_type);
-        let Some(schema) = api.schemas.iter().find(|s| s.rust_name == p.page_type) else { continue };
-        let SchemaKind::Struct { fields } = &schema.kind else { continue };
+        let Some(schema) = api.schema(&p.page_type) else { continue };
+        let fields = schema.fields();
         let Some(results) = fields.iter().find(|f| f.name == p.results_field) else { continue };
-        let page = ident(&p.page_type);
+        let page = ident(p.page_type.as_str());
         let item = type_tokens(&p.item_type);
         let results = ident(&results.rust_name);
         let total = match p.total_field.as_ref().and_then(|t| fields.iter().find(|f| &f.name == t)) {

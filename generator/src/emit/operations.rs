@@ -5,43 +5,20 @@
 //! runtime, which owns auth, retries and decoding.
 
 use super::docs::{doc_attrs, paragraphs, spec};
+use super::imports::Imports;
 use super::validation::checks;
 use super::{ident, type_tokens};
 use crate::ir::{Api, Location, Operation, Param, PathSegment, Status, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::BTreeSet;
 
 /// The whole `operations.rs` module body.
 pub fn module(api: &Api) -> TokenStream {
-    let mut models: BTreeSet<String> = BTreeSet::new();
-    for op in &api.operations {
-        for p in &op.params {
-            if let Some(n) = &p.newtype {
-                models.insert(n.clone());
-            }
-            if let TypeRef::Named(n) = &p.ty {
-                models.insert(n.clone());
-            }
-        }
-        if let Some(b) = &op.body {
-            let mut names = Vec::new();
-            crate::lower::named_in(&b.ty, &mut names);
-            models.extend(names);
-        }
-        if let Some(ty) = op.success().and_then(|r| r.ty.as_ref()) {
-            let mut names = Vec::new();
-            crate::lower::named_in(ty, &mut names);
-            models.extend(names);
-        }
-        if let Some(p) = &op.pagination {
-            let mut names = Vec::new();
-            crate::lower::named_in(&p.item_type, &mut names);
-            models.extend(names);
-        }
+    let models = api.operation_models();
+    let mut imports = Imports::default();
+    for model in &models {
+        imports.add("crate::models", model.as_str());
     }
-    let model_idents = models.iter().map(|m| ident(m));
-    let model_use = if models.is_empty() { quote!() } else { quote!(use crate::models::{#(#model_idents),*};) };
     let paginated = api.operations.iter().any(|o| o.pagination.is_some());
     let has_body = api.operations.iter().any(|o| o.body.is_some());
     let validates = api.operations.iter().any(|o| {
@@ -54,47 +31,29 @@ pub fn module(api: &Api) -> TokenStream {
         o.params.iter().any(|p| p.newtype.is_none() && !p.constraints.is_empty())
             || o.body.as_ref().is_some_and(|b| !b.constraints.is_empty())
     });
-    let mut runtime = vec![quote!(Client), quote!(Error), quote!(RequestSpec), quote!(Response)];
-    if has_body {
-        runtime.push(quote!(RequestBody));
+    for name in ["Client", "Error", "RequestSpec", "Response"] {
+        imports.add("crate::runtime", name);
     }
-    if paginated {
-        runtime.push(quote!(paginate));
-    }
-    if number_checks {
-        runtime.push(quote!(validate));
-    }
-    if validates {
-        runtime.push(quote!(ValidationError));
-    }
-    runtime.push(quote!(wire));
-    let stream_use = if paginated {
-        quote!(
-            use futures_core::Stream;
-        )
-    } else {
-        quote!()
-    };
+    let has_path_params =
+        api.operations.iter().any(|o| o.path_segments.iter().any(|s| matches!(s, PathSegment::Param(_))));
+    imports.add_if(has_path_params, "crate::runtime", "wire");
+    imports.add_if(has_body, "crate::runtime", "RequestBody");
+    imports.add_if(paginated, "crate::runtime", "paginate");
+    imports.add_if(number_checks, "crate::runtime", "validate");
+    imports.add_if(validates, "crate::runtime", "ValidationError");
+    imports.add_if(paginated, "crate::runtime", "PageStream");
     let uses_map = api.operations.iter().any(|o| {
-        o.body.as_ref().is_some_and(|b| super::models::has_map(&b.ty))
-            || o.success().and_then(|r| r.ty.as_ref()).is_some_and(super::models::has_map)
-            || o.pagination.as_ref().is_some_and(|p| super::models::has_map(&p.item_type))
+        o.body.as_ref().is_some_and(|b| b.ty.has_map())
+            || o.success().and_then(|r| r.ty.as_ref()).is_some_and(TypeRef::has_map)
+            || o.pagination.as_ref().is_some_and(|p| p.item_type.has_map())
     });
-    let map_use = if uses_map {
-        quote!(
-            use std::collections::BTreeMap;
-        )
-    } else {
-        quote!()
-    };
+    imports.add_if(uses_map, "std::collections", "BTreeMap");
+    let imports = imports.tokens();
     let methods = api.operations.iter().map(client_method);
     let builders = api.operations.iter().map(|op| builder(api, op));
     quote! {
         //! One method on [`Client`] and one request builder per operation of the spec.
-        #model_use
-        use crate::runtime::{#(#runtime),*};
-        #stream_use
-        #map_use
+        #imports
 
         impl Client {
             #(#methods)*
@@ -107,7 +66,7 @@ pub fn module(api: &Api) -> TokenStream {
 /// Whether values of `ty` carry a `validate` method (request structs, directly or as array items).
 fn body_validates(api: &Api, ty: &TypeRef) -> bool {
     match ty {
-        TypeRef::Named(n) => api.schemas.iter().any(|s| &s.rust_name == n && super::models::needs_validate(s)),
+        TypeRef::Named(n) => api.schema(n).is_some_and(super::models::needs_validate),
         TypeRef::Array(inner) => body_validates(api, inner),
         _ => false,
     }
@@ -137,7 +96,7 @@ fn required_args(op: &Operation) -> Vec<(&Param, TokenStream)> {
 fn http_line(op: &Operation) -> String {
     let mut line = format!("`{} {}`, sending `Accept: {}`", op.method.as_str(), op.path, op.accept);
     if let Some(b) = &op.body {
-        line.push_str(&format!(" and a `{}` body", b.media_type));
+        line.push_str(&format!(" and {} `{}` body", super::docs::article(&b.media_type, false), b.media_type));
     }
     line.push('.');
     line
@@ -270,7 +229,6 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let success = op.success();
     let output = success.and_then(|r| r.ty.as_ref()).map(type_tokens).unwrap_or_else(|| quote!(()));
-    let decode = quote!(raw.decode());
     let status = match success.map(|r| r.status) {
         Some(Status::Code(c)) => c.to_string(),
         _ => "2xx".to_owned(),
@@ -296,7 +254,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let pages = op.pagination.as_ref().map(|p| pagination_methods(op, p, validate.is_some()));
     let summary = op.summary.as_deref().map(spec).unwrap_or_else(|| format!("The `{}` operation.", op.id));
     let docs = paragraphs([
-        format!("A `{id}` request: {}", lower_first(&summary)),
+        format!("{} `{id}` request: {}", super::docs::article(id, true), lower_first(&summary)),
         format!(
             "Made by [`Client::{}`]. Setters take the optional parameters; nothing is sent until [`send`](Self::send).",
             op.rust_name
@@ -328,10 +286,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             ///
             /// As for [`send`](Self::send).
             pub async fn send_with_meta(self) -> Result<Response<#output>, Error> {
-                let client = self.client;
-                let request = self.into_request()?;
-                let raw = client.execute(request).await?;
-                #decode
+                self.client.send_checked(self.into_request()).await
             }
 
             #validate
@@ -369,7 +324,7 @@ fn builder_validate(api: &Api, op: &Operation) -> Option<TokenStream> {
         };
         let check = match &p.newtype {
             Some(newtype) => {
-                let newtype = ident(newtype);
+                let newtype = ident(newtype.as_str());
                 quote!(#newtype::check(#access).map_err(|e| e.at(#pointer))?;)
             }
             None => {
@@ -517,7 +472,7 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination, validates: bool
         ident(&op.params.iter().find(|q| q.name == p.page_param).map(|q| q.rust_name.clone()).unwrap_or_default());
     let size =
         ident(&op.params.iter().find(|q| q.name == p.size_param).map(|q| q.rust_name.clone()).unwrap_or_default());
-    let page_type = ident(&p.page_type);
+    let page_type = ident(p.page_type.as_str());
     let item = type_tokens(&p.item_type);
     // The streaming page size: the spec's maximum (fewest round trips), else the parameter's own
     // default, else 100; never more than an `i32` page-size parameter can carry.
@@ -581,13 +536,13 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination, validates: bool
     ]);
     quote! {
         #stream_docs
-        pub fn stream(self) -> impl Stream<Item = Result<#item, Error>> + 'a {
+        pub fn stream(self) -> PageStream<'a, #item> {
             #fetch
             paginate::items(walk, fetch)
         }
 
         #pages_docs
-        pub fn pages(self) -> impl Stream<Item = Result<#page_type, Error>> + 'a {
+        pub fn pages(self) -> PageStream<'a, #page_type> {
             #fetch
             paginate::pages(walk, fetch)
         }

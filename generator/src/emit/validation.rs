@@ -4,7 +4,7 @@
 
 use super::docs::paragraphs;
 use super::{ident, models};
-use crate::ir::{Api, Constraints, Field, SchemaKind, TypeRef};
+use crate::ir::{Api, Constraints, Field, SchemaRef, TypeRef};
 use crate::naming::{sanitize, Case};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -91,7 +91,7 @@ pub fn newtype_item(rust_name: &str, spec_name: &str, constraints: &Constraints)
     };
     let rules = constraints.describe().join(", ");
     let docs = paragraphs([
-        format!("A `{spec_name}` value: a string that is {rules}."),
+        format!("{} `{spec_name}` value: a string that is {rules}.", super::docs::article(spec_name, true)),
         format!("Construct it with [`{rust_name}::new`], `parse` or `try_from`; invalid strings are rejected with a [`ValidationError`]. Request builders also accept plain strings and check them before sending."),
     ]);
     let checks = checks(constraints, &TypeRef::String, &quote!(value), &quote!(""), "", pattern.as_ref());
@@ -136,57 +136,21 @@ pub fn newtype_item(rust_name: &str, spec_name: &str, constraints: &Constraints)
             }
         }
 
-        impl TryFrom<String> for #name {
-            type Error = ValidationError;
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                Self::new(value)
-            }
-        }
-
-        impl TryFrom<&str> for #name {
-            type Error = ValidationError;
-            fn try_from(value: &str) -> Result<Self, Self::Error> {
-                Self::new(value)
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = ValidationError;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Self::new(value)
-            }
-        }
-
-        impl AsRef<str> for #name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl From<#name> for String {
-            fn from(value: #name) -> Self {
-                value.0
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = String::deserialize(deserializer)?;
-                Self::new(value).map_err(serde::de::Error::custom)
-            }
-        }
+        string_newtype!(#name);
     }
+}
+
+/// The `validate` method of a request struct, and the pattern statics it uses.
+pub struct StructValidate {
+    /// The `static` items of the compiled patterns.
+    pub statics: TokenStream,
+    /// The method itself, for the struct's inherent impl.
+    pub method: TokenStream,
 }
 
 /// `validate` for a struct that requests carry: its own fields' constraints, then the nested request
 /// types it holds.
-pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> TokenStream {
+pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> StructValidate {
     let mut statics = Vec::new();
     let mut body = Vec::new();
     for field in fields {
@@ -228,26 +192,22 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> TokenStrea
         "# Errors\n\nA [`ValidationError`] naming the first constraint that fails.",
     ]);
     let unused = if body.is_empty() { quote!(let _ = pointer;) } else { quote!() };
-    quote! {
-        #(#statics)*
-        impl #name {
+    StructValidate {
+        statics: quote!(#(#statics)*),
+        method: quote! {
             #docs
             pub fn validate(&self, pointer: &str) -> Result<(), ValidationError> {
                 #unused
                 #(#body)*
                 Ok(())
             }
-        }
+        },
     }
 }
 
 /// Calls `validate` on nested request structs (directly or inside arrays).
 fn nested_validate(api: &Api, ty: &TypeRef, wire: &str, value: &TokenStream) -> TokenStream {
-    let validated = |n: &str| {
-        api.schemas
-            .iter()
-            .any(|s| s.rust_name == n && models::needs_validate(s) && matches!(s.kind, SchemaKind::Struct { .. }))
-    };
+    let validated = |n: &SchemaRef| api.schema(n).is_some_and(|s| models::needs_validate(s) && s.is_struct());
     // The wire name goes into the format string itself (escaped), so the emitted call reads
     // `format!("{pointer}/roles/{index}")`.
     let escaped = wire.replace('{', "{{").replace('}', "}}").replace('~', "~0").replace('/', "~1");

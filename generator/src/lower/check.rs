@@ -1,9 +1,8 @@
 //! Cross-cutting rules, checked after lowering so that everything the emitter relies on holds. Each
 //! rule is one function with the reason it exists; a broken rule is a diagnostic, never a panic later.
 
-use super::named_in;
 use crate::diag::{child, pointer, Diagnostics};
-use crate::ir::{number, Api, Constraints, PathSegment, SchemaKind};
+use crate::ir::{number, Api, Constraints, PathSegment};
 
 /// Rules over a single schema's constraints, run while lowering so the pointer is at hand.
 /// `good_patterns` remembers the patterns that compiled, so each distinct pattern is compiled once.
@@ -136,34 +135,10 @@ pub(super) fn default_in_bounds(
 /// Rust type aliases cannot refer to themselves, not even through `Vec` or `BTreeMap`
 /// (`type A = Vec<A>;` does not compile); only structs can be recursive.
 fn no_recursive_aliases(api: &Api, diags: &mut Diagnostics) {
-    let alias = |name: &str| {
-        api.schemas.iter().find_map(|s| match &s.kind {
-            SchemaKind::Alias { ty } if s.rust_name == name => Some(ty),
-            _ => None,
-        })
-    };
-    for schema in &api.schemas {
-        let SchemaKind::Alias { ty } = &schema.kind else { continue };
-        let mut pending: Vec<String> = Vec::new();
-        named_in(ty, &mut pending);
-        let mut seen: Vec<String> = Vec::new();
-        let mut cyclic = false;
-        while let Some(name) = pending.pop() {
-            if name == schema.rust_name {
-                cyclic = true;
-                break;
-            }
-            if seen.contains(&name) {
-                continue;
-            }
-            if let Some(next) = alias(&name) {
-                named_in(next, &mut pending);
-            }
-            seen.push(name);
-        }
-        if cyclic {
+    for schema in api.alias_cycles() {
+        {
             diags
-                .error(schema_pointer(&schema.name), format!("schema `{}` contains itself without an object in between, which a Rust type cannot express", schema.name))
+                .error(&schema.pointer, format!("schema `{}` contains itself without an object in between, which a Rust type cannot express", schema.name))
                 .with_hint("recursion must go through an object's property (for example `{type: object, properties: {children: {type: array, items: {$ref: ...}}}}`)");
         }
     }
@@ -181,38 +156,20 @@ fn names_are_identifiers(api: &Api, diags: &mut Diagnostics) {
         }
     };
     for schema in &api.schemas {
-        let at = schema_pointer(&schema.name);
-        check(at.clone(), &schema.name, &schema.rust_name);
-        match &schema.kind {
-            SchemaKind::Struct { fields } => {
-                for f in fields {
-                    check(child(&child(&at, "properties"), &f.name), &f.name, &f.rust_name);
-                }
-            }
-            SchemaKind::Enum { values } => {
-                for v in values {
-                    check(child(&at, "enum"), &v.name, &v.rust_name);
-                }
-            }
-            SchemaKind::Newtype { .. } | SchemaKind::Alias { .. } => {}
+        check(schema.pointer.clone(), &schema.name, &schema.rust_name);
+        for f in schema.fields() {
+            check(f.pointer.clone(), &f.name, &f.rust_name);
+        }
+        for v in schema.enum_values() {
+            check(v.pointer.clone(), &v.name, &v.rust_name);
         }
     }
     for op in &api.operations {
         check(op_pointer(op, "operationId"), &op.id, &op.rust_name);
         check(op_pointer(op, "operationId"), &op.id, &op.builder_name);
         for p in &op.params {
-            check(op_pointer(op, "parameters"), &p.name, &p.rust_name);
+            check(p.pointer.clone(), &p.name, &p.rust_name);
         }
-    }
-}
-
-/// Where a named type came from: a `components/schemas` key, or (for synthesized types) the pointer
-/// of the inline schema, which lowering stores as the name.
-fn schema_pointer(name: &str) -> String {
-    if name.starts_with('/') {
-        name.to_owned()
-    } else {
-        pointer(["components", "schemas", name])
     }
 }
 

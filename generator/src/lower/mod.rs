@@ -4,11 +4,12 @@
 //! on, so one run reports every mistake in a spec.
 
 mod check;
+mod keywords;
 mod operation;
 mod schema;
 
 use crate::diag::Diagnostics;
-use crate::ir::{Api, SchemaKind, SecurityKind, SecurityScheme, TypeRef};
+use crate::ir::{graph, Api, SecurityKind, SecurityScheme};
 use crate::load::Spec;
 use crate::naming::Namer;
 use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme as OaScheme};
@@ -22,6 +23,7 @@ pub fn lower(spec: &Spec) -> Result<(Api, Diagnostics), Diagnostics> {
         types: Namer::new(),
         good_patterns: Vec::new(),
     };
+    keywords::unenforced(&spec.raw, &mut lowerer.diags);
     lowerer.lower_components();
     let operations = lowerer.lower_operations();
     let security = lowerer.lower_security();
@@ -32,9 +34,7 @@ pub fn lower(spec: &Spec) -> Result<(Api, Diagnostics), Diagnostics> {
             .warning("/servers", "the spec lists no server; the client's default base URL will be empty")
             .with_hint("add `servers: [{url: https://...}]`");
     }
-    let Lowerer { mut diags, mut schemas, .. } = lowerer;
-    schemas.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
-    schema::mark_boxed(&mut schemas);
+    let Lowerer { mut diags, schemas, .. } = lowerer;
     let mut api = Api {
         source: spec.file.clone(),
         title: spec.doc.info.title.clone(),
@@ -45,7 +45,7 @@ pub fn lower(spec: &Spec) -> Result<(Api, Diagnostics), Diagnostics> {
         operations,
         schemas,
     };
-    mark_directions(&mut api);
+    graph::link(&mut api);
     check::api(&api, &mut diags);
     if diags.has_errors() {
         Err(diags)
@@ -101,60 +101,5 @@ impl Lowerer<'_> {
             out.push(SecurityScheme { name: name.clone(), kind, description });
         }
         out
-    }
-}
-
-/// Marks each named type with whether requests and/or responses carry it, following references, so
-/// the emitter knows which types need request-side validation and which fields to leave out.
-fn mark_directions(api: &mut Api) {
-    let mut request: Vec<String> = Vec::new();
-    let mut response: Vec<String> = Vec::new();
-    for op in &api.operations {
-        for p in &op.params {
-            named_in(&p.ty, &mut request);
-            request.extend(p.newtype.iter().cloned());
-        }
-        if let Some(body) = &op.body {
-            named_in(&body.ty, &mut request);
-        }
-        for r in &op.responses {
-            if let Some(ty) = &r.ty {
-                named_in(ty, &mut response);
-            }
-        }
-    }
-    let request = closure(api, request);
-    let response = closure(api, response);
-    for schema in &mut api.schemas {
-        schema.in_request = request.contains(&schema.rust_name);
-        schema.in_response = response.contains(&schema.rust_name);
-    }
-}
-
-/// Every named type reachable from `start`.
-fn closure(api: &Api, mut pending: Vec<String>) -> Vec<String> {
-    let mut seen: Vec<String> = Vec::new();
-    while let Some(name) = pending.pop() {
-        if seen.contains(&name) {
-            continue;
-        }
-        if let Some(schema) = api.schemas.iter().find(|s| s.rust_name == name) {
-            match &schema.kind {
-                SchemaKind::Struct { fields } => fields.iter().for_each(|f| named_in(&f.ty, &mut pending)),
-                SchemaKind::Alias { ty } => named_in(ty, &mut pending),
-                SchemaKind::Enum { .. } | SchemaKind::Newtype { .. } => {}
-            }
-        }
-        seen.push(name);
-    }
-    seen
-}
-
-/// Pushes the named types a type reference mentions.
-pub(crate) fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
-    match ty {
-        TypeRef::Named(n) => out.push(n.clone()),
-        TypeRef::Array(inner) | TypeRef::Map(inner) => named_in(inner, out),
-        _ => {}
     }
 }

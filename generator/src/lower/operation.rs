@@ -3,8 +3,8 @@
 use super::Lowerer;
 use crate::diag::{child, pointer};
 use crate::ir::{
-    Body, Constraints, HttpMethod, Location, OmittedParam, Operation, Pagination, Param, PathSegment, Response,
-    SchemaKind, Status, TypeRef,
+    ApiVersion, Body, BodyKind, Constraints, Content, HttpMethod, Location, OmittedParam, Operation, Pagination, Param,
+    PathSegment, Response, SchemaKind, SchemaRef, Status, TypeRef,
 };
 use crate::load::resolve;
 use crate::naming::{self, Case, Namer};
@@ -59,7 +59,8 @@ impl Lowerer<'_> {
             return None;
         }
         let path_segments = self.path_segments(path, op_pointer);
-        let (params, omitted) = self.lower_params(&id, &builder_name, path, item, op, op_pointer, &path_segments);
+        let site = OpSite { id: &id, builder_name: &builder_name, path, pointer: op_pointer, segments: &path_segments };
+        let (params, omitted) = self.lower_params(&site, item, op);
         let body = self.lower_body(&id, &builder_name, op, op_pointer);
         let responses = self.lower_responses(&builder_name, op, op_pointer);
         // The success response fixes what the client asks for and decodes; a success without a JSON
@@ -82,6 +83,7 @@ impl Lowerer<'_> {
         };
         let mut operation = Operation {
             id,
+            pointer: op_pointer.to_owned(),
             rust_name,
             builder_name,
             method,
@@ -123,17 +125,13 @@ impl Lowerer<'_> {
         out
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn lower_params(
         &mut self,
-        op_id: &str,
-        builder_name: &str,
-        path: &str,
+        site: &OpSite<'_>,
         item: &PathItem,
         op: &openapiv3::Operation,
-        op_pointer: &str,
-        segments: &[PathSegment],
     ) -> (Vec<Param>, Vec<OmittedParam>) {
+        let OpSite { id: op_id, builder_name, path, pointer: op_pointer, segments } = *site;
         // Operation-level parameters override path-level ones with the same name and location.
         let path_pointer = op_pointer.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default();
         // Each parameter with the pointer of its use in this operation and the pointer where it is
@@ -253,6 +251,7 @@ impl Lowerer<'_> {
             params.push(Param {
                 name: data.name.clone(),
                 rust_name,
+                pointer: defined_at,
                 location,
                 required,
                 description: data.description.clone(),
@@ -282,11 +281,11 @@ impl Lowerer<'_> {
 
     /// The validated newtype of a constrained string parameter (`orgId` -> `OrgId`). Parameters with
     /// the same name and constraints share one type; the same name with other constraints is an error.
-    fn param_newtype(&mut self, name: &str, constraints: &Constraints, at: &str) -> Option<String> {
+    fn param_newtype(&mut self, name: &str, constraints: &Constraints, at: &str) -> Option<SchemaRef> {
         let rust_name = naming::type_name(name);
         if let Some(existing) = self.schemas.iter().find(|s| s.rust_name == rust_name) {
-            return match &existing.kind {
-                SchemaKind::Newtype { constraints: c } if c == constraints => Some(rust_name),
+            return match existing.newtype_constraints() {
+                Some(c) if c == constraints => Some(SchemaRef::new(rust_name)),
                 _ => {
                     self.diags
                         .error(at, format!("parameter `{name}` needs the newtype `{rust_name}`, but that name is taken by another type with other constraints"))
@@ -298,15 +297,9 @@ impl Lowerer<'_> {
         if !self.claim_type(name, &rust_name, at) {
             return None;
         }
-        self.schemas.push(crate::ir::Schema {
-            name: name.to_owned(),
-            rust_name: rust_name.clone(),
-            description: None,
-            in_request: true,
-            in_response: false,
-            kind: SchemaKind::Newtype { constraints: constraints.clone() },
-        });
-        Some(rust_name)
+        let kind = SchemaKind::Newtype { constraints: constraints.clone() };
+        self.push_schema(name, rust_name.clone(), at, None, kind);
+        Some(SchemaRef::new(rust_name))
     }
 
     fn lower_body(
@@ -344,7 +337,10 @@ impl Lowerer<'_> {
             ReferenceOr::Item(s) => self.constraints(s, &schema_pointer),
             ReferenceOr::Reference { .. } => Constraints::default(),
         };
+        let content = self.contents(&body.content, &content_pointer, media_type, &ty);
         Some(Body {
+            pointer: at.clone(),
+            content,
             media_type: media_type.clone(),
             required: body.required,
             description: body.description.clone(),
@@ -401,7 +397,19 @@ impl Lowerer<'_> {
                 }
             };
             let headers = response.headers.keys().cloned().collect();
-            out.push(Response { status, description: response.description.clone(), media_type, ty, headers });
+            let content = match (&media_type, &ty) {
+                (Some(mt), Some(ty)) => self.contents(&response.content, &child(&at, "content"), mt, ty),
+                _ => self.contents(&response.content, &child(&at, "content"), "", &TypeRef::Any),
+            };
+            out.push(Response {
+                pointer: at,
+                status,
+                description: response.description.clone(),
+                media_type,
+                ty,
+                content,
+                headers,
+            });
         }
         out.sort_by_key(|r| r.status);
         out
@@ -421,8 +429,8 @@ impl Lowerer<'_> {
         let page = int_query(&["pageNum", "page", "pageNumber"])?;
         let size = int_query(&["itemsPerPage", "pageSize", "perPage"])?;
         let Some(TypeRef::Named(page_type)) = op.success()?.ty.clone() else { return None };
-        let schema = self.schemas.iter().find(|s| s.rust_name == page_type)?;
-        let SchemaKind::Struct { fields } = &schema.kind else { return None };
+        let schema = self.schemas.iter().find(|s| page_type == s.rust_name)?;
+        let fields = schema.fields();
         let results = fields.iter().find(|f| f.name == "results")?;
         let TypeRef::Array(item) = &results.ty else { return None };
         let total = fields
@@ -439,6 +447,84 @@ impl Lowerer<'_> {
             item_type: (**item).clone(),
         })
     }
+}
+
+/// Where an operation sits, for lowering its parts: its id and builder name, its path template and
+/// pointer, and the template's segments.
+#[derive(Clone, Copy)]
+struct OpSite<'a> {
+    id: &'a str,
+    builder_name: &'a str,
+    path: &'a str,
+    pointer: &'a str,
+    segments: &'a [PathSegment],
+}
+
+impl Lowerer<'_> {
+    /// Every media type of a body, in spec order. `chosen` is the one the client sends or decodes,
+    /// with its already lowered type; other JSON media types are typed by their `$ref` when they have
+    /// one, non-JSON ones are bytes.
+    fn contents(
+        &mut self,
+        content: &openapiv3::Content,
+        content_pointer: &str,
+        chosen: &str,
+        chosen_ty: &TypeRef,
+    ) -> Vec<Content> {
+        let mut out = Vec::new();
+        for (media_type, entry) in content {
+            let body = if media_type == chosen {
+                BodyKind::Typed(chosen_ty.clone())
+            } else if !is_json(media_type) {
+                BodyKind::Bytes
+            } else {
+                match &entry.schema {
+                    None => BodyKind::None,
+                    Some(ReferenceOr::Reference { reference }) => {
+                        match crate::load::ref_target::<openapiv3::Schema>(reference) {
+                            Some(name) => BodyKind::Typed(TypeRef::Named(SchemaRef::new(naming::type_name(name)))),
+                            None => BodyKind::Typed(TypeRef::Any),
+                        }
+                    }
+                    Some(ReferenceOr::Item(_)) => BodyKind::Typed(TypeRef::Any),
+                }
+            };
+            let body = match (&entry.schema, body) {
+                (None, BodyKind::Typed(_)) => BodyKind::None,
+                (_, body) => body,
+            };
+            let sunset = entry.extensions.get("x-sunset").map(|v| match v.as_str() {
+                Some(text) => text.to_owned(),
+                None => v.to_string(),
+            });
+            // The client sends and decodes one media type per body; every other one the spec offers
+            // (another API version, CSV, ...) is said out loud rather than left out silently.
+            if !chosen.is_empty() && media_type != chosen {
+                self.diags
+                    .warning(
+                        child(content_pointer, media_type),
+                        format!("media type `{media_type}` is not used by the generated client, which sends and accepts only `{chosen}` here"),
+                    )
+                    .with_hint("the IR lists it among the body's `content`; emitting a method per version is not supported yet");
+            }
+            out.push(Content { media_type: media_type.clone(), version: api_version(media_type), body, sunset });
+        }
+        out
+    }
+}
+
+/// The API version of a versioned Atlas media type: `application/vnd.atlas.2023-01-01+json` is
+/// `2023-01-01`, `application/vnd.atlas.preview+json` is the preview.
+pub(crate) fn api_version(media_type: &str) -> Option<ApiVersion> {
+    let essence = media_type.split(';').next()?.trim().to_ascii_lowercase();
+    let rest = essence.strip_prefix("application/vnd.atlas.")?;
+    let (version, _format) = rest.split_once('+')?;
+    if version == "preview" {
+        return Some(ApiVersion::Preview);
+    }
+    let dated = version.len() == 10
+        && version.char_indices().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+    dated.then(|| ApiVersion::Dated(version.to_owned()))
 }
 
 /// The operations of a path item in a fixed order.

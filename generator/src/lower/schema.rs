@@ -2,7 +2,7 @@
 
 use super::Lowerer;
 use crate::diag::child;
-use crate::ir::{Constraints, EnumValue, Field, Schema, SchemaKind, TypeRef};
+use crate::ir::{Constraints, EnumValue, Field, Schema, SchemaKind, SchemaRef, TypeRef};
 use crate::naming::{self, Case, Namer};
 use openapiv3::{
     AdditionalProperties, IntegerFormat, ReferenceOr, SchemaKind as Kind, StringFormat, Type, VariantOrUnknownOrEmpty,
@@ -22,13 +22,13 @@ impl Lowerer<'_> {
             match schema {
                 ReferenceOr::Reference { reference } => {
                     if let Some(target) = self.schema_ref(reference, &pointer) {
-                        self.push_schema(name, rust_name, None, SchemaKind::Alias { ty: target });
+                        self.push_schema(name, rust_name, &pointer, None, SchemaKind::Alias { ty: target });
                     }
                 }
                 ReferenceOr::Item(schema) => {
                     let kind = self.named_kind(name, &rust_name, schema, &pointer);
                     if let Some(kind) = kind {
-                        self.push_schema(name, rust_name, schema.schema_data.description.clone(), kind);
+                        self.push_schema(name, rust_name, &pointer, schema.schema_data.description.clone(), kind);
                     }
                 }
             }
@@ -51,11 +51,20 @@ impl Lowerer<'_> {
         }
     }
 
-    fn push_schema(&mut self, name: &str, rust_name: String, description: Option<String>, kind: SchemaKind) {
+    pub(super) fn push_schema(
+        &mut self,
+        name: &str,
+        rust_name: String,
+        pointer: &str,
+        description: Option<String>,
+        kind: SchemaKind,
+    ) {
         self.schemas.push(Schema {
             name: name.to_owned(),
             rust_name,
+            pointer: pointer.to_owned(),
             description,
+            all_of: Vec::new(),
             in_request: false,
             in_response: false,
             kind,
@@ -106,6 +115,7 @@ impl Lowerer<'_> {
                     fields.push(Field {
                         name: field_name.clone(),
                         rust_name: rust_field,
+                        pointer: field_pointer,
                         ty,
                         required: object.required.contains(field_name),
                         nullable: data.is_some_and(|d| d.nullable),
@@ -151,7 +161,7 @@ impl Lowerer<'_> {
                     .with_hint("enum values must stay distinct after conversion to PascalCase");
                 continue;
             }
-            out.push(EnumValue { name: value.clone(), rust_name: rust });
+            out.push(EnumValue { name: value.clone(), pointer: value_pointer, rust_name: rust });
         }
         if values.is_empty() {
             self.diags.error(child(pointer, "enum"), format!("enum `{name}` has no values"));
@@ -190,7 +200,7 @@ impl Lowerer<'_> {
                 .with_hint(format!("define `{name}` under `components/schemas`"));
             return None;
         }
-        Some(TypeRef::Named(naming::type_name(name)))
+        Some(TypeRef::Named(SchemaRef::new(naming::type_name(name))))
     }
 
     /// The type of an inline schema.
@@ -252,8 +262,8 @@ impl Lowerer<'_> {
             return None;
         }
         let kind = self.named_kind(rust_name, rust_name, schema, pointer)?;
-        self.push_schema(pointer, rust_name.to_owned(), schema.schema_data.description.clone(), kind);
-        Some(TypeRef::Named(rust_name.to_owned()))
+        self.push_schema(pointer, rust_name.to_owned(), pointer, schema.schema_data.description.clone(), kind);
+        Some(TypeRef::Named(SchemaRef::new(rust_name)))
     }
 
     fn unsupported(&mut self, pointer: &str, what: &str) {
@@ -292,55 +302,6 @@ impl Lowerer<'_> {
         }
         super::check::constraints(&c, pointer, &mut self.diags, &mut self.good_patterns);
         c
-    }
-}
-
-/// Marks the struct fields that must be boxed: those whose type is a named type from which the
-/// struct is reachable again by value (through struct fields and aliases of named types; `Vec` and
-/// `BTreeMap` hold their items on the heap and break the cycle). Runs after every schema is lowered.
-pub(super) fn mark_boxed(schemas: &mut [Schema]) {
-    // The named types a type holds by value.
-    fn by_value(schemas: &[Schema], name: &str) -> Vec<String> {
-        let Some(schema) = schemas.iter().find(|s| s.rust_name == name) else { return Vec::new() };
-        let direct = |ty: &TypeRef| match ty {
-            TypeRef::Named(n) => Some(n.clone()),
-            _ => None,
-        };
-        match &schema.kind {
-            SchemaKind::Struct { fields } => fields.iter().filter_map(|f| direct(&f.ty)).collect(),
-            SchemaKind::Alias { ty } => direct(ty).into_iter().collect(),
-            SchemaKind::Enum { .. } | SchemaKind::Newtype { .. } => Vec::new(),
-        }
-    }
-    fn reaches(schemas: &[Schema], from: &str, target: &str) -> bool {
-        let mut pending = vec![from.to_owned()];
-        let mut seen: Vec<String> = Vec::new();
-        while let Some(name) = pending.pop() {
-            if name == target {
-                return true;
-            }
-            if !seen.contains(&name) {
-                pending.extend(by_value(schemas, &name));
-                seen.push(name);
-            }
-        }
-        false
-    }
-    let mut boxed: Vec<(usize, usize)> = Vec::new();
-    for (i, schema) in schemas.iter().enumerate() {
-        let SchemaKind::Struct { fields } = &schema.kind else { continue };
-        for (j, field) in fields.iter().enumerate() {
-            if let TypeRef::Named(n) = &field.ty {
-                if reaches(schemas, n, &schema.rust_name) {
-                    boxed.push((i, j));
-                }
-            }
-        }
-    }
-    for (i, j) in boxed {
-        if let SchemaKind::Struct { fields } = &mut schemas[i].kind {
-            fields[j].boxed = true;
-        }
     }
 }
 

@@ -2,9 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
-use std::cell::RefCell;
 use std::pin::pin;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
 #[derive(Debug, Clone)]
@@ -42,18 +41,19 @@ fn collect<S: Stream>(stream: S) -> Vec<S::Item> {
     }
 }
 
-type Calls = Rc<RefCell<Vec<u32>>>;
+type Calls = Arc<Mutex<Vec<u32>>>;
 type Answer = std::future::Ready<Result<FakePage, Error>>;
 
 /// A fake server: `pages[n - 1]` answers page `n`; it records the pages asked for.
 fn server(pages: Vec<Result<FakePage, Error>>) -> (Calls, impl FnMut(u32) -> Answer) {
-    let calls = Rc::new(RefCell::new(Vec::new()));
-    let seen = Rc::clone(&calls);
-    let pages = RefCell::new(pages.into_iter().map(Some).collect::<Vec<_>>());
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&calls);
+    let pages = Mutex::new(pages.into_iter().map(Some).collect::<Vec<_>>());
     let fetch = move |n: u32| {
-        seen.borrow_mut().push(n);
+        seen.lock().unwrap().push(n);
         let answer = pages
-            .borrow_mut()
+            .lock()
+            .unwrap()
             .get_mut(n as usize - 1)
             .and_then(Option::take)
             .unwrap_or_else(|| Ok(FakePage { items: vec![], total: None }));
@@ -79,7 +79,7 @@ fn stops_after_a_short_page() {
     let (calls, fetch) = server(vec![page(&[1, 2], None), page(&[3, 4], None), page(&[5], None)]);
     let items = collect(items(walk(1, 2), fetch));
     assert_eq!(values(items), vec![1, 2, 3, 4, 5]);
-    assert_eq!(*calls.borrow(), vec![1, 2, 3]);
+    assert_eq!(*calls.lock().unwrap(), vec![1, 2, 3]);
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn stops_after_an_empty_page() {
     let (calls, fetch) = server(vec![page(&[1, 2], None), page(&[3, 4], None), page(&[], None)]);
     let pages = collect(pages(walk(1, 2), fetch));
     assert_eq!(pages.len(), 2, "the trailing empty page is not yielded");
-    assert_eq!(*calls.borrow(), vec![1, 2, 3]);
+    assert_eq!(*calls.lock().unwrap(), vec![1, 2, 3]);
 }
 
 #[test]
@@ -96,21 +96,21 @@ fn an_empty_first_page_is_yielded() {
     let pages = collect(pages(walk(1, 100), fetch));
     assert_eq!(pages.len(), 1);
     assert!(pages[0].as_ref().unwrap().items.is_empty());
-    assert_eq!(*calls.borrow(), vec![1]);
+    assert_eq!(*calls.lock().unwrap(), vec![1]);
 }
 
 #[test]
 fn stops_when_total_count_is_reached() {
     let (calls, fetch) = server(vec![page(&[1, 2], Some(4)), page(&[3, 4], Some(4)), page(&[9, 9], Some(4))]);
     assert_eq!(values(collect(items(walk(1, 2), fetch))), vec![1, 2, 3, 4]);
-    assert_eq!(*calls.borrow(), vec![1, 2]);
+    assert_eq!(*calls.lock().unwrap(), vec![1, 2]);
 }
 
 #[test]
 fn starts_at_the_given_page() {
     let (calls, fetch) = server(vec![page(&[1, 2], None), page(&[3, 4], None), page(&[5], None)]);
     assert_eq!(values(collect(items(walk(2, 2), fetch))), vec![3, 4, 5]);
-    assert_eq!(*calls.borrow(), vec![2, 3]);
+    assert_eq!(*calls.lock().unwrap(), vec![2, 3]);
 }
 
 #[test]
@@ -122,7 +122,7 @@ fn an_error_is_yielded_once_and_ends_the_stream() {
     assert_eq!(*results[0].as_ref().unwrap(), 1);
     assert_eq!(*results[1].as_ref().unwrap(), 2);
     assert!(matches!(results[2], Err(Error::Timeout { .. })));
-    assert_eq!(*calls.borrow(), vec![1, 2]);
+    assert_eq!(*calls.lock().unwrap(), vec![1, 2]);
 }
 
 #[test]
@@ -131,7 +131,7 @@ fn a_repeated_page_is_an_error() {
     let results = collect(items(walk(1, 2), fetch));
     assert_eq!(results.len(), 3);
     assert!(matches!(results[2], Err(Error::Pagination(PaginationError::RepeatedPage { page: 2 }))));
-    assert_eq!(*calls.borrow(), vec![1, 2]);
+    assert_eq!(*calls.lock().unwrap(), vec![1, 2]);
 }
 
 #[test]
@@ -151,7 +151,7 @@ fn max_pages_guard() {
 fn a_late_start_counts_the_pages_before_it_against_total_count() {
     let (calls, fetch) = server(vec![page(&[1, 2], Some(6)), page(&[3, 4], Some(6)), page(&[5, 6], Some(6))]);
     assert_eq!(values(collect(items(walk(2, 2), fetch))), vec![3, 4, 5, 6]);
-    assert_eq!(*calls.borrow(), vec![2, 3], "page 4 is past totalCount and never fetched");
+    assert_eq!(*calls.lock().unwrap(), vec![2, 3], "page 4 is past totalCount and never fetched");
 }
 
 #[test]
@@ -159,7 +159,7 @@ fn a_page_repeating_any_earlier_page_is_an_error() {
     let (calls, fetch) = server(vec![page(&[1, 2], None), page(&[3, 4], None), page(&[1, 2], None)]);
     let results = collect(items(walk(1, 2), fetch));
     assert!(matches!(results[4], Err(Error::Pagination(PaginationError::RepeatedPage { page: 3 }))));
-    assert_eq!(*calls.borrow(), vec![1, 2, 3]);
+    assert_eq!(*calls.lock().unwrap(), vec![1, 2, 3]);
 }
 
 #[test]
@@ -167,7 +167,7 @@ fn the_last_representable_page_ends_the_stream() {
     let (calls, fetch) = server(vec![page(&[1, 2], None), page(&[3, 4], None)]);
     let walk = Ok(Walk { start_page: 1, page_size: 2, last_page: 2 });
     assert_eq!(values(collect(items(walk, fetch))), vec![1, 2, 3, 4]);
-    assert_eq!(*calls.borrow(), vec![1, 2]);
+    assert_eq!(*calls.lock().unwrap(), vec![1, 2]);
 }
 
 #[test]
@@ -176,7 +176,7 @@ fn an_invalid_walk_is_yielded_once_and_fetches_nothing() {
     let results = collect(items(Err(Error::Config("bad".to_owned())), fetch));
     assert_eq!(results.len(), 1);
     assert!(matches!(results[0], Err(Error::Config(_))));
-    assert!(calls.borrow().is_empty());
+    assert!(calls.lock().unwrap().is_empty());
 }
 
 #[test]

@@ -40,3 +40,21 @@ fn patterns_items_and_context() {
     assert_eq!(placed.pointer(), "/path/orgId");
     assert_eq!(min_length("", "", "", 1).unwrap_err().redacted().value(), "[redacted]");
 }
+
+#[test]
+fn messages_cap_long_values_and_never_show_secrets() {
+    let long = "d".repeat(251);
+    let err = max_length("/body", "desc", &long, 250).unwrap_err();
+    assert_eq!(err.value(), long, "the accessor keeps the whole value");
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(text.contains(&format!("\"{}\"… (251 characters)", "d".repeat(64))), "{text}");
+        assert!(!text.contains(&"d".repeat(65)), "{text}");
+    }
+    let short = max_length("/body", "desc", "abc", 2).unwrap_err();
+    assert!(short.to_string().contains("value \"abc\" breaks"), "{short}");
+    let secret = min_length("/body", "secret", "hunter2", 8).unwrap_err().redacted();
+    for text in [secret.to_string(), format!("{secret:?}")] {
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("[redacted]"), "{text}");
+    }
+}

@@ -54,12 +54,35 @@ fn a_leased_challenge_is_used_by_one_call_at_a_time() {
     second.store_challenge("op", &headers(&[r#"Digest realm="r", nonce="other", qop="auth""#])).unwrap();
     drop(first);
     drop(second);
-    assert_eq!(state.lock().len(), 2, "both challenges are idle again");
-    for _ in 0..MAX_IDLE_CHALLENGES + 5 {
+    assert_eq!(state.lock().idle.len(), 2, "both challenges are idle again");
+    for n in 0..MAX_IDLE_CHALLENGES + 5 {
         let mut lease = DigestLease { state: &state, challenge: None };
-        lease.store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap();
+        let challenge = format!(r#"Digest realm="r", nonce="n{n}", qop="auth""#);
+        lease.store_challenge("op", &headers(&[challenge.as_str()])).unwrap();
     }
-    assert_eq!(state.lock().len(), MAX_IDLE_CHALLENGES, "the idle challenges are bounded");
+    assert_eq!(state.lock().idle.len(), MAX_IDLE_CHALLENGES, "the idle challenges are bounded");
+}
+
+#[test]
+fn a_nonce_handed_out_twice_never_repeats_a_count() {
+    let state = digest();
+    let method = reqwest::Method::GET;
+    let mut first = state.lease();
+    let mut second = state.lease();
+    first.store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap();
+    second.store_challenge("op", &headers(&[ATLAS_CHALLENGE])).unwrap();
+    let nc = |lease: &mut DigestLease<'_>| {
+        let header = lease.authorization("op", &method, "/x", None).unwrap().unwrap();
+        let text = header.to_str().unwrap().to_owned();
+        text.split(", ").find(|p| p.starts_with("nc=")).unwrap().to_owned()
+    };
+    let counts = [nc(&mut first), nc(&mut second), nc(&mut first)];
+    assert_eq!(counts, ["nc=00000001", "nc=00000002", "nc=00000003"]);
+    drop(first);
+    drop(second);
+    drop(state.lease());
+    let third = state.lease().authorization("op", &method, "/x", None).unwrap().unwrap();
+    assert!(third.to_str().unwrap().contains("nc=00000004"), "the count survives the lease");
 }
 
 #[test]

@@ -1,0 +1,107 @@
+//! Printing a module the way a person would lay it out: prettyplease prints each item, and items are
+//! separated by a blank line (consecutive `use` and `mod` lines stay together), as are the members of
+//! an `impl` block. Only whole items are joined; nothing inside prettyplease's output is rewritten.
+
+use syn::{ImplItem, Item};
+
+/// `file` printed with a blank line between items and between the members of each `impl`.
+pub(super) fn unparse(file: syn::File) -> String {
+    let syn::File { attrs, items, .. } = file;
+    // The inner attributes print with the first item: prettyplease ends their lines only when an item
+    // follows them.
+    let mut items = items.into_iter();
+    let Some(first) = items.next() else {
+        return prettyplease::unparse(&syn::File { shebang: None, attrs, items: Vec::new() });
+    };
+    let mut previous = Some(kind(&first));
+    let mut out = prettyplease::unparse(&syn::File { shebang: None, attrs, items: vec![first] });
+    for item in items {
+        let kind = kind(&item);
+        let grouped = previous == Some(kind) && kind != Kind::Other;
+        if !grouped {
+            out.push('\n');
+        }
+        out.push_str(&item_text(item));
+        previous = Some(kind);
+    }
+    out
+}
+
+fn kind(item: &Item) -> Kind {
+    match item {
+        Item::Use(_) => Kind::Use,
+        Item::Mod(_) => Kind::Mod,
+        _ => Kind::Other,
+    }
+}
+
+/// Items that stay together when they follow each other.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Use,
+    Mod,
+    Other,
+}
+
+fn print(item: Item) -> String {
+    prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items: vec![item] })
+}
+
+/// One item; an `impl` block gets its header and each member printed on their own, members indented
+/// and separated by blank lines.
+fn item_text(item: Item) -> String {
+    let Item::Impl(mut block) = item else { return print(item) };
+    let printable = block.items.iter().all(|m| matches!(m, ImplItem::Fn(_) | ImplItem::Const(_) | ImplItem::Type(_)));
+    if block.items.len() < 2 || !printable {
+        return print(Item::Impl(block));
+    }
+    let members = std::mem::take(&mut block.items);
+    let header = print(Item::Impl(block));
+    // The header printed with no members (`impl X {}`): keep everything up to the opening brace.
+    let open = header.rfind('{').unwrap_or(header.len());
+    let mut out = format!("{}{{\n", &header[..open]);
+    for (i, member) in members.into_iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        for line in print(member_as_item(member)).lines() {
+            if !line.is_empty() {
+                out.push_str("    ");
+                out.push_str(line);
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// An impl member as the free item it prints like (a method as a function, and so on).
+fn member_as_item(member: ImplItem) -> Item {
+    match member {
+        ImplItem::Fn(f) => Item::Fn(syn::ItemFn { attrs: f.attrs, vis: f.vis, sig: f.sig, block: Box::new(f.block) }),
+        ImplItem::Const(c) => Item::Const(syn::ItemConst {
+            attrs: c.attrs,
+            vis: c.vis,
+            const_token: c.const_token,
+            ident: c.ident,
+            generics: c.generics,
+            colon_token: c.colon_token,
+            ty: Box::new(c.ty),
+            eq_token: c.eq_token,
+            expr: Box::new(c.expr),
+            semi_token: c.semi_token,
+        }),
+        ImplItem::Type(t) => Item::Type(syn::ItemType {
+            attrs: t.attrs,
+            vis: t.vis,
+            type_token: t.type_token,
+            ident: t.ident,
+            generics: t.generics,
+            eq_token: t.eq_token,
+            ty: Box::new(t.ty),
+            semi_token: t.semi_token,
+        }),
+        other => Item::Verbatim(quote::ToTokens::into_token_stream(other)),
+    }
+}

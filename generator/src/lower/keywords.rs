@@ -1,0 +1,127 @@
+//! Nothing is dropped silently: every schema keyword the generator does not turn into code or docs is
+//! a warning naming its pointer.
+//!
+//! This walks the raw document (JSON), not the openapiv3 types, because openapiv3 itself drops
+//! keywords it does not model (`const`, `$ref` siblings such as `nullable`), and those must be named
+//! too. Keywords that make a schema unsupported (`oneOf`, `not`, ...) are errors of [`super::schema`];
+//! here they are only walked into.
+
+use crate::diag::{child, Diagnostics};
+use serde_json::{Map, Value};
+
+/// Keywords that only document a value: they end up in rustdoc or carry nothing the client acts on.
+const DOCUMENTATION: &[&str] =
+    &["description", "title", "example", "examples", "externalDocs", "deprecated", "xml", "default"];
+
+/// Keywords that combine schemas; lowering handles or rejects them, and this walk goes into them.
+const COMPOSITION: &[&str] = &["allOf", "oneOf", "anyOf", "not"];
+
+/// The keywords the generator enforces or maps to Rust types, by the schema's `type`.
+fn enforced(ty: Option<&str>, keyword: &str, schema: &Map<String, Value>) -> bool {
+    let common = ["type", "nullable", "readOnly", "writeOnly", "format", "x-sensitive"];
+    if common.contains(&keyword) {
+        return true;
+    }
+    let has_properties = schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
+    match ty {
+        Some("string") => ["pattern", "minLength", "maxLength", "enum"].contains(&keyword),
+        Some("integer") | Some("number") => {
+            ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"].contains(&keyword)
+        }
+        Some("array") => ["items", "minItems", "maxItems", "uniqueItems"].contains(&keyword),
+        // `additionalProperties` beside `properties` would need a flattened map field; alone it is a map.
+        Some("object") | None => {
+            ["properties", "required"].contains(&keyword) || (keyword == "additionalProperties" && !has_properties)
+        }
+        _ => false,
+    }
+}
+
+/// Warns about every keyword of every schema in `doc` that the generated client ignores: the
+/// `components/schemas` entries and the value of every `schema` key elsewhere (parameters, media
+/// types, headers), with the schemas inside each.
+pub(super) fn unenforced(doc: &Value, diags: &mut Diagnostics) {
+    find_schemas("", doc, diags);
+}
+
+fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
+    value.and_then(Value::as_object).into_iter().flatten()
+}
+
+/// Walks the non-schema part of the document; examples and extensions hold data, not schemas.
+fn find_schemas(at: &str, value: &Value, diags: &mut Diagnostics) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                let here = child(at, key);
+                if key == "example" || key == "examples" || key.starts_with("x-") {
+                    continue;
+                } else if key == "schema" {
+                    walk(&here, inner, diags);
+                } else if at == "/components" && key == "schemas" {
+                    for (name, schema) in entries(Some(inner)) {
+                        walk(&child(&here, name), schema, diags);
+                    }
+                } else {
+                    find_schemas(&here, inner, diags);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                find_schemas(&child(at, i.to_string()), item, diags);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One schema and the schemas inside it.
+fn walk(at: &str, schema: &Value, diags: &mut Diagnostics) {
+    let Some(map) = schema.as_object() else { return };
+    if map.contains_key("$ref") {
+        // OpenAPI 3.0 ignores everything beside a `$ref`; say so for anything but documentation.
+        for keyword in map.keys().filter(|k| *k != "$ref" && !DOCUMENTATION.contains(&k.as_str())) {
+            diags
+                .warning(
+                    child(at, keyword),
+                    format!("`{keyword}` beside `$ref` is ignored (OpenAPI 3.0 ignores every sibling of `$ref`)"),
+                )
+                .with_hint("wrap the reference: `allOf: [{$ref: ...}]` with the keyword beside `allOf`");
+        }
+        return;
+    }
+    let ty = map.get("type").and_then(Value::as_str);
+    for (keyword, value) in map {
+        let k = keyword.as_str();
+        if DOCUMENTATION.contains(&k) || COMPOSITION.contains(&k) || enforced(ty, k, map) {
+            continue;
+        }
+        if k.starts_with("x-") {
+            continue;
+        }
+        let what = match (k, ty) {
+            ("enum", Some(t)) => format!("`enum` on a `{t}` schema is not enforced: the client accepts any {t}"),
+            ("multipleOf", _) => format!("`multipleOf: {value}` is not enforced by the generated client"),
+            ("additionalProperties", _) => {
+                "`additionalProperties` beside `properties` is not supported: extra properties are dropped when decoding".to_owned()
+            }
+            ("discriminator", _) => "`discriminator` is not used yet: the value decodes as a plain object".to_owned(),
+            _ => format!("`{k}` is not enforced by the generated client"),
+        };
+        diags.warning(child(at, k), what);
+    }
+    for (name, property) in entries(map.get("properties")) {
+        walk(&child(&child(at, "properties"), name), property, diags);
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(inner) = map.get(key).filter(|v| v.is_object()) {
+            walk(&child(at, key), inner, diags);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        for (i, member) in map.get(key).and_then(Value::as_array).into_iter().flatten().enumerate() {
+            walk(&child(&child(at, key), i.to_string()), member, diags);
+        }
+    }
+}

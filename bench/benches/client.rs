@@ -8,7 +8,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use atlas_admin_client::models::{ApiKeyUserDetails, PaginatedApiApiUser};
+use atlas_admin_client::models::{ApiKeyUserDetails, PaginatedApiApiUserView};
 use atlas_admin_client::{Client, RetryPolicy};
 use atlas_bench::{
     client_runtime, key_json, key_url, page_json, page_url, raw_digest_get, raw_get, write_extra, Auth, BarePage,
@@ -89,7 +89,7 @@ fn loopback(c: &mut Criterion) {
         })
     });
     group.bench_function("raw_reqwest_typed", |b| {
-        b.iter(|| rt.block_on(raw_get::<PaginatedApiApiUser>(&http, &page_url)))
+        b.iter(|| rt.block_on(raw_get::<PaginatedApiApiUserView>(&http, &page_url)))
     });
     group.bench_function("raw_reqwest_value", |b| {
         b.iter(|| rt.block_on(raw_get::<serde_json::Value>(&http, &page_url)))
@@ -104,10 +104,10 @@ fn decode(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode_page500");
     group.throughput(Throughput::Bytes(page.len() as u64));
     group.bench_function("ours", |b| {
-        b.iter(|| serde_json::from_slice::<PaginatedApiApiUser>(black_box(&page)).unwrap_or_else(|e| panic!("{e}")))
+        b.iter(|| serde_json::from_slice::<PaginatedApiApiUserView>(black_box(&page)).unwrap_or_else(|e| panic!("{e}")))
     });
     group.bench_function("ours_like_client", |b| {
-        b.iter(|| atlas_bench::decode_like_client::<PaginatedApiApiUser>(black_box(&page)))
+        b.iter(|| atlas_bench::decode_like_client::<PaginatedApiApiUserView>(black_box(&page)))
     });
     group.bench_function("value", |b| {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&page)).unwrap_or_else(|e| panic!("{e}")))

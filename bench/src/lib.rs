@@ -652,7 +652,7 @@ pub fn page_json(items: usize) -> Bytes {
     Bytes::from(serde_json::to_vec(&page).unwrap_or_default())
 }
 
-/// A bare `#[derive(Deserialize)]` mirror of `PaginatedApiApiUser`: same fields, plain `String`s for
+/// A bare `#[derive(Deserialize)]` mirror of `PaginatedApiApiUserView`: same fields, plain `String`s for
 /// enums and secrets, no open enums, no redaction.
 #[derive(Debug, Deserialize)]
 #[allow(dead_code)]

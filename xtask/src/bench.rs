@@ -452,7 +452,7 @@ fn report(results: &BTreeMap<String, Figure>, cx: &Context) -> String {
         &[
             Row {
                 id: "decode_page500/ours",
-                label: "**ours** (`PaginatedApiApiUser`: open enums, `SecretString`)",
+                label: "**ours** (`PaginatedApiApiUserView`: open enums, `SecretString`)",
                 baselines: &[("Value", "decode_page500/value"), ("bare struct", "decode_page500/bare_struct")],
             },
             Row {

@@ -39,7 +39,6 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "/components/schemas/Thing/properties/count/minimum",
         "minimum 10 is greater than maximum 5",
     ),
-    ("missing_operation_id.yaml", "/paths/~1things/get", "has no operationId"),
     ("openapi_3_1.yaml", "/openapi", "`3.1.0` is not supported"),
     ("param_name_collision.yaml", "/paths/~1things/get/parameters/1", "would both become the Rust argument `page_num`"),
     ("parameter_ref_cycle.yaml", "/components/parameters/b/$ref", "a -> b -> a"),
@@ -318,4 +317,29 @@ fn collect_contents(at: &str, value: &serde_json::Value, out: &mut Vec<(String, 
         }
         _ => {}
     }
+}
+
+/// Operation shapes that generate but deserve a word (issue 18): each is a warning at its pointer,
+/// saying what the client does instead.
+#[test]
+fn operation_fallbacks_are_warnings_at_their_pointers() {
+    let name = "operations.yaml";
+    let text = fixture("good", name);
+    let (api, warnings) = atlas_codegen::lower_spec(name, &text).unwrap_or_else(|d| panic!("{d}"));
+    for (pointer, phrase) in [
+        ("/paths/~1unnamed~1{id}/get", "has no operationId; its method is named `get_unnamed_id`"),
+        ("/paths/~1thing-create/post/operationId", "is named `ThingCreateRequest`"),
+        ("/paths/~1default-only/get/responses/default", "its `default` response is taken as the success response"),
+        ("/paths/~1redirect/get/responses", "has no success (2xx) response"),
+    ] {
+        let hit = warnings
+            .items()
+            .iter()
+            .any(|d| d.severity == Severity::Warning && d.pointer == pointer && d.message.contains(phrase));
+        assert!(hit, "no warning at `{pointer}` mentioning `{phrase}`:\n{warnings}");
+    }
+    let names: Vec<(&str, &str)> =
+        api.operations.iter().map(|o| (o.rust_name.as_str(), o.builder_name.as_str())).collect();
+    assert!(names.contains(&("get_unnamed_id", "GetUnnamedId")), "{names:?}");
+    assert!(names.contains(&("thing_create", "ThingCreateRequest")), "{names:?}");
 }

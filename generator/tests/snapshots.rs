@@ -86,8 +86,9 @@ fn output_is_byte_identical_across_runs() {
     assert_eq!(a.files, b.files);
 }
 
-/// Every edge-case spec of `tests/fixtures/good`: its IR and the models and operations it emits, one
-/// snapshot each, so a reviewer sees each construct (unions, merged `allOf`, numbered names) plainly.
+/// Every edge-case spec of `tests/fixtures/good`: its IR, the models and operations it emits and its
+/// API.md, one snapshot each, so a reviewer sees each construct (unions, merged `allOf`, numbered names,
+/// empty and download bodies, several success statuses, array and header parameters) plainly.
 #[test]
 fn fixture_snapshots() {
     insta::glob!("fixtures/good/*.yaml", |path| {
@@ -96,7 +97,7 @@ fn fixture_snapshots() {
         let (api, _) = atlas_codegen::lower_spec(&name, &text).unwrap_or_else(|d| panic!("{name}: {d}"));
         insta::assert_yaml_snapshot!("fixture_ir", api);
         let generated = atlas_codegen::generate(&name, &text).unwrap_or_else(|d| panic!("{name}: {d}"));
-        for path in ["src/models.rs", "src/operations.rs"] {
+        for path in ["src/models.rs", "src/operations.rs", "API.md"] {
             let file = generated.files.iter().find(|f| f.path == path).expect("the file is emitted");
             insta::assert_snapshot!(format!("fixture_{}", path.replace(['/', '.'], "_")), file.contents);
         }

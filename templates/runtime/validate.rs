@@ -324,6 +324,7 @@ pub(crate) fn max_items<T: Serialize>(
 }
 
 /// `uniqueItems`: no two items are equal.
+#[allow(dead_code)] // emitted only for specs that declare uniqueItems
 pub(crate) fn unique_items<T: Serialize + PartialEq>(
     pointer: &str,
     field: &str,

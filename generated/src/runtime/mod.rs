@@ -6,8 +6,10 @@
 
 mod auth;
 mod client;
+mod download;
 mod error;
 pub(crate) mod paginate;
+pub(crate) mod params;
 mod retry;
 mod secret;
 mod send;
@@ -20,6 +22,7 @@ pub(crate) mod wire;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, RateLimit, Response};
+pub use download::{ByteStream, Download};
 pub use error::{ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Error};
 pub use paginate::{PageStream, PaginationError};
 pub use retry::RetryPolicy;

@@ -43,11 +43,12 @@ impl Api {
             for p in &op.params {
                 out.extend(p.newtype.iter().cloned());
                 out.extend(p.ty.schema_refs().into_iter().cloned());
+                out.extend(p.array.iter().flat_map(|a| a.item_newtype.iter()).cloned());
             }
             let body = op.body.as_ref().map(|b| &b.ty);
-            let success = op.success().and_then(|r| r.ty.as_ref());
+            let outputs = op.output.cases.iter().filter_map(|c| c.payload.json());
             let items = op.pagination.as_ref().map(|p| &p.item_type);
-            for ty in body.into_iter().chain(success).chain(items) {
+            for ty in body.into_iter().chain(outputs).chain(items) {
                 out.extend(ty.schema_refs().into_iter().cloned());
             }
         }

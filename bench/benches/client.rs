@@ -18,6 +18,37 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 /// Calls in the Digest request-count experiment.
 const DIGEST_CALLS: u64 = 100;
+/// Concurrent calls per burst, and bursts after the warm-up one, in the concurrent Digest experiment.
+const DIGEST_CONCURRENT: usize = 20;
+const DIGEST_BURSTS: usize = 3;
+
+/// Requests a strict-`nc` Digest server receives for bursts of [`DIGEST_CONCURRENT`] concurrent
+/// calls: the warm-up burst first, then [`DIGEST_BURSTS`] more.
+fn concurrent_digest_requests() -> Vec<u64> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("no runtime: {e}"));
+    let server = Server::start(Auth::DigestStrictNc);
+    let client = ours(&server.base_url(), true);
+    let mut per_burst = Vec::new();
+    for _ in 0..=DIGEST_BURSTS {
+        let before = server.requests();
+        rt.block_on(async {
+            let mut calls = tokio::task::JoinSet::new();
+            for _ in 0..DIGEST_CONCURRENT {
+                let client = client.clone();
+                calls.spawn(async move { client.get_org_api_key(ORG_ID, KEY_ID).send().await.map(|_| ()) });
+            }
+            while let Some(result) = calls.join_next().await {
+                result.unwrap_or_else(|e| panic!("{e}")).unwrap_or_else(|e| panic!("{e}"));
+            }
+        });
+        per_burst.push(server.requests() - before);
+    }
+    per_burst
+}
 
 fn ours(base: &str, digest: bool) -> Client {
     let builder = Client::builder().base_url(base).retry_policy(RetryPolicy::none());
@@ -110,9 +141,14 @@ fn digest(c: &mut Criterion) {
     }
     let (raw_requests, raw_challenges) = (server.requests(), server.challenges());
     drop(server);
+    let concurrent = concurrent_digest_requests();
+    eprintln!("digest: bursts of {DIGEST_CONCURRENT} concurrent calls (warm-up first) -> {concurrent:?} requests");
     write_extra(
         "digest_counts",
         &serde_json::json!({
+            "concurrent_calls": DIGEST_CONCURRENT,
+            "concurrent_warmup_requests": concurrent[0],
+            "concurrent_requests_per_burst": &concurrent[1..],
             "calls": DIGEST_CALLS,
             "ours_requests": ours_requests,
             "ours_challenges": ours_challenges,

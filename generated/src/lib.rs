@@ -13,7 +13,7 @@ mod runtime;
 
 pub use operations::{CreateOrgApiKey, GetOrgApiKey, ListOrgApiKeys};
 pub use runtime::{
-    ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Client, ClientBuilder,
-    Constraint, Credentials, Error, PageStream, PaginationError, RateLimit, Response,
-    RetryPolicy, SecretString, ValidationError,
+    ApiFailure, AtlasError, AtlasFieldViolation, AuthError, ByteStream, Client,
+    ClientBuilder, Constraint, Credentials, Download, Error, PageStream, PaginationError,
+    RateLimit, Response, RetryPolicy, SecretString, ValidationError,
 };

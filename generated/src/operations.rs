@@ -199,12 +199,15 @@ impl<'a> ListOrgApiKeys<'a> {
         if let Some(value) = &self.pretty {
             query.push(("pretty", value.to_string()));
         }
+        let headers = Vec::new();
         Ok(RequestSpec {
             operation_id: OPERATION,
             method: reqwest::Method::GET,
             path,
             query,
+            headers,
             accept: "application/vnd.atlas.2023-01-01+json",
+            stream: false,
             body: None,
             idempotent: true,
         })
@@ -312,12 +315,15 @@ impl<'a> CreateOrgApiKey<'a> {
         if let Some(value) = &self.pretty {
             query.push(("pretty", value.to_string()));
         }
+        let headers = Vec::new();
         Ok(RequestSpec {
             operation_id: OPERATION,
             method: reqwest::Method::POST,
             path,
             query,
+            headers,
             accept: "application/vnd.atlas.2023-01-01+json",
+            stream: false,
             body: Some(
                 RequestBody::json(
                     OPERATION,
@@ -393,12 +399,15 @@ impl<'a> GetOrgApiKey<'a> {
         if let Some(value) = &self.pretty {
             query.push(("pretty", value.to_string()));
         }
+        let headers = Vec::new();
         Ok(RequestSpec {
             operation_id: OPERATION,
             method: reqwest::Method::GET,
             path,
             query,
+            headers,
             accept: "application/vnd.atlas.2023-01-01+json",
+            stream: false,
             body: None,
             idempotent: true,
         })

@@ -17,7 +17,7 @@ use std::fmt;
 use serde_yaml::Value;
 
 use crate::diff::diff;
-use crate::ir::{Api, SchemaRef, Status};
+use crate::ir::{Api, SchemaRef};
 use crate::subset::subset;
 
 /// The operations the fragment describes, which the check compares.
@@ -250,7 +250,7 @@ fn wire_differences(official: &Api, fragment: &Api) -> Vec<Difference> {
         let success = old.success().map(|r| r.status);
         for a in &old.responses {
             let Some(b) = new.responses.iter().find(|r| r.status == a.status) else { continue };
-            let status = status_text(a.status);
+            let status = a.status.key();
             // The success response's media type is the `Accept` api-diff compares already.
             if a.media_type != b.media_type && Some(a.status) != success {
                 out.push(Difference {
@@ -306,13 +306,6 @@ fn security_differences(official: &Api, fragment: &Api) -> Vec<Difference> {
         });
     }
     out
-}
-
-fn status_text(status: Status) -> String {
-    match status {
-        Status::Code(code) => code.to_string(),
-        Status::Default => "default".to_owned(),
-    }
 }
 
 fn media(media_type: &Option<String>) -> String {

@@ -151,8 +151,12 @@ pub struct Operation {
     /// Every documented response, sorted by status (`default` last). Every success response is here,
     /// with every media type it offers; [`Operation::success`] is the one `send` returns.
     pub responses: Vec<Response>,
-    /// The media type the client sends in `Accept`: the success response's.
+    /// The media type the client sends in `Accept`: the success response's (for an operation without
+    /// a success body, the media type its success response lists without a schema, else the request
+    /// body's, else `application/json`).
     pub accept: String,
+    /// What `send` returns: one case per documented success status.
+    pub output: Output,
     /// How to walk the pages of this operation's result, when it is paginated.
     pub pagination: Option<Pagination>,
     /// Whether repeating the request is safe (from the method), so the client may retry it after a
@@ -172,9 +176,65 @@ pub struct OmittedParam {
 }
 
 impl Operation {
-    /// The first 2xx response: what `send` returns.
+    /// The first 2xx response (or the `2XX` range): the one whose type the docs and the API diff name
+    /// first. What `send` returns is [`Operation::output`], which covers every success status.
     pub fn success(&self) -> Option<&Response> {
-        self.responses.iter().find(|r| matches!(r.status, Status::Code(200..=299)))
+        self.responses.iter().find(|r| r.status.is_success())
+    }
+}
+
+/// What `send` returns on success.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Output {
+    /// The enum `send` returns when the spec documents several success statuses (each decoded into its
+    /// own variant, chosen by the status of the response); `None` when there is one case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enum_name: Option<String>,
+    /// One case per success status, in status order. With a single case, any 2xx status decodes into
+    /// it (servers answer `201` where the spec says `200`); with several, an undocumented 2xx is a
+    /// decoding error.
+    pub cases: Vec<OutputCase>,
+    /// Why the operation has no documented success status (only `3xx`, `101` or error responses),
+    /// when it has none: `send` then returns `()` for any 2xx.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_success: Option<String>,
+}
+
+/// One success status and what its body holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutputCase {
+    /// The status (a code, or the `2XX` range, or `default` when only that is documented).
+    pub status: Status,
+    /// The variant name in [`Output::enum_name`] (`Ok`, `Created`, `NoContent`, `Status299`).
+    pub variant: String,
+    /// The response's description.
+    pub description: String,
+    /// What the body is.
+    pub payload: Payload,
+}
+
+/// What a success response's body is, as `send` returns it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Payload {
+    /// JSON of a known type, decoded.
+    Json(TypeRef),
+    /// No body: `send` returns `()` (the body, if any, is ignored).
+    Empty,
+    /// Bytes of a non-JSON media type (gzip, CSV), returned as they are, whole or streamed.
+    Bytes {
+        /// The media type, as the spec declares it.
+        media_type: String,
+    },
+}
+
+impl Payload {
+    /// The decoded JSON type, if it is one.
+    pub fn json(&self) -> Option<&TypeRef> {
+        match self {
+            Self::Json(ty) => Some(ty),
+            _ => None,
+        }
     }
 }
 
@@ -237,6 +297,26 @@ pub struct Param {
     pub newtype: Option<SchemaRef>,
     /// `deprecated`.
     pub deprecated: bool,
+    /// For an array parameter: how its items travel, and what each item must satisfy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub array: Option<ArrayParam>,
+}
+
+/// How an array parameter is serialized (OpenAPI `style` and `explode`), and its item constraints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArrayParam {
+    /// Whether each item is its own `name=value` pair (`?a=1&a=2`, `form` + `explode: true`, the
+    /// OpenAPI default); otherwise items are joined by [`ArrayParam::separator`] into one value.
+    pub explode: bool,
+    /// What joins the items when not exploded: `,` (form, simple), ` ` (spaceDelimited), `|`
+    /// (pipeDelimited).
+    pub separator: String,
+    /// What the spec constrains about each item (checked before sending).
+    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    pub item_constraints: Constraints,
+    /// The validated newtype of a constrained string item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_newtype: Option<SchemaRef>,
 }
 
 /// Everything JSON Schema can say to restrict a value that the client enforces before sending.
@@ -245,6 +325,10 @@ pub struct Constraints {
     /// `pattern` (ECMA-262 in the spec; compiled with the `regex` crate).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
+    /// Whether `pattern` needs a backtracking engine (look-around, backreferences), so the client
+    /// checks it with `fancy-regex` instead of `regex`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub backtracking: bool,
     /// `minLength`, in characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_length: Option<u64>,
@@ -491,14 +575,32 @@ pub enum BodyKind {
     Bytes,
 }
 
-/// A response status: a code or `default`.
+/// A response status: a code, a range (`4XX`) or `default`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// One status code.
     Code(u16),
+    /// Every status of a class not otherwise listed (`4` for `4XX`).
+    Range(u16),
     /// Every status not otherwise listed.
     Default,
+}
+
+impl Status {
+    /// Whether it is a 2xx code or the `2XX` range.
+    pub fn is_success(self) -> bool {
+        matches!(self, Self::Code(200..=299) | Self::Range(2))
+    }
+
+    /// How the spec spells it (`200`, `4XX`, `default`), also its key under `responses`.
+    pub fn key(self) -> String {
+        match self {
+            Self::Code(c) => c.to_string(),
+            Self::Range(r) => format!("{r}XX"),
+            Self::Default => "default".to_owned(),
+        }
+    }
 }
 
 /// One documented response.

@@ -31,8 +31,12 @@ pub(crate) struct RequestSpec {
     pub path: String,
     /// Query parameters the caller set, in the order of the API description.
     pub query: Vec<(&'static str, String)>,
+    /// Header parameters the caller set (values already checked to be valid header values).
+    pub headers: Vec<(&'static str, HeaderValue)>,
     /// The `Accept` media type.
     pub accept: &'static str,
+    /// Whether a 2xx body is handed over unread, to be streamed (downloads), instead of buffered.
+    pub stream: bool,
     /// The request body, if any.
     pub body: Option<RequestBody>,
     /// Whether the request may be repeated safely.
@@ -55,10 +59,12 @@ pub(crate) struct RequestBody {
 /// `Debug` shows the size of the body, never its bytes (the response to a key creation holds the
 /// private key in clear).
 pub(crate) struct RawResponse {
-    operation: &'static str,
-    status: u16,
-    headers: HeaderMap,
-    body: Vec<u8>,
+    pub(crate) operation: &'static str,
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+    /// The unread response, when the request asked to stream its body (`body` is then empty).
+    pub(crate) unread: Option<reqwest::Response>,
 }
 
 /// Shows the size of a body instead of its bytes in `Debug` output.
@@ -77,7 +83,9 @@ impl fmt::Debug for RequestSpec {
             .field("method", &self.method)
             .field("path", &self.path)
             .field("query", &self.query)
+            .field("headers", &self.headers.iter().map(|(name, _)| *name).collect::<Vec<_>>())
             .field("accept", &self.accept)
+            .field("stream", &self.stream)
             .field("body", &self.body)
             .field("idempotent", &self.idempotent)
             .finish()
@@ -100,6 +108,7 @@ impl fmt::Debug for RawResponse {
             .field("status", &self.status)
             .field("headers", &self.headers)
             .field("body", &BodySize(self.body.len()))
+            .field("streaming", &self.unread.is_some())
             .finish()
     }
 }
@@ -109,7 +118,7 @@ impl RawResponse {
     ///
     /// An empty body decodes only into types that accept a unit value (`()`, `Option<_>`).
     pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
-        let RawResponse { operation, status, headers, body } = self;
+        let RawResponse { operation, status, headers, body, .. } = self;
         let value = if body.iter().all(u8::is_ascii_whitespace) {
             let unit = serde::de::value::UnitDeserializer::<serde::de::value::Error>::new();
             T::deserialize(unit).map_err(|_| Error::Decode {
@@ -148,6 +157,12 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
+    /// A response of `value`, with the status and headers it came with.
+    #[allow(dead_code)] // Used by the runtime's download and empty-body responses.
+    pub(crate) fn new(value: T, status: u16, headers: HeaderMap) -> Self {
+        Response { value, status, headers }
+    }
+
     /// The decoded body.
     pub fn value(&self) -> &T {
         &self.value
@@ -501,6 +516,10 @@ fn token_url_for(
             "the API description declares no OAuth2 token URL: set ClientBuilder::oauth2_token_url".to_owned(),
         ));
     };
+    // A relative token URL (`/api/oauth/token`) is below whatever base URL the client uses.
+    if spec_token_url.starts_with('/') {
+        return Ok(format!("{base_url}{spec_token_url}"));
+    }
     let spec_base = parse_base_url(spec_base).unwrap_or_default();
     if base_url == spec_base {
         return Ok(spec_token_url.to_owned());
@@ -590,7 +609,7 @@ impl Client {
             attempt = attempt.saturating_add(1);
             tracing::debug!(attempt, "sending request");
             let outcome = match self.send_authenticated(&spec, &url).await {
-                Ok(response) => read_response(spec.operation_id, response).await,
+                Ok(response) => read_response(spec.operation_id, response, spec.stream).await,
                 Err(error) => Err(error),
             };
             let error = match outcome {
@@ -638,6 +657,9 @@ impl Client {
             .header(ACCEPT, spec.accept)
             .header(USER_AGENT, self.inner.user_agent.clone())
             .timeout(self.inner.timeout);
+        for (name, value) in &spec.headers {
+            request = request.header(*name, value.clone());
+        }
         if let Some(body) = &spec.body {
             request = request.header(CONTENT_TYPE, body.content_type).body(body.bytes.clone());
         }
@@ -729,13 +751,21 @@ async fn rejected(operation: &'static str, response: reqwest::Response) -> Error
     .into()
 }
 
-async fn read_response(operation: &'static str, response: reqwest::Response) -> Result<RawResponse, Error> {
+async fn read_response(
+    operation: &'static str,
+    response: reqwest::Response,
+    stream: bool,
+) -> Result<RawResponse, Error> {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
+    if stream && (200..300).contains(&status) {
+        tracing::debug!(status, "received response; streaming its body");
+        return Ok(RawResponse { operation, status, headers, body: Vec::new(), unread: Some(response) });
+    }
     let body = response.bytes().await.map_err(|error| Error::from_reqwest(operation, error))?;
     tracing::debug!(status, "received response");
     if (200..300).contains(&status) {
-        Ok(RawResponse { operation, status, headers, body: body.to_vec() })
+        Ok(RawResponse { operation, status, headers, body: body.to_vec(), unread: None })
     } else {
         Err(ApiFailure::new(operation, status, &headers, &body).into())
     }

@@ -16,6 +16,7 @@
 
 mod api_diff;
 mod bench;
+mod bench_external;
 mod check_fixtures;
 mod check_readmes;
 mod check_real;

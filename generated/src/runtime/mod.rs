@@ -6,8 +6,10 @@
 
 mod auth;
 mod client;
+mod download;
 mod error;
 pub(crate) mod paginate;
+pub(crate) mod params;
 mod retry;
 mod secret;
 mod send;
@@ -20,6 +22,7 @@ pub(crate) mod wire;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, RateLimit, Response};
+pub use download::{ByteStream, Download};
 pub use error::{ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Error};
 pub use paginate::{PageStream, PaginationError};
 pub use retry::RetryPolicy;
@@ -30,3 +33,5 @@ pub use validate::{Constraint, ValidationError};
 pub(crate) use client::{RequestBody, RequestSpec};
 #[allow(unused_imports)] // Only specs with paginated operations implement `Page`.
 pub(crate) use paginate::Page;
+#[allow(unused_imports)] // Only specs with look-around patterns implement `Matcher` (for fancy-regex).
+pub(crate) use validate::Matcher;

@@ -217,8 +217,8 @@ impl Differ {
                 (None, Some(_)) => {
                     let note = if Some(st) == new_success {
                         "It is now the success response `send()` decodes."
-                    } else if matches!(st, Status::Code(200..=299)) {
-                        "Documentation only: `send()` still decodes the first 2xx response."
+                    } else if st.is_success() {
+                        "`send()` now returns one variant per success status, this one included."
                     } else {
                         "Documentation only: error responses reach callers as `Error`, with the body read as `AtlasError`."
                     };

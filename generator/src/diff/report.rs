@@ -333,10 +333,7 @@ fn opt_ty(ty: &Option<TypeRef>) -> String {
 }
 
 fn status(status: Status) -> String {
-    match status {
-        Status::Code(code) => code.to_string(),
-        Status::Default => "default".to_owned(),
-    }
+    status.key()
 }
 
 fn required_word(required: bool) -> &'static str {

@@ -57,7 +57,12 @@ fn rust_file(path: &str, tokens: TokenStream) -> Result<GeneratedFile, String> {
 /// `lib.rs`: the crate's public face. Spec-derived modules stay private or behind explicit re-exports,
 /// so the public API is decided here, in one place.
 fn facade(api: &Api) -> TokenStream {
-    let mut builders: Vec<&str> = api.operations.iter().map(|op| op.builder_name.as_str()).collect();
+    let mut builders: Vec<&str> = api
+        .operations
+        .iter()
+        .flat_map(|op| std::iter::once(&op.builder_name).chain(op.output.enum_name.as_ref()))
+        .map(String::as_str)
+        .collect();
     builders.sort_unstable();
     let builders = builders.into_iter().map(ident);
     // The shared impls of newtypes and open enums are macros, declared before `models` (textual scope).
@@ -91,7 +96,7 @@ fn facade(api: &Api) -> TokenStream {
 
         pub use operations::{#(#builders),*};
         pub use runtime::{
-            ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Client, ClientBuilder, Constraint, Credentials, Error, PageStream, PaginationError,
+            ApiFailure, AtlasError, AtlasFieldViolation, AuthError, ByteStream, Client, ClientBuilder, Constraint, Credentials, Download, Error, PageStream, PaginationError,
             RateLimit, Response, RetryPolicy, SecretString, ValidationError,
         };
     }

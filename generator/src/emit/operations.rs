@@ -8,7 +8,7 @@ use super::docs::{doc_attrs, paragraphs, spec};
 use super::imports::Imports;
 use super::validation::checks;
 use super::{ident, type_tokens};
-use crate::ir::{Api, Location, Operation, Param, PathSegment, Status, TypeRef};
+use crate::ir::{Api, Location, Operation, OutputCase, Param, PathSegment, Payload, Status, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -22,14 +22,16 @@ pub fn module(api: &Api) -> TokenStream {
     let paginated = api.operations.iter().any(|o| o.pagination.is_some());
     let has_body = api.operations.iter().any(|o| o.body.is_some());
     let validates = api.operations.iter().any(|o| {
-        o.params.iter().any(|p| !p.constraints.is_empty())
+        o.params.iter().any(|p| !p.constraints.is_empty() || item_checks(p).is_some())
             || o.body.as_ref().is_some_and(|b| body_validates(api, &b.ty))
     });
     // `validate::` helpers are called directly for constrained parameters without a newtype and for
     // constrained bodies; newtypes and request structs call them from models.rs.
     let number_checks = api.operations.iter().any(|o| {
-        o.params.iter().any(|p| p.newtype.is_none() && !p.constraints.is_empty())
-            || o.body.as_ref().is_some_and(|b| !b.constraints.is_empty())
+        o.params.iter().any(|p| {
+            (p.newtype.is_none() && !p.constraints.is_empty())
+                || p.array.as_ref().is_some_and(|a| a.item_newtype.is_none() && a.item_constraints.constrains_number())
+        }) || o.body.as_ref().is_some_and(|b| !b.constraints.is_empty())
     });
     for name in ["Client", "Error", "RequestSpec", "Response"] {
         imports.add("crate::runtime", name);
@@ -42,14 +44,22 @@ pub fn module(api: &Api) -> TokenStream {
     imports.add_if(number_checks, "crate::runtime", "validate");
     imports.add_if(validates, "crate::runtime", "ValidationError");
     imports.add_if(paginated, "crate::runtime", "PageStream");
+    let downloads =
+        api.operations.iter().any(|o| o.output.cases.iter().any(|c| matches!(c.payload, Payload::Bytes { .. })));
+    imports.add_if(downloads, "crate::runtime", "Download");
+    let streams = api.operations.iter().any(|o| stream_method(o).is_some());
+    imports.add_if(streams, "crate::runtime", "ByteStream");
+    let headers = api.operations.iter().any(|o| o.params.iter().any(|p| p.location == Location::Header));
+    imports.add_if(headers, "crate::runtime", "params");
     let uses_map = api.operations.iter().any(|o| {
         o.body.as_ref().is_some_and(|b| b.ty.has_map())
-            || o.success().and_then(|r| r.ty.as_ref()).is_some_and(TypeRef::has_map)
+            || o.output.cases.iter().filter_map(|c| c.payload.json()).any(TypeRef::has_map)
             || o.pagination.as_ref().is_some_and(|p| p.item_type.has_map())
     });
     imports.add_if(uses_map, "std::collections", "BTreeMap");
     let imports = imports.tokens();
     let methods = api.operations.iter().map(client_method);
+    let outputs = api.operations.iter().filter_map(output_enum);
     let builders = api.operations.iter().map(|op| builder(api, op));
     quote! {
         //! One method on [`Client`] and one request builder per operation of the spec.
@@ -58,6 +68,8 @@ pub fn module(api: &Api) -> TokenStream {
         impl Client {
             #(#methods)*
         }
+
+        #(#outputs)*
 
         #(#builders)*
     }
@@ -227,23 +239,35 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
-    let success = op.success();
-    let output = success.and_then(|r| r.ty.as_ref()).map(type_tokens).unwrap_or_else(|| quote!(()));
-    let status = match success.map(|r| r.status) {
-        Some(Status::Code(c)) => c.to_string(),
-        _ => "2xx".to_owned(),
+    let (output, decode, returns) = output(op);
+    // A JSON body goes through the runtime's shared send-and-decode; other outputs pick their decoding.
+    let decode = match (&op.output.enum_name, op.output.cases.as_slice()) {
+        (None, [OutputCase { payload: Payload::Json(_), .. }]) => {
+            quote!(self.client.send_checked(self.into_request()).await)
+        }
+        _ => quote! {
+            let client = self.client;
+            let request = self.into_request()?;
+            let raw = client.execute(request).await?;
+            #decode
+        },
     };
     let errors: Vec<String> = op
         .responses
         .iter()
         .filter_map(|r| match r.status {
             Status::Code(c) if c >= 300 => Some(format!("`{c}` ({})", spec(&r.description).trim_end_matches('.'))),
-            Status::Default => Some("any other status".to_owned()),
+            Status::Range(r) if r >= 3 => Some(format!("any other `{r}xx` status")),
+            Status::Default
+                if !op.output.cases.is_empty() && op.output.cases.iter().all(|c| c.status != Status::Default) =>
+            {
+                Some("any other status".to_owned())
+            }
             _ => None,
         })
         .collect();
     let send_docs = paragraphs([
-        format!("Sends the request and returns the decoded `{status}` response."),
+        returns,
         format!(
             "# Errors\n\n- [`Error::Validation`] when a parameter or the body breaks a constraint of the spec; nothing is sent.\n- [`Error::Api`] for an error status; the spec documents {}.\n- Transport, timeout, authentication and decoding errors as the other [`Error`] variants say.",
             if errors.is_empty() { "none".to_owned() } else { errors.join(", ") }
@@ -255,6 +279,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         "# Errors\n\nAs for [`send`](Self::send).".to_owned(),
     ]);
     let validate = builder_validate(api, op);
+    let stream = stream_method(op);
     let into_request = into_request(op, validate.is_some());
     let pages = op.pagination.as_ref().map(|p| pagination_methods(op, p, validate.is_some()));
     let summary = op.summary.as_deref().map(spec).unwrap_or_else(|| format!("The `{}` operation.", op.id));
@@ -286,9 +311,10 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 
             #meta_docs
             pub async fn send_with_meta(self) -> Result<Response<#output>, Error> {
-                self.client.send_checked(self.into_request()).await
+                #decode
             }
 
+            #stream
             #validate
             #into_request
             #pages
@@ -323,6 +349,9 @@ fn lower_first(s: &str) -> String {
 fn builder_validate(api: &Api, op: &Operation) -> Option<TokenStream> {
     let mut statements = Vec::new();
     for p in &op.params {
+        if let Some(items) = item_checks(p) {
+            statements.push(items);
+        }
         if p.constraints.is_empty() {
             continue;
         }
@@ -424,26 +453,14 @@ fn into_request(op: &Operation, validates: bool) -> TokenStream {
         }
     }
     let path = if segments.is_empty() { quote!(#template.to_owned()) } else { quote!(format!(#template)) };
-    let query: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Query)
-        .map(|p| {
-            let field = ident(&p.rust_name);
-            let wire_name = &p.name;
-            let value = match &p.ty {
-                TypeRef::String => quote!(value.clone()),
-                _ => quote!(value.to_string()),
-            };
-            if p.required {
-                quote! { { let value = &self.#field; query.push((#wire_name, #value)); } }
-            } else {
-                quote! { if let Some(value) = &self.#field { query.push((#wire_name, #value)); } }
-            }
-        })
-        .collect();
+    let query: Vec<TokenStream> =
+        op.params.iter().filter(|p| p.location == Location::Query).map(|p| param_push(p, quote!(query))).collect();
+    let headers: Vec<TokenStream> =
+        op.params.iter().filter(|p| p.location == Location::Header).map(|p| param_push(p, quote!(headers))).collect();
     let query_init =
         if query.is_empty() { quote!(let query = Vec::new();) } else { quote!(let mut query = Vec::new();) };
+    let headers_init =
+        if headers.is_empty() { quote!(let headers = Vec::new();) } else { quote!(let mut headers = Vec::new();) };
     let method = ident(op.method.as_str());
     let accept = &op.accept;
     let idempotent = op.idempotent;
@@ -467,12 +484,16 @@ fn into_request(op: &Operation, validates: bool) -> TokenStream {
             let path = #path;
             #query_init
             #(#query)*
+            #headers_init
+            #(#headers)*
             Ok(RequestSpec {
                 operation_id: OPERATION,
                 method: reqwest::Method::#method,
                 path,
                 query,
+                headers,
                 accept: #accept,
+                stream: false,
                 body: #body,
                 idempotent: #idempotent,
             })
@@ -571,4 +592,203 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination, validates: bool
             })
         }
     }
+}
+
+/// The Rust type of a success case's body.
+fn payload_type(payload: &Payload) -> TokenStream {
+    match payload {
+        Payload::Json(ty) => type_tokens(ty),
+        Payload::Empty => quote!(()),
+        Payload::Bytes { .. } => quote!(Download),
+    }
+}
+
+/// Turns `raw` into a `Result<Response<_>, Error>` of the case's body type.
+fn payload_decode(payload: &Payload) -> TokenStream {
+    match payload {
+        Payload::Json(_) => quote!(raw.decode()),
+        Payload::Empty => quote!(Ok(raw.empty())),
+        Payload::Bytes { media_type } => quote!(raw.download(#media_type).await),
+    }
+}
+
+fn status_text(status: Status) -> String {
+    match status {
+        Status::Range(_) => "2xx".to_owned(),
+        Status::Default => "2xx".to_owned(),
+        other => other.key(),
+    }
+}
+
+/// What `send` returns, how `send_with_meta` decodes it, and the first paragraph of `send`'s docs.
+fn output(op: &Operation) -> (TokenStream, TokenStream, String) {
+    let cases = &op.output.cases;
+    match (&op.output.enum_name, cases.as_slice()) {
+        (Some(name), _) => {
+            let enum_ident = ident(name);
+            let arms = cases.iter().map(|c| {
+                let variant = ident(&c.variant);
+                let decode = payload_decode(&c.payload);
+                let pattern = match c.status {
+                    Status::Code(code) => {
+                        let code = proc_macro2::Literal::u16_unsuffixed(code);
+                        quote!(#code)
+                    }
+                    _ => quote!(200..=299),
+                };
+                let wrap = match c.payload {
+                    Payload::Empty => quote!(|()| #enum_ident::#variant),
+                    _ => quote!(#enum_ident::#variant),
+                };
+                quote!(#pattern => #decode.map(|response| response.map(#wrap)),)
+            });
+            let documented: Vec<String> = cases.iter().map(|c| c.status.key()).collect();
+            let documented = documented.join(", ");
+            let decode = quote! {
+                match raw.status {
+                    #(#arms)*
+                    _ => raw.undocumented(#documented),
+                }
+            };
+            let docs = format!(
+                "Sends the request and returns the response as a [`{name}`]: one variant per success status the spec documents ({documented}), each decoded into its own type. Another 2xx status is an [`Error::Decode`]."
+            );
+            (quote!(#enum_ident), decode, docs)
+        }
+        (None, [case]) => {
+            let docs = match &case.payload {
+                Payload::Json(_) => format!("Sends the request and returns the decoded `{}` response.", status_text(case.status)),
+                Payload::Empty => format!("Sends the request; the `{}` response has no body, so this returns `()` (status and headers through [`send_with_meta`](Self::send_with_meta)).", status_text(case.status)),
+                Payload::Bytes { media_type } => format!("Sends the request and returns the whole `{}` body as bytes of `{media_type}`. For large downloads use [`send_stream`](Self::send_stream), which does not hold the body in memory.", status_text(case.status)),
+            };
+            (payload_type(&case.payload), payload_decode(&case.payload), docs)
+        }
+        _ => {
+            let why = op.output.no_success.as_deref().unwrap_or("the spec documents no success response");
+            let docs = format!("Sends the request and returns `()` for any 2xx status: {why}. Any other status, a redirect included, is an [`Error::Api`] with its status and headers.");
+            (quote!(()), quote!(Ok(raw.empty())), docs)
+        }
+    }
+}
+
+/// The enum `send` returns when an operation documents several success statuses.
+fn output_enum(op: &Operation) -> Option<TokenStream> {
+    let name = op.output.enum_name.as_ref()?;
+    let enum_ident = ident(name);
+    let variants = op.output.cases.iter().map(|c| {
+        let variant = ident(&c.variant);
+        let status = status_text(c.status);
+        let docs = doc_attrs(&format!("`{status}`: {}", spec(&c.description).trim()));
+        match &c.payload {
+            Payload::Empty => quote!(#docs #variant,),
+            payload => {
+                let ty = payload_type(payload);
+                quote!(#docs #variant(#ty),)
+            }
+        }
+    });
+    let docs = paragraphs([format!(
+        "What [`{}::send`] returns: the spec documents several success statuses for `{}`, each with its own body.",
+        op.builder_name, op.id
+    )]);
+    Some(quote! {
+        #docs
+        #[derive(Debug, Clone)]
+        pub enum #enum_ident {
+            #(#variants)*
+        }
+    })
+}
+
+/// `send_stream` for an operation whose only success body is a download.
+fn stream_method(op: &Operation) -> Option<TokenStream> {
+    let [OutputCase { payload: Payload::Bytes { media_type }, .. }] = op.output.cases.as_slice() else { return None };
+    if op.output.enum_name.is_some() {
+        return None;
+    }
+    let docs = paragraphs([
+        format!("Sends the request and returns the body of `{media_type}` as a [`ByteStream`] of chunks, read from the network only as the stream is polled, so a download of any size needs only a chunk's worth of memory."),
+        "The client's timeout covers the whole transfer: raise it with `ClientBuilder::timeout` for large downloads. Retries apply until the response headers arrive, never in the middle of the body.".to_owned(),
+        "# Errors\n\nAs for [`send`](Self::send); a failure while reading the body is an item of the stream.".to_owned(),
+    ]);
+    Some(quote! {
+        #docs
+        pub async fn send_stream(self) -> Result<Response<ByteStream>, Error> {
+            let client = self.client;
+            let mut request = self.into_request()?;
+            request.stream = true;
+            let raw = client.execute(request).await?;
+            Ok(raw.byte_stream(#media_type))
+        }
+    })
+}
+
+/// Statements adding a query or header parameter to `list`: one pair per item for an exploded array,
+/// the items joined for any other array, the value's text otherwise. Header values are checked to be
+/// valid HTTP header values (no line breaks) before anything is sent.
+fn param_push(p: &Param, list: TokenStream) -> TokenStream {
+    let field = ident(&p.rust_name);
+    let wire_name = &p.name;
+    let text = |ty: &TypeRef, value: TokenStream| match ty {
+        TypeRef::String => quote!(#value.clone()),
+        _ => quote!(#value.to_string()),
+    };
+    let header = p.location == Location::Header;
+    let push = |value: TokenStream| {
+        if header {
+            quote!(#list.push(params::header(OPERATION, #wire_name, &#value)?);)
+        } else {
+            quote!(#list.push((#wire_name, #value));)
+        }
+    };
+    let body = match (&p.ty, &p.array) {
+        (TypeRef::Array(item), Some(array)) if array.explode && !header => {
+            let one = push(text(item, quote!(item)));
+            quote!(for item in value { #one })
+        }
+        (TypeRef::Array(item), Some(array)) => {
+            let separator = &array.separator;
+            let each = text(item, quote!(item));
+            let joined = push(quote!(joined));
+            quote! {
+                let joined = value.iter().map(|item| #each).collect::<Vec<_>>().join(#separator);
+                #joined
+            }
+        }
+        (ty, _) => push(text(ty, quote!(value))),
+    };
+    if p.required {
+        quote! { { let value = &self.#field; #body } }
+    } else {
+        quote! { if let Some(value) = &self.#field { #body } }
+    }
+}
+
+/// The checks of each item of an array parameter (its newtype's, or its number bounds), pointing at
+/// the item (`/query/status/1`).
+fn item_checks(p: &Param) -> Option<TokenStream> {
+    let array = p.array.as_ref()?;
+    let TypeRef::Array(item_ty) = &p.ty else { return None };
+    let field = ident(&p.rust_name);
+    let pointer = format!("/{}/{}", p.location.as_str(), p.name);
+    let check = match &array.item_newtype {
+        Some(newtype) => {
+            let newtype = ident(newtype.as_str());
+            quote!(#newtype::check(item).map_err(|e| e.at(&format!("{}/{index}", #pointer)))?;)
+        }
+        None if array.item_constraints.constrains_number() => {
+            let item_pointer = quote!(&format!("{}/{index}", #pointer));
+            let field = String::new();
+            checks(&array.item_constraints, item_ty, &quote!(*item), &item_pointer, &field, None)
+        }
+        None => return None,
+    };
+    let list = if p.required { quote!(Some(&self.#field)) } else { quote!(self.#field.as_ref()) };
+    Some(quote! {
+        if let Some(items) = #list {
+            for (index, item) in items.iter().enumerate() {
+                #check
+            }
+        }
+    })
 }

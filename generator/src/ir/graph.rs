@@ -43,15 +43,27 @@ impl Api {
             for p in &op.params {
                 out.extend(p.newtype.iter().cloned());
                 out.extend(p.ty.schema_refs().into_iter().cloned());
+                out.extend(p.array.iter().flat_map(|a| a.item_newtype.iter()).cloned());
             }
             let body = op.body.as_ref().map(|b| &b.ty);
-            let success = op.success().and_then(|r| r.ty.as_ref());
+            let outputs = op.output.cases.iter().filter_map(|c| c.payload.json());
             let items = op.pagination.as_ref().map(|p| &p.item_type);
-            for ty in body.into_iter().chain(success).chain(items) {
+            for ty in body.into_iter().chain(outputs).chain(items) {
                 out.extend(ty.schema_refs().into_iter().cloned());
             }
         }
         out
+    }
+
+    /// Whether any pattern the client checks needs the backtracking engine (`fancy-regex`), so the
+    /// generated crate depends on it.
+    pub fn backtracking_patterns(&self) -> bool {
+        let schemas = self
+            .schemas
+            .iter()
+            .flat_map(|s| s.newtype_constraints().into_iter().chain(s.fields().iter().map(|f| &f.constraints)));
+        let params = self.operations.iter().flat_map(|o| o.params.iter().map(|p| &p.constraints));
+        schemas.chain(params).any(|c| c.pattern.is_some() && c.backtracking)
     }
 
     /// The aliases that contain themselves without a struct in between (`type A = Vec<A>;`), which a

@@ -3,8 +3,8 @@
 use super::Lowerer;
 use crate::diag::{child, pointer};
 use crate::ir::{
-    ApiVersion, Body, BodyKind, Constraints, Content, HttpMethod, Location, OmittedParam, Operation, Pagination, Param,
-    PathSegment, Response, SchemaKind, SchemaRef, Status, TypeRef,
+    ApiVersion, ArrayParam, Body, BodyKind, Constraints, Content, HttpMethod, Location, OmittedParam, Operation,
+    Output, OutputCase, Pagination, Param, PathSegment, Payload, Response, SchemaKind, SchemaRef, Status, TypeRef,
 };
 use crate::load::resolve;
 use crate::naming::{self, Case, Namer};
@@ -47,40 +47,52 @@ impl Lowerer<'_> {
         op: &openapiv3::Operation,
         op_pointer: &str,
     ) -> Option<Operation> {
-        let Some(id) = op.operation_id.clone().filter(|id| !id.trim().is_empty()) else {
-            self.diags
-                .error(op_pointer, format!("`{} {path}` has no operationId", method.as_str()))
-                .with_hint("add `operationId: someName`; it names the generated method");
-            return None;
+        let id = match op.operation_id.clone().filter(|id| !id.trim().is_empty()) {
+            Some(id) => id,
+            None => {
+                let derived = derived_operation_id(method, path);
+                self.diags
+                    .warning(
+                        op_pointer,
+                        format!(
+                            "`{} {path}` has no operationId; its method is named `{}` after the method and path",
+                            method.as_str(),
+                            naming::sanitize(&derived, Case::Snake)
+                        ),
+                    )
+                    .with_hint("add `operationId: someName` to choose the name of the generated method");
+                derived
+            }
         };
         let rust_name = naming::sanitize(&id, Case::Snake);
-        let builder_name = naming::type_name(&id);
-        if !self.claim_type(&id, &builder_name, &child(op_pointer, "operationId")) {
-            return None;
+        // The builder is named after the operation; when a schema already owns that type name
+        // (`user_create` and `UserCreate`), the builder takes a `Request` suffix instead.
+        let mut builder_name = naming::type_name(&id);
+        let owner = format!("operation {id}");
+        if self.types.claim(&owner, &builder_name).is_err() {
+            let taken = builder_name.clone();
+            builder_name = format!("{taken}Request");
+            if !self.claim_type(&owner, &builder_name, &child(op_pointer, "operationId")) {
+                return None;
+            }
+            self.diags
+                .warning(
+                    child(op_pointer, "operationId"),
+                    format!("the request builder of `{id}` is named `{builder_name}`: `{taken}` is a schema's type"),
+                )
+                .with_hint("rename the operation or the schema to choose the name");
         }
         let path_segments = self.path_segments(path, op_pointer);
         let site = OpSite { id: &id, builder_name: &builder_name, path, pointer: op_pointer, segments: &path_segments };
         let (params, omitted) = self.lower_params(&site, item, op);
         let body = self.lower_body(&id, &builder_name, op, op_pointer);
         let responses = self.lower_responses(&builder_name, op, op_pointer);
-        // The success response fixes what the client asks for and decodes; a success without a JSON
-        // body would need a different `send` signature, which the runtime does not offer yet.
-        let Some(success) = responses.iter().find(|r| matches!(r.status, Status::Code(200..=299))) else {
-            self.diags
-                .error(child(op_pointer, "responses"), format!("operation `{id}` documents no success (2xx) response"))
-                .with_hint("add a `200` (or other 2xx) response");
-            return None;
-        };
-        let (Some(accept), Some(_)) = (success.media_type.clone(), success.ty.as_ref()) else {
-            let at = match success.status {
-                Status::Code(c) => child(&child(op_pointer, "responses"), c.to_string()),
-                Status::Default => child(&child(op_pointer, "responses"), "default"),
-            };
-            self.diags
-                .error(at, format!("the success response of `{id}` has no JSON body; responses without a body are not supported yet"))
-                .with_hint("describe the body with `content: {application/json: {schema: ...}}`");
-            return None;
-        };
+        let (output, success_accept) = self.output(&id, &builder_name, &responses, op_pointer);
+        // The client asks for the media type it decodes; a success without a body still names the
+        // versioned media type its response lists (Atlas picks the API version from `Accept`).
+        let accept = success_accept
+            .or_else(|| body.as_ref().map(|b| b.media_type.clone()))
+            .unwrap_or_else(|| "application/json".to_owned());
         let mut operation = Operation {
             id,
             pointer: op_pointer.to_owned(),
@@ -97,6 +109,7 @@ impl Lowerer<'_> {
             body,
             responses,
             accept,
+            output,
             pagination: None,
             idempotent: method.is_idempotent(),
             omitted,
@@ -180,12 +193,7 @@ impl Lowerer<'_> {
             let location = match param {
                 openapiv3::Parameter::Path { .. } => Location::Path,
                 openapiv3::Parameter::Query { .. } => Location::Query,
-                openapiv3::Parameter::Header { .. } => {
-                    self.diags
-                        .error(&at, format!("header parameter `{}` is not supported yet", data.name))
-                        .with_hint("set the header through a custom reqwest client instead");
-                    continue;
-                }
+                openapiv3::Parameter::Header { .. } => Location::Header,
                 openapiv3::Parameter::Cookie { .. } => {
                     self.diags
                         .error(&at, format!("parameter `{}` of `{op_id}` is a cookie (`in: cookie`), which atlas-codegen does not support", data.name))
@@ -227,10 +235,16 @@ impl Lowerer<'_> {
                     format!("path parameter `{}` must be `required: true`; treating it as required", data.name),
                 );
             }
-            if !matches!(
-                ty,
-                TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool | TypeRef::Named(_)
-            ) {
+            let array = match &ty {
+                TypeRef::Array(item) if location != Location::Path && is_scalar(item) => {
+                    let Some(array) = self.array_param(param, builder_name, schema, &schema_pointer, item) else {
+                        continue;
+                    };
+                    Some(array)
+                }
+                _ => None,
+            };
+            if array.is_none() && !is_scalar(&ty) {
                 self.diags
                     .error(
                         &schema_pointer,
@@ -240,11 +254,11 @@ impl Lowerer<'_> {
                             location.as_str()
                         ),
                     )
-                    .with_hint("use a string, integer, number, boolean or string enum");
+                    .with_hint("use a string, integer, number, boolean or string enum, or (in the query or a header) an array of them");
                 continue;
             }
             let newtype = if ty == TypeRef::String && constraints.constrains_string() {
-                self.param_newtype(&data.name, &constraints, &at)
+                self.param_newtype(&data.name, builder_name, &constraints, &at)
             } else {
                 None
             };
@@ -260,6 +274,7 @@ impl Lowerer<'_> {
                 constraints,
                 newtype,
                 deprecated: data.deprecated == Some(true),
+                array,
             });
         }
         // Path parameters first, in template order; the rest keep spec order.
@@ -279,24 +294,81 @@ impl Lowerer<'_> {
         (params, omitted)
     }
 
+    /// How an array parameter travels (`style`/`explode`) and what its items must satisfy; `None`
+    /// (with an error) for a style no client can send unambiguously.
+    fn array_param(
+        &mut self,
+        param: &openapiv3::Parameter,
+        builder_name: &str,
+        schema: &ReferenceOr<openapiv3::Schema>,
+        schema_pointer: &str,
+        item: &TypeRef,
+    ) -> Option<ArrayParam> {
+        use openapiv3::{HeaderStyle, QueryStyle};
+        let data = param.parameter_data_ref();
+        let (explode, separator) = match param {
+            openapiv3::Parameter::Query { style, .. } => match style {
+                QueryStyle::Form => (data.explode.unwrap_or(true), ","),
+                QueryStyle::SpaceDelimited => (data.explode.unwrap_or(false), " "),
+                QueryStyle::PipeDelimited => (data.explode.unwrap_or(false), "|"),
+                QueryStyle::DeepObject => {
+                    self.diags
+                        .error(
+                            schema_pointer,
+                            format!(
+                                "array parameter `{}` has `style: deepObject`, which is defined for objects only",
+                                data.name
+                            ),
+                        )
+                        .with_hint("use `style: form` (the default)");
+                    return None;
+                }
+            },
+            // Headers are `simple`: items joined by commas, whatever `explode` says.
+            openapiv3::Parameter::Header { style: HeaderStyle::Simple, .. } => (false, ","),
+            _ => (false, ","),
+        };
+        let items = match schema {
+            ReferenceOr::Item(s) => match &s.schema_kind {
+                openapiv3::SchemaKind::Type(openapiv3::Type::Array(a)) => a.items.as_ref(),
+                _ => None,
+            },
+            ReferenceOr::Reference { .. } => None,
+        };
+        let item_pointer = child(schema_pointer, "items");
+        let item_constraints = match items {
+            Some(ReferenceOr::Item(s)) => self.constraints(s, &item_pointer),
+            _ => Constraints::default(),
+        };
+        let item_newtype = if *item == TypeRef::String && item_constraints.constrains_string() {
+            self.param_newtype(&format!("{}Item", data.name), builder_name, &item_constraints, &item_pointer)
+        } else {
+            None
+        };
+        Some(ArrayParam { explode, separator: separator.to_owned(), item_constraints, item_newtype })
+    }
+
     /// The validated newtype of a constrained string parameter (`orgId` -> `OrgId`). Parameters with
     /// the same name and constraints share one type; the same name with other constraints is an error.
-    fn param_newtype(&mut self, name: &str, constraints: &Constraints, at: &str) -> Option<SchemaRef> {
-        let rust_name = naming::type_name(name);
-        if let Some(existing) = self.schemas.iter().find(|s| s.rust_name == rust_name) {
-            return match existing.newtype_constraints() {
-                Some(c) if c == constraints => Some(SchemaRef::new(rust_name)),
-                _ => {
-                    self.diags
-                        .error(at, format!("parameter `{name}` needs the newtype `{rust_name}`, but that name is taken by another type with other constraints"))
-                        .with_hint("give the parameter the same constraints everywhere, or rename it");
-                    None
-                }
-            };
+    fn param_newtype(
+        &mut self,
+        name: &str,
+        builder_name: &str,
+        constraints: &Constraints,
+        at: &str,
+    ) -> Option<SchemaRef> {
+        // Identical constraints share one type: a parameter of this name already has one.
+        let shared = self.schemas.iter().find(|s| s.name == name && s.newtype_constraints() == Some(constraints));
+        if let Some(existing) = shared {
+            return Some(SchemaRef::new(existing.rust_name.clone()));
         }
-        if !self.claim_type(name, &rust_name, at) {
-            return None;
-        }
+        // Otherwise the parameter's own name (`OrgId`) while it is free, else the operation's
+        // (`ListClustersName`), else numbered: distinct, deterministic (spec order) and readable.
+        let plain = naming::type_name(name);
+        let scoped = naming::type_name(&format!("{builder_name}_{name}"));
+        let mut candidates = vec![plain.clone(), scoped.clone()];
+        candidates.extend((2..100).map(|n| format!("{scoped}{n}")));
+        let rust_name = candidates.into_iter().find(|c| self.types.claim(at, c).is_ok())?;
         let kind = SchemaKind::Newtype { constraints: constraints.clone() };
         self.push_schema(name, rust_name.clone(), at, None, kind);
         Some(SchemaRef::new(rust_name))
@@ -359,12 +431,7 @@ impl Lowerer<'_> {
             match code {
                 StatusCode::Code(c) => entries.push((Status::Code(*c), response, child(&base, c.to_string()))),
                 StatusCode::Range(r) => {
-                    self.diags
-                        .error(
-                            child(&base, format!("{r}XX")),
-                            "response ranges (`4XX`) are not supported; list the codes",
-                        )
-                        .with_hint("write one entry per status code, or use `default`");
+                    entries.push((Status::Range(*r), response, child(&base, format!("{r}XX"))));
                 }
             }
         }
@@ -377,6 +444,7 @@ impl Lowerer<'_> {
                     let schema_pointer = child(&child(&child(&at, "content"), mt), "schema");
                     let hint = match status {
                         Status::Code(c) => format!("{builder_name}Response{c}"),
+                        Status::Range(r) => format!("{builder_name}Response{r}xx"),
                         Status::Default => format!("{builder_name}ResponseDefault"),
                     };
                     let ty = match &content.schema {
@@ -385,16 +453,7 @@ impl Lowerer<'_> {
                     };
                     (Some(mt.clone()), ty)
                 }
-                None => {
-                    if let (Some(mt), Status::Code(200..=299)) = (response.content.keys().next(), status) {
-                        self.diags
-                            .error(child(&at, "content"), format!("success media type `{mt}` is not JSON"))
-                            .with_hint(
-                                "atlas-codegen decodes `application/json` and `application/<vendor>+json` responses",
-                            );
-                    }
-                    (None, None)
-                }
+                None => (None, None),
             };
             let headers = response.headers.keys().cloned().collect();
             let content = match (&media_type, &ty) {
@@ -413,6 +472,81 @@ impl Lowerer<'_> {
         }
         out.sort_by_key(|r| r.status);
         out
+    }
+
+    /// What `send` returns, and the media type to accept. Every 2xx status (and the `2XX` range) is
+    /// a case; with none, `default` is the success response; with neither, `send` returns `()` and
+    /// a warning says why.
+    fn output(
+        &mut self,
+        id: &str,
+        builder_name: &str,
+        responses: &[Response],
+        op_pointer: &str,
+    ) -> (Output, Option<String>) {
+        let mut successes: Vec<&Response> = responses.iter().filter(|r| r.status.is_success()).collect();
+        let responses_pointer = child(op_pointer, "responses");
+        if successes.is_empty() {
+            if let Some(default) = responses.iter().find(|r| r.status == Status::Default) {
+                self.diags
+                    .warning(
+                        child(&responses_pointer, "default"),
+                        format!("operation `{id}` documents no 2xx response; its `default` response is taken as the success response"),
+                    )
+                    .with_hint("document the success status (`200: ...`) to make this explicit");
+                successes.push(default);
+            }
+        }
+        if successes.is_empty() {
+            let listed: Vec<String> = responses.iter().map(|r| format!("`{}`", r.status.key())).collect();
+            let why = if listed.is_empty() {
+                "the spec documents no response".to_owned()
+            } else {
+                format!("the spec documents only {}, no success response", listed.join(", "))
+            };
+            self.diags
+                .warning(
+                    &responses_pointer,
+                    format!("operation `{id}` has no success (2xx) response: `send` returns `()` for a 2xx, and any other status (a redirect, `101`) is an `Error::Api` carrying status and headers"),
+                )
+                .with_hint("document the success status to get a typed result");
+            return (Output { enum_name: None, cases: Vec::new(), no_success: Some(why) }, None);
+        }
+        let mut accept = None;
+        let mut cases = Vec::new();
+        for r in &successes {
+            let payload = match (&r.ty, &r.media_type) {
+                (Some(ty), Some(_)) => Payload::Json(ty.clone()),
+                _ => match r.content.iter().find(|c| c.body == BodyKind::Bytes) {
+                    Some(c) => Payload::Bytes { media_type: c.media_type.clone() },
+                    None => Payload::Empty,
+                },
+            };
+            let media_type = match &payload {
+                Payload::Json(_) => r.media_type.clone(),
+                Payload::Bytes { media_type } => Some(media_type.clone()),
+                Payload::Empty => r.content.first().map(|c| c.media_type.clone()),
+            };
+            if accept.is_none() {
+                accept = media_type;
+            }
+            cases.push(OutputCase {
+                status: r.status,
+                variant: status_variant(r.status),
+                description: r.description.clone(),
+                payload,
+            });
+        }
+        let enum_name = if cases.len() > 1 {
+            let name = format!("{builder_name}Output");
+            if !self.claim_type(&format!("{id} output"), &name, &responses_pointer) {
+                return (Output { enum_name: None, cases: Vec::new(), no_success: None }, accept);
+            }
+            Some(name)
+        } else {
+            None
+        };
+        (Output { enum_name, cases, no_success: None }, accept)
     }
 
     /// Recognises Atlas-style pagination by shape: an integer page-number and page-size query
@@ -542,6 +676,38 @@ fn methods_of(item: &PathItem) -> Vec<(HttpMethod, &openapiv3::Operation)> {
     .into_iter()
     .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
     .collect()
+}
+
+/// An operationId made from the method and the path's literal segments and parameters
+/// (`GET /orgs/{orgId}/users` -> `get_orgs_orgId_users`).
+fn derived_operation_id(method: HttpMethod, path: &str) -> String {
+    let mut id = method.as_str().to_ascii_lowercase();
+    for part in path.split(['/', '{', '}', '.', '-']).filter(|p| !p.is_empty()) {
+        id.push('_');
+        id.push_str(part);
+    }
+    id
+}
+
+/// The variant of a success status in an operation's output enum.
+fn status_variant(status: Status) -> String {
+    match status {
+        Status::Code(200) => "Ok".to_owned(),
+        Status::Code(201) => "Created".to_owned(),
+        Status::Code(202) => "Accepted".to_owned(),
+        Status::Code(203) => "NonAuthoritative".to_owned(),
+        Status::Code(204) => "NoContent".to_owned(),
+        Status::Code(205) => "ResetContent".to_owned(),
+        Status::Code(206) => "PartialContent".to_owned(),
+        Status::Code(c) => format!("Status{c}"),
+        Status::Range(_) => "OtherSuccess".to_owned(),
+        Status::Default => "Default".to_owned(),
+    }
+}
+
+/// Whether a type travels as one text value: a string, number, boolean or a (string enum) named type.
+fn is_scalar(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool | TypeRef::Named(_))
 }
 
 /// Whether a parameter is an optional query parameter (the only kind a client may leave out).

@@ -11,7 +11,13 @@ fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
 }
 
 fn raw(status: u16, body: &str) -> RawResponse {
-    RawResponse { operation: "getOrgApiKey", status, headers: HeaderMap::new(), body: body.as_bytes().to_vec() }
+    RawResponse {
+        operation: "getOrgApiKey",
+        status,
+        headers: HeaderMap::new(),
+        body: body.as_bytes().to_vec(),
+        unread: None,
+    }
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -125,7 +131,9 @@ fn urls_and_query_strings() {
         method: Method::GET,
         path: "/api/atlas/v2/orgs/a%2Fb/apiKeys".to_owned(),
         query: vec![("itemsPerPage", "100".to_owned()), ("q", "a b&c".to_owned())],
+        headers: vec![],
         accept: "application/json",
+        stream: false,
         body: None,
         idempotent: true,
     };
@@ -199,7 +207,9 @@ fn debug_of_bodies_shows_their_size_only() {
         method: Method::POST,
         path: "/api/atlas/v2/orgs/o/apiKeys".to_owned(),
         query: vec![],
+        headers: vec![],
         accept: "application/json",
+        stream: false,
         body: Some(body.clone()),
         idempotent: false,
     };
@@ -261,6 +271,8 @@ fn a_token_url_that_cannot_follow_the_base_url_is_refused() {
     assert!(matches!(&no_scheme, Err(Error::Config(m)) if m.contains("oauth2_token_url")), "{no_scheme:?}");
     let no_server = token_url_for(None, "http://mock", "", Some("https://idp.example.com/t"));
     assert!(matches!(no_server, Err(Error::Config(_))));
+    let relative = token_url_for(None, "http://mock", "https://api.example.com", Some("/oauth/token"));
+    assert_eq!(relative.unwrap(), "http://mock/oauth/token");
     // The spec's own server keeps the spec's token URL, wherever it lives.
     let same = token_url_for(None, "https://api.example.com", "https://api.example.com/", Some("https://idp/t"));
     assert_eq!(same.unwrap(), "https://idp/t");

@@ -275,7 +275,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     ]);
     let meta_docs = paragraphs([
         "Like [`send`](Self::send), but also returns the status and the headers of the response.".to_owned(),
-        documented_headers(success.map(|r| r.headers.as_slice()).unwrap_or_default()),
+        documented_headers(op.success().map(|r| r.headers.as_slice()).unwrap_or_default()),
         "# Errors\n\nAs for [`send`](Self::send).".to_owned(),
     ]);
     let validate = builder_validate(api, op);

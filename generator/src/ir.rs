@@ -532,6 +532,22 @@ pub struct Body {
     pub constraints: Constraints,
     /// Every media type the spec offers for the body, in spec order (the one sent among them).
     pub content: Vec<Content>,
+    /// How the body is encoded on the wire.
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyEncoding {
+    /// JSON of [`Body::ty`].
+    Json,
+    /// `application/x-www-form-urlencoded` of [`Body::ty`] (a flat struct).
+    Form,
+    /// Text sent as given (`text/plain`); [`Body::ty`] is `string`.
+    Text,
+    /// Bytes sent as given (`application/octet-stream`), a `Vec<u8>`; [`Body::ty`] is `string`.
+    Bytes,
 }
 
 /// One media type of a request or response body.

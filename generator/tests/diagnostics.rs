@@ -53,7 +53,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     (
         "xml_request_body.yaml",
         "/paths/~1things/post/requestBody/content",
-        "no JSON media type (found: application/xml)",
+        "no media type the client can send (found: application/xml)",
     ),
 ];
 

@@ -3,8 +3,9 @@
 use super::Lowerer;
 use crate::diag::{child, pointer};
 use crate::ir::{
-    ApiVersion, ArrayParam, Body, BodyKind, Constraints, Content, HttpMethod, Location, OmittedParam, Operation,
-    Output, OutputCase, Pagination, Param, PathSegment, Payload, Response, SchemaKind, SchemaRef, Status, TypeRef,
+    ApiVersion, ArrayParam, Body, BodyEncoding, BodyKind, Constraints, Content, HttpMethod, Location, OmittedParam,
+    Operation, Output, OutputCase, Pagination, Param, PathSegment, Payload, Response, SchemaKind, SchemaRef, Status,
+    TypeRef,
 };
 use crate::load::resolve;
 use crate::naming::{self, Case, Namer};
@@ -237,7 +238,7 @@ impl Lowerer<'_> {
             }
             let array = match &ty {
                 TypeRef::Array(item) if location != Location::Path && is_scalar(item) => {
-                    let Some(array) = self.array_param(param, schema, &schema_pointer, item) else { continue };
+                    let Some(array) = self.array_param(param, schema, &schema_pointer, item, &hint) else { continue };
                     Some(array)
                 }
                 _ => None,
@@ -256,7 +257,7 @@ impl Lowerer<'_> {
                 continue;
             }
             let newtype = if ty == TypeRef::String && constraints.constrains_string() {
-                self.param_newtype(&data.name, &constraints, &at)
+                self.param_newtype(&data.name, &constraints, &at, &hint)
             } else {
                 None
             };
@@ -300,6 +301,7 @@ impl Lowerer<'_> {
         schema: &ReferenceOr<openapiv3::Schema>,
         schema_pointer: &str,
         item: &TypeRef,
+        qualified: &str,
     ) -> Option<ArrayParam> {
         use openapiv3::{HeaderStyle, QueryStyle};
         let data = param.parameter_data_ref();
@@ -338,7 +340,8 @@ impl Lowerer<'_> {
             _ => Constraints::default(),
         };
         let item_newtype = if *item == TypeRef::String && item_constraints.constrains_string() {
-            self.param_newtype(&format!("{}Item", data.name), &item_constraints, &item_pointer)
+            let qualified = format!("{qualified}Item");
+            self.param_newtype(&format!("{}Item", data.name), &item_constraints, &item_pointer, &qualified)
         } else {
             None
         };
@@ -346,26 +349,37 @@ impl Lowerer<'_> {
     }
 
     /// The validated newtype of a constrained string parameter (`orgId` -> `OrgId`). Parameters with
-    /// the same name and constraints share one type; the same name with other constraints is an error.
-    fn param_newtype(&mut self, name: &str, constraints: &Constraints, at: &str) -> Option<SchemaRef> {
-        let rust_name = naming::type_name(name);
-        if let Some(existing) = self.schemas.iter().find(|s| s.rust_name == rust_name) {
-            return match existing.newtype_constraints() {
-                Some(c) if c == constraints => Some(SchemaRef::new(rust_name)),
-                _ => {
-                    self.diags
-                        .error(at, format!("parameter `{name}` needs the newtype `{rust_name}`, but that name is taken by another type with other constraints"))
-                        .with_hint("give the parameter the same constraints everywhere, or rename it");
-                    None
+    /// the same name and constraints share one type; when another type already owns the name (a
+    /// parameter of that name with other constraints, or a schema), the newtype is named after the
+    /// operation too (`qualified`, such as `GetMcpSecretMcpConfigId`).
+    fn param_newtype(&mut self, name: &str, constraints: &Constraints, at: &str, qualified: &str) -> Option<SchemaRef> {
+        let mut last = String::new();
+        for rust_name in [naming::type_name(name), qualified.to_owned()] {
+            if let Some(existing) = self.schemas.iter().find(|s| s.rust_name == rust_name) {
+                if existing.newtype_constraints() == Some(constraints) {
+                    return Some(SchemaRef::new(rust_name));
                 }
-            };
+                last = rust_name;
+                continue;
+            }
+            let spec_name = if rust_name == qualified { qualified.to_owned() } else { name.to_owned() };
+            if self.types.claim(&spec_name, &rust_name).is_err() {
+                last = rust_name;
+                continue;
+            }
+            let kind = SchemaKind::Newtype { constraints: constraints.clone() };
+            self.push_schema(&spec_name, rust_name.clone(), at, None, kind);
+            return Some(SchemaRef::new(rust_name));
         }
-        if !self.claim_type(name, &rust_name, at) {
-            return None;
-        }
-        let kind = SchemaKind::Newtype { constraints: constraints.clone() };
-        self.push_schema(name, rust_name.clone(), at, None, kind);
-        Some(SchemaRef::new(rust_name))
+        self.diags
+            .error(
+                at,
+                format!(
+                    "parameter `{name}` needs a newtype, but `{last}` is taken by another type with other constraints"
+                ),
+            )
+            .with_hint("give the parameter the same constraints everywhere, or rename it");
+        None
     }
 
     fn lower_body(
@@ -379,29 +393,40 @@ impl Lowerer<'_> {
         let at = child(op_pointer, "requestBody");
         let (body, at) = resolve(self.doc, body_ref, &at, &mut self.diags)?;
         let content_pointer = child(&at, "content");
-        let mut json = body.content.iter().filter(|(mt, _)| is_json(mt));
-        let Some((media_type, content)) = json.next() else {
+        // JSON first; else a form, plain text or raw bytes, in the order a client can type them best.
+        let pick = |wanted: BodyEncoding| body.content.iter().find(|(mt, _)| body_encoding(mt) == Some(wanted));
+        let chosen = [BodyEncoding::Json, BodyEncoding::Form, BodyEncoding::Text, BodyEncoding::Bytes]
+            .into_iter()
+            .find_map(|e| pick(e).map(|found| (e, found)));
+        let Some((encoding, (media_type, content))) = chosen else {
             let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
             self.diags
                 .error(
                     content_pointer,
-                    format!("the request body of `{op_id}` has no JSON media type (found: {})", found.join(", ")),
+                    format!("the request body of `{op_id}` has no media type the client can send (found: {})", found.join(", ")),
                 )
-                .with_hint("atlas-codegen supports `application/json` and `application/<vendor>+json` bodies");
+                .with_hint("atlas-codegen sends JSON (`application/json`, `application/<vendor>+json`), `application/x-www-form-urlencoded`, `text/*` and `application/octet-stream` bodies; multipart and XML are not supported");
             return None;
         };
         let mt_pointer = child(&content_pointer, media_type);
-        let Some(schema) = &content.schema else {
-            self.diags.error(mt_pointer, format!("the request body of `{op_id}` has no schema"));
-            return None;
-        };
         let schema_pointer = child(&mt_pointer, "schema");
-        let ty = self.schema_type(schema, &schema_pointer, &format!("{builder_name}Body"))?;
-        // A named schema carries its own checks (`validate`); an inline one (an array body, say) keeps
-        // its constraints here.
-        let constraints = match schema {
-            ReferenceOr::Item(s) => self.constraints(s, &schema_pointer),
-            ReferenceOr::Reference { .. } => Constraints::default(),
+        let (ty, constraints) = match encoding {
+            BodyEncoding::Json | BodyEncoding::Form => {
+                let Some(schema) = &content.schema else {
+                    self.diags.error(mt_pointer, format!("the request body of `{op_id}` has no schema"));
+                    return None;
+                };
+                let ty = self.schema_type(schema, &schema_pointer, &format!("{builder_name}Body"))?;
+                // A named schema carries its own checks (`validate`); an inline one (an array body,
+                // say) keeps its constraints here.
+                let constraints = match schema {
+                    ReferenceOr::Item(s) => self.constraints(s, &schema_pointer),
+                    ReferenceOr::Reference { .. } => Constraints::default(),
+                };
+                (ty, constraints)
+            }
+            // Text and bytes are sent as given; their schema (if any) only says `type: string`.
+            BodyEncoding::Text | BodyEncoding::Bytes => (TypeRef::String, Constraints::default()),
         };
         let content = self.contents(&body.content, &content_pointer, media_type, &ty);
         Some(Body {
@@ -412,6 +437,7 @@ impl Lowerer<'_> {
             description: body.description.clone(),
             ty,
             constraints,
+            encoding,
         })
     }
 
@@ -711,6 +737,22 @@ fn optional_query(param: &openapiv3::Parameter) -> bool {
 
 fn same_location(a: &openapiv3::Parameter, b: &openapiv3::Parameter) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// How a request body of this media type is encoded, when the client can send it.
+fn body_encoding(media_type: &str) -> Option<BodyEncoding> {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if is_json(&essence) {
+        Some(BodyEncoding::Json)
+    } else if essence == "application/x-www-form-urlencoded" {
+        Some(BodyEncoding::Form)
+    } else if essence.starts_with("text/") {
+        Some(BodyEncoding::Text)
+    } else if essence == "application/octet-stream" || essence == "*/*" {
+        Some(BodyEncoding::Bytes)
+    } else {
+        None
+    }
 }
 
 /// `application/json`, or a structured-syntax `+json` type such as `application/vnd.atlas.2023-01-01+json`.

@@ -87,16 +87,19 @@ fn output_is_byte_identical_across_runs() {
 }
 
 /// The operation shapes of `fixtures/good/operations.yaml` (empty and download bodies, several success
-/// statuses, array and header parameters, ranges, derived names): their IR and emitted operations.
+/// statuses, array and header parameters, ranges, derived names, non-JSON request bodies) and the API
+/// versions of `versions.yaml`: their IR and emitted operations.
 #[test]
-fn operations_fixture_snapshots() {
-    let file = "generator/tests/fixtures/good/operations.yaml";
-    let text = std::fs::read_to_string(root().join(file)).expect("the fixture is readable");
-    let (api, _) = atlas_codegen::lower_spec(file, &text).expect("the fixture lowers");
-    insta::assert_yaml_snapshot!("operations_fixture_ir", api.operations);
-    let generated = atlas_codegen::generate(file, &text).expect("the fixture generates");
-    for path in ["src/operations.rs", "API.md"] {
-        let file = generated.files.iter().find(|f| f.path == path).expect("the file is generated");
-        insta::assert_snapshot!(format!("operations_fixture__{}", path.replace(['/', '.'], "_")), file.contents);
+fn operation_fixture_snapshots() {
+    for name in ["operations", "versions"] {
+        let file = format!("generator/tests/fixtures/good/{name}.yaml");
+        let text = std::fs::read_to_string(root().join(&file)).expect("the fixture is readable");
+        let (api, _) = atlas_codegen::lower_spec(&file, &text).expect("the fixture lowers");
+        insta::assert_yaml_snapshot!(format!("{name}_fixture_ir"), api.operations);
+        let generated = atlas_codegen::generate(&file, &text).expect("the fixture generates");
+        for path in ["src/operations.rs", "API.md"] {
+            let file = generated.files.iter().find(|f| f.path == path).expect("the file is generated");
+            insta::assert_snapshot!(format!("{name}_fixture__{}", path.replace(['/', '.'], "_")), file.contents);
+        }
     }
 }

@@ -111,6 +111,13 @@ fn http_line(op: &Operation) -> String {
         line.push_str(&format!(" and {} `{}` body", super::docs::article(&b.media_type, false), b.media_type));
     }
     line.push('.');
+    if let Some(v) = &op.api_version {
+        line.push_str(&format!(" API version `{}`", v.version));
+        match &v.sunset {
+            Some(sunset) => line.push_str(&format!(", which Atlas serves until its sunset on {sunset}.")),
+            None => line.push('.'),
+        }
+    }
     line
 }
 

@@ -8,7 +8,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use atlas_admin_client::models::{ApiKeyUserDetails, PaginatedApiApiUser};
+use atlas_admin_client::models::{ApiKeyUserDetails, PaginatedApiApiUserView};
 use atlas_admin_client::{Client, RetryPolicy};
 use atlas_bench::{
     client_runtime, key_json, key_url, page_json, page_url, raw_digest_get, raw_get, write_extra, Auth, BarePage,
@@ -18,6 +18,37 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 /// Calls in the Digest request-count experiment.
 const DIGEST_CALLS: u64 = 100;
+/// Concurrent calls per burst, and bursts after the warm-up one, in the concurrent Digest experiment.
+const DIGEST_CONCURRENT: usize = 20;
+const DIGEST_BURSTS: usize = 3;
+
+/// Requests a strict-`nc` Digest server receives for bursts of [`DIGEST_CONCURRENT`] concurrent
+/// calls: the warm-up burst first, then [`DIGEST_BURSTS`] more.
+fn concurrent_digest_requests() -> Vec<u64> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("no runtime: {e}"));
+    let server = Server::start(Auth::DigestStrictNc);
+    let client = ours(&server.base_url(), true);
+    let mut per_burst = Vec::new();
+    for _ in 0..=DIGEST_BURSTS {
+        let before = server.requests();
+        rt.block_on(async {
+            let mut calls = tokio::task::JoinSet::new();
+            for _ in 0..DIGEST_CONCURRENT {
+                let client = client.clone();
+                calls.spawn(async move { client.get_org_api_key(ORG_ID, KEY_ID).send().await.map(|_| ()) });
+            }
+            while let Some(result) = calls.join_next().await {
+                result.unwrap_or_else(|e| panic!("{e}")).unwrap_or_else(|e| panic!("{e}"));
+            }
+        });
+        per_burst.push(server.requests() - before);
+    }
+    per_burst
+}
 
 fn ours(base: &str, digest: bool) -> Client {
     let builder = Client::builder().base_url(base).retry_policy(RetryPolicy::none());
@@ -58,7 +89,7 @@ fn loopback(c: &mut Criterion) {
         })
     });
     group.bench_function("raw_reqwest_typed", |b| {
-        b.iter(|| rt.block_on(raw_get::<PaginatedApiApiUser>(&http, &page_url)))
+        b.iter(|| rt.block_on(raw_get::<PaginatedApiApiUserView>(&http, &page_url)))
     });
     group.bench_function("raw_reqwest_value", |b| {
         b.iter(|| rt.block_on(raw_get::<serde_json::Value>(&http, &page_url)))
@@ -73,10 +104,10 @@ fn decode(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode_page500");
     group.throughput(Throughput::Bytes(page.len() as u64));
     group.bench_function("ours", |b| {
-        b.iter(|| serde_json::from_slice::<PaginatedApiApiUser>(black_box(&page)).unwrap_or_else(|e| panic!("{e}")))
+        b.iter(|| serde_json::from_slice::<PaginatedApiApiUserView>(black_box(&page)).unwrap_or_else(|e| panic!("{e}")))
     });
     group.bench_function("ours_like_client", |b| {
-        b.iter(|| atlas_bench::decode_like_client::<PaginatedApiApiUser>(black_box(&page)))
+        b.iter(|| atlas_bench::decode_like_client::<PaginatedApiApiUserView>(black_box(&page)))
     });
     group.bench_function("value", |b| {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&page)).unwrap_or_else(|e| panic!("{e}")))
@@ -110,9 +141,14 @@ fn digest(c: &mut Criterion) {
     }
     let (raw_requests, raw_challenges) = (server.requests(), server.challenges());
     drop(server);
+    let concurrent = concurrent_digest_requests();
+    eprintln!("digest: bursts of {DIGEST_CONCURRENT} concurrent calls (warm-up first) -> {concurrent:?} requests");
     write_extra(
         "digest_counts",
         &serde_json::json!({
+            "concurrent_calls": DIGEST_CONCURRENT,
+            "concurrent_warmup_requests": concurrent[0],
+            "concurrent_requests_per_burst": &concurrent[1..],
             "calls": DIGEST_CALLS,
             "ours_requests": ours_requests,
             "ours_challenges": ours_challenges,

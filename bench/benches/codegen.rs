@@ -9,8 +9,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use atlas_bench::{
-    compile_pattern, for_progenitor, ours_emitted_rust, ours_reformat, ours_whole, progenitor_format, progenitor_parse,
-    progenitor_tokens, progenitor_whole, real_spec, synthetic_spec, write_extra, SpecSize, SPEC_FILE,
+    compile_pattern, for_progenitor, official_for_progenitor, official_spec, ours_emitted_rust, ours_reformat,
+    ours_whole, progenitor_format, progenitor_parse, progenitor_tokens, progenitor_try, progenitor_whole, real_spec,
+    synthetic_spec, write_extra, SpecSize, OFFICIAL_FILE, SPEC_FILE,
 };
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput};
 
@@ -58,6 +59,75 @@ fn real(c: &mut Criterion) {
             "spec_bytes": text.len(),
         }),
     );
+}
+
+/// The official Atlas v2 description: ours stage by stage, and progenitor on its rewritten copy, each
+/// only where it generates; what did not generate is recorded (error count, or progenitor's message)
+/// for the report instead of failing the run.
+fn official(c: &mut Criterion) {
+    let text = official_spec();
+    let lines = |s: &str| s.lines().count();
+    let mut extra = serde_json::json!({ "spec_bytes": text.len(), "spec_lines": lines(&text) });
+    let mut group = c.benchmark_group("codegen_official");
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    match atlas_codegen::generate(OFFICIAL_FILE, &text) {
+        Ok(generated) => {
+            let spec = atlas_codegen::load::parse(OFFICIAL_FILE, &text).unwrap_or_else(|d| panic!("{d}"));
+            let (api, _) = atlas_codegen::lower::lower(&spec).unwrap_or_else(|d| panic!("{d}"));
+            group.bench_function("ours_load", |b| {
+                b.iter(|| atlas_codegen::load::parse(OFFICIAL_FILE, black_box(&text)))
+            });
+            group.bench_function("ours_lower", |b| b.iter(|| atlas_codegen::lower::lower(black_box(&spec))));
+            group.bench_function("ours_emit_render", |b| b.iter(|| atlas_codegen::generate_from_ir(black_box(&api))));
+            let emitted = ours_emitted_rust(&api);
+            group.bench_function("ours_reformat", |b| b.iter(|| ours_reformat(black_box(&emitted))));
+            group.bench_function("ours_whole", |b| b.iter(|| atlas_codegen::generate(OFFICIAL_FILE, black_box(&text))));
+            let rust = generated.files.iter().filter(|f| f.path.ends_with(".rs"));
+            extra["ours_files"] = generated.files.len().into();
+            extra["ours_rust_lines"] = rust.map(|f| lines(&f.contents)).sum::<usize>().into();
+            extra["ours_warnings"] = generated.warnings.items().len().into();
+            extra["ir_operations"] = api.operations.len().into();
+            extra["ir_schemas"] = api.schemas.len().into();
+        }
+        Err(diags) => {
+            let errors = diags.items().iter().filter(|d| d.severity == atlas_codegen::Severity::Error).count();
+            extra["ours_errors"] = errors.into();
+        }
+    }
+    // progenitor first runs in a process of its own (see `progenitor-probe`): it may abort.
+    match probe_progenitor() {
+        Ok(_) => {
+            let copy = official_for_progenitor(&text).unwrap_or_else(|e| panic!("{e}"));
+            let out = progenitor_try(&copy).unwrap_or_else(|e| panic!("{e}"));
+            group.bench_function("progenitor_whole", |b| b.iter(|| progenitor_try(black_box(&copy))));
+            extra["progenitor_lines"] = lines(&out).into();
+        }
+        Err(why) => extra["progenitor_error"] = why.into(),
+    }
+    group.finish();
+    write_extra("codegen_official", &extra);
+}
+
+/// Runs `progenitor-probe` on the official description: its line count, or why progenitor refused
+/// (including a crash, such as the stack overflow it hits in typify).
+fn probe_progenitor() -> Result<usize, String> {
+    let spec = atlas_bench::repo_root().join(OFFICIAL_FILE);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_progenitor-probe"))
+        .arg(&spec)
+        .output()
+        .map_err(|e| format!("cannot run progenitor-probe: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.success() {
+        return String::from_utf8_lossy(&output.stdout).trim().parse().map_err(|e| format!("probe output: {e}"));
+    }
+    let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message").trim().to_owned();
+    let crash = if stderr.contains("overflowed its stack") {
+        "the process aborts with a stack overflow (unbounded recursion in typify's `convert_schema`)".to_owned()
+    } else {
+        last
+    };
+    Err(format!("progenitor 0.15.1: {crash} ({})", output.status))
 }
 
 fn synthetic(c: &mut Criterion) {
@@ -132,5 +202,5 @@ fn config() -> Criterion {
         .configure_from_args()
 }
 
-criterion_group! { name = benches; config = config(); targets = real, synthetic }
+criterion_group! { name = benches; config = config(); targets = real, official, synthetic }
 criterion_main!(benches);

@@ -22,6 +22,8 @@ use serde::Deserialize;
 pub const SPEC_FILE: &str = "spec/atlas-api-keys.yaml";
 /// The media type the spec declares for every request and response body.
 pub const ATLAS_MEDIA_TYPE: &str = "application/vnd.atlas.2023-01-01+json";
+/// The official Atlas Administration API v2 description, vendored (540 operations, 1,145 schemas).
+pub const OFFICIAL_FILE: &str = "spec/upstream/atlas-admin-v2.yaml";
 /// Organization and API key ids used in every request.
 pub const ORG_ID: &str = "4888442a3354817a7320eb61";
 /// See [`ORG_ID`].
@@ -41,6 +43,72 @@ pub fn repo_root() -> PathBuf {
 pub fn real_spec() -> String {
     let path = repo_root().join(SPEC_FILE);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// The text of the vendored official description.
+pub fn official_spec() -> String {
+    let path = repo_root().join(OFFICIAL_FILE);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// progenitor's copy of the official description. progenitor takes one `application/json` body per
+/// request and response, and Atlas offers up to four dated versions (`application/vnd.atlas.<date>+json`)
+/// plus `preview` in one `content` map. So in every `content` map the newest dated JSON version becomes
+/// `application/json` and the other JSON versions are dropped (what a client pinned to the newest stable
+/// version would use); gzip and csv downloads and everything else stay as they are.
+pub fn official_for_progenitor(text: &str) -> Result<String, String> {
+    let mut doc: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| format!("YAML: {e}"))?;
+    keep_newest_json(&mut doc);
+    serde_yaml::to_string(&doc).map_err(|e| format!("YAML: {e}"))
+}
+
+fn keep_newest_json(value: &mut serde_yaml::Value) {
+    match value {
+        serde_yaml::Value::Mapping(map) => {
+            if let Some(serde_yaml::Value::Mapping(content)) = map.get_mut("content") {
+                let versioned: Vec<String> = content
+                    .keys()
+                    .filter_map(|k| k.as_str())
+                    .filter(|k| k.starts_with("application/vnd.atlas.") && k.ends_with("+json"))
+                    .map(str::to_owned)
+                    .collect();
+                // Dates sort as text; `preview` sorts after every date, so it is skipped explicitly.
+                let newest = versioned.iter().filter(|k| !k.contains("preview")).max().cloned();
+                if let Some(newest) = newest {
+                    let body = content.remove(newest.as_str());
+                    for other in &versioned {
+                        content.remove(other.as_str());
+                    }
+                    if let Some(body) = body {
+                        content.insert("application/json".into(), body);
+                    }
+                }
+            }
+            for (_, inner) in map.iter_mut() {
+                keep_newest_json(inner);
+            }
+        }
+        serde_yaml::Value::Sequence(items) => items.iter_mut().for_each(keep_newest_json),
+        _ => {}
+    }
+}
+
+/// progenitor on a spec it may refuse: YAML text in, formatted Rust out, or why not. Its generator can
+/// also panic on input it does not support, which is caught and reported the same way.
+pub fn progenitor_try(text: &str) -> Result<String, String> {
+    let spec: openapiv3::OpenAPI = serde_yaml::from_str(text).map_err(|e| format!("does not parse: {e}"))?;
+    let tokens = std::panic::catch_unwind(|| progenitor_impl::Generator::default().generate_tokens(&spec))
+        .map_err(|panic| {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            format!("panicked: {message}")
+        })?
+        .map_err(|e| format!("cannot generate: {e}"))?;
+    let file: syn3::File = syn3::parse2(tokens).map_err(|e| format!("output is not a file: {e}"))?;
+    Ok(prettyplease::unparse(&file))
 }
 
 /// The copy of a spec that progenitor is given. The only rewrite: every
@@ -584,7 +652,7 @@ pub fn page_json(items: usize) -> Bytes {
     Bytes::from(serde_json::to_vec(&page).unwrap_or_default())
 }
 
-/// A bare `#[derive(Deserialize)]` mirror of `PaginatedApiApiUser`: same fields, plain `String`s for
+/// A bare `#[derive(Deserialize)]` mirror of `PaginatedApiApiUserView`: same fields, plain `String`s for
 /// enums and secrets, no open enums, no redaction.
 #[derive(Debug, Deserialize)]
 #[allow(dead_code)]
@@ -645,6 +713,10 @@ pub enum Auth {
     /// A request without `Authorization: Digest ... nonce="<NONCE>"` gets a 401 with a Digest
     /// challenge. Hashes are not verified.
     Digest,
+    /// Digest as strict about nonce counts as RFC 7616 allows: each challenge carries a fresh nonce,
+    /// and an answer is accepted only for an issued nonce with an `nc` higher than any seen for it
+    /// (a replay defence); anything else gets a 401 with a fresh nonce. Hashes are not verified.
+    DigestStrictNc,
 }
 
 struct State {
@@ -653,6 +725,8 @@ struct State {
     page: Bytes,
     requests: AtomicU64,
     challenges: AtomicU64,
+    /// [`Auth::DigestStrictNc`]: the issued nonces and the highest `nc` seen for each.
+    nonces: std::sync::Mutex<std::collections::HashMap<String, u32>>,
 }
 
 /// An HTTP/1.1 server on 127.0.0.1 with its own thread and single-threaded runtime, serving the
@@ -673,6 +747,7 @@ impl Server {
             page: page_json(PAGE_ITEMS),
             requests: AtomicU64::new(0),
             challenges: AtomicU64::new(0),
+            nonces: Default::default(),
         });
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("cannot bind: {e}"));
         let addr = listener.local_addr().unwrap_or_else(|e| panic!("no local address: {e}"));
@@ -736,8 +811,52 @@ impl Drop for Server {
     }
 }
 
+/// One `key=value` (or `key="value"`) parameter of a Digest `Authorization` header.
+fn digest_param<'h>(header: &'h str, key: &str) -> Option<&'h str> {
+    header.strip_prefix("Digest ")?.split(", ").find_map(|part| {
+        let (k, v) = part.split_once('=')?;
+        (k.trim() == key).then(|| v.trim_matches('"'))
+    })
+}
+
+fn unauthorized(nonce: &str) -> Response<Full<Bytes>> {
+    let challenge = format!(
+        "Digest realm=\"MMS Public API\", domain=\"\", nonce=\"{nonce}\", algorithm=MD5, qop=\"auth\", stale=false"
+    );
+    let mut response = Response::new(Full::new(Bytes::new()));
+    *response.status_mut() = StatusCode::UNAUTHORIZED;
+    if let Ok(value) = HeaderValue::from_str(&challenge) {
+        response.headers_mut().insert(WWW_AUTHENTICATE, value);
+    }
+    response
+}
+
+/// Whether a strict-`nc` server accepts the request; records its count when it does.
+fn strict_nc_accepts(state: &State, authorization: Option<&str>) -> bool {
+    let Some(header) = authorization else { return false };
+    let (Some(nonce), Some(nc)) = (digest_param(header, "nonce"), digest_param(header, "nc")) else { return false };
+    let Ok(nc) = u32::from_str_radix(nc, 16) else { return false };
+    let mut nonces = state.nonces.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    match nonces.get_mut(nonce) {
+        Some(last) if nc > *last => {
+            *last = nc;
+            true
+        }
+        _ => false,
+    }
+}
+
 fn handle(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> {
     state.requests.fetch_add(1, Ordering::Relaxed);
+    if state.auth == Auth::DigestStrictNc {
+        let authorization = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+        if !strict_nc_accepts(state, authorization) {
+            let issued = state.challenges.fetch_add(1, Ordering::Relaxed);
+            let nonce = format!("nonce-{issued}");
+            state.nonces.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(nonce.clone(), 0);
+            return unauthorized(&nonce);
+        }
+    }
     if state.auth == Auth::Digest {
         let answered = req
             .headers()

@@ -3,38 +3,67 @@
 use crate::runtime::{validate, Page, SecretString, ValidationError};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// The error object Atlas returns with every unsuccessful response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApiError {
+    /// What was wrong with a rejected request, field by field.
+    #[serde(
+        rename = "badRequestDetail",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bad_request_detail: Option<BadRequestDetail>,
+    /// Human-readable explanation of the error.
+    #[serde(default)]
+    pub detail: Option<String>,
     /// HTTP status code of the response.
+    ///
+    /// Read-only: set by Atlas, never sent.
     pub error: i32,
     /// Application error code, stable across releases (for example `RESOURCE_NOT_FOUND`).
-    #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
-    /// Human-readable explanation of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    /// HTTP reason phrase of the status code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// Values that Atlas substituted into `detail`.
+    ///
+    /// Read-only: set by Atlas, never sent.
+    #[serde(rename = "errorCode")]
+    pub error_code: String,
+    /// Values that give more information about the error.
+    ///
+    /// Read-only: set by Atlas, never sent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub parameters: Vec<serde_json::Value>,
+    pub parameters: Vec<BTreeMap<String, serde_json::Value>>,
+    /// HTTP reason phrase of the status code.
+    ///
+    /// Read-only: set by Atlas, never sent.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 impl ApiError {
-    /// A value with the required `error` set and every optional field unset.
-    pub fn new(error: i32) -> Self {
+    /// A value with the required `error`, `error_code` set and every optional field unset.
+    pub fn new(error: i32, error_code: impl Into<String>) -> Self {
         Self {
-            error,
-            error_code: None,
+            bad_request_detail: None,
             detail: None,
-            reason: None,
+            error,
+            error_code: error_code.into(),
             parameters: Default::default(),
+            reason: None,
         }
+    }
+
+    /// Sets `badRequestDetail` and returns the value, for building it in one expression.
+    pub fn with_bad_request_detail(mut self, value: BadRequestDetail) -> Self {
+        self.bad_request_detail = Some(value);
+        self
+    }
+
+    /// Sets `detail` and returns the value, for building it in one expression.
+    pub fn with_detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
     }
 
     /// Sets `error` and returns the value, for building it in one expression.
@@ -45,25 +74,22 @@ impl ApiError {
 
     /// Sets `errorCode` and returns the value, for building it in one expression.
     pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = Some(value.into());
+        self.error_code = value.into();
         self
     }
 
-    /// Sets `detail` and returns the value, for building it in one expression.
-    pub fn with_detail(mut self, value: impl Into<String>) -> Self {
-        self.detail = Some(value.into());
+    /// Sets `parameters` and returns the value, for building it in one expression.
+    pub fn with_parameters(
+        mut self,
+        value: Vec<BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.parameters = value;
         self
     }
 
     /// Sets `reason` and returns the value, for building it in one expression.
     pub fn with_reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
-        self
-    }
-
-    /// Sets `parameters` and returns the value, for building it in one expression.
-    pub fn with_parameters(mut self, value: Vec<serde_json::Value>) -> Self {
-        self.parameters = value;
         self
     }
 }
@@ -79,7 +105,7 @@ pub struct ApiKeyUserDetails {
     pub desc: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies this API key.
     ///
-    /// Constraints (as documented; not enforced on responses): exactly 24 characters, matches `^([a-f0-9]{24})$`.
+    /// Constraints (as documented; not enforced on responses): matches `^([a-f0-9]{24})$`.
     ///
     /// Read-only: set by Atlas, never sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,7 +178,7 @@ static API_USER_ID_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new("^([a-f0-9]{24})$").ok()
 });
 
-/// An `apiUserId` value: a string that is exactly 24 characters, matches `^([a-f0-9]{24})$`.
+/// An `apiUserId` value: a string that is matches `^([a-f0-9]{24})$`.
 ///
 /// Construct it with [`ApiUserId::new`], `parse` or `try_from`; invalid strings are rejected with a [`ValidationError`]. Request builders also accept plain strings and check them before sending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -177,8 +203,6 @@ impl ApiUserId {
     ///
     /// A [`ValidationError`] naming the first constraint `value` breaks.
     pub fn check(value: &str) -> Result<(), ValidationError> {
-        validate::min_length("", "", value, 24)?;
-        validate::max_length("", "", value, 24)?;
         validate::pattern("", "", value, &API_USER_ID_PATTERN, "^([a-f0-9]{24})$")?;
         Ok(())
     }
@@ -196,29 +220,41 @@ impl ApiUserId {
 
 string_newtype!(ApiUserId);
 
-/// One role granted to an API key, in an organization or in a project.
+/// What was wrong with a rejected request, field by field.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct BadRequestDetail {
+    /// Every violation found in the request.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldViolation>,
+}
+
+impl BadRequestDetail {
+    /// Sets `fields` and returns the value, for building it in one expression.
+    pub fn with_fields(mut self, value: Vec<FieldViolation>) -> Self {
+        self.fields = value;
+        self
+    }
+}
+
+/// One role granted to an API key, in an organization or in a project (never both).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CloudAccessRoleAssignment {
     /// Unique 24-hexadecimal digit string that identifies the project of a project role.
     ///
     /// Constraints (as documented; not enforced on responses): exactly 24 characters, matches `^([a-f0-9]{24})$`.
-    ///
-    /// Read-only: set by Atlas, never sent.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the organization of an organization role.
     ///
     /// Constraints (as documented; not enforced on responses): exactly 24 characters, matches `^([a-f0-9]{24})$`.
-    ///
-    /// Read-only: set by Atlas, never sent.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
-    /// Name of a role that an API key holds, in its organization or in one of its projects.
-    ///
-    /// Values unknown to this client decode as [`RoleName::Unknown`].
+    /// Name of the role: an organization role (such as `ORG_MEMBER`) or a project role (such as
+    /// `GROUP_READ_ONLY`).
     #[serde(rename = "roleName", default, skip_serializing_if = "Option::is_none")]
-    pub role_name: Option<RoleName>,
+    pub role_name: Option<String>,
 }
 
 impl CloudAccessRoleAssignment {
@@ -235,8 +271,8 @@ impl CloudAccessRoleAssignment {
     }
 
     /// Sets `roleName` and returns the value, for building it in one expression.
-    pub fn with_role_name(mut self, value: RoleName) -> Self {
-        self.role_name = Some(value);
+    pub fn with_role_name(mut self, value: impl Into<String>) -> Self {
+        self.role_name = Some(value.into());
         self
     }
 }
@@ -249,9 +285,9 @@ pub struct CreateAtlasOrganizationApiKey {
     ///
     /// Constraints (checked before sending): 1 to 250 characters.
     pub desc: String,
-    /// Roles to grant the new API key; each must be an organization role.
+    /// Roles to grant the new API key (at least one); each must be an organization role.
     ///
-    /// Constraints (checked before sending): at least 1 item, unique items.
+    /// Constraints (checked before sending): at least 1 item.
     pub roles: Vec<OrganizationRole>,
 }
 
@@ -284,8 +320,39 @@ impl CreateAtlasOrganizationApiKey {
         validate::min_length(pointer, "desc", &self.desc, 1)?;
         validate::max_length(pointer, "desc", &self.desc, 250)?;
         validate::min_items(pointer, "roles", &self.roles, 1)?;
-        validate::unique_items(pointer, "roles", &self.roles)?;
         Ok(())
+    }
+}
+
+/// One problem with one element of a request body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FieldViolation {
+    /// Why the element is wrong.
+    pub description: String,
+    /// The path to the element in the request body.
+    pub field: String,
+}
+
+impl FieldViolation {
+    /// A value with the required `description`, `field` set and every optional field unset.
+    pub fn new(description: impl Into<String>, field: impl Into<String>) -> Self {
+        Self {
+            description: description.into(),
+            field: field.into(),
+        }
+    }
+
+    /// Sets `description` and returns the value, for building it in one expression.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
+        self
+    }
+
+    /// Sets `field` and returns the value, for building it in one expression.
+    pub fn with_field(mut self, value: impl Into<String>) -> Self {
+        self.field = value.into();
+        self
     }
 }
 
@@ -320,7 +387,7 @@ static ORG_ID_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new("^([a-f0-9]{24})$").ok()
 });
 
-/// An `orgId` value: a string that is exactly 24 characters, matches `^([a-f0-9]{24})$`.
+/// An `orgId` value: a string that is matches `^([a-f0-9]{24})$`.
 ///
 /// Construct it with [`OrgId::new`], `parse` or `try_from`; invalid strings are rejected with a [`ValidationError`]. Request builders also accept plain strings and check them before sending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -345,8 +412,6 @@ impl OrgId {
     ///
     /// A [`ValidationError`] naming the first constraint `value` breaks.
     pub fn check(value: &str) -> Result<(), ValidationError> {
-        validate::min_length("", "", value, 24)?;
-        validate::max_length("", "", value, 24)?;
         validate::pattern("", "", value, &ORG_ID_PATTERN, "^([a-f0-9]{24})$")?;
         Ok(())
     }
@@ -376,10 +441,12 @@ pub enum OrganizationRole {
     OrgGroupCreator,
     /// `ORG_BILLING_ADMIN`
     OrgBillingAdmin,
+    /// `ORG_BILLING_READ_ONLY`
+    OrgBillingReadOnly,
+    /// `ORG_STREAM_PROCESSING_ADMIN`
+    OrgStreamProcessingAdmin,
     /// `ORG_READ_ONLY`
     OrgReadOnly,
-    /// `ORG_TEAM_MEMBERS_ADMIN`
-    OrgTeamMembersAdmin,
     /// A value this version of the client does not know; kept verbatim so it round-trips.
     Unknown(String),
 }
@@ -391,8 +458,9 @@ impl OrganizationRole {
         Self::OrgMember,
         Self::OrgGroupCreator,
         Self::OrgBillingAdmin,
+        Self::OrgBillingReadOnly,
+        Self::OrgStreamProcessingAdmin,
         Self::OrgReadOnly,
-        Self::OrgTeamMembersAdmin,
     ];
 
     /// The value as it appears on the wire.
@@ -402,8 +470,9 @@ impl OrganizationRole {
             Self::OrgMember => "ORG_MEMBER",
             Self::OrgGroupCreator => "ORG_GROUP_CREATOR",
             Self::OrgBillingAdmin => "ORG_BILLING_ADMIN",
+            Self::OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
+            Self::OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN",
             Self::OrgReadOnly => "ORG_READ_ONLY",
-            Self::OrgTeamMembersAdmin => "ORG_TEAM_MEMBERS_ADMIN",
             Self::Unknown(value) => value,
         }
     }
@@ -421,8 +490,9 @@ impl From<&str> for OrganizationRole {
             "ORG_MEMBER" => Self::OrgMember,
             "ORG_GROUP_CREATOR" => Self::OrgGroupCreator,
             "ORG_BILLING_ADMIN" => Self::OrgBillingAdmin,
+            "ORG_BILLING_READ_ONLY" => Self::OrgBillingReadOnly,
+            "ORG_STREAM_PROCESSING_ADMIN" => Self::OrgStreamProcessingAdmin,
             "ORG_READ_ONLY" => Self::OrgReadOnly,
-            "ORG_TEAM_MEMBERS_ADMIN" => Self::OrgTeamMembersAdmin,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -431,9 +501,9 @@ impl From<&str> for OrganizationRole {
 open_enum!(OrganizationRole, Unknown);
 
 /// One page of an organization's API keys.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct PaginatedApiApiUser {
+pub struct PaginatedApiApiUserView {
     /// Links to this page and its neighbours.
     ///
     /// Read-only: set by Atlas, never sent.
@@ -442,10 +512,9 @@ pub struct PaginatedApiApiUser {
     /// The API keys on this page.
     ///
     /// Read-only: set by Atlas, never sent.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub results: Vec<ApiKeyUserDetails>,
-    /// Total number of API keys in the organization, across all pages. Absent when the request set
-    /// `includeCount=false`.
+    /// Total number of API keys in the organization, across all pages (an estimate). Absent when the
+    /// request set `includeCount=false`.
     ///
     /// Constraints (as documented; not enforced on responses): >= 0.
     ///
@@ -454,7 +523,16 @@ pub struct PaginatedApiApiUser {
     pub total_count: Option<i32>,
 }
 
-impl PaginatedApiApiUser {
+impl PaginatedApiApiUserView {
+    /// A value with the required `results` set and every optional field unset.
+    pub fn new(results: Vec<ApiKeyUserDetails>) -> Self {
+        Self {
+            links: Default::default(),
+            results,
+            total_count: None,
+        }
+    }
+
     /// Sets `links` and returns the value, for building it in one expression.
     pub fn with_links(mut self, value: Vec<Link>) -> Self {
         self.links = value;
@@ -474,118 +552,7 @@ impl PaginatedApiApiUser {
     }
 }
 
-/// Name of a role that an API key holds, in its organization or in one of its projects.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum RoleName {
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// `ORG_TEAM_MEMBERS_ADMIN`
-    OrgTeamMembersAdmin,
-    /// `GROUP_OWNER`
-    GroupOwner,
-    /// `GROUP_READ_ONLY`
-    GroupReadOnly,
-    /// `GROUP_DATA_ACCESS_ADMIN`
-    GroupDataAccessAdmin,
-    /// `GROUP_DATA_ACCESS_READ_WRITE`
-    GroupDataAccessReadWrite,
-    /// `GROUP_DATA_ACCESS_READ_ONLY`
-    GroupDataAccessReadOnly,
-    /// `GROUP_AUTOMATION_ADMIN`
-    GroupAutomationAdmin,
-    /// `GROUP_BACKUP_ADMIN`
-    GroupBackupAdmin,
-    /// `GROUP_MONITORING_ADMIN`
-    GroupMonitoringAdmin,
-    /// `GROUP_USER_ADMIN`
-    GroupUserAdmin,
-    /// A value this version of the client does not know; kept verbatim so it round-trips.
-    Unknown(String),
-}
-
-impl RoleName {
-    /// Every value this version of the client knows, in spec order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::OrgOwner,
-        Self::OrgMember,
-        Self::OrgGroupCreator,
-        Self::OrgBillingAdmin,
-        Self::OrgReadOnly,
-        Self::OrgTeamMembersAdmin,
-        Self::GroupOwner,
-        Self::GroupReadOnly,
-        Self::GroupDataAccessAdmin,
-        Self::GroupDataAccessReadWrite,
-        Self::GroupDataAccessReadOnly,
-        Self::GroupAutomationAdmin,
-        Self::GroupBackupAdmin,
-        Self::GroupMonitoringAdmin,
-        Self::GroupUserAdmin,
-    ];
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrgOwner => "ORG_OWNER",
-            Self::OrgMember => "ORG_MEMBER",
-            Self::OrgGroupCreator => "ORG_GROUP_CREATOR",
-            Self::OrgBillingAdmin => "ORG_BILLING_ADMIN",
-            Self::OrgReadOnly => "ORG_READ_ONLY",
-            Self::OrgTeamMembersAdmin => "ORG_TEAM_MEMBERS_ADMIN",
-            Self::GroupOwner => "GROUP_OWNER",
-            Self::GroupReadOnly => "GROUP_READ_ONLY",
-            Self::GroupDataAccessAdmin => "GROUP_DATA_ACCESS_ADMIN",
-            Self::GroupDataAccessReadWrite => "GROUP_DATA_ACCESS_READ_WRITE",
-            Self::GroupDataAccessReadOnly => "GROUP_DATA_ACCESS_READ_ONLY",
-            Self::GroupAutomationAdmin => "GROUP_AUTOMATION_ADMIN",
-            Self::GroupBackupAdmin => "GROUP_BACKUP_ADMIN",
-            Self::GroupMonitoringAdmin => "GROUP_MONITORING_ADMIN",
-            Self::GroupUserAdmin => "GROUP_USER_ADMIN",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// Whether this is a value the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for RoleName {
-    fn from(value: &str) -> Self {
-        match value {
-            "ORG_OWNER" => Self::OrgOwner,
-            "ORG_MEMBER" => Self::OrgMember,
-            "ORG_GROUP_CREATOR" => Self::OrgGroupCreator,
-            "ORG_BILLING_ADMIN" => Self::OrgBillingAdmin,
-            "ORG_READ_ONLY" => Self::OrgReadOnly,
-            "ORG_TEAM_MEMBERS_ADMIN" => Self::OrgTeamMembersAdmin,
-            "GROUP_OWNER" => Self::GroupOwner,
-            "GROUP_READ_ONLY" => Self::GroupReadOnly,
-            "GROUP_DATA_ACCESS_ADMIN" => Self::GroupDataAccessAdmin,
-            "GROUP_DATA_ACCESS_READ_WRITE" => Self::GroupDataAccessReadWrite,
-            "GROUP_DATA_ACCESS_READ_ONLY" => Self::GroupDataAccessReadOnly,
-            "GROUP_AUTOMATION_ADMIN" => Self::GroupAutomationAdmin,
-            "GROUP_BACKUP_ADMIN" => Self::GroupBackupAdmin,
-            "GROUP_MONITORING_ADMIN" => Self::GroupMonitoringAdmin,
-            "GROUP_USER_ADMIN" => Self::GroupUserAdmin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-open_enum!(RoleName, Unknown);
-
-impl Page for PaginatedApiApiUser {
+impl Page for PaginatedApiApiUserView {
     type Item = ApiKeyUserDetails;
 
     fn items(&self) -> &[Self::Item] {

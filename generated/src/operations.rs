@@ -2,7 +2,7 @@
 //! One method on [`Client`] and one request builder per operation of the spec.
 use crate::models::{
     ApiKeyUserDetails, ApiUserId, CreateAtlasOrganizationApiKey, OrgId,
-    PaginatedApiApiUser,
+    PaginatedApiApiUserView,
 };
 use crate::runtime::{
     paginate, validate, wire, Client, Error, PageStream, RequestBody, RequestSpec,
@@ -19,7 +19,7 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `org_id`: Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Must be exactly 24 characters, matches `^([a-f0-9]{24})$`; checked before sending.
+    /// - `org_id`: Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Checked before sending: matches `^([a-f0-9]{24})$`.
     ///
     /// The spec's `envelope` parameter is not exposed: envelope=true reshapes every response body, which the typed models do not describe.
     ///
@@ -45,7 +45,7 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `org_id`: Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Must be exactly 24 characters, matches `^([a-f0-9]{24})$`; checked before sending.
+    /// - `org_id`: Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Checked before sending: matches `^([a-f0-9]{24})$`.
     /// - `body`: The organization API key to create.
     ///
     /// The spec's `envelope` parameter is not exposed: envelope=true reshapes every response body, which the typed models do not describe.
@@ -73,8 +73,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `org_id`: Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Must be exactly 24 characters, matches `^([a-f0-9]{24})$`; checked before sending.
-    /// - `api_user_id`: Unique 24-hexadecimal digit string that identifies the organization API key. Must be exactly 24 characters, matches `^([a-f0-9]{24})$`; checked before sending.
+    /// - `org_id`: Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Checked before sending: matches `^([a-f0-9]{24})$`.
+    /// - `api_user_id`: Unique 24-hexadecimal digit string that identifies the organization API key. Checked before sending: matches `^([a-f0-9]{24})$`.
     ///
     /// The spec's `envelope` parameter is not exposed: envelope=true reshapes every response body, which the typed models do not describe.
     ///
@@ -102,8 +102,8 @@ pub struct ListOrgApiKeys<'a> {
     client: &'a Client,
     org_id: String,
     include_count: Option<bool>,
-    items_per_page: Option<i32>,
-    page_num: Option<i32>,
+    items_per_page: Option<i64>,
+    page_num: Option<i64>,
     pretty: Option<bool>,
 }
 
@@ -118,20 +118,20 @@ impl<'a> ListOrgApiKeys<'a> {
 
     /// Number of items the response returns per page.
     ///
-    /// Must be >= 1, <= 500; checked before sending.
+    /// Checked before sending: >= 1, <= 500.
     ///
     /// When unset, nothing is sent and Atlas uses its default, `100`.
-    pub fn items_per_page(mut self, value: i32) -> Self {
+    pub fn items_per_page(mut self, value: i64) -> Self {
         self.items_per_page = Some(value);
         self
     }
 
     /// Number of the page to return, counting from one.
     ///
-    /// Must be >= 1; checked before sending.
+    /// Checked before sending: >= 1.
     ///
     /// When unset, nothing is sent and Atlas uses its default, `1`.
-    pub fn page_num(mut self, value: i32) -> Self {
+    pub fn page_num(mut self, value: i64) -> Self {
         self.page_num = Some(value);
         self
     }
@@ -151,7 +151,7 @@ impl<'a> ListOrgApiKeys<'a> {
     /// - [`Error::Validation`] when a parameter or the body breaks a constraint of the spec; nothing is sent.
     /// - [`Error::Api`] for an error status; the spec documents `401` (Unauthorized. The request carried no valid credentials), `403` (Forbidden. The credentials lack the role this operation needs), `404` (Not found. The organization or API key does not exist), `429` (Too many requests. Wait for the time `Retry-After` gives, then try again), `500` (Internal server error).
     /// - Transport, timeout, authentication and decoding errors as the other [`Error`] variants say.
-    pub async fn send(self) -> Result<PaginatedApiApiUser, Error> {
+    pub async fn send(self) -> Result<PaginatedApiApiUserView, Error> {
         self.send_with_meta().await.map(Response::into_inner)
     }
 
@@ -161,7 +161,7 @@ impl<'a> ListOrgApiKeys<'a> {
     /// # Errors
     ///
     /// As for [`send`](Self::send).
-    pub async fn send_with_meta(self) -> Result<Response<PaginatedApiApiUser>, Error> {
+    pub async fn send_with_meta(self) -> Result<Response<PaginatedApiApiUserView>, Error> {
         self.client.send_checked(self.into_request()).await
     }
 
@@ -219,7 +219,7 @@ impl<'a> ListOrgApiKeys<'a> {
         let walk = self.walk();
         let fetch = move |page: u32| {
             let mut request = self.clone();
-            request.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
+            request.page_num = Some(i64::from(page));
             request.items_per_page = Some(request.items_per_page.unwrap_or(500));
             request.send()
         };
@@ -229,11 +229,11 @@ impl<'a> ListOrgApiKeys<'a> {
     /// Streams whole pages, in order.
     ///
     /// Pages start at `pageNum` if set (else 1) and hold `itemsPerPage` items if set (else 500, the largest page the spec allows, for the fewest round trips). The stream stops after an empty page, a page shorter than the page size, or once `totalCount` items have arrived. An error ends the stream after being yielded once; retries apply to each page. A server that repeats a page ends the stream with [`Error::Pagination`].
-    pub fn pages(self) -> PageStream<'a, PaginatedApiApiUser> {
+    pub fn pages(self) -> PageStream<'a, PaginatedApiApiUserView> {
         let walk = self.walk();
         let fetch = move |page: u32| {
             let mut request = self.clone();
-            request.page_num = Some(i32::try_from(page).unwrap_or(i32::MAX));
+            request.page_num = Some(i64::from(page));
             request.items_per_page = Some(request.items_per_page.unwrap_or(500));
             request.send()
         };
@@ -248,7 +248,7 @@ impl<'a> ListOrgApiKeys<'a> {
         Ok(paginate::Walk {
             start_page: self.page_num.map_or(1, |n| u32::try_from(n).unwrap_or(1)),
             page_size: self.items_per_page.map_or(500, |n| u32::try_from(n).unwrap_or(500)),
-            last_page: i32::MAX.unsigned_abs(),
+            last_page: u32::MAX,
         })
     }
 }
@@ -279,7 +279,7 @@ impl<'a> CreateOrgApiKey<'a> {
     /// # Errors
     ///
     /// - [`Error::Validation`] when a parameter or the body breaks a constraint of the spec; nothing is sent.
-    /// - [`Error::Api`] for an error status; the spec documents `400` (Bad request. Atlas could not accept the request as sent), `401` (Unauthorized. The request carried no valid credentials), `429` (Too many requests. Wait for the time `Retry-After` gives, then try again), `500` (Internal server error).
+    /// - [`Error::Api`] for an error status; the spec documents `401` (Unauthorized. The request carried no valid credentials), `403` (Forbidden. The credentials lack the role this operation needs), `404` (Not found. The organization or API key does not exist), `429` (Too many requests. Wait for the time `Retry-After` gives, then try again), `500` (Internal server error).
     /// - Transport, timeout, authentication and decoding errors as the other [`Error`] variants say.
     pub async fn send(self) -> Result<ApiKeyUserDetails, Error> {
         self.send_with_meta().await.map(Response::into_inner)

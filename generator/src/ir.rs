@@ -339,6 +339,10 @@ pub struct Constraints {
     /// `pattern` (ECMA-262 in the spec; compiled with the `regex` crate).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
+    /// Whether `pattern` needs a backtracking engine (look-around, backreferences), so the client
+    /// checks it with `fancy-regex` instead of `regex`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub backtracking: bool,
     /// `minLength`, in characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_length: Option<u64>,

@@ -13,6 +13,7 @@
 
 pub mod diag;
 pub mod diff;
+pub mod drift;
 pub mod emit;
 pub mod examples;
 pub mod files;
@@ -21,6 +22,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod render;
+pub mod subset;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 

@@ -38,6 +38,7 @@ pub fn render(api: &Api) -> Result<Vec<GeneratedFile>, String> {
         crate_name => CRATE_NAME,
         crate_version => CRATE_VERSION,
         crate_ident => CRATE_NAME.replace('-', "_"),
+        fancy_regex => api.backtracking_patterns(),
     };
     let mut out = Vec::new();
     for (path, name, _) in TEMPLATES {

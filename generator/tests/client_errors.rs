@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use atlas_admin_client::models::{ApiKeyUserDetails, PaginatedApiApiUser};
+use atlas_admin_client::models::{ApiKeyUserDetails, PaginatedApiApiUserView};
 use atlas_admin_client::{Client, Error, Response, RetryPolicy};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -37,7 +37,7 @@ async fn requests_carry_accept_user_agent_and_query() {
         .expect(1)
         .mount(&server)
         .await;
-    let page: PaginatedApiApiUser =
+    let page: PaginatedApiApiUserView =
         client(&server).list_org_api_keys(ORG).items_per_page(100).page_num(2).send().await.unwrap();
     assert_eq!(page.results.len(), 1);
     let requests = server.received_requests().await.unwrap();

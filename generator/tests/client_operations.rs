@@ -5,7 +5,7 @@
 
 use atlas_admin_client::models::{
     ApiKeyUserDetails, CloudAccessRoleAssignment, CreateAtlasOrganizationApiKey, Link, OrganizationRole,
-    PaginatedApiApiUser, RoleName,
+    PaginatedApiApiUserView,
 };
 use atlas_admin_client::{Client, RateLimit, Response};
 use wiremock::matchers::{method, path};
@@ -23,12 +23,12 @@ fn link(href: impl Into<String>, rel: impl Into<String>) -> Link {
 fn role_assignment(
     group_id: Option<String>,
     org_id: Option<String>,
-    role_name: Option<RoleName>,
+    role_name: Option<&str>,
 ) -> CloudAccessRoleAssignment {
     let mut role = CloudAccessRoleAssignment::default();
     role.group_id = group_id;
     role.org_id = org_id;
-    role.role_name = role_name;
+    role.role_name = role_name.map(str::to_owned);
     role
 }
 
@@ -124,9 +124,9 @@ fn assert_created_key(key: &ApiKeyUserDetails, private_key: &str) {
     assert_eq!(
         key.roles,
         vec![
-            role_assignment(None, Some(ORG.to_owned()), Some(RoleName::OrgMember)),
-            role_assignment(None, Some(ORG.to_owned()), Some(RoleName::OrgBillingAdmin)),
-            role_assignment(Some(GROUP.to_owned()), None, Some(RoleName::GroupReadOnly)),
+            role_assignment(None, Some(ORG.to_owned()), Some("ORG_MEMBER")),
+            role_assignment(None, Some(ORG.to_owned()), Some("ORG_BILLING_ADMIN")),
+            role_assignment(Some(GROUP.to_owned()), None, Some("GROUP_READ_ONLY")),
         ]
     );
 }
@@ -156,7 +156,7 @@ fn list_page_json() -> serde_json::Value {
     })
 }
 
-fn assert_list_page(page: &PaginatedApiApiUser) {
+fn assert_list_page(page: &PaginatedApiApiUserView) {
     assert_eq!(page.total_count, Some(102));
     assert_eq!(
         page.links,
@@ -165,10 +165,8 @@ fn assert_list_page(page: &PaginatedApiApiUser) {
             link(format!("https://cloud.mongodb.com{LIST_PATH}?pageNum=2&itemsPerPage=100"), "next".to_owned()),
         ]
     );
-    let expected = [
-        ("000000000000000000000001", "first", RoleName::OrgOwner),
-        ("000000000000000000000002", "second", RoleName::OrgReadOnly),
-    ];
+    let expected =
+        [("000000000000000000000001", "first", "ORG_OWNER"), ("000000000000000000000002", "second", "ORG_READ_ONLY")];
     assert_eq!(page.results.len(), expected.len());
     for (key, (id, desc, role)) in page.results.iter().zip(expected) {
         assert_eq!(key.id.as_deref(), Some(id));
@@ -275,7 +273,7 @@ async fn list_send_with_meta_exposes_status_and_rate_limit_headers() {
     )
     .await;
 
-    let response: Response<PaginatedApiApiUser> =
+    let response: Response<PaginatedApiApiUserView> =
         client(&server).list_org_api_keys(ORG).send_with_meta().await.unwrap();
 
     assert_eq!(response.status(), 200);
@@ -294,7 +292,7 @@ async fn list_decodes_a_page_without_links_or_total_count() {
 
     let page = client(&server).list_org_api_keys(ORG).include_count(false).send().await.unwrap();
 
-    assert_eq!(page, PaginatedApiApiUser::default());
+    assert_eq!(page, PaginatedApiApiUserView::new(Vec::new()));
     assert_eq!(only_request(&server).await.url.query(), Some("includeCount=false"));
 }
 
@@ -348,8 +346,8 @@ async fn create_sends_every_role_verbatim() {
         serde_json::json!({
             "desc": "all roles \"quoted\" é",
             "roles": [
-                "ORG_OWNER", "ORG_MEMBER", "ORG_GROUP_CREATOR", "ORG_BILLING_ADMIN", "ORG_READ_ONLY",
-                "ORG_TEAM_MEMBERS_ADMIN"
+                "ORG_OWNER", "ORG_MEMBER", "ORG_GROUP_CREATOR", "ORG_BILLING_ADMIN", "ORG_BILLING_READ_ONLY",
+                "ORG_STREAM_PROCESSING_ADMIN", "ORG_READ_ONLY"
             ]
         })
     );

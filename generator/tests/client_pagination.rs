@@ -9,7 +9,7 @@
 
 use std::pin::pin;
 
-use atlas_admin_client::models::{ApiKeyUserDetails, Link, PaginatedApiApiUser};
+use atlas_admin_client::models::{ApiKeyUserDetails, Link, PaginatedApiApiUserView};
 use atlas_admin_client::{Client, Constraint, Error, PaginationError, RetryPolicy};
 use futures::StreamExt;
 use wiremock::matchers::{method, path, query_param};
@@ -342,7 +342,7 @@ async fn pages_yields_whole_pages() {
     mount_page(&server, 3, 500, &expected[1000..], Some(1234)).await;
     let client = client(&server);
 
-    let pages: Vec<PaginatedApiApiUser> =
+    let pages: Vec<PaginatedApiApiUserView> =
         drain(client.list_org_api_keys(ORG).pages()).await.into_iter().map(Result::unwrap).collect();
 
     assert_eq!(pages.iter().map(|page| page.results.len()).collect::<Vec<_>>(), [500, 500, 234]);
@@ -416,7 +416,8 @@ async fn an_invalid_start_page_or_org_id_yields_one_validation_error() {
     assert_single_validation_error(&server, results, "/query/pageNum", Constraint::Minimum(1.0), "0").await;
 
     let results = drain(client.list_org_api_keys("nope").stream()).await;
-    assert_single_validation_error(&server, results, "/path/orgId", Constraint::MinLength(24), "nope").await;
+    assert_single_validation_error(&server, results, "/path/orgId", Constraint::Pattern("^([a-f0-9]{24})$"), "nope")
+        .await;
 }
 
 #[tokio::test]
@@ -436,14 +437,14 @@ async fn a_negative_page_size_or_start_page_is_reported_as_set() {
 
 async fn the_last_representable_page_ends_the_stream() {
     let server = MockServer::start().await;
-    let last = i32::MAX.unsigned_abs();
+    let last = u32::MAX;
     mount_page(&server, last, 1, &ids(0..1), None).await;
     let client = client(&server);
 
-    let items = drain(client.list_org_api_keys(ORG).items_per_page(1).page_num(i32::MAX).stream()).await;
+    let items = drain(client.list_org_api_keys(ORG).items_per_page(1).page_num(i64::from(last)).stream()).await;
 
-    // pageNum is an int32: no page can follow 2147483647, so the stream ends there, as it does when the
-    // page number overflows.
+    // pageNum is an integer without a format (i64), and the stream counts pages in a u32: no page can
+    // follow 4294967295, so the stream ends there, as it does when the page number overflows.
     assert_ids(&item_ids(items), &ids(0..1));
     assert_eq!(queries(&server).await, [query(last, 1)]);
 }

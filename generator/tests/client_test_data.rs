@@ -7,7 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use atlas_admin_client::models::{ApiKeyUserDetails, CloudAccessRoleAssignment, OrgId, PaginatedApiApiUser, RoleName};
+use atlas_admin_client::models::{ApiKeyUserDetails, CloudAccessRoleAssignment, OrgId, PaginatedApiApiUserView};
 use atlas_admin_client::{Client, Error, RetryPolicy};
 use futures::StreamExt;
 use wiremock::matchers::{method, path};
@@ -21,7 +21,7 @@ async fn owner_keys(client: &Client, org: &OrgId) -> Result<Vec<String>, Error> 
     let mut keys = client.list_org_api_keys(org).stream();
     while let Some(key) = keys.next().await {
         let key = key?;
-        let owner = key.roles.iter().any(|r| matches!(r.role_name, Some(RoleName::OrgOwner)));
+        let owner = key.roles.iter().any(|r| r.role_name.as_deref() == Some("ORG_OWNER"));
         if owner {
             owners.extend(key.public_key);
         }
@@ -29,7 +29,7 @@ async fn owner_keys(client: &Client, org: &OrgId) -> Result<Vec<String>, Error> 
     Ok(owners)
 }
 
-fn key(id: &str, public_key: &str, role: RoleName) -> ApiKeyUserDetails {
+fn key(id: &str, public_key: &str, role: &str) -> ApiKeyUserDetails {
     ApiKeyUserDetails::default()
         .with_id(id)
         .with_public_key(public_key)
@@ -40,13 +40,12 @@ fn key(id: &str, public_key: &str, role: RoleName) -> ApiKeyUserDetails {
 
 #[tokio::test]
 async fn response_values_built_with_setters_are_served_and_decoded() {
-    let page = PaginatedApiApiUser::default()
-        .with_results(vec![
-            key("5d1113b25a115342acc2d1aa", "owner-1", RoleName::OrgOwner),
-            key("5d1113b25a115342acc2d1ab", "member-1", RoleName::OrgMember),
-            key("5d1113b25a115342acc2d1ac", "owner-2", RoleName::OrgOwner),
-        ])
-        .with_total_count(3);
+    let page = PaginatedApiApiUserView::new(vec![
+        key("5d1113b25a115342acc2d1aa", "owner-1", "ORG_OWNER"),
+        key("5d1113b25a115342acc2d1ab", "member-1", "ORG_MEMBER"),
+        key("5d1113b25a115342acc2d1ac", "owner-2", "ORG_OWNER"),
+    ])
+    .with_total_count(3);
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(format!("/api/atlas/v2/orgs/{ORG}/apiKeys")))
@@ -73,7 +72,7 @@ async fn ids_pass_by_reference_or_by_value() {
     let key_id = "5d1113b25a115342acc2d1aa";
     Mock::given(method("GET"))
         .and(path(format!("/api/atlas/v2/orgs/{ORG}/apiKeys/{key_id}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(key(key_id, "p", RoleName::OrgMember)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key(key_id, "p", "ORG_MEMBER")))
         .mount(&server)
         .await;
     let client = Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::none()).build().unwrap();

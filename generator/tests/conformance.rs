@@ -7,14 +7,15 @@
 //! Every call goes through a small recording proxy (std only, in this file) that sits between the
 //! client and Prism. It
 //! - adds `Prefer: code=NNN` to select which documented response Prism returns (the client has no
-//!   per-request header API, and Prism only reads `__code` from the query when `Prefer` is absent);
+//!   per-request header API, and Prism only reads `__code` from the query when `Prefer` is absent),
+//!   and then admits `application/json` in `Accept`, the media type of every documented error;
 //! - records each exchange, so that the tests can assert what Prism really answered: no
 //!   `sl-violations` header (Prism's verdict on the request), the status, the media types, and the
 //!   raw body the typed value must reproduce.
 //!
-//! Why the header matters: for `createOrgApiKey`, which documents a 400, Prism answers an invalid
-//! request with that documented 400 (plus `sl-violations`), not with 422; the status alone would not
-//! tell a forced 400 from a violation.
+//! Why the header matters: an operation that documents a 400 gets that documented 400 (plus
+//! `sl-violations`) for an invalid request, not Prism's own 422; the status alone would not tell a
+//! forced 400 from a violation. (Today no operation documents 400, as in the official description.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -29,8 +30,10 @@ use serde_json::Value;
 
 const ORG: &str = "4888442a3354817a7320eb61";
 const KEY: &str = "32b6e34b3d91647abb20e7b8";
-/// The versioned media type every operation of the spec uses for requests and responses.
+/// The versioned media type every operation of the spec uses for requests and success responses.
 const MEDIA_TYPE: &str = "application/vnd.atlas.2023-01-01+json";
+/// The media type of every error response, as in the official description (whatever `Accept` asked for).
+const ERROR_MEDIA_TYPE: &str = "application/json";
 /// Prism checks that the request carries credentials of a declared scheme; a bearer token satisfies
 /// the `ServiceAccounts` (OAuth2) scheme. Without credentials Prism answers 401 to everything.
 const TOKEN: &str = "conformance-token";
@@ -94,7 +97,7 @@ async fn get_org_api_key_errors() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// createOrgApiKey: 200, 400, 401, 429, 500
+// createOrgApiKey: 200, 401, 403, 404, 429, 500
 
 fn new_key() -> CreateAtlasOrganizationApiKey {
     CreateAtlasOrganizationApiKey::new("ci", vec![OrganizationRole::OrgOwner])
@@ -117,7 +120,7 @@ async fn create_org_api_key_200() {
 #[tokio::test]
 #[ignore = "needs Prism: run `cargo xtask conformance`"]
 async fn create_org_api_key_errors() {
-    for status in [400, 401, 429, 500] {
+    for status in [401, 403, 404, 429, 500] {
         let proxy = Proxy::start(Some(status));
         let result = client(&proxy).create_org_api_key(ORG, new_key()).send().await;
         let exchange = proxy.single_exchange("POST", &format!("/api/atlas/v2/orgs/{ORG}/apiKeys"), status);
@@ -168,7 +171,7 @@ fn prism_rejects_a_broken_request() {
     assert_eq!(bad_accept.status, 406, "an undeclared Accept must be refused:\n{bad_accept:#?}");
 
     // A body that violates the schema (a project role where only organization roles are allowed):
-    // the operation documents 400, so Prism answers that 400 with `sl-violations`.
+    // the operation documents no 400, so Prism answers its own 422 naming the field.
     let body = r#"{"desc":"ci","roles":["GROUP_OWNER"]}"#;
     let content_type = format!("Content-Type: {MEDIA_TYPE}");
     let bad_body = raw_request(
@@ -177,9 +180,9 @@ fn prism_rejects_a_broken_request() {
         &[&auth, &accept, &content_type],
         Some(body),
     );
-    assert_eq!(bad_body.status, 400, "{bad_body:#?}");
-    let violations = bad_body.header("sl-violations").expect("Prism flags the invalid body in sl-violations");
-    assert!(violations.contains("roles"), "{violations}");
+    assert_eq!(bad_body.status, 422, "{bad_body:#?}");
+    let problem: Value = serde_json::from_str(&bad_body.body).expect("Prism's 422 body is problem JSON");
+    assert!(problem["validation"].to_string().contains("roles"), "{problem:#}");
 
     // No credentials: Prism enforces the security requirement.
     let no_auth = raw_request(prism, &format!("GET /api/atlas/v2/orgs/{ORG}/apiKeys HTTP/1.1"), &[&accept], None);
@@ -233,7 +236,9 @@ fn assert_api_error(operation: &str, result: Result<(), Error>, exchange: &Excha
     );
     assert!(err.error_code().is_some(), "{operation}: the spec's examples all carry an errorCode");
     if status == 429 {
-        assert!(exchange.response_header("retry-after").is_some(), "429 must carry Retry-After:\n{exchange:#?}");
+        for header in ["retry-after", "ratelimit-limit", "ratelimit-remaining"] {
+            assert!(exchange.response_header(header).is_some(), "429 must carry {header}:\n{exchange:#?}");
+        }
     }
 }
 
@@ -355,7 +360,8 @@ impl Proxy {
 
     /// Asserts that exactly one request went through, conformant, and returns it: expected method
     /// and path, the versioned media types and the bearer token on the request, no `sl-violations`
-    /// from Prism, and the `expected` status.
+    /// from Prism, the `expected` status, and the response's media type (versioned for a success,
+    /// `application/json` for an error).
     fn single_exchange(&self, method: &str, path: &str, expected: u16) -> Exchange {
         let errors = self.errors.lock().unwrap().clone();
         assert!(errors.is_empty(), "the proxy failed: {errors:?}\n{}", self.dump());
@@ -384,7 +390,8 @@ impl Proxy {
         if method == "POST" {
             assert_eq!(exchange.request_header("content-type"), Some(MEDIA_TYPE), "Content-Type:\n{exchange:#?}");
         }
-        assert_eq!(exchange.response_header("content-type"), Some(MEDIA_TYPE), "response media type:\n{exchange:#?}");
+        let media = if (200..300).contains(&expected) { MEDIA_TYPE } else { ERROR_MEDIA_TYPE };
+        assert_eq!(exchange.response_header("content-type"), Some(media), "response media type:\n{exchange:#?}");
         exchange
     }
 
@@ -425,6 +432,13 @@ fn forward(
     }
     let mut request = format!("{request_line}\r\n").into_bytes();
     for (name, value) in &upstream_headers {
+        // Atlas answers errors in `application/json` whatever `Accept` asked for; Prism answers a
+        // forced status only in a media type `Accept` admits (else it falls back to the 200), so the
+        // proxy admits `application/json` too. The recorded headers keep the client's own `Accept`.
+        let value = match (name.as_str(), prefer_code) {
+            ("accept", Some(_)) => format!("{value}, {ERROR_MEDIA_TYPE}"),
+            _ => value.clone(),
+        };
         request.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
     }
     request.extend_from_slice(b"\r\n");

@@ -11,6 +11,7 @@ use atlas_codegen::Severity;
 
 /// Each bad fixture, the pointer one of its errors must have, and a phrase its message must contain.
 const EXPECTED: &[(&str, &str, &str)] = &[
+    ("all_of_with_one_of.yaml", "/components/schemas/Thing/allOf", "`allOf` together with `oneOf`/`anyOf`"),
     (
         "codegen_omit_on_path_param.yaml",
         "/paths/~1things~1{id}/get/parameters/1/x-codegen-omit",
@@ -25,9 +26,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "the default 1000 of parameter `pageSize` is outside its own bounds",
     ),
     ("duplicate_operation_ids.yaml", "/paths/~1other-things/get/operationId", "already used by `GET /things`"),
-    ("enum_value_collision.yaml", "/components/schemas/Kind/enum/1", "would both become the Rust variant `FooBar`"),
     ("infinite_bound.yaml", "/components/schemas/Thing/properties/size/maximum", "`.inf` and `.nan`"),
-    ("invalid_regex.yaml", "/components/schemas/Thing/properties/name/pattern", "look-around"),
+    ("invalid_regex.yaml", "/components/schemas/Thing/properties/name/pattern", "unclosed group"),
     ("malformed_yaml.yaml", "", "not valid YAML"),
     (
         "min_length_above_max_length.yaml",
@@ -39,7 +39,6 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "/components/schemas/Thing/properties/count/minimum",
         "minimum 10 is greater than maximum 5",
     ),
-    ("one_of_without_discriminator.yaml", "/components/schemas/Thing/oneOf", "`oneOf` is not supported"),
     ("openapi_3_1.yaml", "/openapi", "`3.1.0` is not supported"),
     ("param_name_collision.yaml", "/paths/~1things/get/parameters/1", "would both become the Rust argument `page_num`"),
     ("parameter_ref_cycle.yaml", "/components/parameters/b/$ref", "a -> b -> a"),
@@ -176,7 +175,8 @@ const DOCS: &[&str] = &["description", "title", "example", "examples", "external
 
 fn turned_into_code(keyword: &str, schema: &serde_json::Map<String, serde_json::Value>) -> bool {
     let docs = DOCS;
-    let shared = ["type", "nullable", "readOnly", "writeOnly", "format", "allOf", "oneOf", "anyOf", "not"];
+    let shared =
+        ["type", "nullable", "readOnly", "writeOnly", "format", "allOf", "oneOf", "anyOf", "not", "discriminator"];
     if docs.contains(&keyword) || shared.contains(&keyword) || keyword.starts_with("x-") {
         return true;
     }
@@ -254,6 +254,7 @@ fn schema_tree(at: &str, schema: &serde_json::Value, out: &mut Vec<(String, serd
 fn every_unenforced_keyword_is_reported() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
     let mut specs: Vec<std::path::PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    specs.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
     specs.sort();
     specs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/atlas-api-keys.yaml"));
     let mut reported = 0;
@@ -295,7 +296,7 @@ fn every_unenforced_keyword_is_reported() {
         reported += expected.len();
     }
     // The corpus has a fixture for this (unenforced_keywords.yaml); an empty check proves nothing.
-    assert!(reported >= 9, "only {reported} unenforced keywords found in the corpus");
+    assert!(reported >= 8, "only {reported} unenforced keywords found in the corpus");
     assert!(reported_bodies >= 2, "only {reported_bodies} bodies with several media types in the corpus");
 }
 

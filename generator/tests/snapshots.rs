@@ -86,20 +86,20 @@ fn output_is_byte_identical_across_runs() {
     assert_eq!(a.files, b.files);
 }
 
-/// The operation shapes of `fixtures/good/operations.yaml` (empty and download bodies, several success
-/// statuses, array and header parameters, ranges, derived names, non-JSON request bodies) and the API
-/// versions of `versions.yaml`: their IR and emitted operations.
+/// Every edge-case spec of `tests/fixtures/good`: its IR, the models and operations it emits and its
+/// API.md, one snapshot each, so a reviewer sees each construct (unions, merged `allOf`, numbered names,
+/// empty and download bodies, several success statuses, array and header parameters) plainly.
 #[test]
-fn operation_fixture_snapshots() {
-    for name in ["operations", "versions"] {
-        let file = format!("generator/tests/fixtures/good/{name}.yaml");
-        let text = std::fs::read_to_string(root().join(&file)).expect("the fixture is readable");
-        let (api, _) = atlas_codegen::lower_spec(&file, &text).expect("the fixture lowers");
-        insta::assert_yaml_snapshot!(format!("{name}_fixture_ir"), api.operations);
-        let generated = atlas_codegen::generate(&file, &text).expect("the fixture generates");
-        for path in ["src/operations.rs", "API.md"] {
-            let file = generated.files.iter().find(|f| f.path == path).expect("the file is generated");
-            insta::assert_snapshot!(format!("{name}_fixture__{}", path.replace(['/', '.'], "_")), file.contents);
+fn fixture_snapshots() {
+    insta::glob!("fixtures/good/*.yaml", |path| {
+        let name = path.file_name().and_then(|n| n.to_str()).expect("a file name").to_owned();
+        let text = std::fs::read_to_string(path).expect("the fixture is readable");
+        let (api, _) = atlas_codegen::lower_spec(&name, &text).unwrap_or_else(|d| panic!("{name}: {d}"));
+        insta::assert_yaml_snapshot!("fixture_ir", api);
+        let generated = atlas_codegen::generate(&name, &text).unwrap_or_else(|d| panic!("{name}: {d}"));
+        for path in ["src/models.rs", "src/operations.rs", "API.md"] {
+            let file = generated.files.iter().find(|f| f.path == path).expect("the file is emitted");
+            insta::assert_snapshot!(format!("fixture_{}", path.replace(['/', '.'], "_")), file.contents);
         }
-    }
+    });
 }

@@ -32,3 +32,5 @@ pub use validate::{Constraint, ValidationError};
 pub(crate) use client::{RequestBody, RequestSpec};
 #[allow(unused_imports)] // Only specs with paginated operations implement `Page`.
 pub(crate) use paginate::Page;
+#[allow(unused_imports)] // Only specs with look-around patterns implement `Matcher` (for fancy-regex).
+pub(crate) use validate::Matcher;

@@ -54,6 +54,14 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     cargo(root, &bench_args, &env)?;
     let run_secs = run_started.elapsed().as_secs_f64();
 
+    // What criterion cannot time: openapi-generator (a Java process) and `cargo check` of our full client.
+    let scratch = target.join("external");
+    let external = format!(
+        "{}{}",
+        crate::bench_external::openapi_generator(root, &scratch),
+        crate::bench_external::full_client_check(root, &scratch)
+    );
+
     let results = read_results(&criterion_home)?;
     if results.is_empty() {
         return Err(format!("no criterion estimates under {}", criterion_home.display()));
@@ -79,6 +87,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         run_secs,
         machine: machine(root),
         codegen_real: extra("codegen_real"),
+        official: extra("codegen_official"),
+        external,
         sweep: extra("codegen_sweep"),
         digest: extra("digest_counts"),
         payloads: extra("payloads"),
@@ -191,6 +201,10 @@ struct Context {
     run_secs: f64,
     machine: Vec<(&'static str, String)>,
     codegen_real: Json,
+    /// Sizes and outcomes of the official description's group (`codegen_official`).
+    official: Json,
+    /// The Markdown of `bench_external`: openapi-generator and `cargo check` of the full client.
+    external: String,
     sweep: Json,
     digest: Json,
     payloads: Json,
@@ -294,6 +308,8 @@ fn report(results: &BTreeMap<String, Figure>, cx: &Context) -> String {
          OAuth2 `securitySchemes` (it ignores security), `items: {{}}` (typed as `serde_json::Value`), `$ref` parameters and \
          responses, `readOnly` and `format: password`. The same rewrite is applied to the synthetic specs.\n"
     );
+
+    official_section(&mut out, results, cx);
 
     // 2. Synthetic sweep.
     let _ = writeln!(out, "## 2. Code generation: synthetic specs\n");
@@ -436,7 +452,7 @@ fn report(results: &BTreeMap<String, Figure>, cx: &Context) -> String {
         &[
             Row {
                 id: "decode_page500/ours",
-                label: "**ours** (`PaginatedApiApiUser`: open enums, `SecretString`)",
+                label: "**ours** (`PaginatedApiApiUserView`: open enums, `SecretString`)",
                 baselines: &[("Value", "decode_page500/value"), ("bare struct", "decode_page500/bare_struct")],
             },
             Row {
@@ -472,6 +488,19 @@ fn report(results: &BTreeMap<String, Figure>, cx: &Context) -> String {
         d("no_reuse_requests"),
         d("no_reuse_challenges")
     );
+    let bursts = cx.digest.get("concurrent_requests_per_burst").and_then(Json::as_array).map_or("?".to_owned(), |n| {
+        n.iter().filter_map(Json::as_f64).map(|v| format!("{v:.0}")).collect::<Vec<_>>().join(", ")
+    });
+    let _ = writeln!(
+        out,
+        "Under concurrency, against a server that issues a fresh nonce per challenge and rejects an `nc` not higher \
+         than the last it saw for that nonce: a warm-up burst of {} concurrent calls took {} requests, and each \
+         following burst of {} concurrent calls took {bursts} requests (one per call: each in-flight call answers a \
+         nonce of its own).\n",
+        d("concurrent_calls"),
+        d("concurrent_warmup_requests"),
+        d("concurrent_calls"),
+    );
     table(
         &mut out,
         results,
@@ -493,6 +522,64 @@ fn report(results: &BTreeMap<String, Figure>, cx: &Context) -> String {
     }
     let _ = writeln!(out, "\n</details>");
     out
+}
+
+/// Section 1b: the official Atlas description, 540 operations, through ours, progenitor and openapi-generator.
+fn official_section(out: &mut String, results: &BTreeMap<String, Figure>, cx: &Context) {
+    let _ = writeln!(out, "## 1b. Code generation: the official Atlas Administration API v2 description\n");
+    let n = |k: &str| cx.official.get(k).and_then(Json::as_f64);
+    let _ = writeln!(
+        out,
+        "`spec/upstream/atlas-admin-v2.yaml`, vendored byte for byte ({:.0} KiB, {:.0} lines). Goal for ours: under 1 s \
+         whole.\n",
+        n("spec_bytes").unwrap_or(0.0) / 1024.0,
+        n("spec_lines").unwrap_or(0.0)
+    );
+    let pw = ("progenitor whole", "codegen_official/progenitor_whole");
+    table(
+        out,
+        results,
+        &[
+            Row { id: "codegen_official/ours_load", label: "ours: load", baselines: &[] },
+            Row { id: "codegen_official/ours_lower", label: "ours: lower", baselines: &[] },
+            Row { id: "codegen_official/ours_emit_render", label: "ours: emit + render", baselines: &[] },
+            Row {
+                id: "codegen_official/ours_reformat",
+                label: "… formatting estimate (syn parse + prettyplease of emit's output)",
+                baselines: &[],
+            },
+            Row { id: "codegen_official/ours_whole", label: "**ours: whole**", baselines: &[pw] },
+            Row { id: "codegen_official/progenitor_whole", label: "**progenitor: whole**", baselines: &[] },
+        ],
+    );
+    match n("ours_errors") {
+        Some(errors) => {
+            let _ = writeln!(out, "Ours does not generate this description yet: {errors} errors.\n");
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "Ours: {} operations, {} named types, {} files, {} lines of Rust, {} warnings (each names what was \
+                 simplified and where).\n",
+                n("ir_operations").unwrap_or(0.0),
+                n("ir_schemas").unwrap_or(0.0),
+                n("ours_files").unwrap_or(0.0),
+                n("ours_rust_lines").unwrap_or(0.0),
+                n("ours_warnings").unwrap_or(0.0)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "progenitor's copy (`atlas_bench::official_for_progenitor`): in every `content` map the newest dated \
+         `application/vnd.atlas.<date>+json` becomes `application/json` and the other versions (and `preview`) are \
+         dropped, because progenitor takes one JSON body per request and response. {}\n",
+        match cx.official.get("progenitor_error").and_then(Json::as_str) {
+            Some(why) => format!("progenitor still refuses it: {}", why.lines().next().unwrap_or_default()),
+            None => format!("It then generates {} lines.", n("progenitor_lines").unwrap_or(0.0)),
+        }
+    );
+    out.push_str(&cx.external);
 }
 
 fn table(out: &mut String, results: &BTreeMap<String, Figure>, rows: &[Row<'_>]) {

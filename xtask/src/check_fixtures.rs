@@ -2,6 +2,9 @@
 //! and compiles it, so emitter paths the Atlas spec does not exercise (array bodies, optional bodies,
 //! unconstrained path parameters, recursion, keywords) are proved to build, not only string-matched.
 //!
+//! A fixture with a `<name>.behaviour.rs` beside it also runs those tests inside its generated crate
+//! (decoding and encoding through the generated types, with the crate's own dependencies).
+//!
 //! Each crate is written to a temporary directory outside the workspace and checked with the
 //! workspace's own target directory, so the dependencies built by the test run are reused.
 
@@ -29,7 +32,10 @@ pub fn run(root: &Path) -> Result<(), String> {
         let manifest = standalone(&dir)?;
         println!("check-fixtures: {rel}");
         let documented = check_crate(root, &manifest)?;
-        if !documented {
+        // A fixture may come with behaviour tests (`<name>.behaviour.rs`), run inside its crate.
+        let behaviour = spec.with_file_name(format!("{name}.behaviour.rs"));
+        let behaves = !behaviour.exists() || documented && run_behaviour(root, &dir, &manifest, &behaviour)?;
+        if !documented || !behaves {
             failed.push(rel);
         }
     }
@@ -40,6 +46,23 @@ pub fn run(root: &Path) -> Result<(), String> {
     } else {
         Err(format!("check-fixtures: generated code does not compile for: {}", failed.join(", ")))
     }
+}
+
+/// Copies `tests` into the generated crate as `tests/behaviour.rs` and runs it.
+fn run_behaviour(root: &Path, dir: &Path, manifest: &Path, tests: &Path) -> Result<bool, String> {
+    std::fs::create_dir_all(dir.join("tests")).map_err(|e| e.to_string())?;
+    std::fs::copy(tests, dir.join("tests/behaviour.rs"))
+        .map_err(|e| format!("cannot copy {}: {e}", tests.display()))?;
+    println!("check-fixtures: behaviour tests {}", tests.display());
+    Ok(Command::new(crate::cargo())
+        .args(["test", "--quiet", "--test", "behaviour", "--manifest-path"])
+        .arg(manifest)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("RUSTFLAGS", "-D warnings")
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|e| format!("could not run cargo test: {e}"))?
+        .success())
 }
 
 /// Makes the generated crate in `dir` standalone (an empty `[workspace]` keeps cargo from looking for a

@@ -9,12 +9,14 @@
 //! - `lint-spec`: Redocly lint of the spec;
 //! - `conformance`: the generated client against a Prism mock built from the spec;
 //! - `api-diff`: what changed in the API since a git revision, and the semver bump it implies;
+//! - `spec-drift`: whether the spec still describes its operations as the official Atlas description does;
 //! - `bench`: benchmarks against progenitor and raw reqwest, written to `BENCHMARKS.md`.
 //!
 //! Arguments are parsed by hand: a handful of flags do not justify a CLI crate in CI's build.
 
 mod api_diff;
 mod bench;
+mod bench_external;
 mod check_fixtures;
 mod check_readmes;
 mod check_real;
@@ -22,6 +24,7 @@ mod codegen;
 mod conformance;
 mod demo;
 mod lint_spec;
+mod spec_drift;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +39,9 @@ commands:
                            --spec/--out: any spec into any folder (defaults: spec/atlas-api-keys.yaml, generated)
   api-diff [BASE] [--format text|markdown] [--fail-on-breaking]
                            API changes of the spec since BASE (default HEAD) and the semver bump
+  spec-drift [--official FILE]
+                           fail if the spec's operations differ from the official Atlas description
+                           (default spec/upstream/atlas-admin-v2.yaml) other than as x-codegen-deviations lists
   bench [--no-run] [--quick]
                            run the benchmarks of bench/ and write BENCHMARKS.md
   check-fixtures           generate and compile a client from every generator/tests/fixtures/good spec
@@ -73,6 +79,7 @@ fn main() -> ExitCode {
         Some("check-fixtures") => check_fixtures::run(&root),
         Some("check-readmes") => check_readmes::run(&root),
         Some("check-real") => check_real::run(&root),
+        Some("spec-drift") => spec_drift::run(&root, &cwd, &args[1..]),
         Some("api-diff") => match api_diff::run(&root, &args[1..]) {
             // `--fail-on-breaking` exits 1 without an error message of its own.
             Ok(code) => return code,

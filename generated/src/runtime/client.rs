@@ -518,6 +518,10 @@ fn token_url_for(
             "the API description declares no OAuth2 token URL: set ClientBuilder::oauth2_token_url".to_owned(),
         ));
     };
+    // A relative token URL (`/api/oauth/token`) is below whatever base URL the client uses.
+    if spec_token_url.starts_with('/') {
+        return Ok(format!("{base_url}{spec_token_url}"));
+    }
     let spec_base = parse_base_url(spec_base).unwrap_or_default();
     if base_url == spec_base {
         return Ok(spec_token_url.to_owned());

@@ -220,17 +220,30 @@ pub(crate) fn max_length(pointer: &str, field: &str, value: &str, max: u64) -> R
     Ok(())
 }
 
+/// A compiled pattern: `regex::Regex`, or (implemented in `models.rs`, for specs whose patterns use
+/// look-around or backreferences) `fancy_regex::Regex`.
+pub(crate) trait Matcher {
+    /// Whether `value` matches.
+    fn matches(&self, value: &str) -> bool;
+}
+
+impl Matcher for Regex {
+    fn matches(&self, value: &str) -> bool {
+        self.is_match(value)
+    }
+}
+
 /// `pattern`: the value matches `regex` (compiled from `source` on first use). A pattern that failed
 /// to compile fails every value rather than panicking; the generator rejects such patterns anyway.
-pub(crate) fn pattern(
+pub(crate) fn pattern<M: Matcher>(
     pointer: &str,
     field: &str,
     value: &str,
-    regex: &LazyLock<Option<Regex>>,
+    regex: &LazyLock<Option<M>>,
     source: &'static str,
 ) -> Result<(), ValidationError> {
     match regex.as_ref() {
-        Some(re) if re.is_match(value) => Ok(()),
+        Some(re) if re.matches(value) => Ok(()),
         _ => Err(ValidationError::new(pointer, field, Constraint::Pattern(source), value.to_owned())),
     }
 }
@@ -312,6 +325,7 @@ pub(crate) fn max_items<T: Serialize>(
 }
 
 /// `uniqueItems`: no two items are equal.
+#[allow(dead_code)] // emitted only for specs that declare uniqueItems
 pub(crate) fn unique_items<T: Serialize + PartialEq>(
     pointer: &str,
     field: &str,

@@ -3,7 +3,7 @@
 use super::docs::{doc_attrs, paragraphs};
 use super::imports::Imports;
 use super::{ident, type_tokens, validation};
-use crate::ir::{Api, EnumValue, Field, Schema, SchemaKind, SchemaRef, TypeRef, UnionVariant};
+use crate::ir::{Api, EnumValue, Field, Schema, SchemaKind, SchemaRef, TypeRef, UnionTag, UnionVariant};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -11,36 +11,67 @@ use quote::{format_ident, quote};
 pub fn module(api: &Api) -> TokenStream {
     let items = api.schemas.iter().map(|s| schema_item(api, s));
     let pages = page_impls(api);
-    let uses_validate = api.schemas.iter().any(|s| needs_validate(s) || matches!(s.kind, SchemaKind::Newtype { .. }));
-    let uses_secret = api.schemas.iter().any(|s| s.mentions(|ty| ty.mentions(&TypeRef::Secret)));
-    let uses_map = api.schemas.iter().any(|s| s.mentions(TypeRef::has_map));
-    let uses_regex = api.schemas.iter().any(|s| match &s.kind {
-        SchemaKind::Newtype { constraints } => constraints.pattern.is_some(),
-        SchemaKind::Struct { fields } => needs_validate(s) && fields.iter().any(|f| f.constraints.pattern.is_some()),
+    let uses_validation_error =
+        api.schemas.iter().any(|s| needs_validate(s) || matches!(s.kind, SchemaKind::Newtype { .. }));
+    // The `validate::` helpers: newtypes always call them, request structs when a field is constrained.
+    let uses_validate = api.schemas.iter().any(|s| match &s.kind {
+        SchemaKind::Newtype { .. } => true,
+        SchemaKind::Struct { fields } => needs_validate(s) && fields.iter().any(|f| !f.constraints.is_empty()),
         _ => false,
     });
+    let uses_secret = api.schemas.iter().any(|s| s.mentions(|ty| ty.mentions(&TypeRef::Secret)));
+    let uses_map = api.schemas.iter().any(|s| s.mentions(TypeRef::has_map));
+    // Which engines the checked patterns need: `regex`, and `fancy-regex` for look-around.
+    let engines = |backtracking: bool| {
+        let uses = |c: &crate::ir::Constraints| c.pattern.is_some() && c.backtracking == backtracking;
+        api.schemas.iter().any(|s| match &s.kind {
+            SchemaKind::Newtype { constraints } => uses(constraints),
+            SchemaKind::Struct { fields } => needs_validate(s) && fields.iter().any(|f| uses(&f.constraints)),
+            _ => false,
+        })
+    };
+    let (uses_regex, uses_fancy) = (engines(false), engines(true));
     let mut imports = Imports::default();
     imports.add_if(!pages.is_empty(), "crate::runtime", "Page");
     imports.add_if(uses_secret, "crate::runtime", "SecretString");
     imports.add_if(uses_validate, "crate::runtime", "validate");
-    imports.add_if(uses_validate, "crate::runtime", "ValidationError");
+    imports.add_if(uses_validation_error, "crate::runtime", "ValidationError");
     imports.add_if(uses_map, "std::collections", "BTreeMap");
     imports.add_if(uses_regex, "regex", "Regex");
-    imports.add_if(uses_regex, "std::sync", "LazyLock");
+    imports.add_if(uses_regex || uses_fancy, "std::sync", "LazyLock");
+    imports.add_if(uses_fancy, "crate::runtime", "Matcher");
     imports.add("serde", "Deserialize");
     imports.add("serde", "Serialize");
     let imports = imports.tokens();
+    let fancy = if uses_fancy {
+        quote! {
+            // A backtracking match that gives up (a runaway pattern) rejects the value.
+            impl Matcher for fancy_regex::Regex {
+                fn matches(&self, value: &str) -> bool {
+                    self.is_match(value).unwrap_or(false)
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
     quote! {
         //! Request and response types of the API, one per schema of the spec.
         #imports
         #(#items)*
         #(#pages)*
+        #fancy
     }
 }
 
 /// Whether a struct carries constraints the client must check before sending it.
 pub fn needs_validate(schema: &Schema) -> bool {
-    schema.in_request && matches!(&schema.kind, SchemaKind::Struct { fields } if !fields.is_empty())
+    schema.in_request
+        && match &schema.kind {
+            SchemaKind::Struct { fields } => !fields.is_empty(),
+            SchemaKind::Union { .. } => true,
+            _ => false,
+        }
 }
 
 fn schema_item(api: &Api, schema: &Schema) -> TokenStream {
@@ -55,24 +86,143 @@ fn schema_item(api: &Api, schema: &Schema) -> TokenStream {
             let ty = type_tokens(ty);
             quote! { #docs pub type #name = #ty; }
         }
-        SchemaKind::Union { variants, .. } => union_item(&name, docs, variants),
+        SchemaKind::Union { .. } => union_item(api, schema, &name, docs),
     }
 }
 
-/// A union, as an untagged serde enum whose variants are tried in spec order.
-fn union_item(name: &proc_macro2::Ident, docs: TokenStream, variants: &[UnionVariant]) -> TokenStream {
-    let variants = variants.iter().map(|v| {
+/// A union. Tagged by a discriminator: an enum with one variant per subtype, chosen by the tag
+/// property, plus a catch-all that keeps an unknown subtype's raw JSON, so a subtype Atlas adds later
+/// never fails a decode and round-trips unchanged. Untagged: serde tries the variants in spec order,
+/// and a value that matches none is a decode error.
+fn union_item(api: &Api, schema: &Schema, name: &proc_macro2::Ident, docs: TokenStream) -> TokenStream {
+    let SchemaKind::Union { tag, variants } = &schema.kind else { return quote!() };
+    let validate = union_validate(api, schema, variants);
+    let UnionTag::Discriminator { property } = tag else {
+        let items = variants.iter().map(|v| {
+            let variant = ident(&v.rust_name);
+            let ty = type_tokens(&v.ty);
+            let doc = format!(" {} `{}` value.", super::docs::article(&v.ty.to_string(), true), v.ty);
+            quote! { #[doc = #doc] #variant(#ty), }
+        });
+        let how = match tag {
+            UnionTag::AnyOf => "The variants are tried in order (`anyOf`); the first that decodes wins.",
+            _ => "The variants are tried in order (`oneOf`); a value that matches none fails to decode.",
+        };
+        let how = doc_attrs(how);
+        let methods = if validate.is_empty() { quote!() } else { quote!(impl #name { #validate }) };
+        return quote! {
+            #docs
+            #[doc = ""]
+            #how
+            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#items)*
+            }
+
+            #methods
+        };
+    };
+    let catch_all = if variants.iter().any(|v| v.rust_name == "Unknown") {
+        format_ident!("UnknownSubtype")
+    } else {
+        format_ident!("Unknown")
+    };
+    let items = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let ty = type_tokens(&v.ty);
-        let doc = format!(" {} `{}` value.", super::docs::article(&v.ty.to_string(), true), v.ty);
+        let tags: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
+        let doc = format!(" `{property}` {}: [`{}`].", tags.join(" or "), v.ty);
         quote! { #[doc = #doc] #variant(#ty), }
     });
+    let encode = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let first = v.tags.first().cloned().unwrap_or_default();
+        quote! { Self::#variant(value) => (#first, serde_json::to_value(value)), }
+    });
+    let decode = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+        let variant = ident(&v.rust_name);
+        let tags = &v.tags;
+        quote! { Some(#(#tags)|*) => serde_json::from_value(value).map(Self::#variant), }
+    });
+    let tag_doc = format!(" The property whose value names the subtype: `{property}`.");
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
-            #(#variants)*
+            #(#items)*
+            /// A subtype this version of the client does not know (or a value without the tag), kept as
+            /// raw JSON so it round-trips unchanged.
+            #catch_all(serde_json::Value),
+        }
+
+        impl #name {
+            #[doc = #tag_doc]
+            pub const TAG: &'static str = #property;
+
+            #validate
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let (tag, value) = match self {
+                    #(#encode)*
+                    Self::#catch_all(value) => return value.serialize(serializer),
+                };
+                let mut value = value.map_err(serde::ser::Error::custom)?;
+                // The subtype's own field carries the tag when it has one; otherwise it is added here.
+                if let serde_json::Value::Object(map) = &mut value {
+                    map.entry(Self::TAG).or_insert_with(|| tag.into());
+                }
+                value.serialize(serializer)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(Self::TAG).and_then(serde_json::Value::as_str).map(str::to_owned);
+                let decoded = match tag.as_deref() {
+                    #(#decode)*
+                    _ => return Ok(Self::#catch_all(value)),
+                };
+                decoded.map_err(serde::de::Error::custom)
+            }
+        }
+    }
+}
+
+/// `validate` for a union that requests carry: the chosen variant's own `validate`, if it has one.
+fn union_validate(api: &Api, schema: &Schema, variants: &[UnionVariant]) -> TokenStream {
+    if !needs_validate(schema) {
+        return quote!();
+    }
+    let arms: Vec<TokenStream> = variants
+        .iter()
+        .filter(|v| matches!(&v.ty, TypeRef::Named(n) if api.schema(n).is_some_and(needs_validate)))
+        .map(|v| {
+            let variant = ident(&v.rust_name);
+            quote! { Self::#variant(value) => value.validate(pointer), }
+        })
+        .collect();
+    let docs = paragraphs([
+        "Checks every constraint the spec declares on the variant this value holds.",
+        "# Errors\n\nA [`ValidationError`] naming the first constraint that fails.",
+    ]);
+    let body = if arms.is_empty() {
+        quote! { let _ = pointer; Ok(()) }
+    } else if arms.len() == variants.len()
+        && !matches!(schema.kind, SchemaKind::Union { tag: UnionTag::Discriminator { .. }, .. })
+    {
+        quote! { match self { #(#arms)* } }
+    } else {
+        quote! { match self { #(#arms)* _ => Ok(()), } }
+    };
+    quote! {
+        #docs
+        pub fn validate(&self, pointer: &str) -> Result<(), ValidationError> {
+            #body
         }
     }
 }

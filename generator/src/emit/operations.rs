@@ -125,7 +125,7 @@ fn param_doc(p: &Param) -> String {
     let mut text = p.description.as_deref().map(spec).unwrap_or_else(|| format!("The `{}` parameter.", p.name));
     let rules = p.constraints.describe();
     if !rules.is_empty() {
-        text.push_str(&format!("\n\nMust be {}; checked before sending.", rules.join(", ")));
+        text.push_str(&format!("\n\nChecked before sending: {}.", rules.join(", ")));
     }
     if let Some(default) = &p.default {
         text.push_str(&format!("\n\nWhen unset, nothing is sent and Atlas uses its default, `{default}`."));
@@ -537,11 +537,16 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination, validates: bool
     ]);
     let pages_docs = paragraphs(["Streams whole pages, in order.".to_owned(), docs_common]);
     let page_param = op.params.iter().find(|q| q.name == p.page_param);
-    let page_ty = if page_param.map(|q| &q.ty) == Some(&TypeRef::I32) { quote!(i32) } else { quote!(i64) };
     let last_page = if page_param.map(|q| &q.ty) == Some(&TypeRef::I32) {
         quote!(i32::MAX.unsigned_abs())
     } else {
         quote!(u32::MAX)
+    };
+    // A u32 page number always fits an i64 page parameter; an i32 one saturates.
+    let page_value = if page_param.map(|q| &q.ty) == Some(&TypeRef::I32) {
+        quote!(i32::try_from(page).unwrap_or(i32::MAX))
+    } else {
+        quote!(i64::from(page))
     };
     let size_default = proc_macro2::Literal::u32_unsuffixed(default_size);
     let default_size = size_default.clone();
@@ -555,7 +560,7 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination, validates: bool
         let walk = self.walk();
         let fetch = move |page: u32| {
             let mut request = self.clone();
-            request.#page = Some(#page_ty::try_from(page).unwrap_or(#page_ty::MAX));
+            request.#page = Some(#page_value);
             request.#size = Some(request.#size.unwrap_or(#size_default));
             request.send()
         };

@@ -14,14 +14,16 @@ pub fn pattern_static(owner: &str) -> Ident {
     format_ident!("{}_PATTERN", sanitize(owner, Case::Shouty))
 }
 
-/// `static NAME: LazyLock<Option<Regex>>` for a pattern. Compiled on first use; `None` only if the
-/// pattern does not compile, which the generator already ruled out, and which then fails validation
-/// rather than panicking.
-fn pattern_item(name: &Ident, pattern: &str) -> TokenStream {
+/// `static NAME: LazyLock<Option<Regex>>` for a pattern (`fancy_regex::Regex` when it needs
+/// look-around or backreferences). Compiled on first use; `None` only if the pattern does not
+/// compile, which the generator already ruled out, and which then fails validation rather than
+/// panicking.
+fn pattern_item(name: &Ident, pattern: &str, backtracking: bool) -> TokenStream {
     let doc = format!(" The compiled `{pattern}` pattern.");
+    let engine = if backtracking { quote!(fancy_regex::Regex) } else { quote!(Regex) };
     quote! {
         #[doc = #doc]
-        static #name: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(#pattern).ok());
+        static #name: LazyLock<Option<#engine>> = LazyLock::new(|| #engine::new(#pattern).ok());
     }
 }
 
@@ -86,7 +88,7 @@ pub fn newtype_item(rust_name: &str, spec_name: &str, constraints: &Constraints)
     let name = ident(rust_name);
     let pattern = constraints.pattern.as_ref().map(|_| pattern_static(rust_name));
     let pattern_static = match (&constraints.pattern, &pattern) {
-        (Some(p), Some(name)) => pattern_item(name, p),
+        (Some(p), Some(name)) => pattern_item(name, p, constraints.backtracking),
         _ => quote!(),
     };
     let rules = constraints.describe().join(", ");
@@ -158,7 +160,7 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> StructVali
         let wire = field.name.as_str();
         let pattern = field.constraints.pattern.as_ref().map(|p| {
             let static_name = pattern_static(&format!("{name}_{}", field.rust_name));
-            statics.push(pattern_item(&static_name, p));
+            statics.push(pattern_item(&static_name, p, field.constraints.backtracking));
             static_name
         });
         let optional = field.nullable || !field.required && !models::is_collection(&field.ty);
@@ -207,7 +209,7 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> StructVali
 
 /// Calls `validate` on nested request structs (directly or inside arrays).
 fn nested_validate(api: &Api, ty: &TypeRef, wire: &str, value: &TokenStream) -> TokenStream {
-    let validated = |n: &SchemaRef| api.schema(n).is_some_and(|s| models::needs_validate(s) && s.is_struct());
+    let validated = |n: &SchemaRef| api.schema(n).is_some_and(models::needs_validate);
     // The wire name goes into the format string itself (escaped), so the emitted call reads
     // `format!("{pointer}/roles/{index}")`.
     let escaped = wire.replace('{', "{{").replace('}', "}}").replace('~', "~0").replace('/', "~1");

@@ -55,6 +55,17 @@ impl Api {
         out
     }
 
+    /// Whether any pattern the client checks needs the backtracking engine (`fancy-regex`), so the
+    /// generated crate depends on it.
+    pub fn backtracking_patterns(&self) -> bool {
+        let schemas = self
+            .schemas
+            .iter()
+            .flat_map(|s| s.newtype_constraints().into_iter().chain(s.fields().iter().map(|f| &f.constraints)));
+        let params = self.operations.iter().flat_map(|o| o.params.iter().map(|p| &p.constraints));
+        schemas.chain(params).any(|c| c.pattern.is_some() && c.backtracking)
+    }
+
     /// The aliases that contain themselves without a struct in between (`type A = Vec<A>;`), which a
     /// Rust type alias cannot express.
     pub fn alias_cycles(&self) -> Vec<&Schema> {

@@ -6,12 +6,26 @@ use crate::ir::{number, Api, Constraints, PathSegment};
 
 /// Rules over a single schema's constraints, run while lowering so the pointer is at hand.
 /// `good_patterns` remembers the patterns that compiled, so each distinct pattern is compiled once.
-pub(super) fn constraints(c: &Constraints, at: &str, diags: &mut Diagnostics, good_patterns: &mut Vec<String>) {
-    // The generated client compiles patterns with the `regex` crate; a pattern it cannot compile would
-    // otherwise fail at the user's runtime. (ECMA-only syntax such as look-around is rejected here.)
-    if let Some(p) = c.pattern.as_ref().filter(|p| !good_patterns.contains(p)) {
-        match regex::Regex::new(p) {
+pub(super) fn constraints(
+    c: &mut Constraints,
+    at: &str,
+    diags: &mut Diagnostics,
+    good_patterns: &mut Vec<String>,
+    backtracking_patterns: &mut Vec<String>,
+) {
+    // The generated client compiles patterns with the `regex` crate, or with `fancy-regex` when a
+    // pattern needs look-around or backreferences; a pattern neither compiles would otherwise fail at
+    // the user's runtime.
+    if c.pattern.as_ref().is_some_and(|p| backtracking_patterns.contains(p)) {
+        c.backtracking = true;
+    }
+    if let Some(p) = c.pattern.clone().filter(|p| !good_patterns.contains(p) && !backtracking_patterns.contains(p)) {
+        match regex::Regex::new(&p) {
             Ok(_) => good_patterns.push(p.clone()),
+            Err(_) if fancy_regex::Regex::new(&p).is_ok() => {
+                c.backtracking = true;
+                backtracking_patterns.push(p.clone());
+            }
             Err(e) => {
                 // regex's message is a caret diagram followed by `error: <what>`; keep the what.
                 let text = e.to_string();
@@ -19,7 +33,7 @@ pub(super) fn constraints(c: &Constraints, at: &str, diags: &mut Diagnostics, go
                 let what = last.strip_prefix("error: ").unwrap_or(last);
                 diags
                 .error(child(at, "pattern"), format!("pattern `{p}` is not supported: {what}"))
-                .with_hint("the generated client checks patterns with Rust's regex crate, which has no look-around or backreferences; rewrite the pattern without them");
+                .with_hint("the generated client checks patterns with Rust's regex crate, or fancy-regex for look-around and backreferences; neither compiles this one");
             }
         }
     }

@@ -14,7 +14,7 @@ const DOCUMENTATION: &[&str] =
     &["description", "title", "example", "examples", "externalDocs", "deprecated", "xml", "default"];
 
 /// Keywords that combine schemas; lowering handles or rejects them, and this walk goes into them.
-const COMPOSITION: &[&str] = &["allOf", "oneOf", "anyOf", "not"];
+const COMPOSITION: &[&str] = &["allOf", "oneOf", "anyOf", "not", "discriminator"];
 
 /// The keywords the generator enforces or maps to Rust types, by the schema's `type`.
 fn enforced(ty: Option<&str>, keyword: &str, schema: &Map<String, Value>) -> bool {
@@ -106,7 +106,6 @@ fn walk(at: &str, schema: &Value, diags: &mut Diagnostics) {
             ("additionalProperties", _) => {
                 "`additionalProperties` beside `properties` is not supported: extra properties are dropped when decoding".to_owned()
             }
-            ("discriminator", _) => "`discriminator` is not used yet: the value decodes as a plain object".to_owned(),
             _ => format!("`{k}` is not enforced by the generated client"),
         };
         diags.warning(child(at, k), what);

@@ -4,6 +4,7 @@
 //! on, so one run reports every mistake in a spec.
 
 mod check;
+mod compose;
 mod keywords;
 mod operation;
 mod schema;
@@ -24,6 +25,8 @@ pub fn lower(spec: &Spec, options: &crate::Options) -> Result<(Api, Diagnostics)
         schemas: Vec::new(),
         types: Namer::new(),
         good_patterns: Vec::new(),
+        parents: Vec::new(),
+        backtracking_patterns: Vec::new(),
     };
     keywords::unenforced(&spec.raw, &mut lowerer.diags);
     lowerer.lower_components();
@@ -71,6 +74,10 @@ pub(crate) struct Lowerer<'a> {
     /// Patterns that already compiled: big specs repeat the same id pattern hundreds of times, and a
     /// regex compile costs ~14 µs (see BENCHMARKS.md).
     good_patterns: Vec<String>,
+    /// Patterns that compile only with the backtracking engine (`fancy-regex`).
+    backtracking_patterns: Vec<String>,
+    /// The `allOf` parents of structs lowered but not yet pushed, by Rust name.
+    parents: Vec<(String, Vec<crate::ir::SchemaRef>)>,
 }
 
 impl Lowerer<'_> {

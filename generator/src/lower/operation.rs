@@ -244,7 +244,9 @@ impl Lowerer<'_> {
             }
             let array = match &ty {
                 TypeRef::Array(item) if location != Location::Path && is_scalar(item) => {
-                    let Some(array) = self.array_param(param, schema, &schema_pointer, item, &hint) else { continue };
+                    let Some(array) = self.array_param(param, builder_name, schema, &schema_pointer, item) else {
+                        continue;
+                    };
                     Some(array)
                 }
                 _ => None,
@@ -263,7 +265,7 @@ impl Lowerer<'_> {
                 continue;
             }
             let newtype = if ty == TypeRef::String && constraints.constrains_string() {
-                self.param_newtype(&data.name, &constraints, &at, &hint)
+                self.param_newtype(&data.name, builder_name, &constraints, &at)
             } else {
                 None
             };
@@ -304,10 +306,10 @@ impl Lowerer<'_> {
     fn array_param(
         &mut self,
         param: &openapiv3::Parameter,
+        builder_name: &str,
         schema: &ReferenceOr<openapiv3::Schema>,
         schema_pointer: &str,
         item: &TypeRef,
-        qualified: &str,
     ) -> Option<ArrayParam> {
         use openapiv3::{HeaderStyle, QueryStyle};
         let data = param.parameter_data_ref();
@@ -346,8 +348,7 @@ impl Lowerer<'_> {
             _ => Constraints::default(),
         };
         let item_newtype = if *item == TypeRef::String && item_constraints.constrains_string() {
-            let qualified = format!("{qualified}Item");
-            self.param_newtype(&format!("{}Item", data.name), &item_constraints, &item_pointer, &qualified)
+            self.param_newtype(&format!("{}Item", data.name), builder_name, &item_constraints, &item_pointer)
         } else {
             None
         };
@@ -355,37 +356,29 @@ impl Lowerer<'_> {
     }
 
     /// The validated newtype of a constrained string parameter (`orgId` -> `OrgId`). Parameters with
-    /// the same name and constraints share one type; when another type already owns the name (a
-    /// parameter of that name with other constraints, or a schema), the newtype is named after the
-    /// operation too (`qualified`, such as `GetMcpSecretMcpConfigId`).
-    fn param_newtype(&mut self, name: &str, constraints: &Constraints, at: &str, qualified: &str) -> Option<SchemaRef> {
-        let mut last = String::new();
-        for rust_name in [naming::type_name(name), qualified.to_owned()] {
-            if let Some(existing) = self.schemas.iter().find(|s| s.rust_name == rust_name) {
-                if existing.newtype_constraints() == Some(constraints) {
-                    return Some(SchemaRef::new(rust_name));
-                }
-                last = rust_name;
-                continue;
-            }
-            let spec_name = if rust_name == qualified { qualified.to_owned() } else { name.to_owned() };
-            if self.types.claim(&spec_name, &rust_name).is_err() {
-                last = rust_name;
-                continue;
-            }
-            let kind = SchemaKind::Newtype { constraints: constraints.clone() };
-            self.push_schema(&spec_name, rust_name.clone(), at, None, kind);
-            return Some(SchemaRef::new(rust_name));
+    /// the same name and constraints share one type; the same name with other constraints is an error.
+    fn param_newtype(
+        &mut self,
+        name: &str,
+        builder_name: &str,
+        constraints: &Constraints,
+        at: &str,
+    ) -> Option<SchemaRef> {
+        // Identical constraints share one type: a parameter of this name already has one.
+        let shared = self.schemas.iter().find(|s| s.name == name && s.newtype_constraints() == Some(constraints));
+        if let Some(existing) = shared {
+            return Some(SchemaRef::new(existing.rust_name.clone()));
         }
-        self.diags
-            .error(
-                at,
-                format!(
-                    "parameter `{name}` needs a newtype, but `{last}` is taken by another type with other constraints"
-                ),
-            )
-            .with_hint("give the parameter the same constraints everywhere, or rename it");
-        None
+        // Otherwise the parameter's own name (`OrgId`) while it is free, else the operation's
+        // (`ListClustersName`), else numbered: distinct, deterministic (spec order) and readable.
+        let plain = naming::type_name(name);
+        let scoped = naming::type_name(&format!("{builder_name}_{name}"));
+        let mut candidates = vec![plain.clone(), scoped.clone()];
+        candidates.extend((2..100).map(|n| format!("{scoped}{n}")));
+        let rust_name = candidates.into_iter().find(|c| self.types.claim(at, c).is_ok())?;
+        let kind = SchemaKind::Newtype { constraints: constraints.clone() };
+        self.push_schema(name, rust_name.clone(), at, None, kind);
+        Some(SchemaRef::new(rust_name))
     }
 
     fn lower_body(

@@ -1,6 +1,6 @@
 //! Lowering of JSON schemas into named IR types and type references.
 
-use super::Lowerer;
+use super::{compose, Lowerer};
 use crate::diag::child;
 use crate::ir::{Constraints, EnumValue, Field, Schema, SchemaKind, SchemaRef, TypeRef};
 use crate::naming::{self, Case, Namer};
@@ -59,12 +59,16 @@ impl Lowerer<'_> {
         description: Option<String>,
         kind: SchemaKind,
     ) {
+        let all_of = match self.parents.iter().position(|(n, _)| *n == rust_name) {
+            Some(i) => self.parents.remove(i).1,
+            None => Vec::new(),
+        };
         self.schemas.push(Schema {
             name: name.to_owned(),
             rust_name,
             pointer: pointer.to_owned(),
             description,
-            all_of: Vec::new(),
+            all_of,
             in_request: false,
             in_response: false,
             kind,
@@ -79,54 +83,37 @@ impl Lowerer<'_> {
         schema: &openapiv3::Schema,
         pointer: &str,
     ) -> Option<SchemaKind> {
+        let normalized = compose::normalize(schema);
+        let schema = normalized.as_ref();
+        if let Some(c) = compose::composition(schema) {
+            return self.composed_kind(name, rust_name, schema, &c, pointer);
+        }
         match &schema.schema_kind {
+            // A discriminator parent without `oneOf`: its subtypes name it in `allOf`.
+            Kind::Type(Type::Object(_)) if schema.schema_data.discriminator.is_some() => {
+                let subtypes = self.subtypes_of(name);
+                let mapped = schema.schema_data.discriminator.as_ref().is_some_and(|d| !d.mapping.is_empty());
+                if subtypes.is_empty() && !mapped {
+                    self.diags.warning(
+                        child(pointer, "discriminator"),
+                        format!("`discriminator` of `{name}` names no subtype (no `mapping`, no schema has it in `allOf`); it decodes as a plain object"),
+                    );
+                    let mut gathered = compose::Gathered::default();
+                    self.gather(schema, pointer, &mut gathered, 0)?;
+                    return self.struct_kind(name, rust_name, &gathered, pointer);
+                }
+                self.union_kind(rust_name, schema, &[], "oneOf", &subtypes, pointer)
+            }
             Kind::Type(Type::Object(object))
                 if object.properties.is_empty() && object.additional_properties.is_some() =>
             {
                 let ty = self.type_of(schema, pointer, rust_name)?;
                 Some(SchemaKind::Alias { ty })
             }
-            Kind::Type(Type::Object(object)) => {
-                let mut fields = Vec::new();
-                let mut namer = Namer::new();
-                for required in &object.required {
-                    if !object.properties.contains_key(required) {
-                        self.diags.error(
-                            child(pointer, "required"),
-                            format!("`{required}` is required but not among the properties"),
-                        );
-                    }
-                }
-                for (field_name, field_schema) in &object.properties {
-                    let field_pointer = child(&child(pointer, "properties"), field_name);
-                    let rust_field = naming::field_name(field_name);
-                    if let Err(owner) = namer.claim(field_name, &rust_field) {
-                        self.diags
-                            .error(&field_pointer, format!("properties `{field_name}` and `{owner}` of `{name}` would both become the Rust field `{rust_field}`"))
-                            .with_hint("rename one of them in the spec");
-                        continue;
-                    }
-                    let hint = format!("{rust_name}{}", naming::sanitize(field_name, Case::Pascal));
-                    let Some(ty) = self.schema_type(field_schema, &field_pointer, &hint) else { continue };
-                    let (data, constraints) = match field_schema {
-                        ReferenceOr::Item(s) => (Some(&s.schema_data), self.constraints(s, &field_pointer)),
-                        ReferenceOr::Reference { .. } => (None, Constraints::default()),
-                    };
-                    fields.push(Field {
-                        name: field_name.clone(),
-                        rust_name: rust_field,
-                        pointer: field_pointer,
-                        ty,
-                        required: object.required.contains(field_name),
-                        nullable: data.is_some_and(|d| d.nullable),
-                        read_only: data.is_some_and(|d| d.read_only),
-                        write_only: data.is_some_and(|d| d.write_only),
-                        description: data.and_then(|d| d.description.clone()),
-                        constraints,
-                        boxed: false,
-                    });
-                }
-                Some(SchemaKind::Struct { fields })
+            Kind::Type(Type::Object(_)) => {
+                let mut gathered = compose::Gathered::default();
+                self.gather(schema, pointer, &mut gathered, 0)?;
+                self.struct_kind(name, rust_name, &gathered, pointer)
             }
             Kind::Type(Type::String(s)) if !s.enumeration.is_empty() => self.enum_kind(name, &s.enumeration, pointer),
             Kind::Type(Type::String(_)) => {
@@ -145,6 +132,103 @@ impl Lowerer<'_> {
         }
     }
 
+    /// A struct of gathered properties (its own and those `allOf` merged in).
+    fn struct_kind(
+        &mut self,
+        name: &str,
+        rust_name: &str,
+        gathered: &compose::Gathered,
+        pointer: &str,
+    ) -> Option<SchemaKind> {
+        let mut fields = Vec::new();
+        let mut namer = Namer::new();
+        for required in &gathered.required {
+            if !gathered.properties.iter().any(|p| &p.0 == required) {
+                self.diags.error(
+                    child(pointer, "required"),
+                    format!("`{required}` is required but not among the properties"),
+                );
+            }
+        }
+        for (field_name, field_schema, field_pointer) in &gathered.properties {
+            let rust_field = naming::field_name(field_name);
+            if let Err(owner) = namer.claim(field_name, &rust_field) {
+                self.diags
+                    .error(field_pointer, format!("properties `{field_name}` and `{owner}` of `{name}` would both become the Rust field `{rust_field}`"))
+                    .with_hint("rename one of them in the spec");
+                continue;
+            }
+            let hint = format!("{rust_name}{}", naming::sanitize(field_name, Case::Pascal));
+            let Some(ty) = self.schema_type(field_schema, field_pointer, &hint) else { continue };
+            let (data, constraints) = match field_schema {
+                ReferenceOr::Item(s) => (Some(&s.schema_data), self.constraints(s, field_pointer)),
+                ReferenceOr::Reference { .. } => (None, Constraints::default()),
+            };
+            fields.push(Field {
+                name: field_name.clone(),
+                rust_name: rust_field,
+                pointer: field_pointer.clone(),
+                ty,
+                required: gathered.required.contains(field_name),
+                nullable: data.is_some_and(|d| d.nullable),
+                read_only: data.is_some_and(|d| d.read_only),
+                write_only: data.is_some_and(|d| d.write_only),
+                description: data.and_then(|d| d.description.clone()),
+                constraints,
+                boxed: false,
+            });
+        }
+        if !gathered.parents.is_empty() {
+            self.parents.push((rust_name.to_owned(), gathered.parents.clone()));
+        }
+        Some(SchemaKind::Struct { fields })
+    }
+
+    /// A schema made of others: a union for `oneOf`/`anyOf` (one enum when every member is a string
+    /// enum), a merged struct for `allOf` (an alias when it only wraps one `$ref`).
+    fn composed_kind(
+        &mut self,
+        name: &str,
+        rust_name: &str,
+        schema: &openapiv3::Schema,
+        c: &compose::Composition<'_>,
+        pointer: &str,
+    ) -> Option<SchemaKind> {
+        if !c.one_of.is_empty() || !c.any_of.is_empty() {
+            let (members, keyword) = if c.one_of.is_empty() { (c.any_of, "anyOf") } else { (c.one_of, "oneOf") };
+            if !c.all_of.is_empty() {
+                self.unsupported(&child(pointer, "allOf"), "`allOf` together with `oneOf`/`anyOf`");
+                return None;
+            }
+            if let Some(values) = string_enum_members(members) {
+                return self.enum_kind(name, &values, pointer);
+            }
+            let own = match &schema.schema_kind {
+                Kind::Any(any) => !any.properties.is_empty(),
+                _ => false,
+            };
+            if own && schema.schema_data.discriminator.is_none() {
+                self.diags.warning(
+                    child(pointer, "properties"),
+                    format!("the properties of `{name}` beside `{keyword}` are not part of its variants, so the client drops them"),
+                ).with_hint("move them into each variant, or into an `allOf` the variants share");
+            }
+            let subtypes = self.subtypes_of(name);
+            return self.union_kind(rust_name, schema, members, keyword, &subtypes, pointer);
+        }
+        let own_properties = match &schema.schema_kind {
+            Kind::Any(any) => !any.properties.is_empty(),
+            _ => false,
+        };
+        if let ([member @ ReferenceOr::Reference { .. }], false) = (c.all_of, own_properties) {
+            let ty = self.schema_type(member, &child(&child(pointer, "allOf"), "0"), rust_name)?;
+            return Some(SchemaKind::Alias { ty });
+        }
+        let mut gathered = compose::Gathered::default();
+        self.gather(schema, pointer, &mut gathered, 0)?;
+        self.struct_kind(name, rust_name, &gathered, pointer)
+    }
+
     fn enum_kind(&mut self, name: &str, values: &[Option<String>], pointer: &str) -> Option<SchemaKind> {
         let mut namer = Namer::new();
         let mut out = Vec::new();
@@ -154,13 +238,12 @@ impl Lowerer<'_> {
                 self.diags.error(value_pointer, format!("enum `{name}` lists `null`; use `nullable: true` instead"));
                 continue;
             };
-            let rust = naming::sanitize(value, Case::Pascal);
-            if let Err(owner) = namer.claim(value, &rust) {
-                self.diags
-                    .error(value_pointer, format!("enum values `{value}` and `{owner}` of `{name}` would both become the Rust variant `{rust}`"))
-                    .with_hint("enum values must stay distinct after conversion to PascalCase");
+            if out.iter().any(|v: &EnumValue| &v.name == value) {
                 continue;
             }
+            // Values that collide after case conversion (`foo-bar`, `FOO_BAR`) get numbered variants,
+            // the first in spec order keeping the plain name.
+            let rust = compose::unique(&mut namer, value, &naming::sanitize(value, Case::Pascal));
             out.push(EnumValue { name: value.clone(), pointer: value_pointer, rust_name: rust });
         }
         if values.is_empty() {
@@ -205,6 +288,16 @@ impl Lowerer<'_> {
 
     /// The type of an inline schema.
     pub(super) fn type_of(&mut self, schema: &openapiv3::Schema, pointer: &str, name_hint: &str) -> Option<TypeRef> {
+        let normalized = compose::normalize(schema);
+        let schema = normalized.as_ref();
+        if let Some(c) = compose::composition(schema) {
+            let own = matches!(&schema.schema_kind, Kind::Any(any) if !any.properties.is_empty());
+            // `allOf: [{$ref: X}]` beside `nullable` or a description is X itself.
+            if let ([member @ ReferenceOr::Reference { .. }], [], [], false) = (c.all_of, c.one_of, c.any_of, own) {
+                return self.schema_type(member, &child(&child(pointer, "allOf"), "0"), name_hint);
+            }
+            return self.synthesize(name_hint, schema, pointer);
+        }
         match &schema.schema_kind {
             Kind::Type(Type::String(s)) if !s.enumeration.is_empty() => self.synthesize(name_hint, schema, pointer),
             Kind::Type(Type::String(_)) if is_secret(schema) => Some(TypeRef::Secret),
@@ -274,6 +367,8 @@ impl Lowerer<'_> {
 
     /// The constraints of an inline schema, checked for consistency.
     pub(super) fn constraints(&mut self, schema: &openapiv3::Schema, pointer: &str) -> Constraints {
+        let normalized = compose::normalize(schema);
+        let schema = normalized.as_ref();
         let mut c = Constraints::default();
         match &schema.schema_kind {
             Kind::Type(Type::String(s)) => {
@@ -300,7 +395,13 @@ impl Lowerer<'_> {
             }
             _ => {}
         }
-        super::check::constraints(&c, pointer, &mut self.diags, &mut self.good_patterns);
+        super::check::constraints(
+            &mut c,
+            pointer,
+            &mut self.diags,
+            &mut self.good_patterns,
+            &mut self.backtracking_patterns,
+        );
         c
     }
 }
@@ -314,4 +415,24 @@ fn is_secret(schema: &openapiv3::Schema) -> bool {
     );
     let flagged = schema.schema_data.extensions.get("x-sensitive").and_then(|v| v.as_bool()) == Some(true);
     password || flagged
+}
+
+/// The values of a `oneOf`/`anyOf` whose members are all inline string enums (Atlas lists regions per
+/// cloud provider this way): one enum of every value, in spec order, each once.
+fn string_enum_members(members: &[ReferenceOr<openapiv3::Schema>]) -> Option<Vec<Option<String>>> {
+    let mut values: Vec<Option<String>> = Vec::new();
+    for member in members {
+        let ReferenceOr::Item(member) = member else { return None };
+        let member = compose::normalize(member);
+        let Kind::Type(Type::String(s)) = &member.schema_kind else { return None };
+        if s.enumeration.is_empty() {
+            return None;
+        }
+        for value in &s.enumeration {
+            if !values.contains(value) {
+                values.push(value.clone());
+            }
+        }
+    }
+    Some(values)
 }

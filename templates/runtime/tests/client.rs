@@ -270,6 +270,8 @@ fn a_token_url_that_cannot_follow_the_base_url_is_refused() {
     assert!(matches!(&no_scheme, Err(Error::Config(m)) if m.contains("oauth2_token_url")), "{no_scheme:?}");
     let no_server = token_url_for(None, "http://mock", "", Some("https://idp.example.com/t"));
     assert!(matches!(no_server, Err(Error::Config(_))));
+    let relative = token_url_for(None, "http://mock", "https://api.example.com", Some("/oauth/token"));
+    assert_eq!(relative.unwrap(), "http://mock/oauth/token");
     // The spec's own server keeps the spec's token URL, wherever it lives.
     let same = token_url_for(None, "https://api.example.com", "https://api.example.com/", Some("https://idp/t"));
     assert_eq!(same.unwrap(), "https://idp/t");

@@ -1,0 +1,220 @@
+//! The parts of `cargo xtask bench` that criterion cannot time, all on the vendored official Atlas
+//! description: openapi-generator's `rust` generator (a Java process, run once, timed by the OS), and
+//! `cargo check` of the full generated client (every tag, then one tag) from warm dependencies. Each
+//! returns its Markdown paragraph; a tool that is missing or fails is reported, never fatal.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+const OFFICIAL: &str = "spec/upstream/atlas-admin-v2.yaml";
+
+/// Wall and CPU time of a child process, as `/usr/bin/time` reports them.
+struct Timed {
+    wall_secs: f64,
+    /// User + system CPU seconds, when `/usr/bin/time` is there to tell.
+    cpu_secs: Option<f64>,
+    max_rss_kib: Option<u64>,
+    success: bool,
+}
+
+/// Runs `command` under `/usr/bin/time` when it exists (CPU time and peak memory), else times the wall
+/// clock only.
+fn timed(mut command: Command, scratch: &Path) -> Result<Timed, String> {
+    let time = Path::new("/usr/bin/time");
+    let report = scratch.join("time.txt");
+    let started = Instant::now();
+    let status = if time.is_file() {
+        let mut wrapped = Command::new(time);
+        wrapped.arg("-f").arg("%U %S %M").arg("-o").arg(&report).arg(command.get_program());
+        wrapped.args(command.get_args());
+        if let Some(dir) = command.get_current_dir() {
+            wrapped.current_dir(dir);
+        }
+        for (key, value) in command.get_envs() {
+            if let Some(value) = value {
+                wrapped.env(key, value);
+            }
+        }
+        command = wrapped;
+        command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).status()
+    } else {
+        command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).status()
+    }
+    .map_err(|e| format!("cannot run {}: {e}", command.get_program().to_string_lossy()))?;
+    let wall_secs = started.elapsed().as_secs_f64();
+    let fields: Vec<f64> = std::fs::read_to_string(&report)
+        .unwrap_or_default()
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let (cpu_secs, max_rss_kib) = match fields[..] {
+        [user, sys, rss] => (Some(user + sys), Some(rss as u64)),
+        _ => (None, None),
+    };
+    Ok(Timed { wall_secs, cpu_secs, max_rss_kib, success: status.success() })
+}
+
+fn rust_lines(dir: &Path) -> usize {
+    let mut lines = 0;
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() && entry.file_name() != "target" {
+                pending.push(path);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                lines += std::fs::read_to_string(&path).map(|t| t.lines().count()).unwrap_or(0);
+            }
+        }
+    }
+    lines
+}
+
+/// `cargo check` of the crate at `manifest` with its own target directory; returns whether it passed
+/// and how many `error` diagnostics rustc printed.
+fn cargo_check(manifest: &Path, target: &Path, extra: &[&str]) -> Result<(bool, usize, f64), String> {
+    let started = Instant::now();
+    let output = Command::new(crate::cargo())
+        .args(["check", "--message-format", "short", "--manifest-path"])
+        .arg(manifest)
+        .args(extra)
+        .env("CARGO_TARGET_DIR", target)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run cargo check: {e}"))?;
+    let secs = started.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let errors = stderr.lines().filter(|l| l.contains(": error") || l.starts_with("error[")).count();
+    Ok((output.status.success(), errors, secs))
+}
+
+fn cpu(t: &Timed) -> String {
+    match (t.cpu_secs, t.max_rss_kib) {
+        (Some(cpu), Some(rss)) => format!("{cpu:.0} s of CPU, {:.0} MiB peak memory", rss as f64 / 1024.0),
+        _ => "CPU time not measured (no /usr/bin/time)".to_owned(),
+    }
+}
+
+/// openapi-generator 7.25.0 (`-g rust`) on the official description: time, output lines, and whether
+/// its crate passes `cargo check`.
+pub fn openapi_generator(root: &Path, scratch: &Path) -> String {
+    let mut out = String::from("### openapi-generator 7.25.0 (`-g rust`)\n\n");
+    match run_openapi_generator(root, scratch) {
+        Ok(text) => out.push_str(&text),
+        Err(why) => {
+            let _ = writeln!(out, "Not measured: {why}.\n");
+        }
+    }
+    out
+}
+
+fn run_openapi_generator(root: &Path, scratch: &Path) -> Result<String, String> {
+    let install = Command::new("bash")
+        .arg(root.join("tools/install-openapi-generator.sh"))
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run tools/install-openapi-generator.sh: {e}"))?;
+    if !install.status.success() {
+        return Err(format!(
+            "tools/install-openapi-generator.sh failed: {}",
+            String::from_utf8_lossy(&install.stderr).trim()
+        ));
+    }
+    let jar = PathBuf::from(String::from_utf8_lossy(&install.stdout).trim());
+    let out_dir = scratch.join("openapi-generator-rust");
+    let _ = std::fs::remove_dir_all(&out_dir);
+    std::fs::create_dir_all(scratch).map_err(|e| e.to_string())?;
+    let mut java = Command::new("java");
+    // The official description is larger than SnakeYAML's default 3 MB code point limit.
+    java.arg("-DmaxYamlCodePoints=20000000").arg("-jar").arg(&jar);
+    java.args(["generate", "-g", "rust", "--skip-validate-spec", "-i"])
+        .arg(root.join(OFFICIAL))
+        .arg("-o")
+        .arg(&out_dir);
+    eprintln!("bench: openapi-generator on {OFFICIAL} (minutes)");
+    let run = timed(java, scratch)?;
+    if !run.success {
+        return Err(format!("it failed after {:.0} s", run.wall_secs));
+    }
+    let lines = rust_lines(&out_dir);
+    eprintln!("bench: cargo check of openapi-generator's crate");
+    let (ok, errors, _) = cargo_check(&out_dir.join("Cargo.toml"), &scratch.join("openapi-generator-target"), &[])?;
+    let verdict = if ok { "passes".to_owned() } else { format!("fails with {errors} error(s)") };
+    Ok(format!(
+        "One run, timed by the OS: {:.0} s wall clock ({}), {lines} lines of Rust; `cargo check` of its crate {verdict}. \
+         Run as `java -DmaxYamlCodePoints=20000000 -jar openapi-generator.jar generate -g rust --skip-validate-spec` on \
+         the unmodified file (installed by `tools/install-openapi-generator.sh` from PyPI's `openapi-generator-cli==7.25.0`).\n\n",
+        run.wall_secs,
+        cpu(&run)
+    ))
+}
+
+/// `cargo check` of our full client from warm dependencies: every feature, then each single feature
+/// alone when the crate has features (one per tag), the first one timed.
+pub fn full_client_check(root: &Path, scratch: &Path) -> String {
+    let mut out = String::from("### `cargo check` of the generated full client\n\n");
+    match run_full_client_check(root, scratch) {
+        Ok(text) => out.push_str(&text),
+        Err(why) => {
+            let _ = writeln!(out, "Not measured: {why}.\n");
+        }
+    }
+    out
+}
+
+fn run_full_client_check(root: &Path, scratch: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(root.join(OFFICIAL)).map_err(|e| format!("cannot read {OFFICIAL}: {e}"))?;
+    let generated = atlas_codegen::generate(OFFICIAL, &text).map_err(|d| {
+        let errors = d.items().iter().filter(|x| x.severity == atlas_codegen::Severity::Error).count();
+        format!("the official description does not generate yet ({errors} errors)")
+    })?;
+    let dir = scratch.join("official-client");
+    crate::sync::write(&dir, &generated.files)?;
+    let manifest = crate::check_fixtures::standalone(&dir)?;
+    let lines: usize =
+        generated.files.iter().filter(|f| f.path.ends_with(".rs")).map(|f| f.contents.lines().count()).sum();
+    let target = scratch.join("official-client-target");
+    // Warm the dependencies once; then touch the crate so only it is checked again.
+    let (ok, errors, cold) = cargo_check(&manifest, &target, &[])?;
+    if !ok {
+        return Err(format!("the generated crate does not pass `cargo check` ({errors} errors)"));
+    }
+    let touch = || std::fs::write(dir.join("src/lib.rs"), std::fs::read(dir.join("src/lib.rs")).unwrap_or_default());
+    touch().map_err(|e| e.to_string())?;
+    let (_, _, all) = cargo_check(&manifest, &target, &[])?;
+    let toml = std::fs::read_to_string(&manifest).unwrap_or_default();
+    let features: Vec<String> = toml
+        .lines()
+        .skip_while(|l| l.trim() != "[features]")
+        .skip(1)
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_owned()))
+        .filter(|k| !k.is_empty() && k != "default")
+        .collect();
+    let mut out = format!(
+        "{lines} lines of Rust in {} files. First `cargo check` (dependencies included) {cold:.0} s; again after touching \
+         `src/lib.rs`, every feature: {all:.1} s.",
+        generated.files.len()
+    );
+    if let Some(one) = features.iter().find(|f| f.as_str() == "programmatic-api-keys").or(features.first()) {
+        let flags = ["--no-default-features", "--features", one.as_str()];
+        cargo_check(&manifest, &target, &flags)?;
+        touch().map_err(|e| e.to_string())?;
+        let (ok, _, single) = cargo_check(&manifest, &target, &flags)?;
+        let verdict = if ok { format!("{single:.1} s") } else { "fails".to_owned() };
+        let _ = write!(
+            out,
+            " One tag alone (`--no-default-features --features {one}`, of {} tag features): {verdict}.",
+            features.len()
+        );
+    } else {
+        out.push_str(" The crate has no tag features.");
+    }
+    out.push_str("\n\n");
+    Ok(out)
+}

@@ -8,7 +8,7 @@ use super::docs::{doc_attrs, paragraphs, spec};
 use super::imports::Imports;
 use super::validation::checks;
 use super::{ident, type_tokens};
-use crate::ir::{Api, Location, Operation, OutputCase, Param, PathSegment, Payload, Status, TypeRef};
+use crate::ir::{Api, BodyEncoding, Location, Operation, OutputCase, Param, PathSegment, Payload, Status, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -111,6 +111,13 @@ fn http_line(op: &Operation) -> String {
         line.push_str(&format!(" and {} `{}` body", super::docs::article(&b.media_type, false), b.media_type));
     }
     line.push('.');
+    if let Some(v) = &op.api_version {
+        line.push_str(&format!(" API version `{}`", v.version));
+        match &v.sunset {
+            Some(sunset) => line.push_str(&format!(", which Atlas serves until its sunset on {sunset}.")),
+            None => line.push('.'),
+        }
+    }
     line
 }
 
@@ -138,7 +145,7 @@ fn client_method(op: &Operation) -> TokenStream {
         quote!(#name: #ty)
     });
     let body_arg = op.body.as_ref().filter(|b| b.required).map(|b| {
-        let ty = type_tokens(&b.ty);
+        let ty = body_type(b);
         quote!(body: #ty)
     });
     let inits = op.params.iter().map(|p| {
@@ -206,7 +213,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let body_field = op.body.as_ref().map(|b| {
-        let ty = type_tokens(&b.ty);
+        let ty = body_type(b);
         if b.required {
             quote!(body: #ty,)
         } else {
@@ -229,7 +236,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
-        let ty = type_tokens(&b.ty);
+        let ty = body_type(b);
         let docs = doc_attrs(&b.description.as_deref().map(spec).unwrap_or_else(|| "The request body.".to_owned()));
         quote! {
             #docs
@@ -467,10 +474,17 @@ fn into_request(op: &Operation, validates: bool) -> TokenStream {
     let body = match &op.body {
         Some(b) => {
             let media_type = &b.media_type;
+            let encode = |value: TokenStream| match b.encoding {
+                BodyEncoding::Json => quote!(RequestBody::json(OPERATION, #media_type, &#value)?),
+                BodyEncoding::Form => quote!(RequestBody::form(OPERATION, #media_type, &#value)?),
+                BodyEncoding::Text | BodyEncoding::Bytes => quote!(RequestBody::raw(#media_type, #value)),
+            };
             if b.required {
-                quote!(Some(RequestBody::json(OPERATION, #media_type, &self.body)?))
+                let encoded = encode(quote!(self.body));
+                quote!(Some(#encoded))
             } else {
-                quote!(match &self.body { Some(body) => Some(RequestBody::json(OPERATION, #media_type, body)?), None => None })
+                let encoded = encode(quote!(body));
+                quote!(match self.body { Some(body) => Some(#encoded), None => None })
             }
         }
         None => quote!(None),
@@ -791,4 +805,12 @@ fn item_checks(p: &Param) -> Option<TokenStream> {
             }
         }
     })
+}
+
+/// The Rust type of a request body: its type, or `Vec<u8>` for raw bytes.
+fn body_type(b: &crate::ir::Body) -> TokenStream {
+    match b.encoding {
+        BodyEncoding::Bytes => quote!(Vec<u8>),
+        _ => type_tokens(&b.ty),
+    }
 }

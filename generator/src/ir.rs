@@ -709,9 +709,12 @@ pub enum UnionTag {
         /// The property's wire name.
         property: String,
     },
-    /// `oneOf` without a discriminator: the value must match exactly one variant.
+    /// `oneOf` without a discriminator: the value must match exactly one variant. The variants are
+    /// tried most specific first (objects with more required properties, then other named types,
+    /// integers, numbers and booleans, arrays, strings, maps, anything), ties in spec order.
     OneOf,
-    /// `anyOf`: the value matches at least one variant; the first that decodes wins.
+    /// `anyOf`: the value matches at least one variant; the first that decodes, in the order of
+    /// [`UnionTag::OneOf`], wins.
     AnyOf,
 }
 

@@ -155,8 +155,9 @@ impl<'a> ListOrgApiKeys<'a> {
         self.send_with_meta().await.map(Response::into_inner)
     }
 
-    /// Like [`send`](Self::send), but also returns the status, the headers and the rate-limit
-    /// information of the response.
+    /// Like [`send`](Self::send), but also returns the status and the headers of the response.
+    ///
+    /// The spec documents the response headers `RateLimit-Limit`, `RateLimit-Remaining`. [`Response::rate_limit`] reads the rate-limit ones.
     ///
     /// # Errors
     ///
@@ -285,8 +286,9 @@ impl<'a> CreateOrgApiKey<'a> {
         self.send_with_meta().await.map(Response::into_inner)
     }
 
-    /// Like [`send`](Self::send), but also returns the status, the headers and the rate-limit
-    /// information of the response.
+    /// Like [`send`](Self::send), but also returns the status and the headers of the response.
+    ///
+    /// The spec documents the response headers `RateLimit-Limit`, `RateLimit-Remaining`. [`Response::rate_limit`] reads the rate-limit ones.
     ///
     /// # Errors
     ///
@@ -366,8 +368,9 @@ impl<'a> GetOrgApiKey<'a> {
         self.send_with_meta().await.map(Response::into_inner)
     }
 
-    /// Like [`send`](Self::send), but also returns the status, the headers and the rate-limit
-    /// information of the response.
+    /// Like [`send`](Self::send), but also returns the status and the headers of the response.
+    ///
+    /// The spec documents the response headers `RateLimit-Limit`, `RateLimit-Remaining`. [`Response::rate_limit`] reads the rate-limit ones.
     ///
     /// # Errors
     ///

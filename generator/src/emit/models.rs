@@ -112,8 +112,8 @@ fn union_item(api: &Api, schema: &Schema, name: &proc_macro2::Ident, docs: Token
             quote! { #[doc = #doc] #variant(#ty), }
         });
         let how = match tag {
-            UnionTag::AnyOf => "The variants are tried in order (`anyOf`); the first that decodes wins.",
-            _ => "The variants are tried in order (`oneOf`); a value that matches none fails to decode.",
+            UnionTag::AnyOf => "The variants are tried in the order listed, most specific first (`anyOf`); the first that decodes wins.",
+            _ => "The variants are tried in the order listed, most specific first (`oneOf`); a value that matches none fails to decode.",
         };
         let how = doc_attrs(how);
         let methods = if validate.is_empty() { quote!() } else { quote!(impl #name { #validate }) };

@@ -274,6 +274,11 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             if errors.is_empty() { "none".to_owned() } else { errors.join(", ") }
         ),
     ]);
+    let meta_docs = paragraphs([
+        "Like [`send`](Self::send), but also returns the status and the headers of the response.".to_owned(),
+        documented_headers(op.success().map(|r| r.headers.as_slice()).unwrap_or_default()),
+        "# Errors\n\nAs for [`send`](Self::send).".to_owned(),
+    ]);
     let validate = builder_validate(api, op);
     let stream = stream_method(op);
     let into_request = into_request(op, validate.is_some());
@@ -305,12 +310,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 self.send_with_meta().await.map(Response::into_inner)
             }
 
-            /// Like [`send`](Self::send), but also returns the status, the headers and the rate-limit
-            /// information of the response.
-            ///
-            /// # Errors
-            ///
-            /// As for [`send`](Self::send).
+            #meta_docs
             pub async fn send_with_meta(self) -> Result<Response<#output>, Error> {
                 #decode
             }
@@ -321,6 +321,20 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             #pages
         }
     }
+}
+
+/// The headers the spec documents on the success response, as read from the spec (so the docs say
+/// what this operation's responses carry, not what Atlas usually sends); empty when it lists none.
+fn documented_headers(headers: &[String]) -> String {
+    if headers.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = headers.iter().map(|h| format!("`{h}`")).collect();
+    let rate_limit = headers
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case("RateLimit-Limit") || h.eq_ignore_ascii_case("RateLimit-Remaining"));
+    let reader = if rate_limit { " [`Response::rate_limit`] reads the rate-limit ones." } else { "" };
+    format!("The spec documents the response headers {}.{reader}", names.join(", "))
 }
 
 fn lower_first(s: &str) -> String {

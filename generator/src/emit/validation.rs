@@ -194,11 +194,13 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> StructVali
         "# Errors\n\nA [`ValidationError`] naming the first constraint that fails.",
     ]);
     let unused = if body.is_empty() { quote!(let _ = pointer;) } else { quote!() };
+    // The field patterns live inside `validate`, so their names cannot collide with a newtype's.
     StructValidate {
-        statics: quote!(#(#statics)*),
+        statics: quote!(),
         method: quote! {
             #docs
             pub fn validate(&self, pointer: &str) -> Result<(), ValidationError> {
+                #(#statics)*
                 #unused
                 #(#body)*
                 Ok(())

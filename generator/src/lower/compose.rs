@@ -238,6 +238,34 @@ impl Lowerer<'_> {
                 refs.push((Some(name.clone()), TypeRef::Named(SchemaRef::new(naming::type_name(&name)))));
             }
         }
+        // Untagged variants are tried in order, so the most specific come first: objects with more
+        // required properties, then other named types, integers, numbers and booleans, arrays,
+        // strings, maps, and anything last. Ties keep spec order.
+        if discriminator.is_none() {
+            let required = |name: &Option<String>| {
+                let schema = name.as_ref().and_then(|n| self.doc.components.as_ref()?.schemas.get(n.as_str()));
+                match schema {
+                    Some(ReferenceOr::Item(s)) => match &normalize(s).schema_kind {
+                        Kind::Type(Type::Object(o)) => Some(o.required.len()),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            };
+            let rank = |(name, ty): &(Option<String>, TypeRef)| match ty {
+                TypeRef::Named(_) => match required(name) {
+                    Some(n) => 1000 - n.min(900),
+                    None => 1000,
+                },
+                TypeRef::I32 | TypeRef::I64 => 1001,
+                TypeRef::F64 | TypeRef::Bool => 1002,
+                TypeRef::Array(_) => 1003,
+                TypeRef::String | TypeRef::Secret => 1004,
+                TypeRef::Map(_) => 1005,
+                TypeRef::Any => 1006,
+            };
+            refs.sort_by_key(|r| rank(r));
+        }
         let mut namer = Namer::new();
         let mut variants = Vec::new();
         for (i, (spec_name, ty)) in refs.into_iter().enumerate() {

@@ -220,7 +220,25 @@ impl Lowerer<'_> {
             Kind::Any(any) => !any.properties.is_empty(),
             _ => false,
         };
-        if let ([member @ ReferenceOr::Reference { .. }], false) = (c.all_of, own_properties) {
+        // `allOf: [{$ref: Parent}]` alone is another name for Parent, except for the subtype of a
+        // discriminator parent (`DefaultScheduleView` of `OnlineArchiveSchedule`): that is the parent's
+        // object shape, a struct, or the union would contain itself.
+        let polymorphic = |reference: &str| {
+            let target = crate::load::ref_target::<openapiv3::Schema>(reference)
+                .and_then(|n| self.doc.components.as_ref()?.schemas.get(n));
+            match target {
+                Some(ReferenceOr::Item(t)) => {
+                    t.schema_data.discriminator.is_some()
+                        || compose::composition(t).is_some_and(|c| !c.one_of.is_empty() || !c.any_of.is_empty())
+                }
+                _ => false,
+            }
+        };
+        let wraps_one = match c.all_of {
+            [ReferenceOr::Reference { reference }] => !polymorphic(reference),
+            _ => false,
+        };
+        if let ([member @ ReferenceOr::Reference { .. }], false, true) = (c.all_of, own_properties, wraps_one) {
             let ty = self.schema_type(member, &child(&child(pointer, "allOf"), "0"), rust_name)?;
             return Some(SchemaKind::Alias { ty });
         }

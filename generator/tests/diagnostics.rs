@@ -160,7 +160,12 @@ fn keywords_and_leading_digits_generate() {
 fn api_error_is_an_ordinary_model() {
     let generated = atlas_codegen::generate("official_api_error.yaml", &fixture("good", "official_api_error.yaml"))
         .unwrap_or_else(|d| panic!("{d}"));
-    let models = &generated.files.iter().filter(|f| f.path.starts_with("src/models/")).map(|f| f.contents.as_str()).collect::<String>();
+    let models = &generated
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("src/models/"))
+        .map(|f| f.contents.as_str())
+        .collect::<String>();
     assert!(models.contains("pub struct ApiError {"), "{models}");
     assert!(models.contains("pub struct FieldViolation {"), "{models}");
     let without = fixture("good", "official_api_error.yaml")
@@ -168,7 +173,12 @@ fn api_error_is_an_ordinary_model() {
     let without = without.split("    ApiError:").next().unwrap().to_owned()
         + "    Thing:\n      type: object\n      properties:\n        id: {type: string}\n";
     let generated = atlas_codegen::generate("no_api_error.yaml", &without).unwrap_or_else(|d| panic!("{d}\n{without}"));
-    let models = &generated.files.iter().filter(|f| f.path.starts_with("src/models/")).map(|f| f.contents.as_str()).collect::<String>();
+    let models = &generated
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("src/models/"))
+        .map(|f| f.contents.as_str())
+        .collect::<String>();
     assert!(!models.contains("ApiError"), "{models}");
 }
 

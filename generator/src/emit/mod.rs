@@ -14,16 +14,13 @@ mod validation;
 
 use crate::files::GeneratedFile;
 use crate::ir::{Api, SchemaRef, TypeRef};
-use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The Rust files of the generated crate that come from the IR.
 pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
-    let mut files = vec![
-        rust_file("src/defaults.rs", defaults::module(api))?,
-        rust_file("src/lib.rs", facade(api))?,
-    ];
+    let mut files = vec![rust_file("src/defaults.rs", defaults::module(api))?, rust_file("src/lib.rs", facade(api))?];
     files.extend(layout_files(api)?);
     // Fixed support code, shipped only to crates whose models use it (an unused macro is a warning).
     if uses_newtypes(api) {
@@ -33,6 +30,11 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
         files.push(GeneratedFile::rust("src/open_enum.rs", OPEN_ENUM_MACRO.to_owned()));
     }
     Ok(files)
+}
+
+/// The cargo features of the generated crate, one per tag, sorted.
+pub fn features(api: &Api) -> Vec<String> {
+    tags::features(api)
 }
 
 /// `models/` and `operations/`: one module per tag, each behind its feature ([`tags`]).

@@ -9,9 +9,9 @@ use super::imports::Imports;
 use super::validation::checks;
 use super::{ident, type_tokens};
 use crate::ir::{Api, Location, Operation, OutputCase, Param, PathSegment, Payload, SchemaRef, Status, TypeRef};
-use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::collections::BTreeSet;
 
 /// An operations module holding `ops` (the full `api` serves lookups).
 pub fn module(api: &Api, ops: &[&Operation]) -> TokenStream {

@@ -57,7 +57,9 @@ pub(crate) fn tags(api: &Api) -> Vec<Tag<'_>> {
         // The models modules of several tags and of no operation keep their own names.
         let module = if module == SHARED || module == UNREFERENCED { format!("{module}_tag") } else { module };
         let feature = module.replace('_', "-").trim_matches('-').to_owned();
-        by_module.entry(module.clone()).or_insert_with(|| Tag { module, feature, operations: Vec::new() })
+        by_module
+            .entry(module.clone())
+            .or_insert_with(|| Tag { module, feature, operations: Vec::new() })
             .operations
             .push(op);
     }

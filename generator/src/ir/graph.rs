@@ -124,7 +124,6 @@ impl Operation {
         }
         out
     }
-
 }
 
 impl Schema {

@@ -27,7 +27,10 @@ pub fn module(api: &Api, schemas: &[&Schema], foreign: &[(String, String)]) -> T
         let uses = |c: &crate::ir::Constraints| c.pattern.is_some() && c.backtracking == backtracking;
         schemas.iter().any(|s| match &s.kind {
             SchemaKind::Newtype { constraints } => uses(constraints),
-            SchemaKind::Struct { fields } => needs_validate(s) && fields.iter().any(|f| uses(&f.constraints)),
+            // Only fields the struct keeps have their pattern compiled.
+            SchemaKind::Struct { fields } => {
+                needs_validate(s) && fields.iter().any(|f| keeps(s, f) && uses(&f.constraints))
+            }
             _ => false,
         })
     };

@@ -157,6 +157,10 @@ pub struct Operation {
     pub accept: String,
     /// What `send` returns: one case per documented success status.
     pub output: Output,
+    /// The Atlas API version the client asks for (in `Accept` and `Content-Type`), when the operation
+    /// offers versioned media types: its request and response types are that version's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<ChosenVersion>,
     /// How to walk the pages of this operation's result, when it is paginated.
     pub pagination: Option<Pagination>,
     /// Whether repeating the request is safe (from the method), so the client may retry it after a
@@ -164,6 +168,16 @@ pub struct Operation {
     pub idempotent: bool,
     /// Parameters the spec documents but the client deliberately does not expose (`x-codegen-omit`).
     pub omitted: Vec<OmittedParam>,
+}
+
+/// The API version an operation uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChosenVersion {
+    /// The version (`2024-08-05`, `preview`).
+    pub version: String,
+    /// Its `x-sunset` date, when Atlas announced one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sunset: Option<String>,
 }
 
 /// A documented parameter the client leaves out, and why.
@@ -536,6 +550,22 @@ pub struct Body {
     pub constraints: Constraints,
     /// Every media type the spec offers for the body, in spec order (the one sent among them).
     pub content: Vec<Content>,
+    /// How the body is encoded on the wire.
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyEncoding {
+    /// JSON of [`Body::ty`].
+    Json,
+    /// `application/x-www-form-urlencoded` of [`Body::ty`] (a flat struct).
+    Form,
+    /// Text sent as given (`text/plain`); [`Body::ty`] is `string`.
+    Text,
+    /// Bytes sent as given (`application/octet-stream`), a `Vec<u8>`; [`Body::ty`] is `string`.
+    Bytes,
 }
 
 /// One media type of a request or response body.

@@ -36,8 +36,24 @@ pub use files::GeneratedFile;
 /// diagnostics and in the generated files' headers (use a path relative to the repository root for
 /// reproducible output).
 pub fn lower_spec(file: &str, text: &str) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+    lower_spec_with(file, text, &Options::default())
+}
+
+/// Like [`lower_spec`], with generation options.
+pub fn lower_spec_with(file: &str, text: &str, options: &Options) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let spec = load::parse(file, text)?;
-    lower::lower(&spec)
+    lower::lower(&spec, options)
+}
+
+/// Choices a caller makes about the generated client (`cargo xtask codegen --api-version DATE --preview`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Pins the API to a date (`2024-08-05`): each operation uses its newest dated version at or before
+    /// it, and operations with none are left out (with a warning). `None`: each operation's newest
+    /// stable version. Also the date a version's `x-sunset` is compared to.
+    pub api_version: Option<String>,
+    /// Use an operation's `preview` version when it has one.
+    pub preview: bool,
 }
 
 /// The generator's output for a spec that has no errors.
@@ -51,7 +67,12 @@ pub struct Generated {
 
 /// Runs the whole pipeline.
 pub fn generate(file: &str, text: &str) -> Result<Generated, Diagnostics> {
-    let (api, warnings) = lower_spec(file, text)?;
+    generate_with(file, text, &Options::default())
+}
+
+/// Runs the whole pipeline with generation options.
+pub fn generate_with(file: &str, text: &str, options: &Options) -> Result<Generated, Diagnostics> {
+    let (api, warnings) = lower_spec_with(file, text, options)?;
     let files = generate_from_ir(&api).map_err(|message| {
         let mut diags = Diagnostics::new(file);
         diags.error("", message);

@@ -26,6 +26,8 @@ pub struct Options {
     pub check: bool,
     /// Report success of `--check` too.
     pub verbose: bool,
+    /// What the generator is asked to choose (`--api-version DATE`, `--preview`).
+    pub generator: atlas_codegen::Options,
 }
 
 impl Options {
@@ -38,6 +40,7 @@ impl Options {
             out_name: GENERATED.to_owned(),
             check: false,
             verbose: false,
+            generator: atlas_codegen::Options::default(),
         }
     }
 
@@ -49,6 +52,18 @@ impl Options {
             match flag.as_str() {
                 "--check" => options.check = true,
                 "-v" | "--verbose" => options.verbose = true,
+                "--preview" => options.generator.preview = true,
+                "--api-version" => {
+                    let value = flags.next().ok_or("`--api-version` needs a date such as 2024-08-05")?;
+                    let dated = value.len() == 10
+                        && value
+                            .char_indices()
+                            .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+                    if !dated {
+                        return Err(format!("`--api-version {value}`: expected a date such as 2024-08-05"));
+                    }
+                    options.generator.api_version = Some(value.clone());
+                }
                 "--spec" | "--out" => {
                     let value = flags.next().ok_or_else(|| format!("`{flag}` needs a path"))?;
                     let path = cwd.join(value);
@@ -74,7 +89,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     let Options { spec_name, out_name, .. } = options;
     let text =
         std::fs::read_to_string(&options.spec).map_err(|e| format!("cannot read {}: {e}", options.spec.display()))?;
-    let generated = atlas_codegen::generate(spec_name, &text).map_err(|d| d.to_string())?;
+    let generated = atlas_codegen::generate_with(spec_name, &text, &options.generator).map_err(|d| d.to_string())?;
     for warning in generated.warnings.items() {
         eprintln!("{warning}\n");
     }

@@ -6,6 +6,8 @@
 //! - `check-fixtures`: generate and compile a client from every edge-case spec of the generator's tests;
 //! - `check-readmes`: build every Rust snippet of the READMEs with exactly the dependencies they list;
 //! - `check-real`: the same for the public descriptions of `generator/tests/fixtures/real/`;
+//! - `check-official`: the whole Atlas API client from the vendored official description, held to
+//!   warnings-denied clippy and rustdoc;
 //! - `lint-spec`: Redocly lint of the spec;
 //! - `conformance`: the generated client against a Prism mock built from the spec;
 //! - `api-diff`: what changed in the API since a git revision, and the semver bump it implies;
@@ -18,6 +20,7 @@ mod api_diff;
 mod bench;
 mod bench_external;
 mod check_fixtures;
+mod check_official;
 mod check_readmes;
 mod check_real;
 mod codegen;
@@ -48,6 +51,9 @@ commands:
   check-readmes            build every Rust snippet of README.md and generated/README.md with the
                            dependencies that README lists (no hidden doctest lines allowed)
   check-real               generate and compile a client from every public spec of generator/tests/fixtures/real
+  check-official [--spec FILE]
+                           generate the whole Atlas API from spec/upstream into target/official-client, then
+                           clippy and rustdoc it with warnings denied, and build one tag feature alone
   lint-spec                lint the spec with Redocly
   conformance              run the generated client against a Prism mock of the spec";
 
@@ -79,6 +85,7 @@ fn main() -> ExitCode {
         Some("check-fixtures") => check_fixtures::run(&root),
         Some("check-readmes") => check_readmes::run(&root),
         Some("check-real") => check_real::run(&root),
+        Some("check-official") => check_official::run(&root, &args[1..]),
         Some("spec-drift") => spec_drift::run(&root, &cwd, &args[1..]),
         Some("api-diff") => match api_diff::run(&root, &args[1..]) {
             // `--fail-on-breaking` exits 1 without an error message of its own.

@@ -15,7 +15,7 @@ impl Client {
     /// Returns one page of the API keys of the given organization. The caller needs the Organization
     /// Member role.
     ///
-    /// `GET /api/atlas/v2/orgs/{orgId}/apiKeys`, sending `Accept: application/vnd.atlas.2023-01-01+json`.
+    /// `GET /api/atlas/v2/orgs/{orgId}/apiKeys`, sending `Accept: application/vnd.atlas.2023-01-01+json`. API version `2023-01-01`.
     ///
     /// # Arguments
     ///
@@ -41,7 +41,7 @@ impl Client {
     /// log into the Atlas console. The caller needs the Organization Owner role. The response is the only
     /// time Atlas returns the key's private key unredacted.
     ///
-    /// `POST /api/atlas/v2/orgs/{orgId}/apiKeys`, sending `Accept: application/vnd.atlas.2023-01-01+json` and an `application/vnd.atlas.2023-01-01+json` body.
+    /// `POST /api/atlas/v2/orgs/{orgId}/apiKeys`, sending `Accept: application/vnd.atlas.2023-01-01+json` and an `application/vnd.atlas.2023-01-01+json` body. API version `2023-01-01`.
     ///
     /// # Arguments
     ///
@@ -69,7 +69,7 @@ impl Client {
     /// Returns one API key of the given organization. The private key comes back redacted. The caller
     /// needs the Organization Member role.
     ///
-    /// `GET /api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}`, sending `Accept: application/vnd.atlas.2023-01-01+json`.
+    /// `GET /api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}`, sending `Accept: application/vnd.atlas.2023-01-01+json`. API version `2023-01-01`.
     ///
     /// # Arguments
     ///

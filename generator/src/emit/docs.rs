@@ -94,6 +94,29 @@ pub fn article(word: &str, capital: bool) -> &'static str {
     }
 }
 
+/// A Markdown list item `- label: text`. Plain paragraphs are joined into one line; text with a block
+/// of its own (a table or list from the spec) keeps its paragraphs, and every later line is indented
+/// under the item so it stays part of it instead of a lazy continuation.
+pub fn list_item(label: &str, text: &str) -> String {
+    let block = text.lines().any(|line| {
+        let line = line.trim_start();
+        let numbered =
+            line.split_once(". ").is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        line.starts_with('|') || line.starts_with("- ") || line.starts_with("* ") || numbered
+    });
+    let text = if block { text.trim().to_owned() } else { text.trim().replace("\n\n", " ") };
+    let mut lines = text.lines();
+    let mut out = format!("- {label}: {}", lines.next().unwrap_or_default());
+    for line in lines {
+        out.push('\n');
+        if !line.trim().is_empty() {
+            out.push_str("  ");
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +157,15 @@ mod tests {
         }
         assert_eq!(article("orgId", true), "An");
         assert_eq!(article("groupId", true), "A");
+    }
+
+    #[test]
+    fn list_items_join_plain_paragraphs_and_indent_blocks() {
+        assert_eq!(super::list_item("`a`", "One.\n\nTwo."), "- `a`: One. Two.");
+        let table = "Limit name.\n\n| Name | Max |\n| --- | --- |\n| x | 1 |";
+        assert_eq!(
+            super::list_item("`b`", table),
+            "- `b`: Limit name.\n\n  | Name | Max |\n  | --- | --- |\n  | x | 1 |"
+        );
     }
 }

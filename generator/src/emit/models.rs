@@ -126,6 +126,9 @@ fn union_item(api: &Api, schema: &Schema, name: &proc_macro2::Ident, docs: Token
             #how
             #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
             #[serde(untagged)]
+            // Variants hold decoded values as the spec shapes them; boxing the large ones would make
+            // every construction and match pay for it.
+            #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #(#items)*
             }
@@ -160,6 +163,9 @@ fn union_item(api: &Api, schema: &Schema, name: &proc_macro2::Ident, docs: Token
         #docs
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
+        // Variants hold decoded values as the spec shapes them; boxing the large ones would make every
+        // construction and match pay for it.
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#items)*
             /// A subtype this version of the client does not know (or a value without the tag), kept as

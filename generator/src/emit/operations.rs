@@ -4,11 +4,13 @@
 //! builder setters. `send` checks every constraint before any I/O, then hands a `RequestSpec` to the
 //! runtime, which owns auth, retries and decoding.
 
-use super::docs::{doc_attrs, paragraphs, spec};
+use super::docs::{doc_attrs, list_item, paragraphs, spec};
 use super::imports::Imports;
 use super::validation::checks;
 use super::{ident, type_tokens};
-use crate::ir::{Api, Location, Operation, OutputCase, Param, PathSegment, Payload, SchemaRef, Status, TypeRef};
+use crate::ir::{
+    Api, BodyEncoding, Location, Operation, OutputCase, Param, PathSegment, Payload, SchemaRef, Status, TypeRef,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeSet;
@@ -112,6 +114,13 @@ fn http_line(op: &Operation) -> String {
         line.push_str(&format!(" and {} `{}` body", super::docs::article(&b.media_type, false), b.media_type));
     }
     line.push('.');
+    if let Some(v) = &op.api_version {
+        line.push_str(&format!(" API version `{}`", v.version));
+        match &v.sunset {
+            Some(sunset) => line.push_str(&format!(", which Atlas serves until its sunset on {sunset}.")),
+            None => line.push('.'),
+        }
+    }
     line
 }
 
@@ -139,7 +148,7 @@ fn client_method(op: &Operation) -> TokenStream {
         quote!(#name: #ty)
     });
     let body_arg = op.body.as_ref().filter(|b| b.required).map(|b| {
-        let ty = type_tokens(&b.ty);
+        let ty = body_type(b);
         quote!(body: #ty)
     });
     let inits = op.params.iter().map(|p| {
@@ -160,10 +169,10 @@ fn client_method(op: &Operation) -> TokenStream {
     }
     parts.push(http_line(op));
     let mut arg_lines: Vec<String> =
-        args.iter().map(|(p, _)| format!("- `{}`: {}", p.rust_name, param_doc(p).replace("\n\n", " "))).collect();
+        args.iter().map(|(p, _)| list_item(&format!("`{}`", p.rust_name), &param_doc(p))).collect();
     if let Some(b) = op.body.as_ref().filter(|b| b.required) {
         let text = b.description.as_deref().map(spec).unwrap_or_else(|| "The request body.".to_owned());
-        arg_lines.push(format!("- `body`: {}", text.trim()));
+        arg_lines.push(list_item("`body`", &text));
     }
     if !arg_lines.is_empty() {
         parts.push(format!("# Arguments\n\n{}", arg_lines.join("\n")));
@@ -181,9 +190,14 @@ fn client_method(op: &Operation) -> TokenStream {
     ));
     let docs = paragraphs(parts);
     let deprecated = if op.deprecated { quote!(#[deprecated = "deprecated by the API"]) } else { quote!() };
+    // Required path parameters are positional arguments, as the URL reads; a deeply nested Atlas path
+    // (`/groups/{groupId}/clusters/{clusterName}/...`) can have more than clippy's seven.
+    let inputs = 1 + args.len() + usize::from(op.body.as_ref().is_some_and(|b| b.required));
+    let many = if inputs > 7 { quote!(#[allow(clippy::too_many_arguments)]) } else { quote!() };
     quote! {
         #docs
         #deprecated
+        #many
         pub fn #method(&self, #(#arg_decls,)* #body_arg) -> #builder<'_> {
             #builder {
                 client: self,
@@ -207,7 +221,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let body_field = op.body.as_ref().map(|b| {
-        let ty = type_tokens(&b.ty);
+        let ty = body_type(b);
         if b.required {
             quote!(body: #ty,)
         } else {
@@ -230,7 +244,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
-        let ty = type_tokens(&b.ty);
+        let ty = body_type(b);
         let docs = doc_attrs(&b.description.as_deref().map(spec).unwrap_or_else(|| "The request body.".to_owned()));
         quote! {
             #docs
@@ -468,10 +482,17 @@ fn into_request(op: &Operation, validates: bool) -> TokenStream {
     let body = match &op.body {
         Some(b) => {
             let media_type = &b.media_type;
+            let encode = |value: TokenStream| match b.encoding {
+                BodyEncoding::Json => quote!(RequestBody::json(OPERATION, #media_type, &#value)?),
+                BodyEncoding::Form => quote!(RequestBody::form(OPERATION, #media_type, &#value)?),
+                BodyEncoding::Text | BodyEncoding::Bytes => quote!(RequestBody::raw(#media_type, #value)),
+            };
             if b.required {
-                quote!(Some(RequestBody::json(OPERATION, #media_type, &self.body)?))
+                let encoded = encode(quote!(self.body));
+                quote!(Some(#encoded))
             } else {
-                quote!(match &self.body { Some(body) => Some(RequestBody::json(OPERATION, #media_type, body)?), None => None })
+                let encoded = encode(quote!(body));
+                quote!(match self.body { Some(body) => Some(#encoded), None => None })
             }
         }
         None => quote!(None),
@@ -792,4 +813,12 @@ fn item_checks(p: &Param) -> Option<TokenStream> {
             }
         }
     })
+}
+
+/// The Rust type of a request body: its type, or `Vec<u8>` for raw bytes.
+fn body_type(b: &crate::ir::Body) -> TokenStream {
+    match b.encoding {
+        BodyEncoding::Bytes => quote!(Vec<u8>),
+        _ => type_tokens(&b.ty),
+    }
 }

@@ -167,7 +167,9 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> StructVali
         let number = matches!(field.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F64);
         // Required fields are checked in place; optional ones through `if let Some(value)`. Numbers are
         // `Copy` and checked by value.
-        let access = match (optional, number) {
+        // A secret is read through `expose_secret()`, which already borrows.
+        let secret = field.ty == TypeRef::Secret;
+        let access = match (optional, number || secret) {
             (true, _) => quote!(value),
             (false, true) => quote!(self.#member),
             (false, false) => quote!(&self.#member),

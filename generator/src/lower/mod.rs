@@ -16,8 +16,10 @@ use crate::naming::Namer;
 use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme as OaScheme};
 
 /// Lowers a loaded spec. On success, the diagnostics hold only warnings.
-pub fn lower(spec: &Spec) -> Result<(Api, Diagnostics), Diagnostics> {
+pub fn lower(spec: &Spec, options: &crate::Options) -> Result<(Api, Diagnostics), Diagnostics> {
     let mut lowerer = Lowerer {
+        options: options.clone(),
+        sunset_reference: None,
         doc: &spec.doc,
         diags: Diagnostics::new(&spec.file),
         schemas: Vec::new(),
@@ -28,6 +30,7 @@ pub fn lower(spec: &Spec) -> Result<(Api, Diagnostics), Diagnostics> {
     };
     keywords::unenforced(&spec.raw, &mut lowerer.diags);
     lowerer.lower_components();
+    lowerer.sunset_reference = options.api_version.clone().or_else(|| lowerer.newest_version());
     let operations = lowerer.lower_operations();
     let security = lowerer.lower_security();
     let base_url = spec.doc.servers.first().map(|s| s.url.trim_end_matches('/').to_owned());
@@ -60,6 +63,11 @@ pub fn lower(spec: &Spec) -> Result<(Api, Diagnostics), Diagnostics> {
 /// Lowering state shared by the submodules.
 pub(crate) struct Lowerer<'a> {
     doc: &'a OpenAPI,
+    /// The caller's choices (API version pin, preview).
+    options: crate::Options,
+    /// The date a chosen version's `x-sunset` is compared to: the pinned version, else the newest
+    /// dated version the spec mentions (never the wall clock, so the output is reproducible).
+    sunset_reference: Option<String>,
     diags: Diagnostics,
     schemas: Vec<crate::ir::Schema>,
     types: Namer,

@@ -3,8 +3,9 @@
 use super::Lowerer;
 use crate::diag::{child, pointer};
 use crate::ir::{
-    ApiVersion, ArrayParam, Body, BodyKind, Constraints, Content, HttpMethod, Location, OmittedParam, Operation,
-    Output, OutputCase, Pagination, Param, PathSegment, Payload, Response, SchemaKind, SchemaRef, Status, TypeRef,
+    ApiVersion, ArrayParam, Body, BodyEncoding, BodyKind, ChosenVersion, Constraints, Content, HttpMethod, Location,
+    OmittedParam, Operation, Output, OutputCase, Pagination, Param, PathSegment, Payload, Response, SchemaKind,
+    SchemaRef, Status, TypeRef,
 };
 use crate::load::resolve;
 use crate::naming::{self, Case, Namer};
@@ -82,12 +83,16 @@ impl Lowerer<'_> {
                 )
                 .with_hint("rename the operation or the schema to choose the name");
         }
+        let version = match self.choose_version(&id, op, op_pointer) {
+            Ok(version) => version,
+            Err(()) => return None,
+        };
         let path_segments = self.path_segments(path, op_pointer);
         let site = OpSite { id: &id, builder_name: &builder_name, path, pointer: op_pointer, segments: &path_segments };
         let (params, omitted) = self.lower_params(&site, item, op);
-        let body = self.lower_body(&id, &builder_name, op, op_pointer);
-        let responses = self.lower_responses(&builder_name, op, op_pointer);
-        let (output, success_accept) = self.output(&id, &builder_name, &responses, op_pointer);
+        let body = self.lower_body(&id, &builder_name, op, op_pointer, version.as_ref());
+        let responses = self.lower_responses(&builder_name, op, op_pointer, version.as_ref());
+        let (output, success_accept) = self.output(&id, &builder_name, &responses, op_pointer, version.as_ref());
         // The client asks for the media type it decodes; a success without a body still names the
         // versioned media type its response lists (Atlas picks the API version from `Accept`).
         let accept = success_accept
@@ -110,11 +115,13 @@ impl Lowerer<'_> {
             responses,
             accept,
             output,
+            api_version: None,
             pagination: None,
             idempotent: method.is_idempotent(),
             omitted,
         };
         operation.pagination = self.pagination(&operation);
+        operation.api_version = version.map(|v| self.chosen_version(&operation, v));
         Some(operation)
     }
 
@@ -380,34 +387,52 @@ impl Lowerer<'_> {
         builder_name: &str,
         op: &openapiv3::Operation,
         op_pointer: &str,
+        version: Option<&ApiVersion>,
     ) -> Option<Body> {
         let body_ref = op.request_body.as_ref()?;
         let at = child(op_pointer, "requestBody");
         let (body, at) = resolve(self.doc, body_ref, &at, &mut self.diags)?;
         let content_pointer = child(&at, "content");
-        let mut json = body.content.iter().filter(|(mt, _)| is_json(mt));
-        let Some((media_type, content)) = json.next() else {
+        // JSON first; else a form, plain text or raw bytes, in the order a client can type them best.
+        // Of the API versions, the chosen one (never another version's schema).
+        let pick = |wanted: BodyEncoding| {
+            let found: Vec<&str> =
+                body.content.keys().map(String::as_str).filter(|mt| body_encoding(mt) == Some(wanted)).collect();
+            let chosen = pick_version(&found, version)?;
+            body.content.get_key_value(chosen)
+        };
+        let chosen = [BodyEncoding::Json, BodyEncoding::Form, BodyEncoding::Text, BodyEncoding::Bytes]
+            .into_iter()
+            .find_map(|e| pick(e).map(|found| (e, found)));
+        let Some((encoding, (media_type, content))) = chosen else {
             let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
             self.diags
                 .error(
                     content_pointer,
-                    format!("the request body of `{op_id}` has no JSON media type (found: {})", found.join(", ")),
+                    format!("the request body of `{op_id}` has no media type the client can send (found: {})", found.join(", ")),
                 )
-                .with_hint("atlas-codegen supports `application/json` and `application/<vendor>+json` bodies");
+                .with_hint("atlas-codegen sends JSON (`application/json`, `application/<vendor>+json`), `application/x-www-form-urlencoded`, `text/*` and `application/octet-stream` bodies; multipart and XML are not supported");
             return None;
         };
         let mt_pointer = child(&content_pointer, media_type);
-        let Some(schema) = &content.schema else {
-            self.diags.error(mt_pointer, format!("the request body of `{op_id}` has no schema"));
-            return None;
-        };
         let schema_pointer = child(&mt_pointer, "schema");
-        let ty = self.schema_type(schema, &schema_pointer, &format!("{builder_name}Body"))?;
-        // A named schema carries its own checks (`validate`); an inline one (an array body, say) keeps
-        // its constraints here.
-        let constraints = match schema {
-            ReferenceOr::Item(s) => self.constraints(s, &schema_pointer),
-            ReferenceOr::Reference { .. } => Constraints::default(),
+        let (ty, constraints) = match encoding {
+            BodyEncoding::Json | BodyEncoding::Form => {
+                let Some(schema) = &content.schema else {
+                    self.diags.error(mt_pointer, format!("the request body of `{op_id}` has no schema"));
+                    return None;
+                };
+                let ty = self.schema_type(schema, &schema_pointer, &format!("{builder_name}Body"))?;
+                // A named schema carries its own checks (`validate`); an inline one (an array body,
+                // say) keeps its constraints here.
+                let constraints = match schema {
+                    ReferenceOr::Item(s) => self.constraints(s, &schema_pointer),
+                    ReferenceOr::Reference { .. } => Constraints::default(),
+                };
+                (ty, constraints)
+            }
+            // Text and bytes are sent as given; their schema (if any) only says `type: string`.
+            BodyEncoding::Text | BodyEncoding::Bytes => (TypeRef::String, Constraints::default()),
         };
         let content = self.contents(&body.content, &content_pointer, media_type, &ty);
         Some(Body {
@@ -418,10 +443,17 @@ impl Lowerer<'_> {
             description: body.description.clone(),
             ty,
             constraints,
+            encoding,
         })
     }
 
-    fn lower_responses(&mut self, builder_name: &str, op: &openapiv3::Operation, op_pointer: &str) -> Vec<Response> {
+    fn lower_responses(
+        &mut self,
+        builder_name: &str,
+        op: &openapiv3::Operation,
+        op_pointer: &str,
+        version: Option<&ApiVersion>,
+    ) -> Vec<Response> {
         let base = child(op_pointer, "responses");
         let mut entries: Vec<(Status, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
         if let Some(default) = &op.responses.default {
@@ -438,7 +470,9 @@ impl Lowerer<'_> {
         let mut out = Vec::new();
         for (status, response, at) in entries {
             let Some((response, at)) = resolve(self.doc, response, &at, &mut self.diags) else { continue };
-            let json = response.content.iter().find(|(mt, _)| is_json(mt));
+            // The chosen API version's media type (see `pick_version`), never a later version's.
+            let found: Vec<&str> = response.content.keys().map(String::as_str).filter(|mt| is_json(mt)).collect();
+            let json = pick_version(&found, version).and_then(|mt| response.content.get_key_value(mt));
             let (media_type, ty) = match json {
                 Some((mt, content)) => {
                     let schema_pointer = child(&child(&child(&at, "content"), mt), "schema");
@@ -483,7 +517,9 @@ impl Lowerer<'_> {
         builder_name: &str,
         responses: &[Response],
         op_pointer: &str,
+        version: Option<&ApiVersion>,
     ) -> (Output, Option<String>) {
+        let chosen = |c: &&Content| version.is_none() || c.version.as_ref() == version || c.version.is_none();
         let mut successes: Vec<&Response> = responses.iter().filter(|r| r.status.is_success()).collect();
         let responses_pointer = child(op_pointer, "responses");
         if successes.is_empty() {
@@ -517,7 +553,7 @@ impl Lowerer<'_> {
         for r in &successes {
             let payload = match (&r.ty, &r.media_type) {
                 (Some(ty), Some(_)) => Payload::Json(ty.clone()),
-                _ => match r.content.iter().find(|c| c.body == BodyKind::Bytes) {
+                _ => match r.content.iter().filter(chosen).find(|c| c.body == BodyKind::Bytes) {
                     Some(c) => Payload::Bytes { media_type: c.media_type.clone() },
                     None => Payload::Empty,
                 },
@@ -525,7 +561,7 @@ impl Lowerer<'_> {
             let media_type = match &payload {
                 Payload::Json(_) => r.media_type.clone(),
                 Payload::Bytes { media_type } => Some(media_type.clone()),
-                Payload::Empty => r.content.first().map(|c| c.media_type.clone()),
+                Payload::Empty => r.content.iter().find(chosen).map(|c| c.media_type.clone()),
             };
             if accept.is_none() {
                 accept = media_type;
@@ -547,6 +583,107 @@ impl Lowerer<'_> {
             None
         };
         (Output { enum_name, cases, no_success: None }, accept)
+    }
+
+    /// Every media type of an operation's request body and responses (through `$ref`s), unordered.
+    fn media_types(&self, op: &openapiv3::Operation) -> Vec<String> {
+        let mut scratch = crate::diag::Diagnostics::new("");
+        let mut out = Vec::new();
+        if let Some(body) = &op.request_body {
+            if let Some((body, _)) = resolve(self.doc, body, "", &mut scratch) {
+                out.extend(body.content.keys().cloned());
+            }
+        }
+        for response in op.responses.responses.values().chain(op.responses.default.as_ref()) {
+            if let Some((response, _)) = resolve(self.doc, response, "", &mut scratch) {
+                out.extend(response.content.keys().cloned());
+            }
+        }
+        out
+    }
+
+    /// The newest dated API version any operation offers.
+    pub(super) fn newest_version(&self) -> Option<String> {
+        let mut newest: Option<String> = None;
+        for item in self.doc.paths.paths.values() {
+            let ReferenceOr::Item(item) = item else { continue };
+            for (_, op) in methods_of(item) {
+                for mt in self.media_types(op) {
+                    if let Some(ApiVersion::Dated(date)) = api_version(&mt) {
+                        if newest.as_ref().is_none_or(|n| date > *n) {
+                            newest = Some(date);
+                        }
+                    }
+                }
+            }
+        }
+        newest
+    }
+
+    /// The API version an operation uses: `preview` when asked for and offered; else the newest
+    /// dated version (at or before the pinned date, when there is one). `Ok(None)` for an operation
+    /// without versioned media types; `Err` (with a warning) when a pin leaves it no version.
+    fn choose_version(
+        &mut self,
+        id: &str,
+        op: &openapiv3::Operation,
+        op_pointer: &str,
+    ) -> Result<Option<ApiVersion>, ()> {
+        let versions: Vec<ApiVersion> = self.media_types(op).iter().filter_map(|mt| api_version(mt)).collect();
+        if versions.is_empty() {
+            return Ok(None);
+        }
+        if self.options.preview && versions.contains(&ApiVersion::Preview) {
+            return Ok(Some(ApiVersion::Preview));
+        }
+        let pin = self.options.api_version.clone();
+        let newest = versions
+            .iter()
+            .filter_map(|v| match v {
+                ApiVersion::Dated(d) if pin.as_ref().is_none_or(|p| d <= p) => Some(d.clone()),
+                _ => None,
+            })
+            .max();
+        match (newest, pin) {
+            (Some(date), _) => Ok(Some(ApiVersion::Dated(date))),
+            (None, Some(pin)) => {
+                let offered: Vec<String> = versions.iter().map(version_text).collect();
+                self.diags
+                    .warning(
+                        op_pointer,
+                        format!(
+                            "operation `{id}` is left out: it has no API version at or before `{pin}` (it offers {})",
+                            offered.join(", ")
+                        ),
+                    )
+                    .with_hint("pin a later `--api-version` to include it");
+                Err(())
+            }
+            (None, None) => {
+                self.diags
+                    .warning(
+                        op_pointer,
+                        format!("operation `{id}` is left out: it offers only the `preview` API version"),
+                    )
+                    .with_hint("generate with `--preview` to include preview versions");
+                Err(())
+            }
+        }
+    }
+
+    /// The chosen version with the `x-sunset` of the media types that carry it; a sunset on or
+    /// before the reference date is a warning.
+    fn chosen_version(&mut self, op: &Operation, version: ApiVersion) -> ChosenVersion {
+        let contents = op.body.iter().flat_map(|b| &b.content).chain(op.responses.iter().flat_map(|r| &r.content));
+        let sunset = contents.filter(|c| c.version.as_ref() == Some(&version)).find_map(|c| c.sunset.clone());
+        if let (Some(sunset), Some(reference)) = (&sunset, &self.sunset_reference) {
+            if sunset.as_str() <= reference.as_str() {
+                self.diags
+                    .warning(&op.pointer, format!("operation `{}` uses API version `{}`, whose sunset date `{sunset}` is not after `{reference}`", op.id, version_text(&version)))
+                    .with_hint("Atlas stops serving a version after its sunset: pin a later `--api-version`");
+            }
+        }
+        ChosenVersion { version: version_text(&version), sunset }
     }
 
     /// Recognises Atlas-style pagination by shape: an integer page-number and page-size query
@@ -717,6 +854,51 @@ fn optional_query(param: &openapiv3::Parameter) -> bool {
 
 fn same_location(a: &openapiv3::Parameter, b: &openapiv3::Parameter) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// How a version is written in media types and docs (`2023-01-01`, `preview`).
+fn version_text(version: &ApiVersion) -> String {
+    match version {
+        ApiVersion::Dated(d) => d.clone(),
+        ApiVersion::Preview => "preview".to_owned(),
+    }
+}
+
+/// Of a body's media types (in spec order), the one of the chosen API version; when the body does not
+/// offer that version, its newest dated version before it (a body that did not change in the chosen
+/// version keeps its earlier one), else an unversioned one, else the first.
+fn pick_version<'a>(media_types: &[&'a str], version: Option<&ApiVersion>) -> Option<&'a str> {
+    let Some(version) = version else { return media_types.first().copied() };
+    if let Some(exact) = media_types.iter().find(|mt| api_version(mt).as_ref() == Some(version)) {
+        return Some(exact);
+    }
+    let earlier = media_types
+        .iter()
+        .filter_map(|mt| match api_version(mt) {
+            Some(v @ ApiVersion::Dated(_)) if matches!(version, ApiVersion::Preview) || &v < version => Some((v, *mt)),
+            _ => None,
+        })
+        .max();
+    earlier
+        .map(|(_, mt)| mt)
+        .or_else(|| media_types.iter().find(|mt| api_version(mt).is_none()).copied())
+        .or_else(|| media_types.first().copied())
+}
+
+/// How a request body of this media type is encoded, when the client can send it.
+fn body_encoding(media_type: &str) -> Option<BodyEncoding> {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if is_json(&essence) {
+        Some(BodyEncoding::Json)
+    } else if essence == "application/x-www-form-urlencoded" {
+        Some(BodyEncoding::Form)
+    } else if essence.starts_with("text/") {
+        Some(BodyEncoding::Text)
+    } else if essence == "application/octet-stream" || essence == "*/*" {
+        Some(BodyEncoding::Bytes)
+    } else {
+        None
+    }
 }
 
 /// `application/json`, or a structured-syntax `+json` type such as `application/vnd.atlas.2023-01-01+json`.

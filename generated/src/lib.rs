@@ -3,14 +3,27 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 mod defaults;
+#[cfg_attr(
+    not(all(feature = "programmatic-api-keys")),
+    allow(dead_code, unused_imports, unused_macros)
+)]
 #[macro_use]
 mod newtype;
+#[cfg_attr(
+    not(all(feature = "programmatic-api-keys")),
+    allow(dead_code, unused_imports, unused_macros)
+)]
 #[macro_use]
 mod open_enum;
 pub mod models;
 mod operations;
+#[cfg_attr(
+    not(all(feature = "programmatic-api-keys")),
+    allow(dead_code, unused_imports, unused_macros)
+)]
 mod runtime;
 
+#[cfg(feature = "programmatic-api-keys")]
 pub use operations::{CreateOrgApiKey, GetOrgApiKey, ListOrgApiKeys};
 pub use runtime::{
     ApiFailure, AtlasError, AtlasFieldViolation, AuthError, ByteStream, Client,

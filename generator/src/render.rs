@@ -39,6 +39,7 @@ pub fn render(api: &Api) -> Result<Vec<GeneratedFile>, String> {
         crate_version => CRATE_VERSION,
         crate_ident => CRATE_NAME.replace('-', "_"),
         fancy_regex => api.backtracking_patterns(),
+        features => crate::emit::tags::features(api),
     };
     let mut out = Vec::new();
     for (path, name, _) in TEMPLATES {

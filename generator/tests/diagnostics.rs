@@ -124,8 +124,11 @@ fn yaml_syntax_errors_carry_line_and_column() {
 fn keywords_and_leading_digits_generate() {
     let generated = atlas_codegen::generate("keywords_and_digits.yaml", &fixture("good", "keywords_and_digits.yaml"))
         .unwrap_or_else(|d| panic!("{d}"));
-    let file = |path: &str| generated.files.iter().find(|f| f.path == path).unwrap().contents.clone();
-    let models = file("src/models.rs");
+    // Every file of a folder (`src/models/`), one after the other.
+    let file = |dir: &str| {
+        generated.files.iter().filter(|f| f.path.starts_with(dir)).map(|f| f.contents.as_str()).collect::<String>()
+    };
+    let models = file("src/models/");
     for expected in [
         "#[serde(rename = \"type\", default, skip_serializing_if = \"Option::is_none\")]\n    pub type_: Option<String>,",
         "#[serde(rename = \"self\", default, skip_serializing_if = \"Option::is_none\")]\n    pub self_: Option<String>,",
@@ -139,7 +142,7 @@ fn keywords_and_leading_digits_generate() {
     ] {
         assert!(models.contains(expected), "models.rs lacks {expected:?}:\n{models}");
     }
-    let operations = file("src/operations.rs");
+    let operations = file("src/operations/");
     for expected in [
         "pub fn get_thing(&self, self_: impl Into<String>) -> GetThing<'_>",
         "type_: Option<String>,",
@@ -157,7 +160,12 @@ fn keywords_and_leading_digits_generate() {
 fn api_error_is_an_ordinary_model() {
     let generated = atlas_codegen::generate("official_api_error.yaml", &fixture("good", "official_api_error.yaml"))
         .unwrap_or_else(|d| panic!("{d}"));
-    let models = &generated.files.iter().find(|f| f.path == "src/models.rs").unwrap().contents;
+    let models = &generated
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("src/models/"))
+        .map(|f| f.contents.as_str())
+        .collect::<String>();
     assert!(models.contains("pub struct ApiError {"), "{models}");
     assert!(models.contains("pub struct FieldViolation {"), "{models}");
     let without = fixture("good", "official_api_error.yaml")
@@ -165,7 +173,12 @@ fn api_error_is_an_ordinary_model() {
     let without = without.split("    ApiError:").next().unwrap().to_owned()
         + "    Thing:\n      type: object\n      properties:\n        id: {type: string}\n";
     let generated = atlas_codegen::generate("no_api_error.yaml", &without).unwrap_or_else(|d| panic!("{d}\n{without}"));
-    let models = &generated.files.iter().find(|f| f.path == "src/models.rs").unwrap().contents;
+    let models = &generated
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("src/models/"))
+        .map(|f| f.contents.as_str())
+        .collect::<String>();
     assert!(!models.contains("ApiError"), "{models}");
 }
 

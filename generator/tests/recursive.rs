@@ -31,7 +31,12 @@ fn by_value_self_references_are_boxed_in_the_ir() {
 #[test]
 fn recursive_schemas_generate_boxed_fields() {
     let generated = atlas_codegen::generate("recursive.yaml", &spec()).unwrap_or_else(|d| panic!("{d}"));
-    let models = &generated.files.iter().find(|f| f.path == "src/models.rs").unwrap().contents;
+    let models = &generated
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("src/models/"))
+        .map(|f| f.contents.as_str())
+        .collect::<String>();
     for expected in [
         "pub next: Option<Box<Node>>,",
         "pub children: Vec<Node>,",

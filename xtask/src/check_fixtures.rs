@@ -31,7 +31,14 @@ pub fn run(root: &Path) -> Result<(), String> {
         crate::sync::write(&dir, &generated.files)?;
         let manifest = standalone(&dir)?;
         println!("check-fixtures: {rel}");
-        let documented = check_crate(root, &manifest)?;
+        let (api, _) = atlas_codegen::lower_spec(&rel, &text).map_err(|d| format!("{rel} does not lower:\n{d}"))?;
+        let features = atlas_codegen::emit::features(&api);
+        // With several tag features, the library must also build with the first one alone.
+        let alone = match features.as_slice() {
+            [first, _, ..] => check_feature_alone(root, &manifest, first)?,
+            _ => true,
+        };
+        let documented = check_crate(root, &manifest)? && alone;
         // A fixture may come with behaviour tests (`<name>.behaviour.rs`), run inside its crate.
         let behaviour = spec.with_file_name(format!("{name}.behaviour.rs"));
         let behaves = !behaviour.exists() || documented && run_behaviour(root, &dir, &manifest, &behaviour)?;
@@ -46,6 +53,20 @@ pub fn run(root: &Path) -> Result<(), String> {
     } else {
         Err(format!("check-fixtures: generated code does not compile for: {}", failed.join(", ")))
     }
+}
+
+/// `cargo check --lib --no-default-features --features <feature>` with warnings denied.
+fn check_feature_alone(root: &Path, manifest: &Path, feature: &str) -> Result<bool, String> {
+    println!("check-fixtures: only feature {feature}");
+    Ok(Command::new(crate::cargo())
+        .args(["check", "--quiet", "--lib", "--no-default-features", "--features", feature, "--manifest-path"])
+        .arg(manifest)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("RUSTFLAGS", "-D warnings")
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|e| format!("could not run cargo check: {e}"))?
+        .success())
 }
 
 /// Copies `tests` into the generated crate as `tests/behaviour.rs` and runs it.

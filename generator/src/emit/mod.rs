@@ -9,21 +9,19 @@ mod layout;
 mod models;
 mod operations;
 mod setters;
+pub(crate) mod tags;
 mod validation;
 
 use crate::files::GeneratedFile;
-use crate::ir::{Api, TypeRef};
+use crate::ir::{Api, SchemaRef, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The Rust files of the generated crate that come from the IR.
 pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
-    let mut files = vec![
-        rust_file("src/defaults.rs", defaults::module(api))?,
-        rust_file("src/lib.rs", facade(api))?,
-        rust_file("src/models.rs", models::module(api))?,
-        rust_file("src/operations.rs", operations::module(api))?,
-    ];
+    let mut files = vec![rust_file("src/defaults.rs", defaults::module(api))?, rust_file("src/lib.rs", facade(api))?];
+    files.extend(layout_files(api)?);
     // Fixed support code, shipped only to crates whose models use it (an unused macro is a warning).
     if uses_newtypes(api) {
         files.push(GeneratedFile::rust("src/newtype.rs", NEWTYPE_MACRO.to_owned()));
@@ -32,6 +30,90 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
         files.push(GeneratedFile::rust("src/open_enum.rs", OPEN_ENUM_MACRO.to_owned()));
     }
     Ok(files)
+}
+
+/// The cargo features of the generated crate, one per tag, sorted.
+pub fn features(api: &Api) -> Vec<String> {
+    tags::features(api)
+}
+
+/// `models/` and `operations/`: one module per tag, each behind its feature ([`tags`]).
+fn layout_files(api: &Api) -> Result<Vec<GeneratedFile>, String> {
+    let tags = tags::tags(api);
+    let groups = tags::model_groups(api, &tags);
+    let home: BTreeMap<&str, &str> =
+        groups.iter().flat_map(|g| g.schemas.iter().map(|s| (s.rust_name.as_str(), g.module.as_str()))).collect();
+    let mut files = Vec::new();
+    let mut declarations = Vec::new();
+    for group in &groups {
+        let module = ident(&group.module);
+        let cfg = cfg_tokens(&group.features, group.all);
+        let doc = match group.module.as_str() {
+            tags::SHARED => " The types the operations of several tags reach.".to_owned(),
+            tags::UNREFERENCED => " The types of the spec no operation reaches.".to_owned(),
+            _ => format!(" The types only the operations of the `{}` feature reach.", group.features.join("")),
+        };
+        let foreign = foreign_names(api, group, &home);
+        let body = models::module(api, &group.schemas, &foreign);
+        files.push(rust_file(&format!("src/models/{}.rs", group.module), quote!(#![doc = #doc] #body))?);
+        declarations.push(quote!(#cfg mod #module; #cfg pub use self::#module::*;));
+    }
+    let matcher = models::fancy_matcher(api);
+    files.push(rust_file(
+        "src/models/mod.rs",
+        quote! {
+            //! Request and response types of the API, one per schema of the spec, in one module per
+            //! tag (types several tags reach are in `shared`), each behind its cargo feature.
+            #(#declarations)*
+            #matcher
+        },
+    )?);
+    let mut declarations = Vec::new();
+    for tag in &tags {
+        let module = ident(&tag.module);
+        let cfg = cfg_tokens(std::slice::from_ref(&tag.feature), false);
+        files.push(rust_file(&format!("src/operations/{}.rs", tag.module), operations::module(api, &tag.operations))?);
+        declarations.push(quote!(#cfg mod #module; #cfg pub use self::#module::*;));
+    }
+    files.push(rust_file(
+        "src/operations/mod.rs",
+        quote! {
+            //! The operations of the API, one module per tag, each behind its cargo feature.
+            #(#declarations)*
+        },
+    )?);
+    Ok(files)
+}
+
+/// The names a models group uses from the other groups, as `(module path, name)`.
+fn foreign_names(api: &Api, group: &tags::ModelGroup<'_>, home: &BTreeMap<&str, &str>) -> Vec<(String, String)> {
+    let mut used: BTreeSet<&SchemaRef> = BTreeSet::new();
+    for schema in &group.schemas {
+        used.extend(schema.type_refs().into_iter().flat_map(TypeRef::schema_refs));
+    }
+    // Page impls name their item type.
+    for op in &api.operations {
+        if let Some(p) = &op.pagination {
+            if group.schemas.iter().any(|s| s.rust_name == p.page_type.as_str()) {
+                used.extend(p.item_type.schema_refs());
+            }
+        }
+    }
+    used.into_iter()
+        .filter_map(|r| home.get(r.as_str()).map(|m| (*m, r.as_str())))
+        .filter(|(m, _)| *m != group.module)
+        .map(|(m, name)| (format!("super::{m}"), name.to_owned()))
+        .collect()
+}
+
+/// `#[cfg(feature = "a")]`, `#[cfg(any(...))]` or `#[cfg(all(...))]`; nothing without features.
+fn cfg_tokens(features: &[String], all: bool) -> TokenStream {
+    match features {
+        [] => quote!(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        several if all => quote!(#[cfg(all(#(feature = #several),*))]),
+        several => quote!(#[cfg(any(#(feature = #several),*))]),
+    }
 }
 
 /// `string_newtype!`: the conversions every validated newtype shares.
@@ -57,17 +139,29 @@ fn rust_file(path: &str, tokens: TokenStream) -> Result<GeneratedFile, String> {
 /// `lib.rs`: the crate's public face. Spec-derived modules stay private or behind explicit re-exports,
 /// so the public API is decided here, in one place.
 fn facade(api: &Api) -> TokenStream {
-    let mut builders: Vec<&str> = api
-        .operations
-        .iter()
-        .flat_map(|op| std::iter::once(&op.builder_name).chain(op.output.enum_name.as_ref()))
-        .map(String::as_str)
-        .collect();
-    builders.sort_unstable();
-    let builders = builders.into_iter().map(ident);
+    let tags = tags::tags(api);
+    let reexports = tags.iter().map(|tag| {
+        let mut builders: Vec<&str> = tag
+            .operations
+            .iter()
+            .flat_map(|op| std::iter::once(&op.builder_name).chain(op.output.enum_name.as_ref()))
+            .map(String::as_str)
+            .collect();
+        builders.sort_unstable();
+        let builders = builders.into_iter().map(ident);
+        let cfg = cfg_tokens(std::slice::from_ref(&tag.feature), false);
+        quote!(#cfg pub use operations::{#(#builders),*};)
+    });
+    let features: Vec<String> = tags.iter().map(|t| t.feature.clone()).collect();
+    // With some tag switched off, parts of the runtime and of the macros go unused on purpose.
+    let subset = match features.as_slice() {
+        [] => quote!(),
+        _ => quote!(#[cfg_attr(not(all(#(feature = #features),*)), allow(dead_code, unused_imports, unused_macros))]),
+    };
     // The shared impls of newtypes and open enums are macros, declared before `models` (textual scope).
     let newtype = if uses_newtypes(api) {
         quote!(
+            #subset
             #[macro_use]
             mod newtype;
         )
@@ -76,6 +170,7 @@ fn facade(api: &Api) -> TokenStream {
     };
     let open_enum = if uses_enums(api) {
         quote!(
+            #subset
             #[macro_use]
             mod open_enum;
         )
@@ -92,9 +187,10 @@ fn facade(api: &Api) -> TokenStream {
         #open_enum
         pub mod models;
         mod operations;
+        #subset
         mod runtime;
 
-        pub use operations::{#(#builders),*};
+        #(#reexports)*
         pub use runtime::{
             ApiFailure, AtlasError, AtlasFieldViolation, AuthError, ByteStream, Client, ClientBuilder, Constraint, Credentials, Download, Error, PageStream, PaginationError,
             RateLimit, Response, RetryPolicy, SecretString, ValidationError,

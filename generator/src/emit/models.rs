@@ -7,26 +7,30 @@ use crate::ir::{Api, EnumValue, Field, Schema, SchemaKind, SchemaRef, TypeRef, U
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The whole `models.rs` module body.
-pub fn module(api: &Api) -> TokenStream {
-    let items = api.schemas.iter().map(|s| schema_item(api, s));
-    let pages = page_impls(api);
+/// A models module holding `schemas` (the full `api` serves lookups); `foreign` are the
+/// `(module path, name)` pairs it uses from other models modules.
+pub fn module(api: &Api, schemas: &[&Schema], foreign: &[(String, String)]) -> TokenStream {
+    let items = schemas.iter().map(|s| schema_item(api, s));
+    let pages = page_impls(api, schemas);
     let uses_validation_error =
-        api.schemas.iter().any(|s| needs_validate(s) || matches!(s.kind, SchemaKind::Newtype { .. }));
+        schemas.iter().any(|s| needs_validate(s) || matches!(s.kind, SchemaKind::Newtype { .. }));
     // The `validate::` helpers: newtypes always call them, request structs when a field is constrained.
-    let uses_validate = api.schemas.iter().any(|s| match &s.kind {
+    let uses_validate = schemas.iter().any(|s| match &s.kind {
         SchemaKind::Newtype { .. } => true,
         SchemaKind::Struct { fields } => needs_validate(s) && fields.iter().any(|f| !f.constraints.is_empty()),
         _ => false,
     });
-    let uses_secret = api.schemas.iter().any(|s| s.mentions(|ty| ty.mentions(&TypeRef::Secret)));
-    let uses_map = api.schemas.iter().any(|s| s.mentions(TypeRef::has_map));
+    let uses_secret = schemas.iter().any(|s| s.mentions(|ty| ty.mentions(&TypeRef::Secret)));
+    let uses_map = schemas.iter().any(|s| s.mentions(TypeRef::has_map));
     // Which engines the checked patterns need: `regex`, and `fancy-regex` for look-around.
     let engines = |backtracking: bool| {
         let uses = |c: &crate::ir::Constraints| c.pattern.is_some() && c.backtracking == backtracking;
-        api.schemas.iter().any(|s| match &s.kind {
+        schemas.iter().any(|s| match &s.kind {
             SchemaKind::Newtype { constraints } => uses(constraints),
-            SchemaKind::Struct { fields } => needs_validate(s) && fields.iter().any(|f| uses(&f.constraints)),
+            // Only fields the struct keeps have their pattern compiled.
+            SchemaKind::Struct { fields } => {
+                needs_validate(s) && fields.iter().any(|f| keeps(s, f) && uses(&f.constraints))
+            }
             _ => false,
         })
     };
@@ -39,28 +43,34 @@ pub fn module(api: &Api) -> TokenStream {
     imports.add_if(uses_map, "std::collections", "BTreeMap");
     imports.add_if(uses_regex, "regex", "Regex");
     imports.add_if(uses_regex || uses_fancy, "std::sync", "LazyLock");
-    imports.add_if(uses_fancy, "crate::runtime", "Matcher");
     imports.add("serde", "Deserialize");
     imports.add("serde", "Serialize");
+    for (path, name) in foreign {
+        imports.add(path, name);
+    }
     let imports = imports.tokens();
-    let fancy = if uses_fancy {
-        quote! {
-            // A backtracking match that gives up (a runaway pattern) rejects the value.
-            impl Matcher for fancy_regex::Regex {
-                fn matches(&self, value: &str) -> bool {
-                    self.is_match(value).unwrap_or(false)
-                }
-            }
-        }
-    } else {
-        quote!()
-    };
     quote! {
-        //! Request and response types of the API, one per schema of the spec.
         #imports
         #(#items)*
         #(#pages)*
-        #fancy
+    }
+}
+
+/// The `Matcher` impl for `fancy_regex::Regex`, once per crate (in `models/mod.rs`) when any
+/// checked pattern needs the backtracking engine.
+pub fn fancy_matcher(api: &Api) -> TokenStream {
+    if !api.backtracking_patterns() {
+        return quote!();
+    }
+    quote! {
+        use crate::runtime::Matcher;
+
+        // A backtracking match that gives up (a runaway pattern) rejects the value.
+        impl Matcher for fancy_regex::Regex {
+            fn matches(&self, value: &str) -> bool {
+                self.is_match(value).unwrap_or(false)
+            }
+        }
     }
 }
 
@@ -491,13 +501,14 @@ fn enum_item(name: &proc_macro2::Ident, docs: TokenStream, values: &[EnumValue])
     }
 }
 
-/// `Page` implementations for the page types of paginated operations, each once.
-fn page_impls(api: &Api) -> Vec<TokenStream> {
+/// `Page` implementations for the page types of paginated operations that are among `schemas`, each
+/// once.
+fn page_impls(api: &Api, schemas: &[&Schema]) -> Vec<TokenStream> {
     let mut done: Vec<&SchemaRef> = Vec::new();
     let mut out = Vec::new();
     for op in &api.operations {
         let Some(p) = &op.pagination else { continue };
-        if done.contains(&&p.page_type) {
+        if done.contains(&&p.page_type) || !schemas.iter().any(|s| s.rust_name == p.page_type.as_str()) {
             continue;
         }
         done.push(&p.page_type);

@@ -8,26 +8,29 @@ use super::docs::{doc_attrs, list_item, paragraphs, spec};
 use super::imports::Imports;
 use super::validation::checks;
 use super::{ident, type_tokens};
-use crate::ir::{Api, BodyEncoding, Location, Operation, OutputCase, Param, PathSegment, Payload, Status, TypeRef};
+use crate::ir::{
+    Api, BodyEncoding, Location, Operation, OutputCase, Param, PathSegment, Payload, SchemaRef, Status, TypeRef,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::collections::BTreeSet;
 
-/// The whole `operations.rs` module body.
-pub fn module(api: &Api) -> TokenStream {
-    let models = api.operation_models();
+/// An operations module holding `ops` (the full `api` serves lookups).
+pub fn module(api: &Api, ops: &[&Operation]) -> TokenStream {
+    let models: BTreeSet<SchemaRef> = ops.iter().flat_map(|op| op.models()).collect();
     let mut imports = Imports::default();
     for model in &models {
         imports.add("crate::models", model.as_str());
     }
-    let paginated = api.operations.iter().any(|o| o.pagination.is_some());
-    let has_body = api.operations.iter().any(|o| o.body.is_some());
-    let validates = api.operations.iter().any(|o| {
+    let paginated = ops.iter().copied().any(|o| o.pagination.is_some());
+    let has_body = ops.iter().copied().any(|o| o.body.is_some());
+    let validates = ops.iter().copied().any(|o| {
         o.params.iter().any(|p| !p.constraints.is_empty() || item_checks(p).is_some())
             || o.body.as_ref().is_some_and(|b| body_validates(api, &b.ty))
     });
     // `validate::` helpers are called directly for constrained parameters without a newtype and for
     // constrained bodies; newtypes and request structs call them from models.rs.
-    let number_checks = api.operations.iter().any(|o| {
+    let number_checks = ops.iter().copied().any(|o| {
         o.params.iter().any(|p| {
             (p.newtype.is_none() && !p.constraints.is_empty())
                 || p.array.as_ref().is_some_and(|a| a.item_newtype.is_none() && a.item_constraints.constrains_number())
@@ -37,7 +40,7 @@ pub fn module(api: &Api) -> TokenStream {
         imports.add("crate::runtime", name);
     }
     let has_path_params =
-        api.operations.iter().any(|o| o.path_segments.iter().any(|s| matches!(s, PathSegment::Param(_))));
+        ops.iter().copied().any(|o| o.path_segments.iter().any(|s| matches!(s, PathSegment::Param(_))));
     imports.add_if(has_path_params, "crate::runtime", "wire");
     imports.add_if(has_body, "crate::runtime", "RequestBody");
     imports.add_if(paginated, "crate::runtime", "paginate");
@@ -45,24 +48,24 @@ pub fn module(api: &Api) -> TokenStream {
     imports.add_if(validates, "crate::runtime", "ValidationError");
     imports.add_if(paginated, "crate::runtime", "PageStream");
     let downloads =
-        api.operations.iter().any(|o| o.output.cases.iter().any(|c| matches!(c.payload, Payload::Bytes { .. })));
+        ops.iter().copied().any(|o| o.output.cases.iter().any(|c| matches!(c.payload, Payload::Bytes { .. })));
     imports.add_if(downloads, "crate::runtime", "Download");
-    let streams = api.operations.iter().any(|o| stream_method(o).is_some());
+    let streams = ops.iter().copied().any(|o| stream_method(o).is_some());
     imports.add_if(streams, "crate::runtime", "ByteStream");
-    let headers = api.operations.iter().any(|o| o.params.iter().any(|p| p.location == Location::Header));
+    let headers = ops.iter().copied().any(|o| o.params.iter().any(|p| p.location == Location::Header));
     imports.add_if(headers, "crate::runtime", "params");
-    let uses_map = api.operations.iter().any(|o| {
+    let uses_map = ops.iter().copied().any(|o| {
         o.body.as_ref().is_some_and(|b| b.ty.has_map())
             || o.output.cases.iter().filter_map(|c| c.payload.json()).any(TypeRef::has_map)
             || o.pagination.as_ref().is_some_and(|p| p.item_type.has_map())
     });
     imports.add_if(uses_map, "std::collections", "BTreeMap");
     let imports = imports.tokens();
-    let methods = api.operations.iter().map(client_method);
-    let outputs = api.operations.iter().filter_map(output_enum);
-    let builders = api.operations.iter().map(|op| builder(api, op));
+    let methods = ops.iter().copied().map(client_method);
+    let outputs = ops.iter().copied().filter_map(output_enum);
+    let builders = ops.iter().copied().map(|op| builder(api, op));
     quote! {
-        //! One method on [`Client`] and one request builder per operation of the spec.
+        //! One method on [`Client`] and one request builder per operation of this tag.
         #imports
 
         impl Client {

@@ -4,7 +4,7 @@
 //! order and to record the facts that need the whole graph (boxed fields, request/response
 //! direction). The checks, the emitter and the diff ask the graph instead of walking it themselves.
 
-use super::{Api, Constraints, EnumValue, Field, Schema, SchemaKind, SchemaRef, TypeRef};
+use super::{Api, Constraints, EnumValue, Field, Operation, Schema, SchemaKind, SchemaRef, TypeRef};
 use std::collections::BTreeSet;
 
 impl Api {
@@ -38,21 +38,7 @@ impl Api {
     /// The named types the operations name directly (parameter types and newtypes, bodies, success
     /// responses, page items): what the operations module imports.
     pub fn operation_models(&self) -> BTreeSet<SchemaRef> {
-        let mut out = BTreeSet::new();
-        for op in &self.operations {
-            for p in &op.params {
-                out.extend(p.newtype.iter().cloned());
-                out.extend(p.ty.schema_refs().into_iter().cloned());
-                out.extend(p.array.iter().flat_map(|a| a.item_newtype.iter()).cloned());
-            }
-            let body = op.body.as_ref().map(|b| &b.ty);
-            let outputs = op.output.cases.iter().filter_map(|c| c.payload.json());
-            let items = op.pagination.as_ref().map(|p| &p.item_type);
-            for ty in body.into_iter().chain(outputs).chain(items) {
-                out.extend(ty.schema_refs().into_iter().cloned());
-            }
-        }
-        out
+        self.operations.iter().flat_map(Operation::models).collect()
     }
 
     /// Whether any pattern the client checks needs the backtracking engine (`fancy-regex`), so the
@@ -117,6 +103,26 @@ impl TypeRef {
     /// Whether the Rust type spells `BTreeMap` (directly or as array items), so its module imports it.
     pub fn has_map(&self) -> bool {
         matches!(self, Self::Map(_)) || matches!(self, Self::Array(i) if i.has_map())
+    }
+}
+
+impl Operation {
+    /// The named types this operation names directly (parameter types and newtypes, body, success
+    /// responses, page items).
+    pub fn models(&self) -> BTreeSet<SchemaRef> {
+        let mut out = BTreeSet::new();
+        for p in &self.params {
+            out.extend(p.newtype.iter().cloned());
+            out.extend(p.ty.schema_refs().into_iter().cloned());
+            out.extend(p.array.iter().flat_map(|a| a.item_newtype.iter()).cloned());
+        }
+        let body = self.body.as_ref().map(|b| &b.ty);
+        let outputs = self.output.cases.iter().filter_map(|c| c.payload.json());
+        let items = self.pagination.as_ref().map(|p| &p.item_type);
+        for ty in body.into_iter().chain(outputs).chain(items) {
+            out.extend(ty.schema_refs().into_iter().cloned());
+        }
+        out
     }
 }
 

@@ -1,0 +1,119 @@
+//! The crate's layout at scale: one operations module and one cargo feature per tag, and the models
+//! split by the tags whose operations reach them, so no generated file holds the whole API and a user
+//! who enables three tags compiles three tags. The same code path serves a one-tag crate.
+//!
+//! - An operation belongs to its first `tags` entry; untagged operations to `untagged` (cargo
+//!   reserves the feature name `default`).
+//! - A schema reached by exactly one tag lives in `models/<tag>.rs`, gated on that tag's feature.
+//! - A schema reached by several tags lives in `models/shared.rs`, gated on any of their features. A
+//!   shared type only reaches types reached by at least the same tags, so `shared` never needs a
+//!   tag module that may be switched off.
+//! - A schema reached by no operation lives in `models/unreferenced.rs`, gated on every feature: it is
+//!   part of the described API (a user may build it by hand), but nothing in a tag subset needs it.
+
+use crate::ir::{Api, Operation, Schema, SchemaRef};
+use crate::naming::{sanitize, Case};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The module and feature of operations without a tag.
+const UNTAGGED: &str = "untagged";
+
+/// The models module of types reached by several tags.
+pub(super) const SHARED: &str = "shared";
+
+/// The models module of types no operation reaches.
+pub(super) const UNREFERENCED: &str = "unreferenced";
+
+/// One tag: its operations module and its feature.
+#[derive(Debug)]
+pub(crate) struct Tag<'a> {
+    /// The Rust module name (`programmatic_api_keys`).
+    pub module: String,
+    /// The cargo feature name (`programmatic-api-keys`).
+    pub feature: String,
+    /// The tag's operations, in spec order.
+    pub operations: Vec<&'a Operation>,
+}
+
+/// A models submodule: its name, its schemas (in the API's order) and the features that enable it.
+#[derive(Debug)]
+pub(super) struct ModelGroup<'a> {
+    pub module: String,
+    pub schemas: Vec<&'a Schema>,
+    /// Empty: always compiled. Otherwise the module compiles when `any` (or `all`) of them is on.
+    pub features: Vec<String>,
+    /// Whether every feature is needed (`unreferenced`) rather than any.
+    pub all: bool,
+}
+
+/// The tags of `api`, sorted by module name, each with its operations.
+pub(crate) fn tags(api: &Api) -> Vec<Tag<'_>> {
+    let mut by_module: BTreeMap<String, Tag<'_>> = BTreeMap::new();
+    for op in &api.operations {
+        let module = match op.tags.first() {
+            Some(tag) => sanitize(tag, Case::Snake).trim_end_matches('_').to_owned(),
+            None => UNTAGGED.to_owned(),
+        };
+        // The models modules of several tags and of no operation keep their own names.
+        let module = if module == SHARED || module == UNREFERENCED { format!("{module}_tag") } else { module };
+        let feature = module.replace('_', "-").trim_matches('-').to_owned();
+        by_module
+            .entry(module.clone())
+            .or_insert_with(|| Tag { module, feature, operations: Vec::new() })
+            .operations
+            .push(op);
+    }
+    by_module.into_values().collect()
+}
+
+/// The cargo features of `api`, one per tag, sorted.
+pub(crate) fn features(api: &Api) -> Vec<String> {
+    tags(api).into_iter().map(|t| t.feature).collect()
+}
+
+/// The models submodules: one per tag that reaches a schema of its own, then `shared` and
+/// `unreferenced` when they hold anything.
+pub(super) fn model_groups<'a>(api: &'a Api, tags: &[Tag<'a>]) -> Vec<ModelGroup<'a>> {
+    let mut reached_by: BTreeMap<SchemaRef, BTreeSet<usize>> = BTreeMap::new();
+    for (i, tag) in tags.iter().enumerate() {
+        let named: BTreeSet<SchemaRef> = tag.operations.iter().flat_map(|op| op.models()).collect();
+        for schema in api.reachable(&named) {
+            reached_by.entry(schema).or_default().insert(i);
+        }
+    }
+    let mut own: Vec<Vec<&Schema>> = vec![Vec::new(); tags.len()];
+    let mut shared = Vec::new();
+    let mut shared_tags = BTreeSet::new();
+    let mut unreferenced = Vec::new();
+    for schema in &api.schemas {
+        let by = reached_by.get(&SchemaRef::new(&schema.rust_name));
+        match by.map(|b| b.iter().copied().collect::<Vec<_>>()).unwrap_or_default().as_slice() {
+            [] => unreferenced.push(schema),
+            [one] => own[*one].push(schema),
+            several => {
+                shared.push(schema);
+                shared_tags.extend(several.iter().copied());
+            }
+        }
+    }
+    let mut groups: Vec<ModelGroup<'a>> = tags
+        .iter()
+        .zip(own)
+        .filter(|(_, schemas)| !schemas.is_empty())
+        .map(|(tag, schemas)| ModelGroup {
+            module: tag.module.clone(),
+            schemas,
+            features: vec![tag.feature.clone()],
+            all: false,
+        })
+        .collect();
+    if !shared.is_empty() {
+        let features = shared_tags.into_iter().map(|i| tags[i].feature.clone()).collect();
+        groups.push(ModelGroup { module: SHARED.to_owned(), schemas: shared, features, all: false });
+    }
+    if !unreferenced.is_empty() {
+        let features = tags.iter().map(|t| t.feature.clone()).collect();
+        groups.push(ModelGroup { module: UNREFERENCED.to_owned(), schemas: unreferenced, features, all: true });
+    }
+    groups
+}

@@ -63,7 +63,9 @@ fn constraints_filter(value: minijinja::Value) -> Result<String, minijinja::Erro
             continue;
         }
         let shown = match item.as_str() {
-            Some(s) => format!("`{s}`"),
+            // The filter fills Markdown table cells: a `|` in a pattern would end the cell (GFM takes
+            // `\|` as a literal pipe, inside code spans too).
+            Some(s) => format!("`{}`", s.replace('|', "\\|")),
             None => match f64::try_from(item.clone()) {
                 Ok(n) => crate::ir::number(n),
                 Err(_) => item.to_string(),

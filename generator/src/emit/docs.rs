@@ -36,9 +36,22 @@ pub fn spec(text: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     // The indentation the current list item's continuation lines need (`- ` 2, `10. ` 4), if in a list.
     let mut item_indent: Option<usize> = None;
+    let mut in_fence = false;
     for line in text.trim().lines() {
         let body = line.trim_start();
         let indent = line.len() - body.len();
+        // A fence without a language would be compiled as a Rust doctest: spec examples are shell or
+        // JSON, so an unlabelled one becomes `text`. Fenced lines are copied as they are.
+        if body.starts_with("```") {
+            let open = !in_fence && body.trim_end() == "```";
+            in_fence = !in_fence;
+            out.push(if open { format!("{}```text", &line[..indent]) } else { line.trim_end().to_owned() });
+            continue;
+        }
+        if in_fence {
+            out.push(line.to_owned());
+            continue;
+        }
         if body.is_empty() {
             item_indent = None;
         } else if let Some(marker) = list_marker(body).filter(|_| indent == 0) {
@@ -204,6 +217,15 @@ mod tests {
         assert_eq!(
             super::spec(text),
             "Vendors:\n- AWS\n\n-- `MSK` for Kafka\n\n- GCP\n  indented continuation\n\n lazy\n1. one\n\n  two"
+        );
+    }
+
+    #[test]
+    fn unlabelled_fences_are_text_and_kept_verbatim() {
+        let text = "Try:\n```\ncurl -X GET \"https://x\" [a]\n    indented\n```\n```json\n{}\n```";
+        assert_eq!(
+            super::spec(text),
+            "Try:\n```text\ncurl -X GET \"https://x\" [a]\n    indented\n```\n```json\n{}\n```"
         );
     }
 }

@@ -43,8 +43,13 @@ pub fn module(api: &Api, schemas: &[&Schema], foreign: &[(String, String)]) -> T
     imports.add_if(uses_map, "std::collections", "BTreeMap");
     imports.add_if(uses_regex, "regex", "Regex");
     imports.add_if(uses_regex || uses_fancy, "std::sync", "LazyLock");
-    imports.add("serde", "Deserialize");
-    imports.add("serde", "Serialize");
+    // Structs, unions and newtypes name the serde traits; enums get them from `open_enum!` and aliases
+    // need none, so a module of only those (or of nothing) imports neither.
+    let uses_serde = schemas
+        .iter()
+        .any(|s| matches!(s.kind, SchemaKind::Struct { .. } | SchemaKind::Union { .. } | SchemaKind::Newtype { .. }));
+    imports.add_if(uses_serde, "serde", "Deserialize");
+    imports.add_if(uses_serde, "serde", "Serialize");
     for (path, name) in foreign {
         imports.add(path, name);
     }

@@ -28,8 +28,37 @@ where
 /// Spec text is prose, not Rust: lines indented four spaces or more (which rustdoc would run as
 /// doctests) lose that indentation, and square brackets (which rustdoc would read as intra-doc links)
 /// are escaped.
+///
+/// A Markdown list ends at the first line that is neither an item, indented, nor blank: spec prose often
+/// goes on right below a list (`- AWS` then `-- MSK ...`), which Markdown would fold into the last item
+/// (a lazy continuation, which clippy rejects), so a blank line is put before it.
 pub fn spec(text: &str) -> String {
-    text.trim().lines().map(clean_line).collect::<Vec<_>>().join("\n")
+    let mut out: Vec<String> = Vec::new();
+    // The indentation the current list item's continuation lines need (`- ` 2, `10. ` 4), if in a list.
+    let mut item_indent: Option<usize> = None;
+    for line in text.trim().lines() {
+        let body = line.trim_start();
+        let indent = line.len() - body.len();
+        if body.is_empty() {
+            item_indent = None;
+        } else if let Some(marker) = list_marker(body).filter(|_| indent == 0) {
+            item_indent = Some(marker);
+        } else if item_indent.is_some_and(|needed| indent < needed) {
+            out.push(String::new());
+            item_indent = None;
+        }
+        out.push(clean_line(line));
+    }
+    out.join("\n")
+}
+
+/// The width of the Markdown list marker a line starts with (`- `, `* `, `+ `, `1. `), if any.
+fn list_marker(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let (number, _) = line.split_once(". ")?;
+    (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())).then_some(number.len() + 2)
 }
 
 fn clean_line(line: &str) -> String {
@@ -166,6 +195,15 @@ mod tests {
         assert_eq!(
             super::list_item("`b`", table),
             "- `b`: Limit name.\n\n  | Name | Max |\n  | --- | --- |\n  | x | 1 |"
+        );
+    }
+
+    #[test]
+    fn prose_right_below_a_list_ends_it() {
+        let text = "Vendors:\n- AWS\n-- `MSK` for Kafka\n\n- GCP\n  indented continuation\n lazy\n1. one\n  two";
+        assert_eq!(
+            super::spec(text),
+            "Vendors:\n- AWS\n\n-- `MSK` for Kafka\n\n- GCP\n  indented continuation\n\n lazy\n1. one\n\n  two"
         );
     }
 }

@@ -716,6 +716,8 @@ fn output_enum(op: &Operation) -> Option<TokenStream> {
     Some(quote! {
         #docs
         #[derive(Debug, Clone)]
+        // One variant per documented status, holding its decoded body as is (see the unions in models.rs).
+        #[allow(clippy::large_enum_variant)]
         pub enum #enum_ident {
             #(#variants)*
         }

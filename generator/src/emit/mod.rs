@@ -13,7 +13,7 @@ pub(crate) mod tags;
 mod validation;
 
 use crate::files::GeneratedFile;
-use crate::ir::{Api, SchemaRef, TypeRef};
+use crate::ir::{Api, SchemaKind, SchemaRef, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
@@ -89,7 +89,15 @@ fn layout_files(api: &Api) -> Result<Vec<GeneratedFile>, String> {
 fn foreign_names(api: &Api, group: &tags::ModelGroup<'_>, home: &BTreeMap<&str, &str>) -> Vec<(String, String)> {
     let mut used: BTreeSet<&SchemaRef> = BTreeSet::new();
     for schema in &group.schemas {
-        used.extend(schema.type_refs().into_iter().flat_map(TypeRef::schema_refs));
+        // A struct names the types of the fields it keeps only (a dropped `readOnly` field's type is
+        // not mentioned).
+        let refs: Vec<&TypeRef> = match &schema.kind {
+            SchemaKind::Struct { fields } => {
+                fields.iter().filter(|f| models::keeps(schema, f)).map(|f| &f.ty).collect()
+            }
+            _ => schema.type_refs(),
+        };
+        used.extend(refs.into_iter().flat_map(TypeRef::schema_refs));
     }
     // Page impls name their item type.
     for op in &api.operations {

@@ -659,7 +659,12 @@ impl wiremock::Respond for StrictDigestServer {
         }
         let fresh = format!("nonce-{}", nonces.len());
         nonces.insert(fresh.clone(), 0);
-        ResponseTemplate::new(401).insert_header("WWW-Authenticate", challenge(&fresh, false))
+        // Challenges are slow to come back, so the calls of a warm-up burst all overlap and each gets
+        // a nonce of its own however the machine schedules them; without it a loaded machine could let
+        // some warm-up calls finish before others start, leaving fewer nonces than later bursts need.
+        ResponseTemplate::new(401)
+            .insert_header("WWW-Authenticate", challenge(&fresh, false))
+            .set_delay(std::time::Duration::from_millis(300))
     }
 }
 

@@ -22,13 +22,16 @@ fn real(c: &mut Criterion) {
     let text = real_spec();
     let progenitor_text = for_progenitor(&text);
     let spec = atlas_codegen::load::parse(SPEC_FILE, &text).unwrap_or_else(|d| panic!("{d}"));
-    let (api, _) = atlas_codegen::lower::lower(&spec).unwrap_or_else(|d| panic!("{d}"));
+    let (api, _) =
+        atlas_codegen::lower::lower(&spec, &atlas_codegen::Options::default()).unwrap_or_else(|d| panic!("{d}"));
     let p_spec = progenitor_parse(&progenitor_text);
     let p_tokens = progenitor_tokens(&p_spec);
 
     let mut group = c.benchmark_group("codegen_real");
     group.bench_function("ours_load", |b| b.iter(|| atlas_codegen::load::parse(SPEC_FILE, black_box(&text))));
-    group.bench_function("ours_lower", |b| b.iter(|| atlas_codegen::lower::lower(black_box(&spec))));
+    group.bench_function("ours_lower", |b| {
+        b.iter(|| atlas_codegen::lower::lower(black_box(&spec), &atlas_codegen::Options::default()))
+    });
     group.bench_function("ours_emit_render", |b| b.iter(|| atlas_codegen::generate_from_ir(black_box(&api))));
     group.bench_function("ours_emit", |b| b.iter(|| atlas_codegen::emit::emit(black_box(&api))));
     group.bench_function("ours_render", |b| b.iter(|| atlas_codegen::render::render(black_box(&api))));
@@ -74,11 +77,14 @@ fn official(c: &mut Criterion) {
     match atlas_codegen::generate(OFFICIAL_FILE, &text) {
         Ok(generated) => {
             let spec = atlas_codegen::load::parse(OFFICIAL_FILE, &text).unwrap_or_else(|d| panic!("{d}"));
-            let (api, _) = atlas_codegen::lower::lower(&spec).unwrap_or_else(|d| panic!("{d}"));
+            let (api, _) = atlas_codegen::lower::lower(&spec, &atlas_codegen::Options::default())
+                .unwrap_or_else(|d| panic!("{d}"));
             group.bench_function("ours_load", |b| {
                 b.iter(|| atlas_codegen::load::parse(OFFICIAL_FILE, black_box(&text)))
             });
-            group.bench_function("ours_lower", |b| b.iter(|| atlas_codegen::lower::lower(black_box(&spec))));
+            group.bench_function("ours_lower", |b| {
+                b.iter(|| atlas_codegen::lower::lower(black_box(&spec), &atlas_codegen::Options::default()))
+            });
             group.bench_function("ours_emit_render", |b| b.iter(|| atlas_codegen::generate_from_ir(black_box(&api))));
             let emitted = ours_emitted_rust(&api);
             group.bench_function("ours_reformat", |b| b.iter(|| ours_reformat(black_box(&emitted))));
@@ -139,7 +145,8 @@ fn synthetic(c: &mut Criterion) {
         let text = synthetic_spec(size);
         let progenitor_text = for_progenitor(&text);
         let spec = atlas_codegen::load::parse(SPEC_FILE, &text).unwrap_or_else(|d| panic!("synthetic spec: {d}"));
-        let (api, _) = atlas_codegen::lower::lower(&spec).unwrap_or_else(|d| panic!("synthetic spec: {d}"));
+        let (api, _) = atlas_codegen::lower::lower(&spec, &atlas_codegen::Options::default())
+            .unwrap_or_else(|d| panic!("synthetic spec: {d}"));
         if ops == *SWEEP.last().unwrap_or(&0) {
             // Stage breakdown on the large spec only.
             group.sample_size(10);
@@ -147,7 +154,7 @@ fn synthetic(c: &mut Criterion) {
                 b.iter(|| atlas_codegen::load::parse(SPEC_FILE, black_box(&text)))
             });
             group.bench_function(BenchmarkId::new("ours_lower", ops), |b| {
-                b.iter(|| atlas_codegen::lower::lower(black_box(&spec)))
+                b.iter(|| atlas_codegen::lower::lower(black_box(&spec), &atlas_codegen::Options::default()))
             });
             group.bench_function(BenchmarkId::new("ours_emit_render", ops), |b| {
                 b.iter(|| atlas_codegen::generate_from_ir(black_box(&api)))

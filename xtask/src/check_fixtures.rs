@@ -14,12 +14,7 @@ use std::process::{Command, Stdio};
 const FIXTURES: &str = "generator/tests/fixtures/good";
 
 pub fn run(root: &Path) -> Result<(), String> {
-    let mut specs: Vec<_> = std::fs::read_dir(root.join(FIXTURES))
-        .map_err(|e| format!("cannot list {FIXTURES}: {e}"))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    specs.sort();
+    let specs = specs_in(root, FIXTURES, &["yaml"])?;
     let scratch = std::env::temp_dir().join(format!("atlas-codegen-fixtures-{}", std::process::id()));
     let mut failed = Vec::new();
     for spec in &specs {
@@ -120,4 +115,15 @@ pub(crate) fn check_crate(root: &Path, manifest: &Path) -> Result<bool, String> 
             .status()
             .map_err(|e| format!("could not run cargo doc: {e}"))?
             .success())
+}
+
+/// The spec files of `dir` (relative to the root) with one of `extensions`, sorted by path.
+pub(crate) fn specs_in(root: &Path, dir: &str, extensions: &[&str]) -> Result<Vec<std::path::PathBuf>, String> {
+    let mut specs: Vec<_> = std::fs::read_dir(root.join(dir))
+        .map_err(|e| format!("cannot list {dir}: {e}"))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| extensions.iter().any(|e| x == *e)))
+        .collect();
+    specs.sort();
+    Ok(specs)
 }

@@ -18,12 +18,7 @@ enum Outcome {
 }
 
 pub fn run(root: &Path) -> Result<(), String> {
-    let mut specs: Vec<_> = std::fs::read_dir(root.join(CORPUS))
-        .map_err(|e| format!("cannot list {CORPUS}: {e}"))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "json"))
-        .collect();
-    specs.sort();
+    let specs = crate::check_fixtures::specs_in(root, CORPUS, &["yaml", "json"])?;
     let scratch = std::env::temp_dir().join(format!("atlas-codegen-real-{}", std::process::id()));
     let mut rows = Vec::new();
     for spec in &specs {

@@ -281,7 +281,7 @@ impl Lowerer<'_> {
         merged.typ = Some(ty.to_owned());
         let ty = typed(&merged)?;
         let schema_data = SchemaData { description, ..data.clone() };
-        Some(Agreement::Scalar(Schema { schema_data, schema_kind: Kind::Type(ty) }))
+        Some(Agreement::Scalar(Box::new(Schema { schema_data, schema_kind: Kind::Type(ty) })))
     }
 
     fn conflict(&mut self, pointer: &str, (a, a_at): (&str, &str), (b, b_at): (&str, &str)) {
@@ -554,7 +554,7 @@ pub(super) enum Agreement {
     /// An object (or members that leave the type open, or compositions): merged as a struct.
     Object,
     /// One other type, carrying every member's constraints.
-    Scalar(Schema),
+    Scalar(Box<Schema>),
 }
 
 /// The JSON type a schema asks for.

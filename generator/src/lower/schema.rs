@@ -280,9 +280,9 @@ impl Lowerer<'_> {
     /// `allOf` beside `oneOf`/`anyOf`: a value has the common part AND one variant. Lowered as the
     /// union whose every variant is its own merged type (the common properties plus the variant's),
     /// tagged or tried in order exactly like a plain `oneOf`. Not as a struct of the common fields
-    /// with a `#[serde(flatten)]` union: flatten hands every variant the common keys as well (a
-    /// catch-all `serde_json::Value` variant would then serialize them twice), buffers values through
-    /// serde's private `Content`, and cannot say which variant a value failed in.
+    /// with a `#[serde(flatten)]` union: the struct's own fields consume their keys before the union
+    /// sees the rest, so a discriminator that is a common property (`petType` of a shared base) would
+    /// never reach the union, and an untagged variant could not be chosen by a common property.
     fn all_of_with_union(
         &mut self,
         name: &str,

@@ -460,6 +460,38 @@ pub enum TypeRef {
     Named(SchemaRef),
     /// A schema that admits any JSON value.
     Any,
+    /// A value that may also be `null` (`nullable: true` on array items, map values, union variants,
+    /// response bodies, or a named schema that is itself nullable, wherever it is referenced). Never
+    /// the top-level type of a struct field, whose nullability is [`Field::nullable`], nor of a
+    /// parameter or request body (the client never sends `null` there); never `Nullable(Nullable)` or
+    /// `Nullable(Any)` (a JSON value already admits `null`). Emitted as `Option<T>`.
+    Nullable(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// `inner` that may also be `null`, without nesting (`Any` already admits `null`).
+    pub fn nullable(inner: TypeRef) -> TypeRef {
+        match inner {
+            Self::Nullable(_) | Self::Any => inner,
+            other => Self::Nullable(Box::new(other)),
+        }
+    }
+
+    /// The type without a top-level `Nullable`, and whether it had one.
+    pub fn split_nullable(self) -> (TypeRef, bool) {
+        match self {
+            Self::Nullable(inner) => (*inner, true),
+            other => (other, false),
+        }
+    }
+
+    /// The type without a top-level `Nullable`.
+    pub fn non_null(&self) -> &TypeRef {
+        match self {
+            Self::Nullable(inner) => inner,
+            other => other,
+        }
+    }
 }
 
 impl std::fmt::Display for TypeRef {
@@ -475,6 +507,7 @@ impl std::fmt::Display for TypeRef {
             Self::Map(inner) => write!(f, "map<string, {inner}>"),
             Self::Named(name) => f.write_str(name.as_str()),
             Self::Any => f.write_str("any"),
+            Self::Nullable(inner) => write!(f, "{inner}?"),
         }
     }
 }
@@ -770,11 +803,14 @@ pub struct Field {
     pub rust_name: String,
     /// Where the property is defined.
     pub pointer: String,
-    /// Its type (without the `Option` that `required: false` adds).
+    /// Its type (without the `Option` that `required: false` or `nullable` adds; never
+    /// [`TypeRef::Nullable`] at the top).
     pub ty: TypeRef,
     /// Whether it is in the schema's `required` list.
     pub required: bool,
-    /// `nullable`.
+    /// Whether `null` is a valid value: `nullable: true` on the property, or a `$ref` to a nullable
+    /// named schema. A nullable field is `Option<T>` whether required or not; `None` is sent as
+    /// `null`, and an absent key decodes as `None`.
     pub nullable: bool,
     /// `readOnly`: responses only.
     pub read_only: bool,

@@ -233,5 +233,9 @@ pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
             quote!(#name)
         }
         TypeRef::Any => quote!(serde_json::Value),
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(inner);
+            quote!(Option<#inner>)
+        }
     }
 }

@@ -89,6 +89,20 @@ pub fn needs_validate(schema: &Schema) -> bool {
         }
 }
 
+/// Whether values of the named type carry a `validate` method: a request struct or union, or an alias
+/// of one (`MaybeTask = Task`, the usual shape of a nullable `$ref` wrapper).
+pub fn validates(api: &Api, name: &SchemaRef) -> bool {
+    let mut name = name;
+    for _ in 0..32 {
+        match api.schema(name) {
+            Some(s) if needs_validate(s) => return true,
+            Some(Schema { kind: SchemaKind::Alias { ty: TypeRef::Named(next) }, .. }) => name = next,
+            _ => return false,
+        }
+    }
+    false
+}
+
 fn schema_item(api: &Api, schema: &Schema) -> TokenStream {
     let name = ident(&schema.rust_name);
     let fallback = format!("The `{}` schema of the API.", schema.name);
@@ -116,7 +130,9 @@ fn union_item(api: &Api, schema: &Schema, name: &proc_macro2::Ident, docs: Token
         let items = variants.iter().map(|v| {
             let variant = ident(&v.rust_name);
             let ty = type_tokens(&v.ty);
-            let doc = format!(" {} `{}` value.", super::docs::article(&v.ty.to_string(), true), v.ty);
+            let value = v.ty.non_null();
+            let null = if matches!(v.ty, TypeRef::Nullable(_)) { ", or `null` (`None`)" } else { "" };
+            let doc = format!(" {} `{value}` value{null}.", super::docs::article(&value.to_string(), true));
             quote! { #[doc = #doc] #variant(#ty), }
         });
         let how = match tag {
@@ -150,7 +166,8 @@ fn union_item(api: &Api, schema: &Schema, name: &proc_macro2::Ident, docs: Token
         let variant = ident(&v.rust_name);
         let ty = type_tokens(&v.ty);
         let tags: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
-        let doc = format!(" `{property}` {}: [`{}`].", tags.join(" or "), v.ty);
+        let null = if matches!(v.ty, TypeRef::Nullable(_)) { " (or `null`)" } else { "" };
+        let doc = format!(" `{property}` {}: [`{}`]{null}.", tags.join(" or "), v.ty.non_null());
         quote! { #[doc = #doc] #variant(#ty), }
     });
     let encode = variants.iter().map(|v| {
@@ -219,14 +236,21 @@ fn union_validate(api: &Api, schema: &Schema, variants: &[UnionVariant]) -> Toke
     if !needs_validate(schema) {
         return quote!();
     }
+    let validated = |ty: &TypeRef| matches!(ty, TypeRef::Named(n) if validates(api, n));
     let arms: Vec<TokenStream> = variants
         .iter()
-        .filter(|v| matches!(&v.ty, TypeRef::Named(n) if api.schema(n).is_some_and(needs_validate)))
+        .filter(|v| validated(v.ty.non_null()))
         .map(|v| {
             let variant = ident(&v.rust_name);
-            quote! { Self::#variant(value) => value.validate(pointer), }
+            // A nullable variant holding `null` has nothing to check (the catch-all arm).
+            if matches!(v.ty, TypeRef::Nullable(_)) {
+                quote! { Self::#variant(Some(value)) => value.validate(pointer), }
+            } else {
+                quote! { Self::#variant(value) => value.validate(pointer), }
+            }
         })
         .collect();
+    let nullable = variants.iter().any(|v| matches!(v.ty, TypeRef::Nullable(_)));
     let docs = paragraphs([
         "Checks every constraint the spec declares on the variant this value holds.",
         "# Errors\n\nA [`ValidationError`] naming the first constraint that fails.",
@@ -234,6 +258,7 @@ fn union_validate(api: &Api, schema: &Schema, variants: &[UnionVariant]) -> Toke
     let body = if arms.is_empty() {
         quote! { let _ = pointer; Ok(()) }
     } else if arms.len() == variants.len()
+        && !nullable
         && !matches!(schema.kind, SchemaKind::Union { tag: UnionTag::Discriminator { .. }, .. })
     {
         quote! { match self { #(#arms)* } }

@@ -82,7 +82,7 @@ pub fn module(api: &Api, ops: &[&Operation]) -> TokenStream {
 /// Whether values of `ty` carry a `validate` method (request structs, directly or as array items).
 fn body_validates(api: &Api, ty: &TypeRef) -> bool {
     match ty {
-        TypeRef::Named(n) => api.schema(n).is_some_and(super::models::needs_validate),
+        TypeRef::Named(n) => super::models::validates(api, n),
         TypeRef::Array(inner) => body_validates(api, inner),
         _ => false,
     }

@@ -213,7 +213,7 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> StructVali
 
 /// Calls `validate` on nested request structs (directly or inside arrays).
 fn nested_validate(api: &Api, ty: &TypeRef, wire: &str, value: &TokenStream) -> TokenStream {
-    let validated = |n: &SchemaRef| api.schema(n).is_some_and(models::needs_validate);
+    let validated = |n: &SchemaRef| models::validates(api, n);
     // The wire name goes into the format string itself (escaped), so the emitted call reads
     // `format!("{pointer}/roles/{index}")`.
     let escaped = wire.replace('{', "{{").replace('}', "}}").replace('~', "~0").replace('/', "~1");
@@ -231,8 +231,37 @@ fn nested_validate(api: &Api, ty: &TypeRef, wire: &str, value: &TokenStream) -> 
                     }
                 }
             }
+            // A `null` item has nothing to check; the others are checked like any item.
+            TypeRef::Nullable(item) if matches!(item.as_ref(), TypeRef::Named(n) if validated(n)) => {
+                let at = format!("{{pointer}}/{escaped}/{{index}}");
+                quote! {
+                    for (index, item) in #value.iter().enumerate() {
+                        if let Some(item) = item {
+                            item.validate(&format!(#at))?;
+                        }
+                    }
+                }
+            }
             _ => quote!(),
         },
+        // Map values are checked under their key (escaped as a JSON pointer segment).
+        TypeRef::Map(inner) if matches!(inner.non_null(), TypeRef::Named(n) if validated(n)) => {
+            let at = format!("{{pointer}}/{escaped}/{{key}}");
+            let check = quote! {
+                let key = key.replace('~', "~0").replace('/', "~1");
+                item.validate(&format!(#at))?;
+            };
+            let check = if matches!(inner.as_ref(), TypeRef::Nullable(_)) {
+                quote!(if let Some(item) = item { #check })
+            } else {
+                check
+            };
+            quote! {
+                for (key, item) in #value.iter() {
+                    #check
+                }
+            }
+        }
         _ => quote!(),
     }
 }

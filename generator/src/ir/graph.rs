@@ -82,27 +82,40 @@ impl TypeRef {
     pub fn schema_refs(&self) -> Vec<&SchemaRef> {
         match self {
             Self::Named(r) => vec![r],
-            Self::Array(inner) | Self::Map(inner) => inner.schema_refs(),
+            Self::Array(inner) | Self::Map(inner) | Self::Nullable(inner) => inner.schema_refs(),
             _ => Vec::new(),
         }
     }
 
-    /// The named type held by value (not behind a `Vec` or `BTreeMap`, which keep items on the heap).
+    /// The named type held by value (not behind a `Vec` or `BTreeMap`, which keep items on the heap;
+    /// an `Option` holds its value inline).
     pub fn by_value(&self) -> Option<&SchemaRef> {
         match self {
             Self::Named(r) => Some(r),
+            Self::Nullable(inner) => inner.by_value(),
             _ => None,
         }
     }
 
-    /// Whether `self` is `needle` or holds it as array items or map values.
+    /// Whether `self` is `needle` or holds it as array items, map values or a nullable value.
     pub fn mentions(&self, needle: &TypeRef) -> bool {
-        self == needle || matches!(self, Self::Array(i) | Self::Map(i) if i.mentions(needle))
+        self == needle || matches!(self, Self::Array(i) | Self::Map(i) | Self::Nullable(i) if i.mentions(needle))
     }
 
-    /// Whether the Rust type spells `BTreeMap` (directly or as array items), so its module imports it.
+    /// Whether the Rust type spells `BTreeMap` (directly, as array items or inside `Option`), so its
+    /// module imports it.
     pub fn has_map(&self) -> bool {
-        matches!(self, Self::Map(_)) || matches!(self, Self::Array(i) if i.has_map())
+        matches!(self, Self::Map(_)) || matches!(self, Self::Array(i) | Self::Nullable(i) if i.has_map())
+    }
+
+    /// The type with every `Nullable` inside it removed (array items, map values, the top).
+    pub fn without_nulls(&self) -> TypeRef {
+        match self {
+            Self::Nullable(inner) => inner.without_nulls(),
+            Self::Array(inner) => Self::Array(Box::new(inner.without_nulls())),
+            Self::Map(inner) => Self::Map(Box::new(inner.without_nulls())),
+            other => other.clone(),
+        }
     }
 }
 
@@ -191,6 +204,23 @@ pub(crate) fn link(api: &mut Api) {
     api.schemas.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
     mark_boxed(api);
     mark_directions(api);
+    drop_request_only_nulls(api);
+}
+
+/// A type only requests carry never needs `null` inside it: `nullable` widens what the server
+/// accepts, and every non-null value stays valid, so `Vec<Option<Role>>` would only make callers write
+/// `Some(..)`. Its array items, map values and union variants lose `Nullable` (fields keep
+/// [`Field::nullable`], which is what lets a caller send `null` on purpose). Types responses carry
+/// keep it: there, a `null` the spec allows must decode.
+fn drop_request_only_nulls(api: &mut Api) {
+    for schema in api.schemas.iter_mut().filter(|s| s.in_request && !s.in_response) {
+        match &mut schema.kind {
+            SchemaKind::Struct { fields } => fields.iter_mut().for_each(|f| f.ty = f.ty.without_nulls()),
+            SchemaKind::Alias { ty } => *ty = ty.without_nulls(),
+            SchemaKind::Union { variants, .. } => variants.iter_mut().for_each(|v| v.ty = v.ty.without_nulls()),
+            SchemaKind::Enum { .. } | SchemaKind::Newtype { .. } => {}
+        }
+    }
 }
 
 /// Marks the struct fields that must be boxed: those whose type is a named type from which the

@@ -452,7 +452,8 @@ impl Lowerer<'_> {
             let known = refs.iter().any(|(n, _, _)| n.as_deref() == Some(name.as_str()));
             let defined = self.doc.components.as_ref().is_some_and(|c| c.schemas.contains_key(&name));
             if !known && defined {
-                refs.push((Some(name.clone()), TypeRef::Named(SchemaRef::new(naming::type_name(&name))), None));
+                let ty = self.named_ref(&name);
+                refs.push((Some(name.clone()), ty, None));
             }
         }
         // Untagged variants are tried in order, so the most specific come first: objects with more
@@ -469,7 +470,8 @@ impl Lowerer<'_> {
                     _ => None,
                 }
             };
-            let rank = |(name, ty, merged): &(Option<String>, TypeRef, Option<usize>)| match ty {
+            // A nullable variant ranks as its value: `null` matches no other variant but `Any`.
+            let rank = |(name, ty, merged): &(Option<String>, TypeRef, Option<usize>)| match ty.non_null() {
                 TypeRef::Named(_) => match merged.or_else(|| required(name)) {
                     Some(n) => 1000 - n.min(900),
                     None => 1000,
@@ -479,14 +481,14 @@ impl Lowerer<'_> {
                 TypeRef::Array(_) => 1003,
                 TypeRef::String | TypeRef::Secret => 1004,
                 TypeRef::Map(_) => 1005,
-                TypeRef::Any => 1006,
+                TypeRef::Any | TypeRef::Nullable(_) => 1006,
             };
             refs.sort_by_key(|r| rank(r));
         }
         let mut namer = Namer::new();
         let mut variants = Vec::new();
         for (i, (spec_name, ty, _)) in refs.into_iter().enumerate() {
-            let base = match (&spec_name, &ty) {
+            let base = match (&spec_name, ty.non_null()) {
                 (Some(n), _) => variant_base(rust_name, n),
                 (None, TypeRef::Named(n)) => n.as_str().strip_prefix(rust_name).unwrap_or(n.as_str()).to_owned(),
                 (None, other) => naming::sanitize(&other.to_string(), Case::Pascal),

@@ -3,7 +3,9 @@
 //!
 //! This walks the raw document (JSON), not the openapiv3 types, because openapiv3 itself drops
 //! keywords it does not model (`const`, `$ref` siblings such as `nullable`), and those must be named
-//! too. Keywords that make a schema unsupported (`oneOf`, `not`, ...) are errors of [`super::schema`];
+//! too. `nullable` is honoured wherever a value has a schema of its own (see `TypeRef::Nullable`);
+//! the places that ignore it are warned about: beside a `$ref` and on an `allOf` member here, on a
+//! parameter while lowering it. Keywords that make a schema unsupported (`oneOf`, `not`, ...) are errors of [`super::schema`];
 //! here they are only walked into.
 
 use crate::diag::{child, Diagnostics};
@@ -129,7 +131,19 @@ fn walk(root: &Value, at: &str, schema: &Value, inherited: Option<&str>, diags: 
         target.get("type").and_then(Value::as_str)
     });
     for (i, member) in members("allOf").enumerate() {
-        walk(root, &child(&child(at, "allOf"), i.to_string()), member, ty.or(sibling), diags);
+        let member_at = child(&child(at, "allOf"), i.to_string());
+        // `nullable` is honoured on the schema a value has (a property, items, map values, a union
+        // variant, a named schema, a body); an `allOf` member only adds constraints to it, so a
+        // member's `nullable` changes nothing (a value must satisfy every member).
+        if member.get("nullable").and_then(Value::as_bool) == Some(true) {
+            diags
+                .warning(
+                    child(&member_at, "nullable"),
+                    "`nullable` on an `allOf` member is ignored: the value must satisfy every member, so only `nullable` beside `allOf` admits `null`",
+                )
+                .with_hint("move `nullable: true` next to `allOf`");
+        }
+        walk(root, &member_at, member, ty.or(sibling), diags);
     }
     for key in ["oneOf", "anyOf"] {
         for (i, member) in members(key).enumerate() {

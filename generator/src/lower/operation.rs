@@ -226,8 +226,35 @@ impl Lowerer<'_> {
                 }
             };
             let schema_pointer = child(&defined_at, "schema");
+            let required = data.required || location == Location::Path;
             let hint = format!("{builder_name}{}", naming::sanitize(&data.name, Case::Pascal));
             let Some(ty) = self.schema_type(schema, &schema_pointer, &hint) else { continue };
+            // A query string, path or header has no spelling for `null`: the parameter is unset
+            // instead. Said out loud, since the spec asks for something the client cannot send.
+            let ty = if ty.without_nulls() != ty {
+                let at = match schema {
+                    ReferenceOr::Item(s) if s.schema_data.nullable => child(&schema_pointer, "nullable"),
+                    ReferenceOr::Item(_) => child(&schema_pointer, "items"),
+                    ReferenceOr::Reference { .. } => schema_pointer.clone(),
+                };
+                self.diags
+                    .warning(
+                        at,
+                        format!(
+                            "`nullable` on {} parameter `{}` is ignored: a parameter cannot carry `null` on the wire",
+                            location.as_str(),
+                            data.name
+                        ),
+                    )
+                    .with_hint(if required {
+                        "remove `nullable: true`; a required parameter always has a value"
+                    } else {
+                        "remove `nullable: true`; leave the parameter unset to send nothing"
+                    });
+                ty.without_nulls()
+            } else {
+                ty
+            };
             let (constraints, default) = match schema {
                 ReferenceOr::Item(s) => (self.constraints(s, &schema_pointer), s.schema_data.default.clone()),
                 ReferenceOr::Reference { .. } => (Constraints::default(), None),
@@ -235,7 +262,6 @@ impl Lowerer<'_> {
             if let Some(default) = &default {
                 super::check::default_in_bounds(&data.name, default, &constraints, &schema_pointer, &mut self.diags);
             }
-            let required = data.required || location == Location::Path;
             if location == Location::Path && !data.required {
                 self.diags.warning(
                     child(&at, "required"),
@@ -422,7 +448,9 @@ impl Lowerer<'_> {
                     self.diags.error(mt_pointer, format!("the request body of `{op_id}` has no schema"));
                     return None;
                 };
-                let ty = self.schema_type(schema, &schema_pointer, &format!("{builder_name}Body"))?;
+                // The client always sends a value: `null` as (or inside) a request body is valid but never
+                // needed, and `Option` here would make every caller write `Some(..)`.
+                let ty = self.schema_type(schema, &schema_pointer, &format!("{builder_name}Body"))?.without_nulls();
                 // A named schema carries its own checks (`validate`); an inline one (an array body,
                 // say) keeps its constraints here.
                 let constraints = match schema {
@@ -753,7 +781,7 @@ impl Lowerer<'_> {
                     None => BodyKind::None,
                     Some(ReferenceOr::Reference { reference }) => {
                         match crate::load::ref_target::<openapiv3::Schema>(reference) {
-                            Some(name) => BodyKind::Typed(TypeRef::Named(SchemaRef::new(naming::type_name(name)))),
+                            Some(name) => BodyKind::Typed(self.named_ref(name)),
                             None => BodyKind::Typed(TypeRef::Any),
                         }
                     }

@@ -59,6 +59,13 @@ impl Lowerer<'_> {
         description: Option<String>,
         kind: SchemaKind,
     ) {
+        // A nullable alias target (`type X = Option<Y>`) would hide `null` from the places that refer to
+        // `X`; the alias names `Y`, and references to `X` are nullable instead (see
+        // [`Self::component_nullable`]).
+        let kind = match kind {
+            SchemaKind::Alias { ty } => SchemaKind::Alias { ty: ty.split_nullable().0 },
+            other => other,
+        };
         let all_of = match self.parents.iter().position(|(n, _)| *n == rust_name) {
             Some(i) => self.parents.remove(i).1,
             None => Vec::new(),
@@ -115,7 +122,9 @@ impl Lowerer<'_> {
                 self.gather(schema, pointer, &mut gathered, 0)?;
                 self.struct_kind(name, rust_name, &gathered)
             }
-            Kind::Type(Type::String(s)) if !s.enumeration.is_empty() => self.enum_kind(name, &s.enumeration, pointer),
+            Kind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                self.enum_kind(name, &s.enumeration, schema.schema_data.nullable, pointer)
+            }
             Kind::Type(Type::String(_)) => {
                 let constraints = self.constraints(schema, pointer);
                 if constraints.constrains_string() && !is_secret(schema) {
@@ -146,6 +155,8 @@ impl Lowerer<'_> {
             }
             let hint = format!("{rust_name}{}", naming::sanitize(field_name, Case::Pascal));
             let Some(ty) = self.schema_type(field_schema, field_pointer, &hint) else { continue };
+            // A field's own nullability is `Field::nullable` (its `Option`), never a nested `Option`.
+            let (ty, null_type) = ty.split_nullable();
             let (data, constraints) = match field_schema {
                 ReferenceOr::Item(s) => (Some(&s.schema_data), self.constraints(s, field_pointer)),
                 ReferenceOr::Reference { .. } => (None, Constraints::default()),
@@ -156,7 +167,7 @@ impl Lowerer<'_> {
                 pointer: field_pointer.clone(),
                 ty,
                 required: gathered.is_required(field_name),
-                nullable: data.is_some_and(|d| d.nullable),
+                nullable: null_type || data.is_some_and(|d| d.nullable),
                 read_only: data.is_some_and(|d| d.read_only),
                 write_only: data.is_some_and(|d| d.write_only),
                 description: data.and_then(|d| d.description.clone()),
@@ -221,7 +232,7 @@ impl Lowerer<'_> {
                 return self.all_of_with_union(name, rust_name, schema, members, keyword, pointer);
             }
             if let Some(values) = string_enum_members(members) {
-                return self.enum_kind(name, &values, pointer);
+                return self.enum_kind(name, &values, schema.schema_data.nullable, pointer);
             }
             let own = match &schema.schema_kind {
                 Kind::Any(any) => !any.properties.is_empty(),
@@ -325,7 +336,10 @@ impl Lowerer<'_> {
                 Some(n) => format!("{rust_name}{}", compose::variant_base(rust_name, n)),
                 None => format!("{rust_name}Variant{}", i + 1),
             };
-            let agreement = self.agree(&parts, &schema.schema_data, &at)?;
+            // `nullable` beside the union makes the union nullable (its references), not each variant.
+            let data =
+                openapiv3::SchemaData { nullable: single && schema.schema_data.nullable, ..schema.schema_data.clone() };
+            let agreement = self.agree(&parts, &data, &at)?;
             let (kind, required) = match agreement {
                 compose::Agreement::Scalar(merged) if single => {
                     return self.named_kind(name, rust_name, &merged, pointer)
@@ -374,13 +388,30 @@ impl Lowerer<'_> {
         self.union_of(rust_name, schema, variants, keyword, &subtypes, pointer)
     }
 
-    fn enum_kind(&mut self, name: &str, values: &[Option<String>], pointer: &str) -> Option<SchemaKind> {
+    /// A string enum; `null` among the values of a `nullable` enum (as OpenAPI 3.0.3 asks for) is the
+    /// `None` of the places that refer to it, not a variant.
+    fn enum_kind(
+        &mut self,
+        name: &str,
+        values: &[Option<String>],
+        nullable: bool,
+        pointer: &str,
+    ) -> Option<SchemaKind> {
         let mut namer = Namer::new();
         let mut out = Vec::new();
         for (i, value) in values.iter().enumerate() {
             let value_pointer = child(&child(pointer, "enum"), i.to_string());
             let Some(value) = value else {
-                self.diags.error(value_pointer, format!("enum `{name}` lists `null`; use `nullable: true` instead"));
+                if !nullable {
+                    self.diags
+                        .error(
+                            value_pointer,
+                            format!(
+                                "enum `{name}` lists `null` but is not `nullable: true`, so no value can be `null`"
+                            ),
+                        )
+                        .with_hint("add `nullable: true` to allow `null`, or remove `null` from `enum`");
+                }
                 continue;
             };
             if out.iter().any(|v: &EnumValue| &v.name == value) {
@@ -428,11 +459,55 @@ impl Lowerer<'_> {
                 .with_hint(format!("define `{name}` under `components/schemas`"));
             return None;
         }
-        Some(TypeRef::Named(SchemaRef::new(naming::type_name(name))))
+        Some(self.named_ref(name))
     }
 
-    /// The type of an inline schema.
+    /// A reference to the component `name`: nullable when the component is (see
+    /// [`Self::component_nullable`]).
+    pub(super) fn named_ref(&self, name: &str) -> TypeRef {
+        let ty = TypeRef::Named(SchemaRef::new(naming::type_name(name)));
+        if self.component_nullable(name, 0) {
+            TypeRef::nullable(ty)
+        } else {
+            ty
+        }
+    }
+
+    /// Whether every reference to the component `name` may be `null`: it says `nullable: true`, or it
+    /// is another name for a nullable component (a `$ref`, or an `allOf` that only wraps one). Read from
+    /// the spec, not from lowered types, because a reference is often lowered before its target.
+    pub(super) fn component_nullable(&self, name: &str, depth: usize) -> bool {
+        let Some(schema) = self.doc.components.as_ref().and_then(|c| c.schemas.get(name)) else { return false };
+        let follow = |reference: &str| {
+            depth < 32
+                && crate::load::ref_target::<openapiv3::Schema>(reference)
+                    .is_some_and(|target| self.component_nullable(target, depth + 1))
+        };
+        match schema {
+            ReferenceOr::Reference { reference } => follow(reference),
+            ReferenceOr::Item(schema) if schema.schema_data.nullable => true,
+            ReferenceOr::Item(schema) => match compose::composition(schema) {
+                Some(compose::Composition {
+                    all_of: [ReferenceOr::Reference { reference }],
+                    one_of: [],
+                    any_of: [],
+                }) => {
+                    let own = matches!(&schema.schema_kind, Kind::Any(any) if !any.properties.is_empty());
+                    !own && follow(reference)
+                }
+                _ => false,
+            },
+        }
+    }
+
+    /// The type of an inline schema; `nullable: true` makes it [`TypeRef::Nullable`].
     pub(super) fn type_of(&mut self, schema: &openapiv3::Schema, pointer: &str, name_hint: &str) -> Option<TypeRef> {
+        let ty = self.value_type_of(schema, pointer, name_hint)?;
+        Some(if schema.schema_data.nullable { TypeRef::nullable(ty) } else { ty })
+    }
+
+    /// [`Self::type_of`] without the schema's own `nullable`.
+    fn value_type_of(&mut self, schema: &openapiv3::Schema, pointer: &str, name_hint: &str) -> Option<TypeRef> {
         let normalized = compose::normalize(schema);
         let schema = normalized.as_ref();
         if let Some(c) = compose::composition(schema) {

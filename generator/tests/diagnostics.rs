@@ -457,3 +457,46 @@ fn api_versions_are_chosen_per_operation() {
     assert_eq!(ops[0], ("createWidget".into(), "preview".into(), "WidgetPreview".into()));
     assert_eq!(ops[1].1, "2025-03-12");
 }
+
+/// `nullable` is honoured wherever a value has a schema; where the client cannot honour it (a
+/// parameter, an `allOf` member) it is a warning at its pointer, never dropped silently, and a `null`
+/// in a nullable enum is the `None` of its references rather than an error.
+#[test]
+fn nullable_the_client_cannot_honour_is_a_warning_at_its_pointer() {
+    let name = "nullable.yaml";
+    let (api, warnings) = atlas_codegen::lower_spec(name, &fixture("good", name)).unwrap_or_else(|d| panic!("{d}"));
+    let at = "/paths/~1task/get/parameters/0/schema/nullable";
+    assert!(
+        warnings
+            .items()
+            .iter()
+            .any(|d| d.severity == Severity::Warning && d.pointer == at && d.message.contains("`q`")),
+        "{warnings}"
+    );
+    let get_task = api.operations.iter().find(|o| o.id == "getTask").expect("getTask");
+    assert_eq!(get_task.params[0].ty.to_string(), "string", "the parameter is sent as a plain value");
+    assert_eq!(get_task.output.cases[0].payload.json().map(ToString::to_string).as_deref(), Some("MaybeTask?"));
+    // Every other `nullable` of the fixture is honoured: that one warning is the only one about it.
+    let about_nullable = warnings.items().iter().filter(|d| d.message.contains("nullable")).count();
+    assert_eq!(about_nullable, 1, "{warnings}");
+
+    let member = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Base: {type: object, properties: {id: {type: string}}}
+    Both:
+      allOf:
+        - $ref: "#/components/schemas/Base"
+        - {type: object, nullable: true, properties: {n: {type: integer}}}
+    Strict: {type: string, enum: [a, null]}
+"##;
+    let diags = atlas_codegen::lower_spec("member.yaml", member).expect_err("`null` in a non-nullable enum");
+    let hit = |pointer: &str, severity: Severity| {
+        diags.items().iter().any(|d| d.pointer == pointer && d.severity == severity)
+    };
+    assert!(hit("/components/schemas/Both/allOf/1/nullable", Severity::Warning), "{diags}");
+    assert!(hit("/components/schemas/Strict/enum/1", Severity::Error), "{diags}");
+}

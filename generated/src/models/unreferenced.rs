@@ -8,11 +8,7 @@ use std::collections::BTreeMap;
 #[non_exhaustive]
 pub struct ApiError {
     /// What was wrong with a rejected request, field by field.
-    #[serde(
-        rename = "badRequestDetail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "badRequestDetail", default)]
     pub bad_request_detail: Option<BadRequestDetail>,
     /// Human-readable explanation of the error.
     #[serde(default)]

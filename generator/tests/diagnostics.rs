@@ -388,7 +388,7 @@ fn api_versions_are_chosen_per_operation() {
     assert_eq!(api.operations[0].success().unwrap().ty.as_ref().unwrap().to_string(), "WidgetV3");
     assert_eq!(ops.len(), 2);
 
-    let pinned = atlas_codegen::Options { api_version: Some("2024-10-01".into()), preview: false };
+    let pinned = atlas_codegen::Options { api_version: Some("2024-10-01".into()), preview: false, conformance: false };
     let (ops, api, warnings) = chosen(&pinned);
     assert_eq!(ops, vec![("createWidget".into(), "2024-08-05".into(), "WidgetV2".into())]);
     assert_eq!(api.operations[0].success().unwrap().ty.as_ref().unwrap().to_string(), "WidgetV2");

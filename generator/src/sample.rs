@@ -29,28 +29,76 @@ pub fn string(constraints: &Constraints) -> String {
         let n = min.max(1).min(max.unwrap_or(usize::MAX));
         return "a".repeat(n);
     };
-    // Repeat each repetition a little more each round until the length bounds hold too.
-    for extra in 0..=64 {
-        if let Some(s) = matching(pattern, extra) {
-            if fits(&s) {
-                return s;
+    // The walk ignores look-around, so each candidate is checked against the whole pattern; other
+    // alternatives and longer repetitions are tried until one matches within the length bounds.
+    let full = fancy_regex::Regex::new(pattern).ok();
+    let matches = |s: &str| full.as_ref().is_none_or(|re| re.is_match(s).unwrap_or(false));
+    for choice in 0..4 {
+        for extra in 0..=32 {
+            if let Some(s) = matching(pattern, extra, choice) {
+                if fits(&s) && matches(&s) {
+                    return s;
+                }
             }
         }
     }
-    matching(pattern, 0).unwrap_or_else(|| "a".repeat(min.max(1)))
+    matching(pattern, 0, 0).unwrap_or_else(|| "a".repeat(min.max(1)))
 }
 
 /// A string the regex `pattern` matches (unanchored patterns are matched as anchored, which only
-/// narrows them), repeating each `*`/`+`/`{m,n}` `extra` times beyond its minimum where allowed.
-/// `None` for a pattern `regex-syntax` cannot parse (look-around, backreferences).
-pub fn matching(pattern: &str, extra: u32) -> Option<String> {
-    let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
+/// narrows them), repeating each `*`/`+`/`{m,n}` `extra` times beyond its minimum where allowed and
+/// taking alternative `choice` (modulo their number) of each `|`. Look-around is left out of the
+/// walk (the caller checks the result); `None` for a pattern that does not parse even then.
+pub fn matching(pattern: &str, extra: u32, choice: usize) -> Option<String> {
+    let stripped = without_look_around(pattern);
+    let hir = regex_syntax::ParserBuilder::new().build().parse(&stripped).ok()?;
     let mut out = String::new();
-    walk(&hir, extra, &mut out);
+    walk(&hir, extra, choice, &mut out);
     Some(out)
 }
 
-fn walk(hir: &Hir, extra: u32, out: &mut String) {
+/// `pattern` without its `(?=..)`, `(?!..)`, `(?<=..)` and `(?<!..)` groups, which consume nothing.
+fn without_look_around(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let rest: String = chars[i..chars.len().min(i + 4)].iter().collect();
+        let look = ["(?<=", "(?<!", "(?=", "(?!"].iter().find(|p| rest.starts_with(*p));
+        if let Some(prefix) = look {
+            // Skip to the matching `)`, minding escapes and nested groups.
+            let mut depth = 1;
+            let mut j = i + prefix.len();
+            while j < chars.len() {
+                match chars[j] {
+                    '\\' => j += 1,
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            i = j + 1;
+            continue;
+        }
+        if chars[i] == '\\' && i + 1 < chars.len() {
+            out.push(chars[i]);
+            out.push(chars[i + 1]);
+            i += 2;
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+fn walk(hir: &Hir, extra: u32, choice: usize, out: &mut String) {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => {}
         HirKind::Literal(literal) => out.push_str(&String::from_utf8_lossy(&literal.0)),
@@ -63,14 +111,14 @@ fn walk(hir: &Hir, extra: u32, out: &mut String) {
             let wanted = rep.min.saturating_add(extra);
             let times = rep.max.map_or(wanted, |max| wanted.min(max)).max(rep.min);
             for _ in 0..times {
-                walk(&rep.sub, extra, out);
+                walk(&rep.sub, extra, choice, out);
             }
         }
-        HirKind::Capture(capture) => walk(&capture.sub, extra, out),
-        HirKind::Concat(parts) => parts.iter().for_each(|part| walk(part, extra, out)),
+        HirKind::Capture(capture) => walk(&capture.sub, extra, choice, out),
+        HirKind::Concat(parts) => parts.iter().for_each(|part| walk(part, extra, choice, out)),
         HirKind::Alternation(alternatives) => {
-            if let Some(first) = alternatives.first() {
-                walk(first, extra, out);
+            if let Some(one) = alternatives.get(choice % alternatives.len().max(1)) {
+                walk(one, extra, choice, out);
             }
         }
     }
@@ -206,9 +254,13 @@ mod tests {
             "^(\\d{1,3}\\.){3}\\d{1,3}(/\\d{1,2})?$",
             "^([\\w-]+\\.)+[\\w-]{2,}$",
             "^mdb_sa_id_[a-f0-9]{24}$",
+            // Look-ahead, from the official spec's `routeTableCidrBlock`.
+            "^((25[0-5]|(2[0-4]|1\\d|[1-9]|)\\d)(\\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$",
+            "^(?!-)[a-z0-9-]+(?<!-)$",
         ] {
             let s = string(&constraints(pattern));
-            assert!(regex::Regex::new(pattern).unwrap().is_match(&s), "{s:?} does not match {pattern}");
+            let re = fancy_regex::Regex::new(pattern).unwrap();
+            assert!(re.is_match(&s).unwrap(), "{s:?} does not match {pattern}");
         }
     }
 

@@ -9,12 +9,12 @@
 //! belong to which operation.
 
 use super::{ident, type_tokens};
-use crate::ir::{Api, BodyEncoding, Operation, Output, Param, Payload, TypeRef};
+use crate::ir::{Api, BodyEncoding, Operation, Output, Param, Payload, SchemaKind, TypeRef};
 use crate::sample;
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The harness program for every operation of `api`.
 pub fn harness(api: &Api) -> TokenStream {
@@ -33,11 +33,12 @@ pub fn harness(api: &Api) -> TokenStream {
         let function = ident(&format!("call_{i}"));
         let feature = feature.get(op.id.as_str()).copied().unwrap_or_default();
         let off = format!("its tag's feature `{feature}` is off");
+        let write_only = write_only_fields(api, op);
         quote! {
             #[cfg(feature = #feature)]
             {
                 mark(&http, &base, #id).await;
-                report(#id, #function(&client).await);
+                report(#id, #function(&client).await, &[#(#write_only),*]);
             }
             #[cfg(not(feature = #feature))]
             println!("CONFORMANCE {}", serde_json::json!({"op": #id, "skip": #off}));
@@ -95,10 +96,13 @@ pub fn harness(api: &Api) -> TokenStream {
             }
         }
 
-        /// Prints the line the proxy's judge reads.
-        fn report(id: &str, outcome: Outcome) {
+        /// Prints the line the proxy's judge reads; `write_only` names the write-only fields of the
+        /// success types, which the models do not decode (so they cannot re-encode equal).
+        fn report(id: &str, outcome: Outcome, write_only: &[&str]) {
             let line = match outcome {
-                Ok((status, Encoded::Json(body))) => serde_json::json!({"op": id, "status": status, "body": body}),
+                Ok((status, Encoded::Json(body))) => {
+                    serde_json::json!({"op": id, "status": status, "body": body, "write_only": write_only})
+                }
                 Ok((status, Encoded::Skip(why))) => serde_json::json!({"op": id, "status": status, "skip": why}),
                 Err(error) => serde_json::json!({"op": id, "error": error}),
             };
@@ -173,6 +177,27 @@ fn call(api: &Api, op: &Operation, index: usize) -> TokenStream {
             Ok((status, #encode))
         }
     }
+}
+
+/// The wire names of the write-only fields the success types of `op` reach (models skip them when
+/// decoding).
+fn write_only_fields(api: &Api, op: &Operation) -> Vec<String> {
+    let mut names = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<&TypeRef> = op.output.cases.iter().filter_map(|c| c.payload.json()).collect();
+    while let Some(ty) = todo.pop() {
+        for r in ty.schema_refs() {
+            let Some(schema) = api.schema(r) else { continue };
+            if !seen.insert(schema.rust_name.clone()) {
+                continue;
+            }
+            if let SchemaKind::Struct { fields } = &schema.kind {
+                names.extend(fields.iter().filter(|f| f.write_only).map(|f| f.name.clone()));
+            }
+            todo.extend(schema.type_refs());
+        }
+    }
+    names.into_iter().collect()
 }
 
 /// A sample of a required parameter: array parameters get at least one item, each meeting the item

@@ -141,6 +141,20 @@ fn pick(class: &Class) -> Option<char> {
     alnum.or_else(|| ranges.first().map(|(start, _)| *start))
 }
 
+/// A valid string of a `format` that validators check (Prism does), when it is one.
+pub fn formatted(format: &str) -> Option<&'static str> {
+    Some(match format {
+        "date" => "2024-01-01",
+        "date-time" => "2024-01-01T00:00:00Z",
+        "email" => "user@example.com",
+        "uuid" => "00000000-0000-4000-8000-000000000000",
+        "uri" | "url" => "https://example.com/",
+        "ipv4" => "192.0.2.1",
+        "hostname" => "example.com",
+        _ => return None,
+    })
+}
+
 /// A number within `constraints`' bounds, as close to 1 as they allow; whole when `integer`.
 pub fn number(constraints: &Constraints, integer: bool) -> f64 {
     let step = if integer { 1.0 } else { 0.5 };
@@ -190,7 +204,13 @@ impl Sampler<'_> {
                         let mut object = Map::new();
                         if depth < MAX_DEPTH {
                             for field in fields.iter().filter(|f| f.required && crate::emit::keeps_field(schema, f)) {
-                                object.insert(field.name.clone(), self.value(&field.ty, &field.constraints, depth + 1));
+                                let value = match (&field.ty, field.format.as_deref().and_then(formatted)) {
+                                    (TypeRef::String, Some(text)) if field.constraints.pattern.is_none() => {
+                                        Value::String(text.to_owned())
+                                    }
+                                    _ => self.value(&field.ty, &field.constraints, depth + 1),
+                                };
+                                object.insert(field.name.clone(), value);
                             }
                         }
                         Value::Object(object)
@@ -280,5 +300,48 @@ mod tests {
         let c = Constraints { maximum: Some(0.0), ..Constraints::default() };
         assert_eq!(number(&c, true), 0.0);
         assert_eq!(number(&Constraints::default(), true), 1.0);
+    }
+
+    #[test]
+    fn objects_get_their_required_fields_with_valid_formats_and_item_counts() {
+        let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: "https://example.com"}]
+paths:
+  /users:
+    post:
+      operationId: createUser
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/User"}
+      responses:
+        "204": {description: done}
+components:
+  schemas:
+    User:
+      type: object
+      required: [username, born, hosts, id]
+      properties:
+        username: {type: string, format: email}
+        born: {type: string, format: date}
+        hosts: {type: array, minItems: 2, items: {type: string}}
+        id: {type: string, pattern: "^([a-f0-9]{24})$"}
+        nickname: {type: string}
+"##;
+        let (api, _) = crate::lower_spec("t.yaml", spec).unwrap();
+        let body = api.operations[0].body.as_ref().unwrap();
+        let value = value(&api, &body.ty, &body.constraints);
+        assert_eq!(
+            value,
+            serde_json::json!({
+                "username": "user@example.com",
+                "born": "2024-01-01",
+                "hosts": ["a", "a"],
+                "id": "aaaaaaaaaaaaaaaaaaaaaaaa",
+            })
+        );
     }
 }

@@ -175,6 +175,10 @@ impl Lowerer<'_> {
                 write_only: data.is_some_and(|d| d.write_only),
                 description: data.and_then(|d| d.description.clone()),
                 constraints,
+                format: match field_schema {
+                    ReferenceOr::Item(s) => string_format(s),
+                    ReferenceOr::Reference { .. } => None,
+                },
                 boxed: false,
             });
         }
@@ -453,4 +457,24 @@ fn string_enum_members(members: &[ReferenceOr<openapiv3::Schema>]) -> Option<Vec
         }
     }
     Some(values)
+}
+
+/// A string schema's `format`, as the spec spells it.
+fn string_format(schema: &openapiv3::Schema) -> Option<String> {
+    use openapiv3::{StringFormat, VariantOrUnknownOrEmpty};
+    let openapiv3::SchemaKind::Type(openapiv3::Type::String(string)) = &schema.schema_kind else { return None };
+    match &string.format {
+        VariantOrUnknownOrEmpty::Item(known) => Some(
+            match known {
+                StringFormat::Date => "date",
+                StringFormat::DateTime => "date-time",
+                StringFormat::Password => "password",
+                StringFormat::Byte => "byte",
+                StringFormat::Binary => "binary",
+            }
+            .to_owned(),
+        ),
+        VariantOrUnknownOrEmpty::Unknown(other) => Some(other.clone()),
+        VariantOrUnknownOrEmpty::Empty => None,
+    }
 }

@@ -278,7 +278,8 @@ fn judge(line: &Value, exchanges: &[Exchange]) -> Verdict {
         return Verdict::Fail(format!("Prism answered {} to {target}: {problems}", exchange.status));
     }
     if let Some(error) = text("error") {
-        return Verdict::Fail(format!("the client failed on Prism's {}: {error}", exchange.status));
+        let why = notes.first().map(|n| format!(" ({n})")).unwrap_or_default();
+        return Verdict::Fail(format!("the client failed on Prism's {}: {error}{why}", exchange.status));
     }
     if let Some(skip) = text("skip") {
         notes.push(format!("body not compared: {skip}"));
@@ -318,7 +319,12 @@ fn violations(exchange: &Exchange) -> (Vec<String>, Vec<String>) {
     // Prism prefixes a long list with `Too many violations! `.
     let json = header.strip_prefix("Too many violations!").unwrap_or(header).trim();
     let Ok(Value::Array(list)) = serde_json::from_str::<Value>(json) else {
-        return (vec![header.to_owned()], Vec::new());
+        // Not JSON (cut short, say): it is about the request if it names a request location.
+        return if header.contains(r#"["request""#) {
+            (vec![header.to_owned()], Vec::new())
+        } else {
+            (Vec::new(), vec![shorten(header)])
+        };
     };
     let mut request = Vec::new();
     let mut response = Vec::new();

@@ -200,6 +200,7 @@ impl Lowerer<'_> {
                     "Required by the spec's `required` list, which `properties` does not describe: any JSON value (`null` included), but the key must be present.".to_owned(),
                 ),
                 constraints: Constraints::default(),
+                format: None,
                 boxed: false,
             });
         }

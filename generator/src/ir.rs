@@ -820,6 +820,10 @@ pub struct Field {
     pub description: Option<String>,
     /// What the spec constrains about it.
     pub constraints: Constraints,
+    /// A string's `format` (`date-time`, `email`, ...): documentation, not checked, but what a valid
+    /// sample value must look like.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
     /// Whether the field's type reaches its own struct again by value (directly or through other
     /// structs' fields and aliases, not through a `Vec` or `BTreeMap`), so it must be boxed
     /// (`Option<Box<Node>>`) for the struct to have a finite size.

@@ -22,6 +22,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod render;
+pub mod sample;
 pub mod subset;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
@@ -54,6 +55,9 @@ pub struct Options {
     pub api_version: Option<String>,
     /// Use an operation's `preview` version when it has one.
     pub preview: bool,
+    /// Also emit `examples/conformance.rs`, a program that calls every operation once with sample
+    /// values (`cargo xtask conformance --spec FILE`); off for the normal output.
+    pub conformance: bool,
 }
 
 /// The generator's output for a spec that has no errors.
@@ -73,11 +77,17 @@ pub fn generate(file: &str, text: &str) -> Result<Generated, Diagnostics> {
 /// Runs the whole pipeline with generation options.
 pub fn generate_with(file: &str, text: &str, options: &Options) -> Result<Generated, Diagnostics> {
     let (api, warnings) = lower_spec_with(file, text, options)?;
-    let files = generate_from_ir(&api).map_err(|message| {
+    let to_diags = |message: String| {
         let mut diags = Diagnostics::new(file);
         diags.error("", message);
         diags
-    })?;
+    };
+    let mut files = generate_from_ir(&api).map_err(to_diags)?;
+    if options.conformance {
+        let harness = emit::conformance_harness(&api).map_err(to_diags)?.with_header(&api.source);
+        files.push(harness);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     Ok(Generated { files, warnings })
 }
 

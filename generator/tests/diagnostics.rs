@@ -431,7 +431,7 @@ fn api_versions_are_chosen_per_operation() {
     assert_eq!(api.operations[0].success().unwrap().ty.as_ref().unwrap().to_string(), "WidgetV3");
     assert_eq!(ops.len(), 2);
 
-    let pinned = atlas_codegen::Options { api_version: Some("2024-10-01".into()), preview: false };
+    let pinned = atlas_codegen::Options { api_version: Some("2024-10-01".into()), ..Default::default() };
     let (ops, api, warnings) = chosen(&pinned);
     assert_eq!(ops, vec![("createWidget".into(), "2024-08-05".into(), "WidgetV2".into())]);
     assert_eq!(api.operations[0].success().unwrap().ty.as_ref().unwrap().to_string(), "WidgetV2");
@@ -440,7 +440,7 @@ fn api_versions_are_chosen_per_operation() {
         "{warnings}"
     );
 
-    let sunset = atlas_codegen::Options { api_version: Some("2024-07-01".into()), preview: false };
+    let sunset = atlas_codegen::Options { api_version: Some("2024-07-01".into()), ..Default::default() };
     let (ops, api, warnings) = chosen(&sunset);
     assert_eq!(ops[0].1, "2023-01-01");
     assert_eq!(api.operations[0].api_version.as_ref().unwrap().sunset.as_deref(), Some("2024-06-01"));
@@ -452,7 +452,7 @@ fn api_versions_are_chosen_per_operation() {
         "{warnings}"
     );
 
-    let preview = atlas_codegen::Options { api_version: None, preview: true };
+    let preview = atlas_codegen::Options { preview: true, ..Default::default() };
     let (ops, _, _) = chosen(&preview);
     assert_eq!(ops[0], ("createWidget".into(), "preview".into(), "WidgetPreview".into()));
     assert_eq!(ops[1].1, "2025-03-12");

@@ -54,12 +54,14 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     cargo(root, &bench_args, &env)?;
     let run_secs = run_started.elapsed().as_secs_f64();
 
-    // What criterion cannot time: openapi-generator (a Java process) and `cargo check` of our full client.
+    // What criterion cannot time: openapi-generator (a Java process) and `cargo check` of our full client and of
+    // progenitor's.
     let scratch = target.join("external");
     let external = format!(
-        "{}{}",
+        "{}{}{}",
         crate::bench_external::openapi_generator(root, &scratch),
-        crate::bench_external::full_client_check(root, &scratch)
+        crate::bench_external::full_client_check(root, &scratch),
+        crate::bench_external::progenitor_check(&target, &scratch)
     );
 
     let results = read_results(&criterion_home)?;

@@ -63,11 +63,24 @@ pub(crate) fn with_prism<T>(
     prism_bin: &Path,
     body: impl FnOnce(&str, &Prism) -> Result<T, String>,
 ) -> Result<T, String> {
+    with_prism_on(root, prism_bin, SPEC, STARTUP_TIMEOUT, true, body)
+}
+
+/// [`with_prism`] for any spec (relative to `root`), waiting up to `startup` for Prism to answer;
+/// `errors`: Prism's `--errors` (a violation of its own response becomes a 500, not a header).
+pub(crate) fn with_prism_on<T>(
+    root: &Path,
+    prism_bin: &Path,
+    spec: &str,
+    startup: Duration,
+    errors: bool,
+    body: impl FnOnce(&str, &Prism) -> Result<T, String>,
+) -> Result<T, String> {
     let port = free_port()?;
     let url = format!("http://127.0.0.1:{port}");
-    println!("prism: starting a mock of {SPEC} on {url}");
-    let mut prism = Prism::start(root, prism_bin, port)?;
-    prism.wait_until_ready(port, STARTUP_TIMEOUT)?;
+    println!("prism: starting a mock of {spec} on {url}");
+    let mut prism = Prism::start(root, prism_bin, spec, port, errors)?;
+    prism.wait_until_ready(port, startup)?;
     println!("prism: ready (pid {})", prism.pgid);
     let result = body(&url, &prism);
     prism.stop();
@@ -75,7 +88,7 @@ pub(crate) fn with_prism<T>(
 }
 
 /// A port on 127.0.0.1 that nothing listened on a moment ago.
-fn free_port() -> Result<u16, String> {
+pub(crate) fn free_port() -> Result<u16, String> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .map_err(|e| format!("conformance: could not bind 127.0.0.1:0 to find a free port: {e}"))?;
     let port = listener.local_addr().map_err(|e| format!("conformance: local_addr failed: {e}"))?.port();
@@ -104,13 +117,14 @@ pub(crate) struct Prism {
 }
 
 impl Prism {
-    fn start(root: &Path, prism_bin: &Path, port: u16) -> Result<Self, String> {
+    fn start(root: &Path, prism_bin: &Path, spec: &str, port: u16, errors: bool) -> Result<Self, String> {
         let port = port.to_string();
         let mut child = Command::new("sh")
             .arg("-c")
             .arg(WATCHDOG)
             .arg(prism_bin)
-            .args(["mock", SPEC, "--host", "127.0.0.1", "--port", &port, "--errors"])
+            .args(["mock", spec, "--host", "127.0.0.1", "--port", &port])
+            .args(errors.then_some("--errors"))
             .current_dir(root)
             // Own process group, so that SIGTERM to the group reaches Prism's node children too and
             // a Ctrl-C in the terminal does not race with our own shutdown.

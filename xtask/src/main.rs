@@ -9,7 +9,8 @@
 //! - `check-official`: the whole Atlas API client from the vendored official description, held to
 //!   warnings-denied clippy and rustdoc;
 //! - `lint-spec`: Redocly lint of the spec;
-//! - `conformance`: the generated client against a Prism mock built from the spec;
+//! - `conformance`: the generated client against a Prism mock built from the spec; with `--spec FILE`,
+//!   every operation of any spec through a client generated from it, with a generated harness;
 //! - `api-diff`: what changed in the API since a git revision, and the semver bump it implies;
 //! - `spec-drift`: whether the spec still describes its operations as the official Atlas description does;
 //! - `bench`: benchmarks against progenitor and raw reqwest, written to `BENCHMARKS.md`.
@@ -25,6 +26,7 @@ mod check_readmes;
 mod check_real;
 mod codegen;
 mod conformance;
+mod conformance_spec;
 mod demo;
 mod lint_spec;
 mod spec_drift;
@@ -55,7 +57,10 @@ commands:
                            generate the whole Atlas API from spec/upstream into target/official-client, then
                            clippy and rustdoc it with warnings denied, and build one tag feature alone
   lint-spec                lint the spec with Redocly
-  conformance              run the generated client against a Prism mock of the spec";
+  conformance              run the generated client against a Prism mock of the spec
+  conformance --spec FILE [--preview] [--features TAG,TAG]
+                           call every operation of FILE through a client generated from it against a Prism
+                           mock of FILE; prints `N of M operations pass` and each skipped or failing one";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -80,7 +85,8 @@ fn main() -> ExitCode {
             .and_then(|options| codegen::run(&root, &options)),
         Some("demo") => demo::run(&root),
         Some("lint-spec") => lint_spec::run(&root),
-        Some("conformance") => conformance::run(&root),
+        Some("conformance") if args.len() == 1 => conformance::run(&root),
+        Some("conformance") => conformance_spec::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("check-fixtures") => check_fixtures::run(&root),
         Some("check-readmes") => check_readmes::run(&root),

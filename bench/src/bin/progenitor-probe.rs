@@ -5,7 +5,7 @@
 
 fn main() -> std::process::ExitCode {
     let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: progenitor-probe SPEC");
+        eprintln!("usage: progenitor-probe SPEC [OUT.rs]");
         return std::process::ExitCode::FAILURE;
     };
     let text = match std::fs::read_to_string(&path) {
@@ -17,6 +17,13 @@ fn main() -> std::process::ExitCode {
     };
     match atlas_bench::official_for_progenitor(&text).and_then(|copy| atlas_bench::progenitor_try(&copy.text)) {
         Ok(out) => {
+            // With OUT.rs, the generated code is kept, so the bench can `cargo check` it.
+            if let Some(file) = std::env::args().nth(2) {
+                if let Err(e) = std::fs::write(&file, &out) {
+                    eprintln!("cannot write {file}: {e}");
+                    return std::process::ExitCode::FAILURE;
+                }
+            }
             println!("{}", out.lines().count());
             std::process::ExitCode::SUCCESS
         }

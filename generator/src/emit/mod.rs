@@ -2,6 +2,7 @@
 //! files, parses them into a `syn::File` and prints them with prettyplease, item by item with blank
 //! lines between them ([`layout`]). No formatter process and no text patching inside an item.
 
+pub(crate) mod conformance;
 mod defaults;
 pub(crate) mod docs;
 mod imports;
@@ -11,6 +12,8 @@ mod operations;
 mod setters;
 pub(crate) mod tags;
 mod validation;
+
+pub(crate) use models::keeps as keeps_field;
 
 use crate::files::GeneratedFile;
 use crate::ir::{Api, SchemaKind, SchemaRef, TypeRef};
@@ -136,6 +139,11 @@ fn uses_newtypes(api: &Api) -> bool {
 
 fn uses_enums(api: &Api) -> bool {
     api.schemas.iter().any(|s| !s.enum_values().is_empty())
+}
+
+/// `examples/conformance.rs`: the conformance harness ([`conformance`]), for `Options::conformance`.
+pub fn conformance_harness(api: &Api) -> Result<GeneratedFile, String> {
+    rust_file("examples/conformance.rs", conformance::harness(api))
 }
 
 fn rust_file(path: &str, tokens: TokenStream) -> Result<GeneratedFile, String> {

@@ -276,7 +276,7 @@ fn union_validate(api: &Api, schema: &Schema, variants: &[UnionVariant]) -> Toke
 /// Whether a field appears in the Rust struct: request-only types drop `readOnly` fields and
 /// response-only types drop `writeOnly` ones; a type used both ways keeps both and skips them on the
 /// wrong side (see [`field_item`]).
-pub(super) fn keeps(schema: &Schema, field: &Field) -> bool {
+pub(crate) fn keeps(schema: &Schema, field: &Field) -> bool {
     let request_only = schema.in_request && !schema.in_response;
     let response_only = schema.in_response && !schema.in_request;
     !(request_only && field.read_only || response_only && field.write_only)

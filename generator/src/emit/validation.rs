@@ -182,8 +182,13 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> StructVali
         if own.is_empty() && nested.is_empty() {
             continue;
         }
+        // An optional collection is a plain `Vec`/map, left out of the JSON when empty: an empty one is
+        // an absent field, which `minItems` does not apply to.
+        let absent_when_empty = !field.required && !field.nullable && models::is_collection(&field.ty);
         if optional && number {
             body.push(quote! { if let Some(value) = self.#member { #own #nested } });
+        } else if absent_when_empty && field.constraints.min_items.is_some() {
+            body.push(quote! { if !self.#member.is_empty() { #own #nested } });
         } else if optional {
             body.push(quote! { if let Some(value) = &self.#member { #own #nested } });
         } else {

@@ -172,6 +172,10 @@ impl Lowerer<'_> {
                 write_only: data.is_some_and(|d| d.write_only),
                 description: data.and_then(|d| d.description.clone()),
                 constraints,
+                format: match field_schema {
+                    ReferenceOr::Item(s) => string_format(s),
+                    ReferenceOr::Reference { .. } => None,
+                },
                 boxed: false,
             });
         }
@@ -207,6 +211,7 @@ impl Lowerer<'_> {
                     "Required by the spec's `required` list, which `properties` does not describe: any JSON value (`null` included), but the key must be present.".to_owned(),
                 ),
                 constraints: Constraints::default(),
+                format: None,
                 boxed: false,
             });
         }
@@ -679,4 +684,24 @@ fn string_enum_members(members: &[ReferenceOr<openapiv3::Schema>]) -> Option<Vec
         }
     }
     Some(values)
+}
+
+/// A string schema's `format`, as the spec spells it.
+fn string_format(schema: &openapiv3::Schema) -> Option<String> {
+    use openapiv3::{StringFormat, VariantOrUnknownOrEmpty};
+    let openapiv3::SchemaKind::Type(openapiv3::Type::String(string)) = &schema.schema_kind else { return None };
+    match &string.format {
+        VariantOrUnknownOrEmpty::Item(known) => Some(
+            match known {
+                StringFormat::Date => "date",
+                StringFormat::DateTime => "date-time",
+                StringFormat::Password => "password",
+                StringFormat::Byte => "byte",
+                StringFormat::Binary => "binary",
+            }
+            .to_owned(),
+        ),
+        VariantOrUnknownOrEmpty::Unknown(other) => Some(other.clone()),
+        VariantOrUnknownOrEmpty::Empty => None,
+    }
 }

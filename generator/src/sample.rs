@@ -1,0 +1,347 @@
+//! Valid sample values, computed from the IR at codegen time: what the conformance harness
+//! (`emit::conformance`) sends as parameters and bodies.
+//!
+//! Strings satisfy their pattern (a deterministic walk of the regex, [`matching`]) and lengths, numbers
+//! their bounds, arrays their item counts, enums take their first value; objects get their required
+//! fields only. Everything is deterministic: the same IR gives the same values.
+
+use crate::ir::{Api, Constraints, SchemaKind, TypeRef, UnionTag};
+use regex_syntax::hir::{Class, Hir, HirKind};
+use serde_json::{Map, Value};
+
+/// How deep objects may nest before a sample gives up on optional depth (recursive schemas).
+const MAX_DEPTH: usize = 12;
+
+/// A value of `ty` that satisfies `constraints` (the place's own, such as a parameter's or a field's).
+pub fn value(api: &Api, ty: &TypeRef, constraints: &Constraints) -> Value {
+    Sampler { api }.value(ty, constraints, 0)
+}
+
+/// A string that satisfies `constraints`: the pattern, if any, and the length bounds.
+pub fn string(constraints: &Constraints) -> String {
+    let min = constraints.min_length.unwrap_or(0) as usize;
+    let max = constraints.max_length.map(|m| m as usize);
+    let fits = |s: &str| {
+        let n = s.chars().count();
+        n >= min && max.is_none_or(|max| n <= max)
+    };
+    let Some(pattern) = &constraints.pattern else {
+        let n = min.max(1).min(max.unwrap_or(usize::MAX));
+        return "a".repeat(n);
+    };
+    // The walk ignores look-around, so each candidate is checked against the whole pattern; other
+    // alternatives and longer repetitions are tried until one matches within the length bounds.
+    let full = fancy_regex::Regex::new(pattern).ok();
+    let matches = |s: &str| full.as_ref().is_none_or(|re| re.is_match(s).unwrap_or(false));
+    for choice in 0..4 {
+        for extra in 0..=32 {
+            if let Some(s) = matching(pattern, extra, choice) {
+                if fits(&s) && matches(&s) {
+                    return s;
+                }
+            }
+        }
+    }
+    matching(pattern, 0, 0).unwrap_or_else(|| "a".repeat(min.max(1)))
+}
+
+/// A string the regex `pattern` matches (unanchored patterns are matched as anchored, which only
+/// narrows them), repeating each `*`/`+`/`{m,n}` `extra` times beyond its minimum where allowed and
+/// taking alternative `choice` (modulo their number) of each `|`. Look-around is left out of the
+/// walk (the caller checks the result); `None` for a pattern that does not parse even then.
+pub fn matching(pattern: &str, extra: u32, choice: usize) -> Option<String> {
+    let stripped = without_look_around(pattern);
+    let hir = regex_syntax::ParserBuilder::new().build().parse(&stripped).ok()?;
+    let mut out = String::new();
+    walk(&hir, extra, choice, &mut out);
+    Some(out)
+}
+
+/// `pattern` without its `(?=..)`, `(?!..)`, `(?<=..)` and `(?<!..)` groups, which consume nothing.
+fn without_look_around(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let rest: String = chars[i..chars.len().min(i + 4)].iter().collect();
+        let look = ["(?<=", "(?<!", "(?=", "(?!"].iter().find(|p| rest.starts_with(*p));
+        if let Some(prefix) = look {
+            // Skip to the matching `)`, minding escapes and nested groups.
+            let mut depth = 1;
+            let mut j = i + prefix.len();
+            while j < chars.len() {
+                match chars[j] {
+                    '\\' => j += 1,
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            i = j + 1;
+            continue;
+        }
+        if chars[i] == '\\' && i + 1 < chars.len() {
+            out.push(chars[i]);
+            out.push(chars[i + 1]);
+            i += 2;
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+fn walk(hir: &Hir, extra: u32, choice: usize, out: &mut String) {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(literal) => out.push_str(&String::from_utf8_lossy(&literal.0)),
+        HirKind::Class(class) => {
+            if let Some(c) = pick(class) {
+                out.push(c);
+            }
+        }
+        HirKind::Repetition(rep) => {
+            let wanted = rep.min.saturating_add(extra);
+            let times = rep.max.map_or(wanted, |max| wanted.min(max)).max(rep.min);
+            for _ in 0..times {
+                walk(&rep.sub, extra, choice, out);
+            }
+        }
+        HirKind::Capture(capture) => walk(&capture.sub, extra, choice, out),
+        HirKind::Concat(parts) => parts.iter().for_each(|part| walk(part, extra, choice, out)),
+        HirKind::Alternation(alternatives) => {
+            if let Some(one) = alternatives.get(choice % alternatives.len().max(1)) {
+                walk(one, extra, choice, out);
+            }
+        }
+    }
+}
+
+/// A character of `class`: a letter or digit when it has one (they survive URLs and every
+/// string rule), else its first character.
+fn pick(class: &Class) -> Option<char> {
+    let ranges: Vec<(char, char)> = match class {
+        Class::Unicode(class) => class.ranges().iter().map(|r| (r.start(), r.end())).collect(),
+        Class::Bytes(class) => class.ranges().iter().map(|r| (char::from(r.start()), char::from(r.end()))).collect(),
+    };
+    for wanted in ['a', 'A', '0'] {
+        let probe = |(start, end): &(char, char)| (*start..=*end).contains(&wanted);
+        if ranges.iter().any(probe) {
+            return Some(wanted);
+        }
+    }
+    let alnum = ranges.iter().find_map(|(start, end)| (*start..=*end).find(|c| c.is_ascii_alphanumeric()));
+    alnum.or_else(|| ranges.first().map(|(start, _)| *start))
+}
+
+/// A valid string of a `format` that validators check (Prism does), when it is one.
+pub fn formatted(format: &str) -> Option<&'static str> {
+    Some(match format {
+        "date" => "2024-01-01",
+        "date-time" => "2024-01-01T00:00:00Z",
+        "email" => "user@example.com",
+        "uuid" => "00000000-0000-4000-8000-000000000000",
+        "uri" | "url" => "https://example.com/",
+        "ipv4" => "192.0.2.1",
+        "hostname" => "example.com",
+        _ => return None,
+    })
+}
+
+/// A number within `constraints`' bounds, as close to 1 as they allow; whole when `integer`.
+pub fn number(constraints: &Constraints, integer: bool) -> f64 {
+    let step = if integer { 1.0 } else { 0.5 };
+    let mut n: f64 = 1.0;
+    if let Some(min) = constraints.minimum {
+        let low = if constraints.exclusive_minimum { min + step } else { min };
+        if n < low {
+            n = if integer { low.ceil() } else { low };
+        }
+    }
+    if let Some(max) = constraints.maximum {
+        let high = if constraints.exclusive_maximum { max - step } else { max };
+        if n > high {
+            n = if integer { high.floor() } else { high };
+        }
+    }
+    n
+}
+
+struct Sampler<'a> {
+    api: &'a Api,
+}
+
+impl Sampler<'_> {
+    fn value(&self, ty: &TypeRef, constraints: &Constraints, depth: usize) -> Value {
+        match ty {
+            TypeRef::String | TypeRef::Secret => Value::String(string(constraints)),
+            TypeRef::I32 | TypeRef::I64 => Value::from(number(constraints, true) as i64),
+            TypeRef::F64 => Value::from(number(constraints, false)),
+            TypeRef::Bool => Value::Bool(true),
+            TypeRef::Any | TypeRef::Map(_) => Value::Object(Map::new()),
+            TypeRef::Array(item) => {
+                let count = constraints.min_items.unwrap_or(0) as usize;
+                // Distinct items (for `uniqueItems`) come from enum values where there are several.
+                let items = (0..count).map(|i| self.nth(item, i, depth)).collect();
+                Value::Array(items)
+            }
+            TypeRef::Named(name) => {
+                let Some(schema) = self.api.schema(name) else { return Value::Null };
+                match &schema.kind {
+                    SchemaKind::Enum { values } => {
+                        values.first().map_or(Value::Null, |v| Value::String(v.name.clone()))
+                    }
+                    SchemaKind::Newtype { constraints: own } => Value::String(string(&merge(own, constraints))),
+                    SchemaKind::Alias { ty } => self.value(ty, constraints, depth),
+                    SchemaKind::Struct { fields } => {
+                        let mut object = Map::new();
+                        if depth < MAX_DEPTH {
+                            for field in fields.iter().filter(|f| f.required && crate::emit::keeps_field(schema, f)) {
+                                let value = match (&field.ty, field.format.as_deref().and_then(formatted)) {
+                                    (TypeRef::String, Some(text)) if field.constraints.pattern.is_none() => {
+                                        Value::String(text.to_owned())
+                                    }
+                                    _ => self.value(&field.ty, &field.constraints, depth + 1),
+                                };
+                                object.insert(field.name.clone(), value);
+                            }
+                        }
+                        Value::Object(object)
+                    }
+                    SchemaKind::Union { tag, variants } => {
+                        let Some(first) = variants.first() else { return Value::Null };
+                        let mut value = self.value(&first.ty, constraints, depth + 1);
+                        if let (UnionTag::Discriminator { property }, Value::Object(object), Some(tag)) =
+                            (tag, &mut value, first.tags.first())
+                        {
+                            object.insert(property.clone(), Value::String(tag.clone()));
+                        }
+                        value
+                    }
+                }
+            }
+        }
+    }
+
+    /// The `index`th sample of `ty`: the enum's `index`th value when it has that many, else the
+    /// plain sample.
+    fn nth(&self, ty: &TypeRef, index: usize, depth: usize) -> Value {
+        if let TypeRef::Named(name) = ty {
+            if let Some(SchemaKind::Enum { values }) = self.api.schema(name).map(|s| &s.kind) {
+                if let Some(v) = values.get(index) {
+                    return Value::String(v.name.clone());
+                }
+            }
+        }
+        self.value(ty, &Constraints::default(), depth + 1)
+    }
+}
+
+/// The tighter of two sets of string constraints (a newtype's own and its place's).
+fn merge(own: &Constraints, place: &Constraints) -> Constraints {
+    let mut merged = own.clone();
+    if merged.pattern.is_none() {
+        merged.pattern.clone_from(&place.pattern);
+    }
+    merged.min_length = own.min_length.max(place.min_length);
+    merged.max_length = match (own.max_length, place.max_length) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn constraints(pattern: &str) -> Constraints {
+        Constraints { pattern: Some(pattern.to_owned()), ..Constraints::default() }
+    }
+
+    #[test]
+    fn strings_match_their_patterns() {
+        for pattern in [
+            "^([a-f0-9]{24})$",
+            "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
+            "^(\\d{1,3}\\.){3}\\d{1,3}(/\\d{1,2})?$",
+            "^([\\w-]+\\.)+[\\w-]{2,}$",
+            "^mdb_sa_id_[a-f0-9]{24}$",
+            // Look-ahead, from the official spec's `routeTableCidrBlock`.
+            "^((25[0-5]|(2[0-4]|1\\d|[1-9]|)\\d)(\\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$",
+            "^(?!-)[a-z0-9-]+(?<!-)$",
+        ] {
+            let s = string(&constraints(pattern));
+            let re = fancy_regex::Regex::new(pattern).unwrap();
+            assert!(re.is_match(&s).unwrap(), "{s:?} does not match {pattern}");
+        }
+    }
+
+    #[test]
+    fn strings_meet_length_bounds_with_a_pattern() {
+        let c = Constraints { min_length: Some(5), max_length: Some(8), ..constraints("^[a-z]+$") };
+        let s = string(&c);
+        assert!((5..=8).contains(&s.len()), "{s:?}");
+        let plain = Constraints { min_length: Some(3), ..Constraints::default() };
+        assert_eq!(string(&plain), "aaa");
+    }
+
+    #[test]
+    fn numbers_meet_their_bounds() {
+        let c = Constraints { minimum: Some(5.0), exclusive_minimum: true, ..Constraints::default() };
+        assert_eq!(number(&c, true), 6.0);
+        let c = Constraints { maximum: Some(0.0), ..Constraints::default() };
+        assert_eq!(number(&c, true), 0.0);
+        assert_eq!(number(&Constraints::default(), true), 1.0);
+    }
+
+    #[test]
+    fn objects_get_their_required_fields_with_valid_formats_and_item_counts() {
+        let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: "https://example.com"}]
+paths:
+  /users:
+    post:
+      operationId: createUser
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/User"}
+      responses:
+        "204": {description: done}
+components:
+  schemas:
+    User:
+      type: object
+      required: [username, born, hosts, id]
+      properties:
+        username: {type: string, format: email}
+        born: {type: string, format: date}
+        hosts: {type: array, minItems: 2, items: {type: string}}
+        id: {type: string, pattern: "^([a-f0-9]{24})$"}
+        nickname: {type: string}
+"##;
+        let (api, _) = crate::lower_spec("t.yaml", spec).unwrap();
+        let body = api.operations[0].body.as_ref().unwrap();
+        let value = value(&api, &body.ty, &body.constraints);
+        assert_eq!(
+            value,
+            serde_json::json!({
+                "username": "user@example.com",
+                "born": "2024-01-01",
+                "hosts": ["a", "a"],
+                "id": "aaaaaaaaaaaaaaaaaaaaaaaa",
+            })
+        );
+    }
+}

@@ -1,0 +1,678 @@
+//! `cargo xtask conformance --spec FILE [--preview] [--features LIST]`: every operation of any spec
+//! (the vendored official description has 540) called through the client generated from it, against a
+//! Prism mock of the same file.
+//!
+//! 1. Generates the client with the conformance harness (`examples/conformance.rs`, emitted from the IR
+//!    by the generator, `Options::conformance`) into `target/conformance-client/` (never committed).
+//! 2. Builds the harness with the workspace's target directory, so dependencies are shared.
+//! 3. Starts Prism on FILE and a recording proxy in front of it, runs the harness against the proxy;
+//!    the harness marks each operation (`GET /__conformance/<id>`) and prints one line per operation.
+//! 4. Judges each operation from its line and what Prism answered: no request violation (Prism's 422 /
+//!    `sl-violations`), a success status, the success body decoded into its typed model, and that model
+//!    re-encoded equal to the body (differences the schema allows are listed as notes).
+//!
+//! Prints `N of M operations pass` (M: every operation of the spec) and every skipped or failing one
+//! with its reason; fails when any operation fails.
+
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::conformance::with_prism_on;
+use crate::lint_spec::ensure_tool;
+
+/// Where the scratch crate goes.
+const DIR: &str = "target/conformance-client";
+/// Prism parses and indexes a 3 MB description before it answers; on a loaded 2-core machine that
+/// takes a while.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(300);
+/// How long one proxied request may take.
+const IO_TIMEOUT: Duration = Duration::from_secs(60);
+/// The marker path prefix the harness sends before each operation.
+const MARKER: &str = "/__conformance/";
+
+/// What the command line asked for.
+#[derive(Debug, PartialEq)]
+struct Args {
+    spec: String,
+    preview: bool,
+    features: Option<String>,
+    /// A file of operations known to fail (`operationId: reason` per line, `#` comments): CI's gate
+    /// fails on any other failure, and on a listed operation that passes now.
+    known: Option<String>,
+}
+
+fn parse(args: &[String]) -> Result<Args, String> {
+    let mut parsed = Args { spec: String::new(), preview: false, features: None, known: None };
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--spec" => parsed.spec = rest.next().ok_or("--spec needs a file")?.clone(),
+            "--preview" => parsed.preview = true,
+            "--features" => parsed.features = Some(rest.next().ok_or("--features needs a list")?.clone()),
+            "--known-failures" => parsed.known = Some(rest.next().ok_or("--known-failures needs a file")?.clone()),
+            other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
+        }
+    }
+    if parsed.spec.is_empty() {
+        return Err(USAGE.to_owned());
+    }
+    Ok(parsed)
+}
+
+const USAGE: &str =
+    "usage: cargo xtask conformance --spec FILE [--preview] [--features TAG,TAG] [--known-failures FILE]";
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    let args = parse(args)?;
+    let spec = &args.spec;
+    let text = std::fs::read_to_string(root.join(spec)).map_err(|e| format!("cannot read {spec}: {e}"))?;
+
+    let started = Instant::now();
+    let options = atlas_codegen::Options { preview: args.preview, conformance: true, ..Default::default() };
+    let generated =
+        atlas_codegen::generate_with(spec, &text, &options).map_err(|d| format!("{spec} does not generate:\n{d}"))?;
+    let all = spec_operations(spec, &text)?;
+    let left_out: BTreeMap<String, String> = generated
+        .warnings
+        .items()
+        .iter()
+        .filter_map(|d| {
+            let id = d.message.strip_prefix("operation `")?.split('`').next()?;
+            d.message.contains("is left out").then(|| (id.to_owned(), d.message.clone()))
+        })
+        .collect();
+    let generation = started.elapsed();
+    println!("conformance: generated the client and its harness for {} operations in {generation:.1?}", all.len());
+
+    let dir = root.join(DIR);
+    crate::sync::write(&dir, &generated.files)?;
+    let manifest = crate::check_fixtures::standalone(&dir)?;
+    let started = Instant::now();
+    let mut build = Command::new(crate::cargo());
+    build.args(["build", "--quiet", "--example", "conformance", "--manifest-path"]).arg(&manifest);
+    if let Some(features) = &args.features {
+        build.args(["--no-default-features", "--features", features]);
+    }
+    let status = build
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|e| format!("could not run cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("conformance: the harness generated from {spec} does not build"));
+    }
+    let build_time = started.elapsed();
+    println!("conformance: built the harness in {build_time:.0?}");
+    let harness = root.join("target/debug/examples/conformance");
+
+    let Some(prism_bin) = ensure_tool(root, "prism")? else {
+        return Ok(());
+    };
+    let prism_started = Instant::now();
+    let (lines, exchanges, prism_time, calls_time) =
+        // Without `--errors`: a violation of Prism's own answer is a header (noted), not a 500.
+        with_prism_on(root, &prism_bin, spec, STARTUP_TIMEOUT, false, |url, prism| {
+            let prism_time = prism_started.elapsed();
+            println!("conformance: Prism answered after {prism_time:.0?}");
+            let upstream: SocketAddr = url
+                .trim_start_matches("http://")
+                .parse()
+                .map_err(|e| format!("conformance: bad Prism address {url}: {e}"))?;
+            let proxy = Proxy::start(upstream)?;
+            let started = Instant::now();
+            let output = Command::new(&harness)
+                .env("ATLAS_CONFORMANCE_URL", &proxy.url)
+                .stdin(Stdio::null())
+                .stderr(Stdio::inherit())
+                .output()
+                .map_err(|e| format!("conformance: could not run {}: {e}", harness.display()))?;
+            let calls_time = started.elapsed();
+            if !output.status.success() {
+                return Err(format!(
+                    "conformance: the harness failed ({}).\n--- Prism log ---\n{}",
+                    output.status,
+                    prism.log_tail()
+                ));
+            }
+            let lines = harness_lines(&String::from_utf8_lossy(&output.stdout))?;
+            Ok((lines, proxy.take(), prism_time, calls_time))
+        })?;
+
+    let verdicts: Vec<(String, Verdict)> = all
+        .iter()
+        .map(|id| {
+            let verdict = match (lines.get(id), left_out.get(id)) {
+                (Some(line), _) => judge(line, exchanges.get(id).map(Vec::as_slice).unwrap_or_default()),
+                (None, Some(reason)) => Verdict::Skip(reason.clone()),
+                (None, None) => Verdict::Skip("the generator emitted no operation for it".to_owned()),
+            };
+            (id.clone(), verdict)
+        })
+        .collect();
+    let report = Report::new(&verdicts);
+    print!("{report}");
+    println!(
+        "conformance: times: generation {generation:.1?}, harness build {build_time:.0?}, Prism start {prism_time:.0?}, {} calls {calls_time:.1?}",
+        lines.len()
+    );
+    match &args.known {
+        None if report.failing.is_empty() => Ok(()),
+        None => Err(format!("conformance: {} operations fail", report.failing.len())),
+        Some(file) => {
+            let text = std::fs::read_to_string(root.join(file)).map_err(|e| format!("cannot read {file}: {e}"))?;
+            gate(&known_failures(&text), &report).map_err(|e| format!("conformance: against {file}: {e}"))
+        }
+    }
+}
+
+/// The operation ids of a known-failures file: `operationId: reason` lines, `#` comments.
+fn known_failures(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or_default().trim())
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(':').next().unwrap_or_default().trim().to_owned())
+        .collect()
+}
+
+/// `Err` naming every failure the list does not know and every listed operation that no longer fails.
+fn gate(known: &[String], report: &Report<'_>) -> Result<(), String> {
+    let new: Vec<&str> = report.failing.iter().map(|(id, _)| *id).filter(|id| !known.iter().any(|k| k == id)).collect();
+    let fixed: Vec<&str> =
+        known.iter().map(String::as_str).filter(|k| !report.failing.iter().any(|(id, _)| id == k)).collect();
+    let mut problems = Vec::new();
+    if !new.is_empty() {
+        problems.push(format!("new failures: {}", new.join(", ")));
+    }
+    if !fixed.is_empty() {
+        problems.push(format!("listed but no longer failing (remove them from the list): {}", fixed.join(", ")));
+    }
+    if problems.is_empty() {
+        println!("conformance: every failure is a known one ({})", known.len());
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// Every `operationId` of the spec, in file order (operations without one by method and path).
+fn spec_operations(spec: &str, text: &str) -> Result<Vec<String>, String> {
+    let parsed = atlas_codegen::load::parse(spec, text).map_err(|d| format!("{spec} does not parse:\n{d}"))?;
+    let mut ids = Vec::new();
+    if let Some(paths) = parsed.raw.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+                if let Some(op) = item.get(method) {
+                    let id = op.get("operationId").and_then(Value::as_str);
+                    ids.push(id.map_or_else(|| format!("{} {path}", method.to_uppercase()), str::to_owned));
+                }
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// The harness's lines by operation id.
+fn harness_lines(stdout: &str) -> Result<BTreeMap<String, Value>, String> {
+    let mut lines = BTreeMap::new();
+    for line in stdout.lines().filter_map(|l| l.strip_prefix("CONFORMANCE ")) {
+        let value: Value =
+            serde_json::from_str(line).map_err(|e| format!("conformance: bad harness line ({e}): {line}"))?;
+        let id = value.get("op").and_then(Value::as_str).unwrap_or_default().to_owned();
+        lines.insert(id, value);
+    }
+    Ok(lines)
+}
+
+/// What became of one operation.
+#[derive(Debug, Clone, PartialEq)]
+enum Verdict {
+    /// Conformant; with the differences the re-encoded body shows that the schema allows, if any.
+    Pass(Option<String>),
+    /// Not called, and why.
+    Skip(String),
+    /// Called and not conformant, and why.
+    Fail(String),
+}
+
+/// Judges one operation from the harness's line and the exchanges the proxy recorded for it.
+fn judge(line: &Value, exchanges: &[Exchange]) -> Verdict {
+    let text = |key: &str| line.get(key).and_then(Value::as_str);
+    if line.get("status").is_none() {
+        if let (Some(skip), None) = (text("skip"), line.get("error")) {
+            return Verdict::Skip(skip.to_owned());
+        }
+    }
+    let Some(exchange) = exchanges.last() else {
+        return Verdict::Fail(format!(
+            "the client sent no request: {}",
+            text("error").unwrap_or("the harness reported nothing")
+        ));
+    };
+    if exchanges.len() > 1 {
+        return Verdict::Fail(format!("the client sent {} requests instead of one", exchanges.len()));
+    }
+    let target = format!("{} {}", exchange.method, exchange.target);
+    // Violations of the request are the client's; those of the response are Prism's own answer (an
+    // example or a generated body) breaking the spec, noted but not held against the client.
+    let (request, response) = violations(exchange);
+    if !request.is_empty() {
+        return Verdict::Fail(format!("Prism reports request violations on {target}: {}", request.join("; ")));
+    }
+    let mut notes = Vec::new();
+    if !response.is_empty() {
+        notes.push(format!("Prism's answer breaks the spec: {}", response.join("; ")));
+    }
+    if !(200..300).contains(&exchange.status) {
+        let problems = serde_json::from_str::<Value>(&exchange.body)
+            .ok()
+            .and_then(|body| body.get("validation").cloned())
+            .map_or_else(|| shorten(&exchange.body), |v| v.to_string());
+        return Verdict::Fail(format!("Prism answered {} to {target}: {problems}", exchange.status));
+    }
+    if let Some(error) = text("error") {
+        let why = notes.first().map(|n| format!(" ({n})")).unwrap_or_default();
+        return Verdict::Fail(format!("the client failed on Prism's {}: {error}{why}", exchange.status));
+    }
+    if let Some(skip) = text("skip") {
+        notes.push(format!("body not compared: {skip}"));
+        return Verdict::Pass(Some(notes.join("; ")));
+    }
+    let Some(reencoded) = line.get("body") else {
+        return Verdict::Fail("the harness reported neither a body nor an error".to_owned());
+    };
+    let Ok(original) = serde_json::from_str::<Value>(&exchange.body) else {
+        return Verdict::Fail(format!("Prism's success body is not JSON: {}", shorten(&exchange.body)));
+    };
+    let mut diffs = Vec::new();
+    compare(&original, reencoded, "", &mut diffs);
+    // Write-only fields are not decoded (Atlas never returns them), so they re-encode as their default.
+    let write_only: Vec<&str> =
+        line.get("write_only").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let (allowed, changed): (Vec<Diff>, Vec<Diff>) = diffs.into_iter().partition(|d| match d {
+        Diff::Changed(pointer, ..) => write_only.contains(&pointer.rsplit('/').next().unwrap_or_default()),
+        _ => true,
+    });
+    if !changed.is_empty() {
+        let list: Vec<String> = changed.iter().take(3).map(|d| d.to_string()).collect();
+        return Verdict::Fail(format!("re-encoding changes the body: {}", list.join("; ")));
+    }
+    if !allowed.is_empty() {
+        let list: Vec<String> = allowed.iter().take(3).map(|d| d.to_string()).collect();
+        let more = if allowed.len() > 3 { format!(" (+{} more)", allowed.len() - 3) } else { String::new() };
+        notes.push(format!("re-encodes equal except {}{more}", list.join("; ")));
+    }
+    Verdict::Pass((!notes.is_empty()).then(|| notes.join("; ")))
+}
+
+/// Prism's `sl-violations` messages, split into those about the request and those about its own
+/// response.
+fn violations(exchange: &Exchange) -> (Vec<String>, Vec<String>) {
+    let Some(header) = exchange.header("sl-violations") else { return (Vec::new(), Vec::new()) };
+    // Prism prefixes a long list with `Too many violations! `.
+    let json = header.strip_prefix("Too many violations!").unwrap_or(header).trim();
+    let Ok(Value::Array(list)) = serde_json::from_str::<Value>(json) else {
+        // Not JSON (cut short, say): it is about the request if it names a request location.
+        return if header.contains(r#"["request""#) {
+            (vec![header.to_owned()], Vec::new())
+        } else {
+            (Vec::new(), vec![shorten(header)])
+        };
+    };
+    let mut request = Vec::new();
+    let mut response = Vec::new();
+    for violation in &list {
+        let message = violation.get("message").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let place = violation.pointer("/location/0").and_then(Value::as_str);
+        if place == Some("response") {
+            response.push(message);
+        } else {
+            request.push(message);
+        }
+    }
+    (request, response)
+}
+
+/// A difference between Prism's body and the re-encoded model.
+#[derive(Debug, Clone, PartialEq)]
+enum Diff {
+    /// A member the model does not keep (not in the schema, or dropped on purpose).
+    Dropped(String),
+    /// A member the model adds (a `null` for an absent optional field, say).
+    Added(String),
+    /// A value that changed.
+    Changed(String, String, String),
+}
+
+impl std::fmt::Display for Diff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Diff::Dropped(p) => write!(f, "`{p}` dropped"),
+            Diff::Added(p) => write!(f, "`{p}` added"),
+            Diff::Changed(p, a, b) => write!(f, "`{p}`: {a} -> {b}"),
+        }
+    }
+}
+
+/// Walks both values; numbers compare by value (`1` equals `1.0`).
+fn compare(original: &Value, reencoded: &Value, pointer: &str, out: &mut Vec<Diff>) {
+    match (original, reencoded) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, value) in a {
+                let at = format!("{pointer}/{key}");
+                match b.get(key) {
+                    Some(other) => compare(value, other, &at, out),
+                    None => out.push(Diff::Dropped(at)),
+                }
+            }
+            for key in b.keys().filter(|k| !a.contains_key(*k)) {
+                out.push(Diff::Added(format!("{pointer}/{key}")));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                compare(x, y, &format!("{pointer}/{i}"), out);
+            }
+        }
+        (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => {}
+        (a, b) if a == b => {}
+        (a, b) => out.push(Diff::Changed(pointer.to_owned(), shorten(&a.to_string()), shorten(&b.to_string()))),
+    }
+}
+
+fn shorten(text: &str) -> String {
+    let mut short: String = text.chars().take(300).collect();
+    if short.len() < text.len() {
+        short.push_str("...");
+    }
+    short
+}
+
+/// The verdicts, counted.
+struct Report<'a> {
+    total: usize,
+    passing: Vec<(&'a str, Option<&'a str>)>,
+    skipped: Vec<(&'a str, &'a str)>,
+    failing: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Report<'a> {
+    fn new(verdicts: &'a [(String, Verdict)]) -> Self {
+        let mut report =
+            Report { total: verdicts.len(), passing: Vec::new(), skipped: Vec::new(), failing: Vec::new() };
+        for (id, verdict) in verdicts {
+            match verdict {
+                Verdict::Pass(note) => report.passing.push((id, note.as_deref())),
+                Verdict::Skip(why) => report.skipped.push((id, why)),
+                Verdict::Fail(why) => report.failing.push((id, why)),
+            }
+        }
+        report
+    }
+}
+
+impl std::fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let equal = self.passing.iter().filter(|(_, note)| note.is_none()).count();
+        let noted: Vec<_> = self.passing.iter().filter_map(|(id, note)| note.map(|n| (id, n))).collect();
+        if !noted.is_empty() {
+            writeln!(f, "passing with a note ({}):", noted.len())?;
+            for (id, note) in noted {
+                writeln!(f, "  {id}: {note}")?;
+            }
+        }
+        for (title, list) in [("skipped", &self.skipped), ("failing", &self.failing)] {
+            if !list.is_empty() {
+                writeln!(f, "{title} ({}):", list.len())?;
+                for (id, why) in list {
+                    writeln!(f, "  {id}: {why}")?;
+                }
+            }
+        }
+        writeln!(
+            f,
+            "conformance: {} of {} operations pass ({equal} re-encode equal), {} skipped, {} failing",
+            self.passing.len(),
+            self.total,
+            self.skipped.len(),
+            self.failing.len()
+        )
+    }
+}
+
+/// One request the harness made and Prism's answer.
+#[derive(Debug, Clone)]
+struct Exchange {
+    method: String,
+    target: String,
+    status: u16,
+    /// Response headers (names lowercased).
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Exchange {
+    fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+}
+
+/// The exchanges recorded so far, by the operation the harness last marked.
+#[derive(Default)]
+struct Log {
+    current: String,
+    exchanges: BTreeMap<String, Vec<Exchange>>,
+}
+
+/// A forwarding HTTP/1.1 proxy to Prism on a free loopback port, one request per connection, that
+/// records every exchange under the operation the harness last marked.
+struct Proxy {
+    url: String,
+    log: Arc<Mutex<Log>>,
+}
+
+impl Proxy {
+    fn start(upstream: SocketAddr) -> Result<Proxy, String> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .map_err(|e| format!("conformance: could not bind the proxy: {e}"))?;
+        let url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
+        let log = Arc::new(Mutex::new(Log::default()));
+        let shared = Arc::clone(&log);
+        // The listener thread ends with the xtask process.
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let log = Arc::clone(&shared);
+                // One connection at a time: the harness calls operations one after the other, and a
+                // marker must be recorded before the request that follows it.
+                if let Err(e) = forward(stream, upstream, &log) {
+                    eprintln!("conformance: proxy: {e}");
+                }
+            }
+        });
+        Ok(Proxy { url, log })
+    }
+
+    fn take(&self) -> BTreeMap<String, Vec<Exchange>> {
+        self.log.lock().map(|mut log| std::mem::take(&mut log.exchanges)).unwrap_or_default()
+    }
+}
+
+/// Forwards one request from `client` to `upstream` (with `Connection: close` on both sides) and
+/// records it; a marker request is answered here and changes the current operation.
+fn forward(client: TcpStream, upstream: SocketAddr, log: &Mutex<Log>) -> io::Result<()> {
+    client.set_read_timeout(Some(IO_TIMEOUT))?;
+    let mut reader = BufReader::new(client.try_clone()?);
+    let Some((request_line, headers)) = read_head(&mut reader)? else {
+        return Ok(());
+    };
+    let mut parts = request_line.split(' ');
+    let (method, target) = (parts.next().unwrap_or_default().to_owned(), parts.next().unwrap_or_default().to_owned());
+    let mut client = client;
+    if let Some(id) = target.strip_prefix(MARKER) {
+        if let Ok(mut log) = log.lock() {
+            log.current = id.to_owned();
+        }
+        client.write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n")?;
+        let _ = client.shutdown(Shutdown::Both);
+        return Ok(());
+    }
+    if find_header(&headers, "transfer-encoding").is_some() {
+        return Err(io::Error::other("chunked request bodies are not supported by the proxy"));
+    }
+    let length: usize = find_header(&headers, "content-length").map_or(Ok(0), str::parse).map_err(io::Error::other)?;
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
+
+    let mut request = format!("{request_line}\r\n").into_bytes();
+    for (name, value) in headers.iter().filter(|(n, _)| !matches!(n.as_str(), "connection" | "keep-alive")) {
+        request.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    request.extend_from_slice(b"connection: close\r\n\r\n");
+    request.extend_from_slice(&body);
+    let mut prism = TcpStream::connect_timeout(&upstream, IO_TIMEOUT)?;
+    prism.set_read_timeout(Some(IO_TIMEOUT))?;
+    prism.write_all(&request)?;
+    let mut response = Vec::new();
+    prism.read_to_end(&mut response)?;
+
+    let mut response_reader = BufReader::new(response.as_slice());
+    let (status_line, response_headers) = read_head(&mut response_reader)?
+        .ok_or_else(|| io::Error::other("Prism closed the connection without answering"))?;
+    let mut response_body = Vec::new();
+    response_reader.read_to_end(&mut response_body)?;
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| io::Error::other(format!("bad status line `{status_line}`")))?;
+    if let Ok(mut log) = log.lock() {
+        let current = log.current.clone();
+        log.exchanges.entry(current).or_default().push(Exchange {
+            method,
+            target,
+            status,
+            headers: response_headers.clone(),
+            body: String::from_utf8_lossy(&response_body).into_owned(),
+        });
+    }
+    let mut relay = format!("{status_line}\r\n").into_bytes();
+    for (name, value) in response_headers.iter().filter(|(n, _)| !matches!(n.as_str(), "connection" | "keep-alive")) {
+        relay.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    relay.extend_from_slice(b"connection: close\r\n\r\n");
+    relay.extend_from_slice(&response_body);
+    client.write_all(&relay)?;
+    client.flush()?;
+    let _ = client.shutdown(Shutdown::Both);
+    Ok(())
+}
+
+/// A start line and its headers (names lowercased).
+type Head = (String, Vec<(String, String)>);
+
+/// Reads a start line and headers up to the blank line; `None` on immediate EOF.
+fn read_head(reader: &mut impl BufRead) -> io::Result<Option<Head>> {
+    let mut start = String::new();
+    if reader.read_line(&mut start)? == 0 {
+        return Ok(None);
+    }
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "EOF inside the HTTP head"));
+        }
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            break;
+        }
+        let (name, value) =
+            line.split_once(':').ok_or_else(|| io::Error::other(format!("bad header line `{line}`")))?;
+        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+    }
+    Ok(Some((start.trim_end_matches(['\r', '\n']).to_owned(), headers)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn exchange(status: u16, headers: &[(&str, &str)], body: &str) -> Exchange {
+        Exchange {
+            method: "GET".into(),
+            target: "/x".into(),
+            status,
+            headers: headers.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect(),
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn a_round_trip_passes_and_differences_are_judged() {
+        let line = json!({"op": "x", "status": 200, "body": {"a": 1.0, "b": [1, 2]}});
+        assert_eq!(judge(&line, &[exchange(200, &[], r#"{"a": 1, "b": [1, 2]}"#)]), Verdict::Pass(None));
+        let dropped = judge(&line, &[exchange(200, &[], r#"{"a": 1, "b": [1, 2], "c": true}"#)]);
+        assert!(matches!(dropped, Verdict::Pass(Some(ref n)) if n.contains("`/c` dropped")), "{dropped:?}");
+        let changed = judge(&line, &[exchange(200, &[], r#"{"a": 2, "b": [1, 2]}"#)]);
+        assert!(matches!(changed, Verdict::Fail(ref n) if n.contains("`/a`: 2 -> 1.0")), "{changed:?}");
+        let write_only = json!({"op": "x", "status": 200, "body": {"a": 1, "b": []}, "write_only": ["a"]});
+        let skipped = judge(&write_only, &[exchange(200, &[], r#"{"a": 2, "b": []}"#)]);
+        assert!(matches!(skipped, Verdict::Pass(Some(ref n)) if n.contains("`/a`")), "{skipped:?}");
+    }
+
+    #[test]
+    fn violations_and_refusals_fail() {
+        let line = json!({"op": "x", "status": 200, "body": {}});
+        let request = r#"[{"location":["request","body"],"message":"Request body must have required property 'a'"}]"#;
+        let violated = judge(&line, &[exchange(200, &[("sl-violations", request)], "{}")]);
+        assert!(matches!(violated, Verdict::Fail(ref n) if n.contains("property 'a'")), "{violated:?}");
+        let response = r#"[{"location":["response","body","x"],"message":"Response body property x must match"}]"#;
+        let noted = judge(&line, &[exchange(200, &[("sl-violations", response)], "{}")]);
+        assert!(matches!(noted, Verdict::Pass(Some(ref n)) if n.contains("property x")), "{noted:?}");
+        let many = format!("Too many violations! {response}");
+        let noted = judge(&line, &[exchange(200, &[("sl-violations", many.as_str())], "{}")]);
+        assert!(matches!(noted, Verdict::Pass(Some(ref n)) if n.contains("property x")), "{noted:?}");
+        let error = json!({"op": "x", "error": "422 from the API"});
+        let invalid = judge(&error, &[exchange(422, &[], r#"{"validation": [{"code": "pattern"}]}"#)]);
+        assert!(matches!(invalid, Verdict::Fail(ref n) if n.contains("422") && n.contains("pattern")), "{invalid:?}");
+        let refused = judge(&json!({"op": "x", "error": "validation: too long"}), &[]);
+        assert!(matches!(refused, Verdict::Fail(ref n) if n.contains("sent no request")), "{refused:?}");
+        let off = judge(&json!({"op": "x", "skip": "feature off"}), &[]);
+        assert_eq!(off, Verdict::Skip("feature off".into()));
+    }
+
+    #[test]
+    fn the_gate_fails_on_new_failures_and_on_listed_ones_that_pass() {
+        let known = known_failures("# why\na: Prism quirk\n\nb: spec bug # more\n");
+        assert_eq!(known, ["a", "b"]);
+        let verdicts = vec![("a".to_owned(), Verdict::Fail("x".into())), ("b".to_owned(), Verdict::Fail("y".into()))];
+        assert!(gate(&known, &Report::new(&verdicts)).is_ok());
+        let verdicts = vec![("a".to_owned(), Verdict::Fail("x".into())), ("c".to_owned(), Verdict::Fail("z".into()))];
+        let err = gate(&known, &Report::new(&verdicts)).unwrap_err();
+        assert!(err.contains("new failures: c") && err.contains("no longer failing") && err.contains('b'), "{err}");
+    }
+
+    #[test]
+    fn arguments() {
+        let args = |a: &[&str]| parse(&a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+        assert_eq!(
+            args(&["--spec", "a.yaml", "--preview"]).unwrap(),
+            Args { spec: "a.yaml".into(), preview: true, features: None, known: None }
+        );
+        assert!(args(&[]).is_err());
+        assert!(args(&["--spec", "a.yaml", "--bogus"]).unwrap_err().contains("--bogus"));
+    }
+}

@@ -186,6 +186,8 @@ impl Sampler<'_> {
             TypeRef::F64 => Value::from(number(constraints, false)),
             TypeRef::Bool => Value::Bool(true),
             TypeRef::Any | TypeRef::Map(_) => Value::Object(Map::new()),
+            // A value where `null` is also allowed: the value, which exercises more of the type.
+            TypeRef::Nullable(inner) => self.value(inner, constraints, depth),
             TypeRef::Array(item) => {
                 let count = constraints.min_items.unwrap_or(0) as usize;
                 // Distinct items (for `uniqueItems`) come from enum values where there are several.
@@ -233,7 +235,7 @@ impl Sampler<'_> {
     /// The `index`th sample of `ty`: the enum's `index`th value when it has that many, else the
     /// plain sample.
     fn nth(&self, ty: &TypeRef, index: usize, depth: usize) -> Value {
-        if let TypeRef::Named(name) = ty {
+        if let TypeRef::Named(name) = ty.non_null() {
             if let Some(SchemaKind::Enum { values }) = self.api.schema(name).map(|s| &s.kind) {
                 if let Some(v) = values.get(index) {
                     return Value::String(v.name.clone());

@@ -105,6 +105,13 @@ fn official(c: &mut Criterion) {
     match probe_progenitor() {
         Ok(_) => {
             let copy = official_for_progenitor(&text).unwrap_or_else(|e| panic!("{e}"));
+            extra["progenitor_rewrites"] = copy
+                .rewrites
+                .iter()
+                .map(|(what, places)| serde_json::json!({ "what": what, "places": places }))
+                .collect::<Vec<_>>()
+                .into();
+            let copy = copy.text;
             let out = progenitor_try(&copy).unwrap_or_else(|e| panic!("{e}"));
             group.bench_function("progenitor_whole", |b| b.iter(|| progenitor_try(black_box(&copy))));
             extra["progenitor_lines"] = lines(&out).into();

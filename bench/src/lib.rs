@@ -18,6 +18,9 @@ use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use hyper::{Request, Response, StatusCode};
 use serde::Deserialize;
 
+mod progenitor_copy;
+pub use progenitor_copy::{official_for_progenitor, ProgenitorCopy};
+
 /// Path of the spec, as the generator's headers name it.
 pub const SPEC_FILE: &str = "spec/atlas-api-keys.yaml";
 /// The media type the spec declares for every request and response body.
@@ -49,48 +52,6 @@ pub fn real_spec() -> String {
 pub fn official_spec() -> String {
     let path = repo_root().join(OFFICIAL_FILE);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-/// progenitor's copy of the official description. progenitor takes one `application/json` body per
-/// request and response, and Atlas offers up to four dated versions (`application/vnd.atlas.<date>+json`)
-/// plus `preview` in one `content` map. So in every `content` map the newest dated JSON version becomes
-/// `application/json` and the other JSON versions are dropped (what a client pinned to the newest stable
-/// version would use); gzip and csv downloads and everything else stay as they are.
-pub fn official_for_progenitor(text: &str) -> Result<String, String> {
-    let mut doc: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| format!("YAML: {e}"))?;
-    keep_newest_json(&mut doc);
-    serde_yaml::to_string(&doc).map_err(|e| format!("YAML: {e}"))
-}
-
-fn keep_newest_json(value: &mut serde_yaml::Value) {
-    match value {
-        serde_yaml::Value::Mapping(map) => {
-            if let Some(serde_yaml::Value::Mapping(content)) = map.get_mut("content") {
-                let versioned: Vec<String> = content
-                    .keys()
-                    .filter_map(|k| k.as_str())
-                    .filter(|k| k.starts_with("application/vnd.atlas.") && k.ends_with("+json"))
-                    .map(str::to_owned)
-                    .collect();
-                // Dates sort as text; `preview` sorts after every date, so it is skipped explicitly.
-                let newest = versioned.iter().filter(|k| !k.contains("preview")).max().cloned();
-                if let Some(newest) = newest {
-                    let body = content.remove(newest.as_str());
-                    for other in &versioned {
-                        content.remove(other.as_str());
-                    }
-                    if let Some(body) = body {
-                        content.insert("application/json".into(), body);
-                    }
-                }
-            }
-            for (_, inner) in map.iter_mut() {
-                keep_newest_json(inner);
-            }
-        }
-        serde_yaml::Value::Sequence(items) => items.iter_mut().for_each(keep_newest_json),
-        _ => {}
-    }
 }
 
 /// progenitor on a spec it may refuse: YAML text in, formatted Rust out, or why not. Its generator can

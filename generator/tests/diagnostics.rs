@@ -11,7 +11,21 @@ use atlas_codegen::Severity;
 
 /// Each bad fixture, the pointer one of its errors must have, and a phrase its message must contain.
 const EXPECTED: &[(&str, &str, &str)] = &[
-    ("all_of_with_one_of.yaml", "/components/schemas/Thing/allOf", "`allOf` together with `oneOf`/`anyOf`"),
+    (
+        "all_of_disjoint_enums.yaml",
+        "/components/schemas/Thing/allOf",
+        "the `enum` of `/components/schemas/Thing/allOf/1` has no value in common",
+    ),
+    (
+        "all_of_object_with_scalar_one_of.yaml",
+        "/components/schemas/Thing/oneOf/0",
+        "both an object (`/components/schemas/Base`) and a string (`/components/schemas/Thing/oneOf/0`)",
+    ),
+    (
+        "all_of_type_conflict.yaml",
+        "/components/schemas/Thing/allOf",
+        "both a string (`/components/schemas/Id`) and an integer (`/components/schemas/Thing/allOf/1`)",
+    ),
     (
         "codegen_omit_on_path_param.yaml",
         "/paths/~1things~1{id}/get/parameters/1/x-codegen-omit",
@@ -211,7 +225,12 @@ fn escape(token: &str) -> String {
 
 /// Every schema of a document with its pointer: `components/schemas` entries and the value of every
 /// `schema` key outside schemas (parameters, media types, headers), each with the schemas inside it.
-fn schemas_in(at: &str, value: &serde_json::Value, out: &mut Vec<(String, serde_json::Value)>) {
+fn schemas_in(
+    root: &serde_json::Value,
+    at: &str,
+    value: &serde_json::Value,
+    out: &mut Vec<(String, serde_json::Value)>,
+) {
     match value {
         serde_json::Value::Object(map) => {
             for (key, inner) in map {
@@ -219,19 +238,19 @@ fn schemas_in(at: &str, value: &serde_json::Value, out: &mut Vec<(String, serde_
                 if ["example", "examples"].contains(&key.as_str()) || key.starts_with("x-") {
                     continue;
                 } else if key == "schema" {
-                    schema_tree(&here, inner, out);
+                    schema_tree(root, &here, inner, out);
                 } else if at == "/components" && key == "schemas" {
                     for (name, schema) in inner.as_object().into_iter().flatten() {
-                        schema_tree(&format!("{here}/{}", escape(name)), schema, out);
+                        schema_tree(root, &format!("{here}/{}", escape(name)), schema, out);
                     }
                 } else {
-                    schemas_in(&here, inner, out);
+                    schemas_in(root, &here, inner, out);
                 }
             }
         }
         serde_json::Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                schemas_in(&format!("{at}/{i}"), item, out);
+                schemas_in(root, &format!("{at}/{i}"), item, out);
             }
         }
         _ => {}
@@ -239,23 +258,47 @@ fn schemas_in(at: &str, value: &serde_json::Value, out: &mut Vec<(String, serde_
 }
 
 /// A schema and the schemas inside it.
-fn schema_tree(at: &str, schema: &serde_json::Value, out: &mut Vec<(String, serde_json::Value)>) {
+fn schema_tree(
+    root: &serde_json::Value,
+    at: &str,
+    schema: &serde_json::Value,
+    out: &mut Vec<(String, serde_json::Value)>,
+) {
     let Some(map) = schema.as_object() else { return };
     out.push((at.to_owned(), schema.clone()));
     if map.contains_key("$ref") {
         return;
     }
     for (name, property) in map.get("properties").and_then(|p| p.as_object()).into_iter().flatten() {
-        schema_tree(&format!("{at}/properties/{}", escape(name)), property, out);
+        schema_tree(root, &format!("{at}/properties/{}", escape(name)), property, out);
     }
     for key in ["items", "additionalProperties", "not"] {
         if let Some(inner) = map.get(key) {
-            schema_tree(&format!("{at}/{key}"), inner, out);
+            schema_tree(root, &format!("{at}/{key}"), inner, out);
         }
     }
-    for key in ["allOf", "oneOf", "anyOf"] {
-        for (i, member) in map.get(key).and_then(|m| m.as_array()).into_iter().flatten().enumerate() {
-            schema_tree(&format!("{at}/{key}/{i}"), member, out);
+    let members = |key: &str| map.get(key).and_then(|m| m.as_array()).into_iter().flatten();
+    // An `allOf` member without a `type` constrains the type its siblings (or the schema) name.
+    let named = |m: &serde_json::Value| {
+        let target = match m.get("$ref").and_then(|r| r.as_str()) {
+            Some(r) => root.pointer(r.strip_prefix('#')?)?,
+            None => m,
+        };
+        target.get("type").cloned()
+    };
+    let inherited = map.get("type").cloned().or_else(|| members("allOf").find_map(named));
+    for (i, member) in members("allOf").enumerate() {
+        let mut member = member.clone();
+        if let (Some(m), Some(ty)) = (member.as_object_mut(), &inherited) {
+            if !m.contains_key("type") && !m.contains_key("$ref") {
+                m.insert("type".to_owned(), ty.clone());
+            }
+        }
+        schema_tree(root, &format!("{at}/allOf/{i}"), &member, out);
+    }
+    for key in ["oneOf", "anyOf"] {
+        for (i, member) in members(key).enumerate() {
+            schema_tree(root, &format!("{at}/{key}/{i}"), member, out);
         }
     }
 }
@@ -278,7 +321,7 @@ fn every_unenforced_keyword_is_reported() {
         let (_, warnings) = atlas_codegen::lower_spec(&name, &text).unwrap_or_else(|d| panic!("{name}: {d}"));
         let raw: serde_json::Value = serde_yaml::from_str(&text).unwrap();
         let mut schemas = Vec::new();
-        schemas_in("", &raw, &mut schemas);
+        schemas_in(&raw, "", &raw, &mut schemas);
         let mut expected: Vec<String> = Vec::new();
         for (at, schema) in &schemas {
             let map = schema.as_object().unwrap();

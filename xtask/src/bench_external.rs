@@ -1,7 +1,8 @@
 //! The parts of `cargo xtask bench` that criterion cannot time, all on the vendored official Atlas
-//! description: openapi-generator's `rust` generator (a Java process, run once, timed by the OS), and
-//! `cargo check` of the full generated client (every tag, then one tag) from warm dependencies. Each
-//! returns its Markdown paragraph; a tool that is missing or fails is reported, never fatal.
+//! description: openapi-generator's `rust` generator (a Java process, run once, timed by the OS),
+//! `cargo check` of the full generated client (every tag, then one tag) from warm dependencies, and
+//! `cargo check` of progenitor's client. Each returns its Markdown paragraph; a tool that is missing or
+//! fails is reported, never fatal.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -217,4 +218,69 @@ fn run_full_client_check(root: &Path, scratch: &Path) -> Result<String, String> 
     }
     out.push_str("\n\n");
     Ok(out)
+}
+
+/// The dependencies progenitor 0.15.1's output names (its client crate, then what typify's types use:
+/// `chrono` for date-times, `uuid`, `regress` for patterns); progenitor-client 0.15 is built on reqwest 0.13.
+const PROGENITOR_DEPENDENCIES: &str = r#"progenitor-client = "=0.15.1"
+reqwest = { version = "0.13", default-features = false, features = ["json", "stream", "query"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+chrono = { version = "0.4", features = ["serde"] }
+uuid = { version = "1", features = ["serde"] }
+regress = "0.10"
+futures = "0.3"
+bytes = "1"
+"#;
+
+/// progenitor's output for its rewritten copy of the official description (see section 1b), as a crate:
+/// does it pass `cargo check`, and how long does that take from warm dependencies.
+pub fn progenitor_check(bench_target: &Path, scratch: &Path) -> String {
+    let mut out = String::from("### `cargo check` of progenitor's client\n\n");
+    match run_progenitor_check(bench_target, scratch) {
+        Ok(text) => out.push_str(&text),
+        Err(why) => {
+            let _ = writeln!(out, "Not measured: {why}.\n");
+        }
+    }
+    out
+}
+
+fn run_progenitor_check(bench_target: &Path, scratch: &Path) -> Result<String, String> {
+    let probe = bench_target.join("release").join("progenitor-probe");
+    let dir = scratch.join("progenitor-client");
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let lib = dir.join("src").join("lib.rs");
+    let spec = bench_target.parent().and_then(Path::parent).map(|root| root.join(OFFICIAL)).unwrap_or_default();
+    let run = Command::new(&probe)
+        .arg(&spec)
+        .arg(&lib)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", probe.display()))?;
+    if !run.status.success() {
+        return Err("progenitor does not generate its copy of the description (see section 1b)".to_owned());
+    }
+    let manifest = dir.join("Cargo.toml");
+    let toml = format!(
+        "[package]\nname = \"progenitor-atlas\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [workspace]\n\n[dependencies]\n{PROGENITOR_DEPENDENCIES}"
+    );
+    std::fs::write(&manifest, toml).map_err(|e| format!("cannot write {}: {e}", manifest.display()))?;
+    let target = scratch.join("progenitor-client-target");
+    eprintln!("bench: cargo check of progenitor's crate");
+    let (ok, errors, cold) = cargo_check(&manifest, &target, &[])?;
+    if !ok {
+        return Ok(format!(
+            "{} lines of Rust in one file; `cargo check` fails with {errors} error(s) ({cold:.0} s).\n\n",
+            rust_lines(&dir)
+        ));
+    }
+    std::fs::write(&lib, std::fs::read(&lib).unwrap_or_default()).map_err(|e| e.to_string())?;
+    let (_, _, warm) = cargo_check(&manifest, &target, &[])?;
+    Ok(format!(
+        "{} lines of Rust in one file (no features: the whole API or nothing). First `cargo check` (dependencies \
+         included) {cold:.0} s; again after touching `src/lib.rs`: {warm:.1} s.\n\n",
+        rust_lines(&dir)
+    ))
 }

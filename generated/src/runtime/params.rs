@@ -22,6 +22,26 @@ pub(crate) fn header(
     Ok((name, value))
 }
 
+/// The texts of a parameter whose type is a union (a `oneOf` of strings, numbers, arrays, ...), which
+/// has no `Display`: its JSON form with strings unquoted, one text per item of an array.
+#[allow(dead_code)] // Used by the generated operations of specs with union-typed parameters.
+pub(crate) fn texts<T: Serialize>(
+    operation: &'static str,
+    name: &'static str,
+    value: &T,
+) -> Result<Vec<String>, Error> {
+    let value = serde_json::to_value(value)
+        .map_err(|e| Error::Encode { operation, message: format!("the `{name}` parameter cannot be encoded: {e}") })?;
+    let text = |value: serde_json::Value| match value {
+        serde_json::Value::String(text) => text,
+        other => other.to_string(),
+    };
+    Ok(match value {
+        serde_json::Value::Array(items) => items.into_iter().map(text).collect(),
+        other => vec![text(other)],
+    })
+}
+
 #[allow(dead_code)] // Used by the generated operations of specs with non-JSON request bodies.
 impl RequestBody {
     /// An `application/x-www-form-urlencoded` body of a flat struct.

@@ -52,7 +52,8 @@ pub fn module(api: &Api, ops: &[&Operation]) -> TokenStream {
     imports.add_if(downloads, "crate::runtime", "Download");
     let streams = ops.iter().copied().any(|o| stream_method(o).is_some());
     imports.add_if(streams, "crate::runtime", "ByteStream");
-    let headers = ops.iter().copied().any(|o| o.params.iter().any(|p| p.location == Location::Header));
+    let headers =
+        ops.iter().copied().any(|o| o.params.iter().any(|p| p.location == Location::Header || is_union(api, &p.ty)));
     imports.add_if(headers, "crate::runtime", "params");
     let uses_map = ops.iter().copied().any(|o| {
         o.body.as_ref().is_some_and(|b| b.ty.has_map())
@@ -295,7 +296,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     ]);
     let validate = builder_validate(api, op);
     let stream = stream_method(op);
-    let into_request = into_request(op, validate.is_some());
+    let into_request = into_request(api, op, validate.is_some());
     let pages = op.pagination.as_ref().map(|p| pagination_methods(op, p, validate.is_some()));
     let summary = op.summary.as_deref().map(spec).unwrap_or_else(|| format!("The `{}` operation.", op.id));
     let docs = paragraphs([
@@ -438,7 +439,7 @@ fn builder_validate(api: &Api, op: &Operation) -> Option<TokenStream> {
 
 /// `fn into_request`: validate (when the builder has `validate`), then build the `RequestSpec` the
 /// runtime sends.
-fn into_request(op: &Operation, validates: bool) -> TokenStream {
+fn into_request(api: &Api, op: &Operation, validates: bool) -> TokenStream {
     let id = &op.id;
     let validate_call =
         if validates { quote!(self.validate().map_err(|e| e.in_operation(OPERATION))?;) } else { quote!() };
@@ -455,6 +456,10 @@ fn into_request(op: &Operation, validates: bool) -> TokenStream {
                 let field = ident(rust_name);
                 let value = match p.map(|p| &p.ty) {
                     Some(TypeRef::String) => quote!(&self.#field),
+                    // A union has no `Display`: its JSON form, array items joined (`simple` style).
+                    Some(ty) if is_union(api, ty) => {
+                        quote!(&params::texts(OPERATION, #name, &self.#field)?.join(","))
+                    }
                     _ => quote!(&self.#field.to_string()),
                 };
                 template.push('{');
@@ -469,9 +474,13 @@ fn into_request(op: &Operation, validates: bool) -> TokenStream {
     }
     let path = if segments.is_empty() { quote!(#template.to_owned()) } else { quote!(format!(#template)) };
     let query: Vec<TokenStream> =
-        op.params.iter().filter(|p| p.location == Location::Query).map(|p| param_push(p, quote!(query))).collect();
-    let headers: Vec<TokenStream> =
-        op.params.iter().filter(|p| p.location == Location::Header).map(|p| param_push(p, quote!(headers))).collect();
+        op.params.iter().filter(|p| p.location == Location::Query).map(|p| param_push(api, p, quote!(query))).collect();
+    let headers: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Header)
+        .map(|p| param_push(api, p, quote!(headers)))
+        .collect();
     let query_init =
         if query.is_empty() { quote!(let query = Vec::new();) } else { quote!(let mut query = Vec::new();) };
     let headers_init =
@@ -724,6 +733,20 @@ fn output_enum(op: &Operation) -> Option<TokenStream> {
     })
 }
 
+/// Whether a parameter's type is a union (or an alias of one), which has no `Display`.
+fn is_union(api: &Api, ty: &TypeRef) -> bool {
+    let mut ty = ty;
+    for _ in 0..32 {
+        let TypeRef::Named(name) = ty else { return false };
+        match api.schema(name).map(|s| &s.kind) {
+            Some(crate::ir::SchemaKind::Union { .. }) => return true,
+            Some(crate::ir::SchemaKind::Alias { ty: next }) => ty = next,
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// `send_stream` for an operation whose only success body is a download.
 fn stream_method(op: &Operation) -> Option<TokenStream> {
     let [OutputCase { payload: Payload::Bytes { media_type }, .. }] = op.output.cases.as_slice() else { return None };
@@ -750,7 +773,7 @@ fn stream_method(op: &Operation) -> Option<TokenStream> {
 /// Statements adding a query or header parameter to `list`: one pair per item for an exploded array,
 /// the items joined for any other array, the value's text otherwise. Header values are checked to be
 /// valid HTTP header values (no line breaks) before anything is sent.
-fn param_push(p: &Param, list: TokenStream) -> TokenStream {
+fn param_push(api: &Api, p: &Param, list: TokenStream) -> TokenStream {
     let field = ident(&p.rust_name);
     let wire_name = &p.name;
     let text = |ty: &TypeRef, value: TokenStream| match ty {
@@ -779,6 +802,13 @@ fn param_push(p: &Param, list: TokenStream) -> TokenStream {
                 #joined
             }
         }
+        // A union (`oneOf: [string, array of strings]`): its JSON form, one pair per array item in a
+        // query (form style), the items joined in a header.
+        (ty, _) if is_union(api, ty) && !header => {
+            let one = push(quote!(text));
+            quote!(for text in params::texts(OPERATION, #wire_name, value)? { #one })
+        }
+        (ty, _) if is_union(api, ty) => push(quote!(params::texts(OPERATION, #wire_name, value)?.join(","))),
         (ty, _) => push(text(ty, quote!(value))),
     };
     if p.required {

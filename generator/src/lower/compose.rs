@@ -8,8 +8,8 @@ use crate::diag::child;
 use crate::ir::{SchemaKind, SchemaRef, TypeRef, UnionTag, UnionVariant};
 use crate::naming::{self, Case, Namer};
 use openapiv3::{
-    AnySchema, ArrayType, BooleanType, IntegerType, NumberType, ObjectType, ReferenceOr, Schema, SchemaKind as Kind,
-    StringType, Type,
+    AnySchema, ArrayType, BooleanType, IntegerType, NumberType, ObjectType, ReferenceOr, Schema, SchemaData,
+    SchemaKind as Kind, StringType, Type,
 };
 use std::borrow::Cow;
 
@@ -148,34 +148,236 @@ impl Lowerer<'_> {
         if let Some(c) = composition(&schema) {
             for (i, member) in c.all_of.iter().enumerate() {
                 let at = child(&child(pointer, "allOf"), i.to_string());
-                match member {
-                    ReferenceOr::Reference { reference } => {
-                        let (name, target) = self.component(reference, &at)?;
-                        out.parents.push(SchemaRef::new(naming::type_name(&name)));
-                        let target_pointer = crate::diag::pointer(["components", "schemas", name.as_str()]);
-                        let mut inner = Gathered::default();
-                        self.gather(&target, &target_pointer, &mut inner, depth + 1)?;
-                        out.merge(inner.properties, inner.required);
-                    }
-                    ReferenceOr::Item(member) => {
-                        let mut inner = Gathered::default();
-                        self.gather(member, &at, &mut inner, depth + 1)?;
-                        out.parents.extend(inner.parents);
-                        out.merge(inner.properties, inner.required);
-                    }
-                }
+                self.gather_member(member, &at, out, depth + 1)?;
             }
         }
         let own = properties.into_iter().map(|(name, s)| {
             let at = child(&child(pointer, "properties"), &name);
             (name, s, at)
         });
-        out.merge(own.collect(), required);
+        let listed = child(pointer, "required");
+        let required = required.into_iter().enumerate().map(|(i, name)| (name, child(&listed, i.to_string())));
+        out.merge(own.collect(), required.collect());
+        Some(())
+    }
+
+    /// Merges one `allOf` member (at `at`) into `out`; a `$ref` member is recorded as a parent.
+    pub(super) fn gather_member(
+        &mut self,
+        member: &ReferenceOr<Schema>,
+        at: &str,
+        out: &mut Gathered,
+        depth: usize,
+    ) -> Option<()> {
+        let mut inner = Gathered::default();
+        match member {
+            ReferenceOr::Reference { reference } => {
+                let (name, target) = self.component(reference, at)?;
+                out.parents.push(SchemaRef::new(naming::type_name(&name)));
+                let target_pointer = crate::diag::pointer(["components", "schemas", name.as_str()]);
+                self.gather(&target, &target_pointer, &mut inner, depth)?;
+            }
+            ReferenceOr::Item(member) => {
+                self.gather(member, at, &mut inner, depth)?;
+                out.parents.extend(inner.parents);
+            }
+        }
+        out.merge(inner.properties, inner.required);
+        Some(())
+    }
+
+    /// The parts an `allOf` intersects: the keywords beside it and every member, `$ref`s resolved and
+    /// nested `allOf`s flattened, each with where it is defined.
+    pub(super) fn all_of_parts(
+        &mut self,
+        schema: &Schema,
+        pointer: &str,
+        out: &mut Vec<Part>,
+        depth: usize,
+    ) -> Option<()> {
+        self.parts_of(schema, None, pointer, out, depth)
+    }
+
+    /// [`Self::all_of_parts`] of `schema`, which is the component `component` when a `$ref` led here.
+    pub(super) fn parts_of(
+        &mut self,
+        schema: &Schema,
+        component: Option<&str>,
+        pointer: &str,
+        out: &mut Vec<Part>,
+        depth: usize,
+    ) -> Option<()> {
+        if depth > 32 {
+            self.diags.error(pointer, "`allOf` members refer to each other in a cycle");
+            return None;
+        }
+        let schema = normalize(schema);
+        let Some(c) =
+            composition(&schema).filter(|c| c.one_of.is_empty() && c.any_of.is_empty() && !c.all_of.is_empty())
+        else {
+            let component = component.map(str::to_owned);
+            out.push(Part { schema: schema.into_owned(), pointer: pointer.to_owned(), component });
+            return Some(());
+        };
+        if let Kind::Any(any) = &schema.schema_kind {
+            let own = Schema {
+                schema_data: schema.schema_data.clone(),
+                schema_kind: Kind::Any(AnySchema { all_of: Vec::new(), ..any.clone() }),
+            };
+            out.push(Part { schema: normalize(&own).into_owned(), pointer: pointer.to_owned(), component: None });
+        }
+        for (i, member) in c.all_of.iter().enumerate() {
+            let at = child(&child(pointer, "allOf"), i.to_string());
+            match member {
+                ReferenceOr::Reference { reference } => {
+                    let (name, target) = self.component(reference, &at)?;
+                    let target_pointer = crate::diag::pointer(["components", "schemas", name.as_str()]);
+                    self.parts_of(&target, Some(&name), &target_pointer, out, depth + 1)?;
+                }
+                ReferenceOr::Item(member) => self.parts_of(member, None, &at, out, depth + 1)?,
+            }
+        }
+        Some(())
+    }
+
+    /// What the `parts` of an `allOf` (at `pointer`) agree a value is. Objects, and anything the
+    /// members leave open, are merged as a struct by [`Self::gather`]; members that all name one
+    /// other type (a string `allOf` a description wrapper, an integer enum with a bound) become that
+    /// type with every member's constraints; members no value can satisfy together (an object and a
+    /// string, a string and an integer, enums with no value in common) are an error at `pointer`.
+    /// `None` after an error.
+    pub(super) fn agree(&mut self, parts: &[Part], data: &SchemaData, pointer: &str) -> Option<Agreement> {
+        let mut scalar: Option<(&'static str, &Part)> = None;
+        let mut object: Option<&Part> = None;
+        for part in parts {
+            match json_type(&part.schema) {
+                JsonType::Composite => return Some(Agreement::Object),
+                JsonType::Open => {}
+                JsonType::Object => object = object.or(Some(part)),
+                JsonType::Of(ty) => match scalar {
+                    None => scalar = Some((ty, part)),
+                    Some((seen, _)) if seen == ty => {}
+                    // Every integer is a number: together they mean an integer.
+                    Some(("number", _)) if ty == "integer" => scalar = Some((ty, part)),
+                    Some(("integer", _)) if ty == "number" => {}
+                    Some((seen, first)) => {
+                        self.conflict(pointer, (seen, &first.pointer), (ty, &part.pointer));
+                        return None;
+                    }
+                },
+            }
+        }
+        let Some((ty, first)) = scalar else { return Some(Agreement::Object) };
+        if let Some(object) = object {
+            self.conflict(pointer, ("object", &object.pointer), (ty, &first.pointer));
+            return None;
+        }
+        let mut merged = AnySchema::default();
+        let mut description = data.description.clone();
+        for part in parts {
+            description = description.or_else(|| part.schema.schema_data.description.clone());
+            self.merge_keywords(&mut merged, keywords(&part.schema), &part.pointer, pointer)?;
+        }
+        merged.typ = Some(ty.to_owned());
+        let ty = typed(&merged)?;
+        let schema_data = SchemaData { description, ..data.clone() };
+        Some(Agreement::Scalar(Box::new(Schema { schema_data, schema_kind: Kind::Type(ty) })))
+    }
+
+    fn conflict(&mut self, pointer: &str, (a, a_at): (&str, &str), (b, b_at): (&str, &str)) {
+        self.diags
+            .error(
+                pointer,
+                format!(
+                    "`allOf` asks for a value that is both {} (`{a_at}`) and {} (`{b_at}`); no value is both",
+                    article(a),
+                    article(b)
+                ),
+            )
+            .with_hint("give every `allOf` member the same `type`, or use `oneOf` if the value may be either");
+    }
+
+    /// Adds the constraints of one part (`from`, at `at`) to `acc`: the tighter bound wins, `enum`s
+    /// intersect, `items` combine as an `allOf` of both.
+    fn merge_keywords(&mut self, acc: &mut AnySchema, from: AnySchema, at: &str, pointer: &str) -> Option<()> {
+        match (&acc.format, from.format) {
+            (None, f) => acc.format = f,
+            (Some(a), Some(b)) if *a != b => {
+                // An int32 bound is the tighter of the two integer formats.
+                if b == "int32" && a == "int64" {
+                    acc.format = Some(b);
+                } else {
+                    self.diags.warning(
+                        child(at, "format"),
+                        format!("`format: {b}` disagrees with `format: {a}` of another `allOf` member; `{a}` is used"),
+                    );
+                }
+            }
+            _ => {}
+        }
+        match (&acc.pattern, from.pattern) {
+            (None, p) => acc.pattern = p,
+            (Some(a), Some(b)) if *a != b => {
+                self.diags
+                    .warning(
+                        child(at, "pattern"),
+                        format!("a second `pattern` in `allOf` is not enforced by the generated client; only `{a}` is"),
+                    )
+                    .with_hint("combine the patterns into one");
+            }
+            _ => {}
+        }
+        acc.min_length = acc.min_length.max(from.min_length);
+        acc.max_length = tighter_max(acc.max_length, from.max_length);
+        acc.min_items = acc.min_items.max(from.min_items);
+        acc.max_items = tighter_max(acc.max_items, from.max_items);
+        acc.unique_items = (acc.unique_items == Some(true) || from.unique_items == Some(true)).then_some(true);
+        acc.multiple_of = acc.multiple_of.or(from.multiple_of);
+        match (acc.minimum, from.minimum) {
+            (_, None) => {}
+            (Some(a), Some(b)) if a > b => {}
+            (Some(a), Some(b)) if a == b => {
+                acc.exclusive_minimum =
+                    Some(acc.exclusive_minimum == Some(true) || from.exclusive_minimum == Some(true))
+            }
+            (_, b) => (acc.minimum, acc.exclusive_minimum) = (b, from.exclusive_minimum),
+        }
+        match (acc.maximum, from.maximum) {
+            (_, None) => {}
+            (Some(a), Some(b)) if a < b => {}
+            (Some(a), Some(b)) if a == b => {
+                acc.exclusive_maximum =
+                    Some(acc.exclusive_maximum == Some(true) || from.exclusive_maximum == Some(true))
+            }
+            (_, b) => (acc.maximum, acc.exclusive_maximum) = (b, from.exclusive_maximum),
+        }
+        if !from.enumeration.is_empty() {
+            if acc.enumeration.is_empty() {
+                acc.enumeration = from.enumeration;
+            } else {
+                acc.enumeration.retain(|v| from.enumeration.contains(v));
+                if acc.enumeration.is_empty() {
+                    self.diags
+                        .error(pointer, format!("the `enum` of `{at}` has no value in common with the other `allOf` members; no value satisfies them all"))
+                        .with_hint("list the allowed values once");
+                    return None;
+                }
+            }
+        }
+        acc.items = match (acc.items.take(), from.items) {
+            (None, b) => b,
+            (a, None) => a,
+            // Array items must satisfy both item schemas.
+            (Some(a), Some(b)) => Some(ReferenceOr::Item(Box::new(Schema {
+                schema_data: SchemaData::default(),
+                schema_kind: Kind::AllOf { all_of: vec![unbox(a), unbox(b)] },
+            }))),
+        };
         Some(())
     }
 
     /// A `components/schemas` entry by `$ref`, following alias references.
-    fn component(&mut self, reference: &str, at: &str) -> Option<(String, Schema)> {
+    pub(super) fn component(&mut self, reference: &str, at: &str) -> Option<(String, Schema)> {
         let mut reference = reference.to_owned();
         for _ in 0..32 {
             let name = crate::load::ref_target::<Schema>(&reference).map(str::to_owned);
@@ -207,23 +409,38 @@ impl Lowerer<'_> {
         extra: &[String],
         pointer: &str,
     ) -> Option<SchemaKind> {
-        let discriminator = schema.schema_data.discriminator.as_ref();
         // Every member: a reference with the spec name it points to, or an inline schema.
-        let mut refs: Vec<(Option<String>, TypeRef)> = Vec::new();
+        let mut refs: Vec<(Option<String>, TypeRef, Option<usize>)> = Vec::new();
         for (i, member) in members.iter().enumerate() {
             let at = child(&child(pointer, keyword), i.to_string());
             match member {
                 ReferenceOr::Reference { reference } => {
                     let ty = self.schema_type(member, &at, rust_name)?;
-                    refs.push((crate::load::ref_target::<Schema>(reference).map(str::to_owned), ty));
+                    refs.push((crate::load::ref_target::<Schema>(reference).map(str::to_owned), ty, None));
                 }
                 ReferenceOr::Item(_) => {
                     let hint = format!("{rust_name}Variant{}", i + 1);
                     let ty = self.schema_type(member, &at, &hint)?;
-                    refs.push((None, ty));
+                    refs.push((None, ty, None));
                 }
             }
         }
+        self.union_of(rust_name, schema, refs, keyword, extra, pointer)
+    }
+
+    /// The union of lowered variants: each with the spec name its member points to (for the tag and
+    /// the variant name), its type and, for a variant merged here, its count of required properties
+    /// (which orders untagged variants; otherwise the named component's is used).
+    pub(super) fn union_of(
+        &mut self,
+        rust_name: &str,
+        schema: &Schema,
+        mut refs: Vec<(Option<String>, TypeRef, Option<usize>)>,
+        keyword: &str,
+        extra: &[String],
+        pointer: &str,
+    ) -> Option<SchemaKind> {
+        let discriminator = schema.schema_data.discriminator.as_ref();
         let mut extra_names: Vec<String> = extra.to_vec();
         if let Some(d) = discriminator {
             for target in d.mapping.values() {
@@ -232,10 +449,10 @@ impl Lowerer<'_> {
             }
         }
         for name in extra_names {
-            let known = refs.iter().any(|(n, _)| n.as_deref() == Some(name.as_str()));
+            let known = refs.iter().any(|(n, _, _)| n.as_deref() == Some(name.as_str()));
             let defined = self.doc.components.as_ref().is_some_and(|c| c.schemas.contains_key(&name));
             if !known && defined {
-                refs.push((Some(name.clone()), TypeRef::Named(SchemaRef::new(naming::type_name(&name)))));
+                refs.push((Some(name.clone()), TypeRef::Named(SchemaRef::new(naming::type_name(&name))), None));
             }
         }
         // Untagged variants are tried in order, so the most specific come first: objects with more
@@ -252,8 +469,8 @@ impl Lowerer<'_> {
                     _ => None,
                 }
             };
-            let rank = |(name, ty): &(Option<String>, TypeRef)| match ty {
-                TypeRef::Named(_) => match required(name) {
+            let rank = |(name, ty, merged): &(Option<String>, TypeRef, Option<usize>)| match ty {
+                TypeRef::Named(_) => match merged.or_else(|| required(name)) {
                     Some(n) => 1000 - n.min(900),
                     None => 1000,
                 },
@@ -268,17 +485,9 @@ impl Lowerer<'_> {
         }
         let mut namer = Namer::new();
         let mut variants = Vec::new();
-        for (i, (spec_name, ty)) in refs.into_iter().enumerate() {
+        for (i, (spec_name, ty, _)) in refs.into_iter().enumerate() {
             let base = match (&spec_name, &ty) {
-                // `AwsContainer` in `Container` reads as `Container::Aws`.
-                (Some(n), _) => {
-                    let full = naming::sanitize(n, Case::Pascal);
-                    let short = full.strip_suffix(rust_name).or_else(|| full.strip_prefix(rust_name));
-                    match short {
-                        Some(s) if s.starts_with(|c: char| c.is_ascii_uppercase()) => s.to_owned(),
-                        _ => full,
-                    }
-                }
+                (Some(n), _) => variant_base(rust_name, n),
                 (None, TypeRef::Named(n)) => n.as_str().strip_prefix(rust_name).unwrap_or(n.as_str()).to_owned(),
                 (None, other) => naming::sanitize(&other.to_string(), Case::Pascal),
             };
@@ -312,6 +521,149 @@ impl Lowerer<'_> {
     }
 }
 
+/// One schema an `allOf` intersects, resolved, with where it is defined.
+#[derive(Clone)]
+pub(super) struct Part {
+    /// The schema, normalized.
+    pub schema: Schema,
+    /// Its JSON pointer.
+    pub pointer: String,
+    /// The `components/schemas` name, when the part is a whole component reached by `$ref`.
+    pub component: Option<String>,
+}
+
+/// Whether a part constrains nothing (`{}`, or annotations only).
+pub(super) fn adds_nothing(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, Kind::Any(any) if *any == AnySchema::default())
+        && schema.schema_data.discriminator.is_none()
+}
+
+/// The name of a union variant for the component `spec_name`: `AwsContainer` in `Container` reads as
+/// `Container::Aws`.
+pub(super) fn variant_base(rust_name: &str, spec_name: &str) -> String {
+    let full = naming::sanitize(spec_name, Case::Pascal);
+    let short = full.strip_suffix(rust_name).or_else(|| full.strip_prefix(rust_name));
+    match short {
+        Some(s) if s.starts_with(|c: char| c.is_ascii_uppercase()) => s.to_owned(),
+        _ => full,
+    }
+}
+
+/// What the members of an `allOf` agree a value is.
+pub(super) enum Agreement {
+    /// An object (or members that leave the type open, or compositions): merged as a struct.
+    Object,
+    /// One other type, carrying every member's constraints.
+    Scalar(Box<Schema>),
+}
+
+/// The JSON type a schema asks for.
+enum JsonType {
+    /// An object: `type: object`, or object keywords without a `type`.
+    Object,
+    /// Another type: `string`, `integer`, `number`, `boolean` or `array`.
+    Of(&'static str),
+    /// No type: `{}`, or annotations only.
+    Open,
+    /// `oneOf`/`anyOf`/`not`, or a `type` the generator does not model: left to the struct merge.
+    Composite,
+}
+
+fn json_type(schema: &Schema) -> JsonType {
+    match &schema.schema_kind {
+        Kind::Type(Type::Object(_)) => JsonType::Object,
+        Kind::Type(Type::String(_)) => JsonType::Of("string"),
+        Kind::Type(Type::Integer(_)) => JsonType::Of("integer"),
+        Kind::Type(Type::Number(_)) => JsonType::Of("number"),
+        Kind::Type(Type::Boolean(_)) => JsonType::Of("boolean"),
+        Kind::Type(Type::Array(_)) => JsonType::Of("array"),
+        Kind::Any(any)
+            if !(any.one_of.is_empty() && any.any_of.is_empty() && any.all_of.is_empty() && any.not.is_none()) =>
+        {
+            JsonType::Composite
+        }
+        Kind::Any(any)
+            if !any.properties.is_empty() || !any.required.is_empty() || any.additional_properties.is_some() =>
+        {
+            JsonType::Object
+        }
+        Kind::Any(any) if any.typ.is_none() => JsonType::Open,
+        _ => JsonType::Composite,
+    }
+}
+
+fn article(ty: &str) -> String {
+    match ty {
+        "object" | "integer" | "array" => format!("an {ty}"),
+        _ => format!("a {ty}"),
+    }
+}
+
+fn tighter_max(a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn unbox(schema: ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
+    match schema {
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference },
+        ReferenceOr::Item(schema) => ReferenceOr::Item(*schema),
+    }
+}
+
+/// The keywords of a schema in `AnySchema` form (the inverse of [`typed`]), so parts of any type merge
+/// field by field.
+fn keywords(schema: &Schema) -> AnySchema {
+    fn format<T: serde::Serialize>(format: &T) -> Option<String> {
+        serde_json::to_value(format).ok().and_then(|v| v.as_str().map(str::to_owned))
+    }
+    fn values<T: Into<serde_json::Value> + Clone>(values: &[Option<T>]) -> Vec<serde_json::Value> {
+        values.iter().map(|v| v.clone().map_or(serde_json::Value::Null, Into::into)).collect()
+    }
+    match &schema.schema_kind {
+        Kind::Type(Type::String(s)) => AnySchema {
+            format: format(&s.format),
+            pattern: s.pattern.clone(),
+            enumeration: values(&s.enumeration),
+            min_length: s.min_length,
+            max_length: s.max_length,
+            ..AnySchema::default()
+        },
+        Kind::Type(Type::Integer(i)) => AnySchema {
+            format: format(&i.format),
+            multiple_of: i.multiple_of.map(|m| m as f64),
+            exclusive_minimum: Some(i.exclusive_minimum),
+            exclusive_maximum: Some(i.exclusive_maximum),
+            minimum: i.minimum.map(|m| m as f64),
+            maximum: i.maximum.map(|m| m as f64),
+            enumeration: values(&i.enumeration),
+            ..AnySchema::default()
+        },
+        Kind::Type(Type::Number(n)) => AnySchema {
+            format: format(&n.format),
+            multiple_of: n.multiple_of,
+            exclusive_minimum: Some(n.exclusive_minimum),
+            exclusive_maximum: Some(n.exclusive_maximum),
+            minimum: n.minimum,
+            maximum: n.maximum,
+            enumeration: values(&n.enumeration),
+            ..AnySchema::default()
+        },
+        Kind::Type(Type::Boolean(b)) => AnySchema { enumeration: values(&b.enumeration), ..AnySchema::default() },
+        Kind::Type(Type::Array(a)) => AnySchema {
+            items: a.items.clone(),
+            min_items: a.min_items,
+            max_items: a.max_items,
+            unique_items: Some(a.unique_items),
+            ..AnySchema::default()
+        },
+        Kind::Any(any) => any.clone(),
+        _ => AnySchema::default(),
+    }
+}
+
 /// `base`, or `base2`, `base3`, ... if another `owner` in the scope already has it: distinct and
 /// deterministic (the first in spec order keeps the plain name).
 pub(super) fn unique(namer: &mut Namer, owner: &str, base: &str) -> String {
@@ -329,24 +681,29 @@ pub(super) fn unique(namer: &mut Namer, owner: &str, base: &str) -> String {
 pub(super) struct Gathered {
     /// In definition order; a later definition of a name replaces the earlier one in place.
     pub properties: Vec<Property>,
-    /// Required property names.
-    pub required: Vec<String>,
+    /// Required property names, each with where it is first listed.
+    pub required: Vec<(String, String)>,
     /// The named schemas merged in through `$ref`.
     pub parents: Vec<SchemaRef>,
 }
 
 impl Gathered {
-    fn merge(&mut self, properties: Vec<Property>, required: Vec<String>) {
+    fn merge(&mut self, properties: Vec<Property>, required: Vec<(String, String)>) {
         for property in properties {
             match self.properties.iter_mut().find(|p| p.0 == property.0) {
                 Some(existing) => *existing = property,
                 None => self.properties.push(property),
             }
         }
-        for name in required {
-            if !self.required.contains(&name) {
-                self.required.push(name);
+        for (name, at) in required {
+            if !self.is_required(&name) {
+                self.required.push((name, at));
             }
         }
+    }
+
+    /// Whether `name` is in a merged `required` list.
+    pub fn is_required(&self, name: &str) -> bool {
+        self.required.iter().any(|(n, _)| n == name)
     }
 }

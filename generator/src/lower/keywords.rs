@@ -41,7 +41,7 @@ fn enforced(ty: Option<&str>, keyword: &str, schema: &Map<String, Value>) -> boo
 /// `components/schemas` entries and the value of every `schema` key elsewhere (parameters, media
 /// types, headers), with the schemas inside each.
 pub(super) fn unenforced(doc: &Value, diags: &mut Diagnostics) {
-    find_schemas("", doc, diags);
+    find_schemas(doc, "", doc, diags);
 }
 
 fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
@@ -49,7 +49,7 @@ fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
 }
 
 /// Walks the non-schema part of the document; examples and extensions hold data, not schemas.
-fn find_schemas(at: &str, value: &Value, diags: &mut Diagnostics) {
+fn find_schemas(root: &Value, at: &str, value: &Value, diags: &mut Diagnostics) {
     match value {
         Value::Object(map) => {
             for (key, inner) in map {
@@ -57,27 +57,28 @@ fn find_schemas(at: &str, value: &Value, diags: &mut Diagnostics) {
                 if key == "example" || key == "examples" || key.starts_with("x-") {
                     continue;
                 } else if key == "schema" {
-                    walk(&here, inner, diags);
+                    walk(root, &here, inner, None, diags);
                 } else if at == "/components" && key == "schemas" {
                     for (name, schema) in entries(Some(inner)) {
-                        walk(&child(&here, name), schema, diags);
+                        walk(root, &child(&here, name), schema, None, diags);
                     }
                 } else {
-                    find_schemas(&here, inner, diags);
+                    find_schemas(root, &here, inner, diags);
                 }
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                find_schemas(&child(at, i.to_string()), item, diags);
+                find_schemas(root, &child(at, i.to_string()), item, diags);
             }
         }
         _ => {}
     }
 }
 
-/// One schema and the schemas inside it.
-fn walk(at: &str, schema: &Value, diags: &mut Diagnostics) {
+/// One schema and the schemas inside it. `inherited` is the `type` an `allOf` member without one gets
+/// from its siblings: its keywords constrain that type (`allOf: [{$ref: Name}, {maxLength: 8}]`).
+fn walk(root: &Value, at: &str, schema: &Value, inherited: Option<&str>, diags: &mut Diagnostics) {
     let Some(map) = schema.as_object() else { return };
     if map.contains_key("$ref") {
         // OpenAPI 3.0 ignores everything beside a `$ref`; say so for anything but documentation.
@@ -91,7 +92,7 @@ fn walk(at: &str, schema: &Value, diags: &mut Diagnostics) {
         }
         return;
     }
-    let ty = map.get("type").and_then(Value::as_str);
+    let ty = map.get("type").and_then(Value::as_str).or(inherited);
     for (keyword, value) in map {
         let k = keyword.as_str();
         if DOCUMENTATION.contains(&k) || COMPOSITION.contains(&k) || enforced(ty, k, map) {
@@ -111,16 +112,28 @@ fn walk(at: &str, schema: &Value, diags: &mut Diagnostics) {
         diags.warning(child(at, k), what);
     }
     for (name, property) in entries(map.get("properties")) {
-        walk(&child(&child(at, "properties"), name), property, diags);
+        walk(root, &child(&child(at, "properties"), name), property, None, diags);
     }
     for key in ["items", "additionalProperties", "not"] {
         if let Some(inner) = map.get(key).filter(|v| v.is_object()) {
-            walk(&child(at, key), inner, diags);
+            walk(root, &child(at, key), inner, None, diags);
         }
     }
-    for key in ["allOf", "oneOf", "anyOf"] {
-        for (i, member) in map.get(key).and_then(Value::as_array).into_iter().flatten().enumerate() {
-            walk(&child(&child(at, key), i.to_string()), member, diags);
+    let members = |key: &str| map.get(key).and_then(Value::as_array).into_iter().flatten();
+    // The type the `allOf` members name, directly or through a `$ref`.
+    let sibling = members("allOf").find_map(|m| {
+        let target = match m.get("$ref").and_then(Value::as_str) {
+            Some(reference) => root.pointer(reference.strip_prefix('#')?)?,
+            None => m,
+        };
+        target.get("type").and_then(Value::as_str)
+    });
+    for (i, member) in members("allOf").enumerate() {
+        walk(root, &child(&child(at, "allOf"), i.to_string()), member, ty.or(sibling), diags);
+    }
+    for key in ["oneOf", "anyOf"] {
+        for (i, member) in members(key).enumerate() {
+            walk(root, &child(&child(at, key), i.to_string()), member, None, diags);
         }
     }
 }

@@ -100,7 +100,7 @@ impl Lowerer<'_> {
                     );
                     let mut gathered = compose::Gathered::default();
                     self.gather(schema, pointer, &mut gathered, 0)?;
-                    return self.struct_kind(name, rust_name, &gathered, pointer);
+                    return self.struct_kind(name, rust_name, &gathered);
                 }
                 self.union_kind(rust_name, schema, &[], "oneOf", &subtypes, pointer)
             }
@@ -113,7 +113,7 @@ impl Lowerer<'_> {
             Kind::Type(Type::Object(_)) => {
                 let mut gathered = compose::Gathered::default();
                 self.gather(schema, pointer, &mut gathered, 0)?;
-                self.struct_kind(name, rust_name, &gathered, pointer)
+                self.struct_kind(name, rust_name, &gathered)
             }
             Kind::Type(Type::String(s)) if !s.enumeration.is_empty() => self.enum_kind(name, &s.enumeration, pointer),
             Kind::Type(Type::String(_)) => {
@@ -133,23 +133,9 @@ impl Lowerer<'_> {
     }
 
     /// A struct of gathered properties (its own and those `allOf` merged in).
-    fn struct_kind(
-        &mut self,
-        name: &str,
-        rust_name: &str,
-        gathered: &compose::Gathered,
-        pointer: &str,
-    ) -> Option<SchemaKind> {
+    fn struct_kind(&mut self, name: &str, rust_name: &str, gathered: &compose::Gathered) -> Option<SchemaKind> {
         let mut fields = Vec::new();
         let mut namer = Namer::new();
-        for required in &gathered.required {
-            if !gathered.properties.iter().any(|p| &p.0 == required) {
-                self.diags.error(
-                    child(pointer, "required"),
-                    format!("`{required}` is required but not among the properties"),
-                );
-            }
-        }
         for (field_name, field_schema, field_pointer) in &gathered.properties {
             let rust_field = naming::field_name(field_name);
             if let Err(owner) = namer.claim(field_name, &rust_field) {
@@ -169,12 +155,47 @@ impl Lowerer<'_> {
                 rust_name: rust_field,
                 pointer: field_pointer.clone(),
                 ty,
-                required: gathered.required.contains(field_name),
+                required: gathered.is_required(field_name),
                 nullable: data.is_some_and(|d| d.nullable),
                 read_only: data.is_some_and(|d| d.read_only),
                 write_only: data.is_some_and(|d| d.write_only),
                 description: data.and_then(|d| d.description.clone()),
                 constraints,
+                boxed: false,
+            });
+        }
+        // JSON Schema lets `required` name a key that `properties` does not describe: the object must
+        // have it, with any value. It becomes a required `serde_json::Value` field, after the others.
+        for (field_name, listed_at) in &gathered.required {
+            if gathered.properties.iter().any(|p| &p.0 == field_name) {
+                continue;
+            }
+            self.diags
+                .warning(
+                    listed_at,
+                    format!("`{field_name}` of `{name}` is required but not among the properties; it is typed as any JSON value"),
+                )
+                .with_hint(format!("describe `{field_name}` under `properties` to give it a type"));
+            let rust_field = naming::field_name(field_name);
+            if let Err(owner) = namer.claim(field_name, &rust_field) {
+                self.diags
+                    .error(listed_at, format!("properties `{field_name}` and `{owner}` of `{name}` would both become the Rust field `{rust_field}`"))
+                    .with_hint("rename one of them in the spec");
+                continue;
+            }
+            fields.push(Field {
+                name: field_name.clone(),
+                rust_name: rust_field,
+                pointer: listed_at.clone(),
+                ty: TypeRef::Any,
+                required: true,
+                nullable: false,
+                read_only: false,
+                write_only: false,
+                description: Some(
+                    "Required by the spec's `required` list, which `properties` does not describe: any JSON value (`null` included), but the key must be present.".to_owned(),
+                ),
+                constraints: Constraints::default(),
                 boxed: false,
             });
         }
@@ -197,8 +218,7 @@ impl Lowerer<'_> {
         if !c.one_of.is_empty() || !c.any_of.is_empty() {
             let (members, keyword) = if c.one_of.is_empty() { (c.any_of, "anyOf") } else { (c.one_of, "oneOf") };
             if !c.all_of.is_empty() {
-                self.unsupported(&child(pointer, "allOf"), "`allOf` together with `oneOf`/`anyOf`");
-                return None;
+                return self.all_of_with_union(name, rust_name, schema, members, keyword, pointer);
             }
             if let Some(values) = string_enum_members(members) {
                 return self.enum_kind(name, &values, pointer);
@@ -242,9 +262,116 @@ impl Lowerer<'_> {
             let ty = self.schema_type(member, &child(&child(pointer, "allOf"), "0"), rust_name)?;
             return Some(SchemaKind::Alias { ty });
         }
+        if let compose::Agreement::Scalar(merged) = self.all_of_agreement(schema, pointer)? {
+            return self.named_kind(name, rust_name, &merged, pointer);
+        }
         let mut gathered = compose::Gathered::default();
         self.gather(schema, pointer, &mut gathered, 0)?;
-        self.struct_kind(name, rust_name, &gathered, pointer)
+        self.struct_kind(name, rust_name, &gathered)
+    }
+
+    /// What an `allOf`-only schema's members agree a value is (see [`Self::agree`]).
+    pub(super) fn all_of_agreement(&mut self, schema: &openapiv3::Schema, pointer: &str) -> Option<compose::Agreement> {
+        let mut parts = Vec::new();
+        self.all_of_parts(schema, pointer, &mut parts, 0)?;
+        self.agree(&parts, &schema.schema_data, &child(pointer, "allOf"))
+    }
+
+    /// `allOf` beside `oneOf`/`anyOf`: a value has the common part AND one variant. Lowered as the
+    /// union whose every variant is its own merged type (the common properties plus the variant's),
+    /// tagged or tried in order exactly like a plain `oneOf`. Not as a struct of the common fields
+    /// with a `#[serde(flatten)]` union: the struct's own fields consume their keys before the union
+    /// sees the rest, so a discriminator that is a common property (`petType` of a shared base) would
+    /// never reach the union, and an untagged variant could not be chosen by a common property.
+    fn all_of_with_union(
+        &mut self,
+        name: &str,
+        rust_name: &str,
+        schema: &openapiv3::Schema,
+        members: &[ReferenceOr<openapiv3::Schema>],
+        keyword: &str,
+        pointer: &str,
+    ) -> Option<SchemaKind> {
+        // The common part: the schema without its `oneOf`/`anyOf`.
+        let common = match &schema.schema_kind {
+            Kind::Any(any) => openapiv3::Schema {
+                schema_data: schema.schema_data.clone(),
+                schema_kind: Kind::Any(openapiv3::AnySchema { one_of: Vec::new(), any_of: Vec::new(), ..any.clone() }),
+            },
+            _ => schema.clone(),
+        };
+        let mut common_parts = Vec::new();
+        self.all_of_parts(&common, pointer, &mut common_parts, 0)?;
+        let single = members.len() == 1;
+        let mut variants = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let at = child(&child(pointer, keyword), i.to_string());
+            let mut parts = common_parts.clone();
+            let spec_name = match member {
+                ReferenceOr::Reference { reference } => {
+                    let (target_name, target) = self.component(reference, &at)?;
+                    let target_pointer = crate::diag::pointer(["components", "schemas", target_name.as_str()]);
+                    self.parts_of(&target, Some(&target_name), &target_pointer, &mut parts, 0)?;
+                    Some(target_name)
+                }
+                ReferenceOr::Item(inline) => {
+                    self.all_of_parts(inline, &at, &mut parts, 0)?;
+                    None
+                }
+            };
+            // One variant needs no union: it is the schema's own type.
+            let variant_name = match &spec_name {
+                _ if single => rust_name.to_owned(),
+                Some(n) => format!("{rust_name}{}", compose::variant_base(rust_name, n)),
+                None => format!("{rust_name}Variant{}", i + 1),
+            };
+            let agreement = self.agree(&parts, &schema.schema_data, &at)?;
+            let (kind, required) = match agreement {
+                compose::Agreement::Scalar(merged) if single => {
+                    return self.named_kind(name, rust_name, &merged, pointer)
+                }
+                compose::Agreement::Scalar(merged) => {
+                    let ty = self.type_of(&merged, &at, &variant_name)?;
+                    variants.push((spec_name, ty, None));
+                    continue;
+                }
+                compose::Agreement::Object => {
+                    // A variant that adds nothing to one named type is that type (`allOf: [$ref: Task]`
+                    // beside `oneOf: [{}]`).
+                    let named: Vec<&compose::Part> =
+                        parts.iter().filter(|p| !compose::adds_nothing(&p.schema)).collect();
+                    if let [only] = named.as_slice() {
+                        if let Some(target) = &only.component {
+                            let ty = TypeRef::Named(SchemaRef::new(naming::type_name(target)));
+                            if single {
+                                return Some(SchemaKind::Alias { ty });
+                            }
+                            variants.push((spec_name, ty, None));
+                            continue;
+                        }
+                    }
+                    let mut gathered = compose::Gathered::default();
+                    self.gather(&common, pointer, &mut gathered, 0)?;
+                    self.gather_member(member, &at, &mut gathered, 0)?;
+                    if single {
+                        return self.struct_kind(name, rust_name, &gathered);
+                    }
+                    let required = gathered.required.len();
+                    (self.struct_kind(&at, &variant_name, &gathered), required)
+                }
+            };
+            if !self.claim_type(&at, &variant_name, &at) {
+                return None;
+            }
+            let description = match member {
+                ReferenceOr::Item(inline) => inline.schema_data.description.clone(),
+                ReferenceOr::Reference { .. } => None,
+            };
+            self.push_schema(&at, variant_name.clone(), &at, description, kind?);
+            variants.push((spec_name, TypeRef::Named(SchemaRef::new(&variant_name)), Some(required)));
+        }
+        let subtypes = self.subtypes_of(name);
+        self.union_of(rust_name, schema, variants, keyword, &subtypes, pointer)
     }
 
     fn enum_kind(&mut self, name: &str, values: &[Option<String>], pointer: &str) -> Option<SchemaKind> {
@@ -313,6 +440,12 @@ impl Lowerer<'_> {
             // `allOf: [{$ref: X}]` beside `nullable` or a description is X itself.
             if let ([member @ ReferenceOr::Reference { .. }], [], [], false) = (c.all_of, c.one_of, c.any_of, own) {
                 return self.schema_type(member, &child(&child(pointer, "allOf"), "0"), name_hint);
+            }
+            // An `allOf` of strings (or integers, ...) is that type itself, not a named wrapper.
+            if c.one_of.is_empty() && c.any_of.is_empty() {
+                if let compose::Agreement::Scalar(merged) = self.all_of_agreement(schema, pointer)? {
+                    return self.type_of(&merged, pointer, name_hint);
+                }
             }
             return self.synthesize(name_hint, schema, pointer);
         }
@@ -386,7 +519,25 @@ impl Lowerer<'_> {
     /// The constraints of an inline schema, checked for consistency.
     pub(super) fn constraints(&mut self, schema: &openapiv3::Schema, pointer: &str) -> Constraints {
         let normalized = compose::normalize(schema);
-        let schema = normalized.as_ref();
+        let mut schema = normalized.as_ref();
+        // An `allOf` of one non-object type carries its members' constraints (a single `$ref` is the
+        // named type, which validates itself).
+        let merged = match compose::composition(schema) {
+            Some(c)
+                if c.one_of.is_empty()
+                    && c.any_of.is_empty()
+                    && !matches!(c.all_of, [ReferenceOr::Reference { .. }]) =>
+            {
+                match self.all_of_agreement(schema, pointer) {
+                    Some(compose::Agreement::Scalar(merged)) => Some(merged),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if let Some(merged) = &merged {
+            schema = merged;
+        }
         let mut c = Constraints::default();
         match &schema.schema_kind {
             Kind::Type(Type::String(s)) => {

@@ -31,3 +31,11 @@ fn form_bodies_are_urlencoded() {
     let raw = RequestBody::raw("application/octet-stream", vec![0u8, 1, 2]);
     assert_eq!(raw.bytes, vec![0, 1, 2]);
 }
+
+#[test]
+fn union_parameters_travel_as_their_json_text() {
+    assert_eq!(texts("getThing", "id", &"a b").unwrap(), ["a b"], "strings unquoted");
+    assert_eq!(texts("getThing", "id", &7).unwrap(), ["7"]);
+    assert_eq!(texts("getThing", "id", &vec!["a", "b"]).unwrap(), ["a", "b"], "one text per array item");
+    assert_eq!(texts("getThing", "id", &[1.5, 2.0]).unwrap(), ["1.5", "2.0"]);
+}

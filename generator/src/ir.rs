@@ -809,8 +809,9 @@ pub struct Field {
     /// Whether it is in the schema's `required` list.
     pub required: bool,
     /// Whether `null` is a valid value: `nullable: true` on the property, or a `$ref` to a nullable
-    /// named schema. A nullable field is `Option<T>` whether required or not; `None` is sent as
-    /// `null`, and an absent key decodes as `None`.
+    /// named schema. A nullable field is `Option<T>` whether required or not, and an absent key
+    /// decodes as `None`; `None` is sent as `null` only when the field is required (an optional one
+    /// left `None` is left out, so an update never clears a value by accident).
     pub nullable: bool,
     /// `readOnly`: responses only.
     pub read_only: bool,

@@ -11,10 +11,14 @@ use std::sync::LazyLock;
 #[non_exhaustive]
 pub struct ApiError {
     /// What was wrong with a rejected request, field by field.
-    #[serde(rename = "badRequestDetail", default)]
+    #[serde(
+        rename = "badRequestDetail",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bad_request_detail: Option<BadRequestDetail>,
     /// Human-readable explanation of the error.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// HTTP status code of the response.
     ///
@@ -33,7 +37,7 @@ pub struct ApiError {
     /// HTTP reason phrase of the status code.
     ///
     /// Read-only: set by Atlas, never sent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 

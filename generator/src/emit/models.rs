@@ -399,15 +399,17 @@ fn field_item(api: &Api, schema: &Schema, field: &Field) -> TokenStream {
         let wire = &field.name;
         serde_args.push(quote!(rename = #wire));
     }
-    if field.nullable {
-        serde_args.push(quote!(default));
-    } else if !field.required {
+    // An optional field left unset is not sent, nullable or not: sending `null` for it would clear the
+    // value on an update. Only a required nullable field sends `null`.
+    if !field.required {
         let skip = match &field.ty {
-            TypeRef::Array(_) => "Vec::is_empty",
-            TypeRef::Map(_) => "BTreeMap::is_empty",
+            TypeRef::Array(_) if !field.nullable => "Vec::is_empty",
+            TypeRef::Map(_) if !field.nullable => "BTreeMap::is_empty",
             _ => "Option::is_none",
         };
         serde_args.push(quote!(default, skip_serializing_if = #skip));
+    } else if field.nullable {
+        serde_args.push(quote!(default));
     }
     if schema.in_request && schema.in_response {
         if field.read_only {

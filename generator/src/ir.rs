@@ -370,6 +370,10 @@ pub struct Constraints {
     /// `uniqueItems`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub unique_items: bool,
+    /// An integer's `enum`, in spec order: documented and what a sample value takes, not checked by
+    /// the client (lowering warns so).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub integer_values: Vec<i64>,
 }
 
 impl Constraints {

@@ -174,6 +174,22 @@ pub fn number(constraints: &Constraints, integer: bool) -> f64 {
     n
 }
 
+/// An integer within `constraints`: the first of its `enum` values inside the bounds (else the first
+/// value), or [`number`]'s choice when it has none.
+pub fn integer(constraints: &Constraints) -> i64 {
+    let within = |v: &&i64| {
+        let v = **v as f64;
+        let low = constraints.minimum.is_none_or(|m| if constraints.exclusive_minimum { v > m } else { v >= m });
+        let high = constraints.maximum.is_none_or(|m| if constraints.exclusive_maximum { v < m } else { v <= m });
+        low && high
+    };
+    let values = &constraints.integer_values;
+    match values.iter().find(within).or(values.first()) {
+        Some(v) => *v,
+        None => number(constraints, true) as i64,
+    }
+}
+
 struct Sampler<'a> {
     api: &'a Api,
 }
@@ -182,7 +198,7 @@ impl Sampler<'_> {
     fn value(&self, ty: &TypeRef, constraints: &Constraints, depth: usize) -> Value {
         match ty {
             TypeRef::String | TypeRef::Secret => Value::String(string(constraints)),
-            TypeRef::I32 | TypeRef::I64 => Value::from(number(constraints, true) as i64),
+            TypeRef::I32 | TypeRef::I64 => Value::from(integer(constraints)),
             TypeRef::F64 => Value::from(number(constraints, false)),
             TypeRef::Bool => Value::Bool(true),
             TypeRef::Any | TypeRef::Map(_) => Value::Object(Map::new()),
@@ -300,6 +316,35 @@ mod tests {
         let c = Constraints { maximum: Some(0.0), ..Constraints::default() };
         assert_eq!(number(&c, true), 0.0);
         assert_eq!(number(&Constraints::default(), true), 1.0);
+    }
+
+    #[test]
+    fn integers_take_an_enum_value_within_their_bounds() {
+        let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: "https://example.com"}]
+paths:
+  /schedule:
+    patch:
+      operationId: updateSchedule
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [intervalMin, retentionDays]
+              properties:
+                intervalMin: {type: integer, format: int32, enum: [15, 30, 60]}
+                retentionDays: {type: integer, enum: [0, 3, 7], minimum: 1}
+      responses:
+        "204": {description: done}
+"##;
+        let (api, _) = crate::lower_spec("t.yaml", spec).unwrap();
+        let body = api.operations[0].body.as_ref().unwrap();
+        let value = value(&api, &body.ty, &body.constraints);
+        assert_eq!(value, serde_json::json!({"intervalMin": 15, "retentionDays": 3}));
     }
 
     #[test]

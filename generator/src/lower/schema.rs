@@ -555,6 +555,7 @@ impl Lowerer<'_> {
                 c.maximum = i.maximum.map(|v| v as f64);
                 c.exclusive_minimum = i.exclusive_minimum && i.minimum.is_some();
                 c.exclusive_maximum = i.exclusive_maximum && i.maximum.is_some();
+                c.integer_values = i.enumeration.iter().flatten().copied().collect();
             }
             Kind::Type(Type::Number(n)) => {
                 c.minimum = n.minimum;

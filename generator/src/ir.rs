@@ -696,6 +696,10 @@ pub struct Schema {
     pub in_request: bool,
     /// Whether responses carry it.
     pub in_response: bool,
+    /// Why no JSON value satisfies the spec's schema, when a validator would reject every value (the
+    /// type is what the rest of the schema says); sample values avoid such types.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unsatisfiable: Option<String>,
     /// What it is.
     pub kind: SchemaKind,
 }

@@ -372,7 +372,7 @@ pub struct Constraints {
     pub unique_items: bool,
     /// An integer's `enum`, in spec order: documented and what a sample value takes, not checked by
     /// the client (lowering warns so).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", rename = "enum")]
     pub integer_values: Vec<i64>,
 }
 
@@ -380,6 +380,11 @@ impl Constraints {
     /// Whether nothing is constrained.
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
+    }
+
+    /// Whether the client has nothing to check (integer `enum` values are documentation only).
+    pub fn checks_nothing(&self) -> bool {
+        *self == Self { integer_values: self.integer_values.clone(), ..Self::default() }
     }
 
     /// Whether a string is constrained (pattern or length).

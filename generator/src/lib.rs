@@ -93,8 +93,14 @@ pub fn generate_with(file: &str, text: &str, options: &Options) -> Result<Genera
 
 /// The emit stage alone, for callers that already hold an IR.
 pub fn generate_from_ir(api: &ir::Api) -> Result<Vec<GeneratedFile>, String> {
-    let mut files = emit::emit(api)?;
-    files.extend(render::render(api)?);
+    // The templates (API.md mostly) render while the Rust files print; neither depends on the other.
+    let (emitted, rendered) = std::thread::scope(|scope| {
+        let rendered = scope.spawn(|| render::render(api));
+        let emitted = emit::emit(api);
+        (emitted, rendered.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let mut files = emitted?;
+    files.extend(rendered?);
     files.extend(examples::fitting(api));
     files.extend(
         files::RUNTIME

@@ -6,9 +6,3 @@ mod programmatic_api_keys;
 
 #[cfg(feature = "programmatic-api-keys")]
 pub use self::programmatic_api_keys::*;
-
-#[cfg(feature = "programmatic-api-keys")]
-mod unreferenced;
-
-#[cfg(feature = "programmatic-api-keys")]
-pub use self::unreferenced::*;

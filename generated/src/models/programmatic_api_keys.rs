@@ -3,7 +3,96 @@
 use crate::runtime::{validate, Page, SecretString, ValidationError};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
+
+/// The error object Atlas returns with every unsuccessful response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// What was wrong with a rejected request, field by field.
+    #[serde(
+        rename = "badRequestDetail",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bad_request_detail: Option<BadRequestDetail>,
+    /// Human-readable explanation of the error.
+    #[serde(default)]
+    pub detail: Option<String>,
+    /// HTTP status code of the response.
+    ///
+    /// Read-only: set by Atlas, never sent.
+    pub error: i32,
+    /// Application error code, stable across releases (for example `RESOURCE_NOT_FOUND`).
+    ///
+    /// Read-only: set by Atlas, never sent.
+    #[serde(rename = "errorCode")]
+    pub error_code: String,
+    /// Values that give more information about the error.
+    ///
+    /// Read-only: set by Atlas, never sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<BTreeMap<String, serde_json::Value>>,
+    /// HTTP reason phrase of the status code.
+    ///
+    /// Read-only: set by Atlas, never sent.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl ApiError {
+    /// A value with the required `error`, `error_code` set and every optional field unset.
+    pub fn new(error: i32, error_code: impl Into<String>) -> Self {
+        Self {
+            bad_request_detail: None,
+            detail: None,
+            error,
+            error_code: error_code.into(),
+            parameters: Default::default(),
+            reason: None,
+        }
+    }
+
+    /// Sets `badRequestDetail` and returns the value, for building it in one expression.
+    pub fn with_bad_request_detail(mut self, value: BadRequestDetail) -> Self {
+        self.bad_request_detail = Some(value);
+        self
+    }
+
+    /// Sets `detail` and returns the value, for building it in one expression.
+    pub fn with_detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
+    }
+
+    /// Sets `error` and returns the value, for building it in one expression.
+    pub fn with_error(mut self, value: i32) -> Self {
+        self.error = value;
+        self
+    }
+
+    /// Sets `errorCode` and returns the value, for building it in one expression.
+    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = value.into();
+        self
+    }
+
+    /// Sets `parameters` and returns the value, for building it in one expression.
+    pub fn with_parameters(
+        mut self,
+        value: Vec<BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.parameters = value;
+        self
+    }
+
+    /// Sets `reason` and returns the value, for building it in one expression.
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+}
 
 /// Details of one organization API key.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -131,6 +220,23 @@ impl ApiUserId {
 
 string_newtype!(ApiUserId);
 
+/// What was wrong with a rejected request, field by field.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct BadRequestDetail {
+    /// Every violation found in the request.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldViolation>,
+}
+
+impl BadRequestDetail {
+    /// Sets `fields` and returns the value, for building it in one expression.
+    pub fn with_fields(mut self, value: Vec<FieldViolation>) -> Self {
+        self.fields = value;
+        self
+    }
+}
+
 /// One role granted to an API key, in an organization or in a project (never both).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -215,6 +321,38 @@ impl CreateAtlasOrganizationApiKey {
         validate::max_length(pointer, "desc", &self.desc, 250)?;
         validate::min_items(pointer, "roles", &self.roles, 1)?;
         Ok(())
+    }
+}
+
+/// One problem with one element of a request body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FieldViolation {
+    /// Why the element is wrong.
+    pub description: String,
+    /// The path to the element in the request body.
+    pub field: String,
+}
+
+impl FieldViolation {
+    /// A value with the required `description`, `field` set and every optional field unset.
+    pub fn new(description: impl Into<String>, field: impl Into<String>) -> Self {
+        Self {
+            description: description.into(),
+            field: field.into(),
+        }
+    }
+
+    /// Sets `description` and returns the value, for building it in one expression.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
+        self
+    }
+
+    /// Sets `field` and returns the value, for building it in one expression.
+    pub fn with_field(mut self, value: impl Into<String>) -> Self {
+        self.field = value.into();
+        self
     }
 }
 

@@ -9,6 +9,7 @@ mod imports;
 mod layout;
 mod models;
 mod operations;
+mod parallel;
 mod setters;
 pub(crate) mod tags;
 mod validation;
@@ -22,9 +23,28 @@ use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The Rust files of the generated crate that come from the IR.
+///
+/// Each file is built and printed on its own (tokens, then syn, then prettyplease), so the files are
+/// spread over the machine's cores; the result is in a fixed order and does not depend on which thread
+/// printed what.
 pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, String> {
-    let mut files = vec![rust_file("src/defaults.rs", defaults::module(api))?, rust_file("src/lib.rs", facade(api))?];
-    files.extend(layout_files(api)?);
+    emit_on(parallel::threads(), api)
+}
+
+/// [`emit`] on `threads` threads.
+fn emit_on(threads: usize, api: &Api) -> Result<Vec<GeneratedFile>, String> {
+    let tags = tags::tags(api);
+    let groups = tags::model_groups(api, &tags);
+    let home: BTreeMap<&str, &str> =
+        groups.iter().flat_map(|g| g.schemas.iter().map(|s| (s.rust_name.as_str(), g.module.as_str()))).collect();
+    let mut jobs = vec![Job::Defaults, Job::Facade];
+    jobs.extend((0..groups.len()).map(Job::Models));
+    jobs.push(Job::ModelsMod);
+    jobs.extend((0..tags.len()).map(Job::Operations));
+    jobs.push(Job::OperationsMod);
+    let context = Context { api, tags: &tags, groups: &groups, home: &home };
+    let mut files =
+        parallel::map_on(threads, &jobs, |job| context.file(job)).into_iter().collect::<Result<Vec<_>, _>>()?;
     // Fixed support code, shipped only to crates whose models use it (an unused macro is a warning).
     if uses_newtypes(api) {
         files.push(GeneratedFile::rust("src/newtype.rs", NEWTYPE_MACRO.to_owned()));
@@ -40,52 +60,84 @@ pub fn features(api: &Api) -> Vec<String> {
     tags::features(api)
 }
 
-/// `models/` and `operations/`: one module per tag, each behind its feature ([`tags`]).
-fn layout_files(api: &Api) -> Result<Vec<GeneratedFile>, String> {
-    let tags = tags::tags(api);
-    let groups = tags::model_groups(api, &tags);
-    let home: BTreeMap<&str, &str> =
-        groups.iter().flat_map(|g| g.schemas.iter().map(|s| (s.rust_name.as_str(), g.module.as_str()))).collect();
-    let mut files = Vec::new();
-    let mut declarations = Vec::new();
-    for group in &groups {
-        let module = ident(&group.module);
-        let cfg = cfg_tokens(&group.features, group.all);
-        let doc = match group.module.as_str() {
-            tags::SHARED => " The types the operations of several tags reach.".to_owned(),
-            tags::UNREFERENCED => " The types of the spec no operation reaches.".to_owned(),
-            _ => format!(" The types only the operations of the `{}` feature reach.", group.features.join("")),
-        };
-        let foreign = foreign_names(api, group, &home);
-        let body = models::module(api, &group.schemas, &foreign);
-        files.push(rust_file(&format!("src/models/{}.rs", group.module), quote!(#![doc = #doc] #body))?);
-        declarations.push(quote!(#cfg mod #module; #cfg pub use self::#module::*;));
+/// One Rust file of the crate, built independently of the others.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Defaults,
+    Facade,
+    /// `models/mod.rs`.
+    ModelsMod,
+    /// `models/<group>.rs`, by index into the model groups.
+    Models(usize),
+    /// `operations/mod.rs`.
+    OperationsMod,
+    /// `operations/<tag>.rs`, by index into the tags.
+    Operations(usize),
+}
+
+/// What every job reads: the IR and the layout derived from it once. All of it is shared, read-only.
+struct Context<'a> {
+    api: &'a Api,
+    tags: &'a [tags::Tag<'a>],
+    groups: &'a [tags::ModelGroup<'a>],
+    /// The models module of each schema, by Rust name.
+    home: &'a BTreeMap<&'a str, &'a str>,
+}
+
+impl Context<'_> {
+    fn file(&self, job: &Job) -> Result<GeneratedFile, String> {
+        let api = self.api;
+        match *job {
+            Job::Defaults => rust_file("src/defaults.rs", defaults::module(api)),
+            Job::Facade => rust_file("src/lib.rs", facade(api)),
+            Job::ModelsMod => {
+                let declarations = self.groups.iter().map(|group| {
+                    let module = ident(&group.module);
+                    let cfg = cfg_tokens(&group.features, group.all);
+                    quote!(#cfg mod #module; #cfg pub use self::#module::*;)
+                });
+                let matcher = models::fancy_matcher(api);
+                rust_file(
+                    "src/models/mod.rs",
+                    quote! {
+                        //! Request and response types of the API, one per schema of the spec, in one module per
+                        //! tag (types several tags reach are in `shared`), each behind its cargo feature.
+                        #(#declarations)*
+                        #matcher
+                    },
+                )
+            }
+            Job::Models(i) => {
+                let group = &self.groups[i];
+                let doc = match group.module.as_str() {
+                    tags::SHARED => " The types the operations of several tags reach.".to_owned(),
+                    tags::UNREFERENCED => " The types of the spec no operation reaches.".to_owned(),
+                    _ => format!(" The types only the operations of the `{}` feature reach.", group.features.join("")),
+                };
+                let foreign = foreign_names(api, group, self.home);
+                let body = models::module(api, &group.schemas, &foreign);
+                rust_file(&format!("src/models/{}.rs", group.module), quote!(#![doc = #doc] #body))
+            }
+            Job::OperationsMod => {
+                let declarations = self.tags.iter().map(|tag| {
+                    let module = ident(&tag.module);
+                    let cfg = cfg_tokens(std::slice::from_ref(&tag.feature), false);
+                    quote!(#cfg mod #module; #cfg pub use self::#module::*;)
+                });
+                rust_file(
+                    "src/operations/mod.rs",
+                    quote! {
+                        //! The operations of the API, one module per tag, each behind its cargo feature.
+                        #(#declarations)*
+                    },
+                )
+            }
+            Job::Operations(i) => {
+                let tag = &self.tags[i];
+                rust_file(&format!("src/operations/{}.rs", tag.module), operations::module(api, &tag.operations))
+            }
+        }
     }
-    let matcher = models::fancy_matcher(api);
-    files.push(rust_file(
-        "src/models/mod.rs",
-        quote! {
-            //! Request and response types of the API, one per schema of the spec, in one module per
-            //! tag (types several tags reach are in `shared`), each behind its cargo feature.
-            #(#declarations)*
-            #matcher
-        },
-    )?);
-    let mut declarations = Vec::new();
-    for tag in &tags {
-        let module = ident(&tag.module);
-        let cfg = cfg_tokens(std::slice::from_ref(&tag.feature), false);
-        files.push(rust_file(&format!("src/operations/{}.rs", tag.module), operations::module(api, &tag.operations))?);
-        declarations.push(quote!(#cfg mod #module; #cfg pub use self::#module::*;));
-    }
-    files.push(rust_file(
-        "src/operations/mod.rs",
-        quote! {
-            //! The operations of the API, one module per tag, each behind its cargo feature.
-            #(#declarations)*
-        },
-    )?);
-    Ok(files)
 }
 
 /// The names a models group uses from the other groups, as `(module path, name)`.
@@ -241,5 +293,21 @@ pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
             quote!(#name)
         }
         TypeRef::Any => quote!(serde_json::Value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_files_do_not_depend_on_the_thread_count() {
+        let text = include_str!("../../tests/fixtures/good/tags.yaml");
+        let (api, _) = crate::lower_spec("tags.yaml", text).unwrap();
+        let alone = emit_on(1, &api).unwrap();
+        assert!(alone.len() > 6, "several models and operations modules");
+        for threads in [2, 3, 16] {
+            assert_eq!(emit_on(threads, &api).unwrap(), alone, "{threads} threads");
+        }
     }
 }

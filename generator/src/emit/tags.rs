@@ -8,6 +8,7 @@
 //! - A schema reached by several tags lives in `models/shared.rs`, gated on any of their features. A
 //!   shared type only reaches types reached by at least the same tags, so `shared` never needs a
 //!   tag module that may be switched off.
+//! - "Reached" counts error responses: a tag whose operations can fail with `ApiError` reaches it.
 //! - A schema reached by no operation lives in `models/unreferenced.rs`, gated on every feature: it is
 //!   part of the described API (a user may build it by hand), but nothing in a tag subset needs it.
 
@@ -76,7 +77,9 @@ pub(crate) fn features(api: &Api) -> Vec<String> {
 pub(super) fn model_groups<'a>(api: &'a Api, tags: &[Tag<'a>]) -> Vec<ModelGroup<'a>> {
     let mut reached_by: BTreeMap<SchemaRef, BTreeSet<usize>> = BTreeMap::new();
     for (i, tag) in tags.iter().enumerate() {
-        let named: BTreeSet<SchemaRef> = tag.operations.iter().flat_map(|op| op.models()).collect();
+        // Error bodies count: the client decodes them, so they belong to the tags that can fail so.
+        let named: BTreeSet<SchemaRef> =
+            tag.operations.iter().flat_map(|op| op.models().into_iter().chain(op.error_models())).collect();
         for schema in api.reachable(&named) {
             reached_by.entry(schema).or_default().insert(i);
         }
@@ -116,4 +119,51 @@ pub(super) fn model_groups<'a>(api: &'a Api, tags: &[Tag<'a>]) -> Vec<ModelGroup
         groups.push(ModelGroup { module: UNREFERENCED.to_owned(), schemas: unreferenced, features, all: true });
     }
     groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two tags that fail with the same `Problem` and one error type of its own each.
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: getA
+      tags: [Alpha]
+      responses:
+        "200": {description: ok}
+        "404": {description: gone, content: {application/json: {schema: {$ref: "#/components/schemas/AlphaGone"}}}}
+        default: {description: no, content: {application/json: {schema: {$ref: "#/components/schemas/Problem"}}}}
+  /b:
+    get:
+      operationId: getB
+      tags: [Beta]
+      responses:
+        "204": {description: ok}
+        "4XX": {description: no, content: {application/json: {schema: {$ref: "#/components/schemas/Problem"}}}}
+components:
+  schemas:
+    AlphaGone: {type: object, properties: {when: {type: string}}}
+    Problem: {type: object, properties: {detail: {$ref: "#/components/schemas/Detail"}}}
+    Detail: {type: object, properties: {text: {type: string}}}
+    Lonely: {type: object, properties: {x: {type: string}}}
+"##;
+
+    #[test]
+    fn error_bodies_live_with_the_tags_that_fail_with_them() {
+        let (api, _) = crate::lower_spec("t.yaml", SPEC).unwrap();
+        let tags = tags(&api);
+        let groups: BTreeMap<String, Vec<&str>> = model_groups(&api, &tags)
+            .into_iter()
+            .map(|g| (g.module, g.schemas.iter().map(|s| s.rust_name.as_str()).collect()))
+            .collect();
+        assert_eq!(groups["alpha"], ["AlphaGone"]);
+        assert_eq!(groups[SHARED], ["Detail", "Problem"], "reached by both tags' error responses");
+        assert_eq!(groups[UNREFERENCED], ["Lonely"]);
+        assert!(!groups.contains_key("beta"), "{groups:?}");
+    }
 }

@@ -126,6 +126,15 @@ impl Operation {
     }
 }
 
+impl Operation {
+    /// The named types of its error responses (every documented status that is not a success): the
+    /// body a failed call decodes into, kept with the tag that can fail that way.
+    pub fn error_models(&self) -> BTreeSet<SchemaRef> {
+        let errors = self.responses.iter().filter(|r| !r.status.is_success()).filter_map(|r| r.ty.as_ref());
+        errors.flat_map(TypeRef::schema_refs).cloned().collect()
+    }
+}
+
 impl Schema {
     /// Every type reference the schema holds: field types, the aliased type, union variants.
     pub fn type_refs(&self) -> Vec<&TypeRef> {

@@ -771,16 +771,41 @@ impl Lowerer<'_> {
             // The client sends and decodes one media type per body; every other one the spec offers
             // (another API version, CSV, ...) is said out loud rather than left out silently.
             if !chosen.is_empty() && media_type != chosen {
-                self.diags
-                    .warning(
-                        child(content_pointer, media_type),
-                        format!("media type `{media_type}` is not used by the generated client, which sends and accepts only `{chosen}` here"),
-                    )
-                    .with_hint("the IR lists it among the body's `content`; emitting a method per version is not supported yet");
+                let (message, hint) = unused_media_type(media_type, chosen);
+                self.diags.warning(child(content_pointer, media_type), message).with_hint(hint);
             }
             out.push(Content { media_type: media_type.clone(), version: api_version(media_type), body, sunset });
         }
         out
+    }
+}
+
+/// The warning for a media type the client leaves out, and its hint. Most are other API versions of
+/// the same operation (Atlas keeps each version's media type in the spec), which the user should know
+/// lose nothing: the client speaks one version per operation, chosen by `--api-version`/`--preview`.
+fn unused_media_type(media_type: &str, chosen: &str) -> (String, String) {
+    let generic_hint = "the IR lists it among the body's `content`; emitting a method per version is not supported yet";
+    match (api_version(media_type), api_version(chosen)) {
+        (Some(ApiVersion::Dated(other)), Some(ApiVersion::Dated(used))) if other != used => (
+            format!(
+                "media type `{media_type}` is another API version ({other}) of this operation; this client uses {used} (`{chosen}`)"
+            ),
+            format!("nothing is lost: both versions are the same operation; `--api-version {other}` pins the client to that date instead"),
+        ),
+        (Some(ApiVersion::Preview), Some(ApiVersion::Dated(used))) => (
+            format!("media type `{media_type}` is the preview version of this operation; this client uses {used} (`{chosen}`)"),
+            "nothing is lost for the stable API; `--preview` uses preview versions where an operation has one".to_owned(),
+        ),
+        (Some(other), Some(used)) if other == used => (
+            format!(
+                "media type `{media_type}` is another format of the same API version; the generated client sends and accepts only `{chosen}` here"
+            ),
+            generic_hint.to_owned(),
+        ),
+        _ => (
+            format!("media type `{media_type}` is not used by the generated client, which sends and accepts only `{chosen}` here"),
+            generic_hint.to_owned(),
+        ),
     }
 }
 
@@ -905,4 +930,51 @@ fn body_encoding(media_type: &str) -> Option<BodyEncoding> {
 pub(crate) fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn other_api_versions_are_named_as_such() {
+        let v = |date: &str| format!("application/vnd.atlas.{date}+json");
+        let (message, hint) = unused_media_type(&v("2023-01-01"), &v("2024-08-05"));
+        assert_eq!(
+            message,
+            "media type `application/vnd.atlas.2023-01-01+json` is another API version (2023-01-01) of this \
+             operation; this client uses 2024-08-05 (`application/vnd.atlas.2024-08-05+json`)"
+        );
+        assert!(hint.contains("nothing is lost") && hint.contains("--api-version 2023-01-01"), "{hint}");
+        let (message, hint) = unused_media_type(&v("preview"), &v("2024-08-05"));
+        assert!(message.contains("is the preview version of this operation; this client uses 2024-08-05"), "{message}");
+        assert!(hint.contains("--preview"), "{hint}");
+        let (message, _) = unused_media_type("application/vnd.atlas.2024-08-05+csv", &v("2024-08-05"));
+        assert!(message.contains("another format of the same API version"), "{message}");
+        let (message, _) = unused_media_type("text/plain", "application/json");
+        assert!(message.contains("is not used by the generated client"), "{message}");
+    }
+
+    #[test]
+    fn the_warning_keeps_the_pointer_of_the_media_type() {
+        let text = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: "https://example.com"}]
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        "200":
+          description: ok
+          content:
+            application/vnd.atlas.2023-01-01+json: {schema: {type: string}}
+            application/vnd.atlas.2024-08-05+json: {schema: {type: string}}
+"#;
+        let (_, diags) = crate::lower_spec("t.yaml", text).unwrap();
+        let warning = diags.items().iter().find(|d| d.message.contains("another API version")).unwrap();
+        assert_eq!(warning.pointer, "/paths/~1a/get/responses/200/content/application~1vnd.atlas.2023-01-01+json");
+        assert!(warning.message.contains("this client uses 2024-08-05"), "{}", warning.message);
+    }
 }

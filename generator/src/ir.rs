@@ -370,12 +370,21 @@ pub struct Constraints {
     /// `uniqueItems`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub unique_items: bool,
+    /// An integer's `enum`, in spec order: documented and what a sample value takes, not checked by
+    /// the client (lowering warns so).
+    #[serde(skip_serializing_if = "Vec::is_empty", rename = "enum")]
+    pub integer_values: Vec<i64>,
 }
 
 impl Constraints {
     /// Whether nothing is constrained.
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
+    }
+
+    /// Whether the client has nothing to check (integer `enum` values are documentation only).
+    pub fn checks_nothing(&self) -> bool {
+        *self == Self { integer_values: self.integer_values.clone(), ..Self::default() }
     }
 
     /// Whether a string is constrained (pattern or length).
@@ -725,6 +734,10 @@ pub struct Schema {
     pub in_request: bool,
     /// Whether responses carry it.
     pub in_response: bool,
+    /// Why no JSON value satisfies the spec's schema, when a validator would reject every value (the
+    /// type is what the rest of the schema says); sample values avoid such types.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unsatisfiable: Option<String>,
     /// What it is.
     pub kind: SchemaKind,
 }

@@ -5,7 +5,7 @@
 //! their bounds, arrays their item counts, enums take their first value; objects get their required
 //! fields only. Everything is deterministic: the same IR gives the same values.
 
-use crate::ir::{Api, Constraints, SchemaKind, TypeRef, UnionTag};
+use crate::ir::{Api, Constraints, Field, Schema, SchemaKind, TypeRef, UnionTag, UnionVariant};
 use regex_syntax::hir::{Class, Hir, HirKind};
 use serde_json::{Map, Value};
 
@@ -174,6 +174,17 @@ pub fn number(constraints: &Constraints, integer: bool) -> f64 {
     n
 }
 
+/// An integer within `constraints`: the first of its `enum` values inside the bounds (else the first
+/// value), or [`number`]'s choice when it has none.
+pub fn integer(constraints: &Constraints) -> i64 {
+    let within = |v: &&i64| number_fits(constraints, **v as f64);
+    let values = &constraints.integer_values;
+    match values.iter().find(within).or(values.first()) {
+        Some(v) => *v,
+        None => number(constraints, true) as i64,
+    }
+}
+
 struct Sampler<'a> {
     api: &'a Api,
 }
@@ -182,7 +193,7 @@ impl Sampler<'_> {
     fn value(&self, ty: &TypeRef, constraints: &Constraints, depth: usize) -> Value {
         match ty {
             TypeRef::String | TypeRef::Secret => Value::String(string(constraints)),
-            TypeRef::I32 | TypeRef::I64 => Value::from(number(constraints, true) as i64),
+            TypeRef::I32 | TypeRef::I64 => Value::from(integer(constraints)),
             TypeRef::F64 => Value::from(number(constraints, false)),
             TypeRef::Bool => Value::Bool(true),
             TypeRef::Any | TypeRef::Map(_) => Value::Object(Map::new()),
@@ -217,15 +228,135 @@ impl Sampler<'_> {
                         }
                         Value::Object(object)
                     }
+                    SchemaKind::Union { tag, variants } => self.union(tag, variants, constraints, depth),
+                }
+            }
+        }
+    }
+
+    /// A value of one variant. Validators (Prism) check a `oneOf` as "exactly one variant matches",
+    /// ignoring any discriminator, so for those the variants are tried in order, each with its
+    /// minimal value and then with one field changed (another enum value, an optional field added),
+    /// until a value matches no other variant; failing that, the first variant's minimal value.
+    fn union(&self, tag: &UnionTag, variants: &[UnionVariant], constraints: &Constraints, depth: usize) -> Value {
+        let tagged = |variant: &UnionVariant, mut value: Value| {
+            if let (UnionTag::Discriminator { property }, Value::Object(object), Some(tag)) =
+                (tag, &mut value, variant.tags.first())
+            {
+                object.insert(property.clone(), Value::String(tag.clone()));
+            }
+            value
+        };
+        let Some(first) = variants.first() else { return Value::Null };
+        let fallback = tagged(first, self.value(&first.ty, constraints, depth + 1));
+        if matches!(tag, UnionTag::AnyOf) || depth >= MAX_DEPTH {
+            return fallback;
+        }
+        for variant in variants {
+            for candidate in self.candidates(&variant.ty, constraints, depth + 1) {
+                let candidate = tagged(variant, candidate);
+                let matching = variants.iter().filter(|v| self.matches(&v.ty, constraints, &candidate, 0)).count();
+                if matching == 1 && self.matches(&variant.ty, constraints, &candidate, 0) {
+                    return candidate;
+                }
+            }
+        }
+        fallback
+    }
+
+    /// Values of `ty` to try for a union variant: the minimal one first, then (for a struct) the
+    /// minimal one with one field set to each of its enum values, or an optional field added.
+    fn candidates(&self, ty: &TypeRef, constraints: &Constraints, depth: usize) -> Vec<Value> {
+        let base = self.value(ty, constraints, depth);
+        let mut out = vec![base.clone()];
+        let (Value::Object(object), Some((schema, fields))) = (&base, self.structure(ty)) else { return out };
+        for field in fields.iter().filter(|f| crate::emit::keeps_field(schema, f)) {
+            let mut values = self.enum_values(&field.ty);
+            if values.is_empty() && !field.required {
+                values.push(self.value(&field.ty, &field.constraints, depth + 1));
+            }
+            for value in values {
+                let mut changed = object.clone();
+                changed.insert(field.name.clone(), value);
+                out.push(Value::Object(changed));
+            }
+        }
+        out
+    }
+
+    /// The struct `ty` names, through aliases.
+    fn structure(&self, ty: &TypeRef) -> Option<(&Schema, &[Field])> {
+        let TypeRef::Named(name) = ty else { return None };
+        let schema = self.api.schema(name)?;
+        match &schema.kind {
+            SchemaKind::Struct { fields } => Some((schema, fields)),
+            SchemaKind::Alias { ty } => self.structure(ty),
+            _ => None,
+        }
+    }
+
+    /// Every value of the string enum `ty` names (through aliases), none for other types.
+    fn enum_values(&self, ty: &TypeRef) -> Vec<Value> {
+        let TypeRef::Named(name) = ty else { return Vec::new() };
+        match self.api.schema(name).map(|s| &s.kind) {
+            Some(SchemaKind::Enum { values }) => values.iter().map(|v| Value::String(v.name.clone())).collect(),
+            Some(SchemaKind::Alias { ty }) => self.enum_values(ty),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether `value` is valid for `ty` as a JSON Schema validator sees it: properties a struct does
+    /// not declare are allowed, a `oneOf` (tagged or not) needs exactly one matching variant. Formats
+    /// are not checked.
+    fn matches(&self, ty: &TypeRef, constraints: &Constraints, value: &Value, depth: usize) -> bool {
+        if depth > 4 * MAX_DEPTH {
+            return true;
+        }
+        let none = Constraints::default();
+        match ty {
+            TypeRef::String | TypeRef::Secret => value.as_str().is_some_and(|s| string_fits(constraints, s)),
+            TypeRef::I32 | TypeRef::I64 => value.as_i64().is_some_and(|n| {
+                let values = &constraints.integer_values;
+                number_fits(constraints, n as f64) && (values.is_empty() || values.contains(&n))
+            }),
+            TypeRef::F64 => value.as_f64().is_some_and(|n| number_fits(constraints, n)),
+            TypeRef::Bool => value.is_boolean(),
+            TypeRef::Any => true,
+            TypeRef::Nullable(inner) => value.is_null() || self.matches(inner, constraints, value, depth + 1),
+            TypeRef::Map(inner) => {
+                value.as_object().is_some_and(|o| o.values().all(|v| self.matches(inner, &none, v, depth + 1)))
+            }
+            TypeRef::Array(item) => value.as_array().is_some_and(|items| {
+                let n = items.len() as u64;
+                constraints.min_items.is_none_or(|m| n >= m)
+                    && constraints.max_items.is_none_or(|m| n <= m)
+                    && items.iter().all(|v| self.matches(item, &none, v, depth + 1))
+            }),
+            TypeRef::Named(name) => {
+                let Some(schema) = self.api.schema(name) else { return true };
+                if schema.unsatisfiable.is_some() {
+                    return false;
+                }
+                match &schema.kind {
+                    SchemaKind::Enum { values } => value.as_str().is_some_and(|s| values.iter().any(|v| v.name == s)),
+                    SchemaKind::Newtype { constraints: own } => {
+                        value.as_str().is_some_and(|s| string_fits(&merge(own, constraints), s))
+                    }
+                    SchemaKind::Alias { ty } => self.matches(ty, constraints, value, depth + 1),
+                    SchemaKind::Struct { fields } => value.as_object().is_some_and(|object| {
+                        fields.iter().all(|field| match object.get(&field.name) {
+                            None => !(field.required && crate::emit::keeps_field(schema, field)),
+                            Some(Value::Null) if field.nullable => true,
+                            Some(v) => self.matches(&field.ty, &field.constraints, v, depth + 1),
+                        })
+                    }),
                     SchemaKind::Union { tag, variants } => {
-                        let Some(first) = variants.first() else { return Value::Null };
-                        let mut value = self.value(&first.ty, constraints, depth + 1);
-                        if let (UnionTag::Discriminator { property }, Value::Object(object), Some(tag)) =
-                            (tag, &mut value, first.tags.first())
-                        {
-                            object.insert(property.clone(), Value::String(tag.clone()));
+                        let n = variants.iter().filter(|v| self.matches(&v.ty, &none, value, depth + 1)).count();
+                        if matches!(tag, UnionTag::AnyOf) {
+                            n >= 1
+                        } else {
+                            n == 1
                         }
-                        value
                     }
                 }
             }
@@ -244,6 +375,23 @@ impl Sampler<'_> {
         }
         self.value(ty, &Constraints::default(), depth + 1)
     }
+}
+
+/// Whether `s` meets the lengths and pattern of `constraints`.
+fn string_fits(constraints: &Constraints, s: &str) -> bool {
+    let n = s.chars().count() as u64;
+    let pattern = constraints
+        .pattern
+        .as_ref()
+        .is_none_or(|p| fancy_regex::Regex::new(p).map_or(true, |re| re.is_match(s).unwrap_or(true)));
+    constraints.min_length.is_none_or(|m| n >= m) && constraints.max_length.is_none_or(|m| n <= m) && pattern
+}
+
+/// Whether `n` is within the bounds of `constraints`.
+fn number_fits(constraints: &Constraints, n: f64) -> bool {
+    let low = constraints.minimum.is_none_or(|m| if constraints.exclusive_minimum { n > m } else { n >= m });
+    let high = constraints.maximum.is_none_or(|m| if constraints.exclusive_maximum { n < m } else { n <= m });
+    low && high
 }
 
 /// The tighter of two sets of string constraints (a newtype's own and its place's).
@@ -302,6 +450,108 @@ mod tests {
         let c = Constraints { maximum: Some(0.0), ..Constraints::default() };
         assert_eq!(number(&c, true), 0.0);
         assert_eq!(number(&Constraints::default(), true), 1.0);
+    }
+
+    /// The body sample of a spec whose one operation posts `#/components/schemas/Body`.
+    fn body_sample(schemas: &str) -> Value {
+        let spec = format!(
+            r##"
+openapi: 3.0.3
+info: {{title: t, version: "1"}}
+servers: [{{url: "https://example.com"}}]
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {{$ref: "#/components/schemas/Body"}}
+      responses:
+        "204": {{description: done}}
+components:
+  schemas:
+{schemas}"##
+        );
+        let (api, _) = crate::lower_spec("t.yaml", &spec).unwrap();
+        let body = api.operations[0].body.as_ref().unwrap();
+        value(&api, &body.ty, &body.constraints)
+    }
+
+    #[test]
+    fn a_one_of_sample_matches_exactly_one_variant() {
+        // `{name}` alone matches both variants; a `kind` only `Cat` allows tells them apart.
+        let value = body_sample(
+            r##"    Body:
+      oneOf: [{$ref: "#/components/schemas/Cat"}, {$ref: "#/components/schemas/Dog"}]
+    Cat:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        kind: {type: string, enum: [tabby, stray]}
+    Dog:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        kind: {type: string, enum: [stray, hound]}
+"##,
+        );
+        assert_eq!(value, serde_json::json!({"name": "a", "kind": "tabby"}));
+    }
+
+    #[test]
+    fn a_one_of_sample_avoids_a_variant_no_value_satisfies() {
+        // Atlas' `DefaultAlertConfigViewForNdsGroup.eventTypeName`: `type: object` beside string enums.
+        let value = body_sample(
+            r##"    Body:
+      oneOf: [{$ref: "#/components/schemas/Default"}, {$ref: "#/components/schemas/Billing"}]
+    Default:
+      type: object
+      required: [eventTypeName]
+      properties:
+        eventTypeName:
+          type: object
+          oneOf: [{type: string, enum: [CREDIT_CARD_ABOUT_TO_EXPIRE]}, {type: string, enum: [HOST_DOWN]}]
+    Billing:
+      type: object
+      required: [eventTypeName]
+      properties:
+        eventTypeName: {type: string, enum: [PENDING_INVOICE_OVER_THRESHOLD]}
+"##,
+        );
+        assert_eq!(value, serde_json::json!({"eventTypeName": "PENDING_INVOICE_OVER_THRESHOLD"}));
+    }
+
+    #[test]
+    fn integers_take_an_enum_value_within_their_bounds() {
+        let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: "https://example.com"}]
+paths:
+  /schedule:
+    patch:
+      operationId: updateSchedule
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [intervalMin, retentionDays]
+              properties:
+                intervalMin: {type: integer, format: int32, enum: [15, 30, 60]}
+                retentionDays: {type: integer, enum: [0, 3, 7], minimum: 1}
+      responses:
+        "204": {description: done}
+"##;
+        let (api, _) = crate::lower_spec("t.yaml", spec).unwrap();
+        let body = api.operations[0].body.as_ref().unwrap();
+        let value = value(&api, &body.ty, &body.constraints);
+        assert_eq!(value, serde_json::json!({"intervalMin": 15, "retentionDays": 3}));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub fn lower(spec: &Spec, options: &crate::Options) -> Result<(Api, Diagnostics)
         types: Namer::new(),
         good_patterns: Vec::new(),
         parents: Vec::new(),
+        unsatisfiable: Vec::new(),
         backtracking_patterns: Vec::new(),
     };
     keywords::unenforced(&spec.raw, &mut lowerer.diags);
@@ -78,6 +79,8 @@ pub(crate) struct Lowerer<'a> {
     backtracking_patterns: Vec<String>,
     /// The `allOf` parents of structs lowered but not yet pushed, by Rust name.
     parents: Vec<(String, Vec<crate::ir::SchemaRef>)>,
+    /// Why a type lowered but not yet pushed admits no value, by Rust name ([`crate::ir::Schema::unsatisfiable`]).
+    unsatisfiable: Vec<(String, String)>,
 }
 
 impl Lowerer<'_> {

@@ -70,6 +70,10 @@ impl Lowerer<'_> {
             Some(i) => self.parents.remove(i).1,
             None => Vec::new(),
         };
+        let unsatisfiable = match self.unsatisfiable.iter().position(|(n, _)| *n == rust_name) {
+            Some(i) => Some(self.unsatisfiable.remove(i).1),
+            None => None,
+        };
         self.schemas.push(Schema {
             name: name.to_owned(),
             rust_name,
@@ -78,6 +82,7 @@ impl Lowerer<'_> {
             all_of,
             in_request: false,
             in_response: false,
+            unsatisfiable,
             kind,
         });
     }
@@ -237,6 +242,20 @@ impl Lowerer<'_> {
                 return self.all_of_with_union(name, rust_name, schema, members, keyword, pointer);
             }
             if let Some(values) = string_enum_members(members) {
+                // Atlas writes `type: object` beside a `oneOf` of string enums: a validator accepts no
+                // value then. The client keeps the enum (what servers send); samples avoid the type.
+                if let Kind::Any(any) = &schema.schema_kind {
+                    if let Some(declared) = any.typ.as_deref().filter(|t| *t != "string") {
+                        let reason = format!("`type: {declared}` beside a `{keyword}` of string enums");
+                        self.diags
+                            .warning(
+                                child(pointer, "type"),
+                                format!("{reason}: no value is valid; the client treats `{name}` as the string enum"),
+                            )
+                            .with_hint("drop the `type`, or make it `string`");
+                        self.unsatisfiable.push((rust_name.to_owned(), reason));
+                    }
+                }
                 return self.enum_kind(name, &values, schema.schema_data.nullable, pointer);
             }
             let own = match &schema.schema_kind {
@@ -630,6 +649,7 @@ impl Lowerer<'_> {
                 c.maximum = i.maximum.map(|v| v as f64);
                 c.exclusive_minimum = i.exclusive_minimum && i.minimum.is_some();
                 c.exclusive_maximum = i.exclusive_maximum && i.maximum.is_some();
+                c.integer_values = i.enumeration.iter().flatten().copied().collect();
             }
             Kind::Type(Type::Number(n)) => {
                 c.minimum = n.minimum;

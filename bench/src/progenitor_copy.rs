@@ -63,8 +63,8 @@ fn get<'a>(map: &'a Mapping, key: &str) -> Option<&'a Value> {
     map.get(key)
 }
 
-/// A response key as text: YAML reads `200` as a number and `2XX`/`default` as strings.
-fn status(key: &Value) -> String {
+/// A mapping key as text: YAML reads a response code such as `200` as a number, `2XX` or a media type as a string.
+fn key_text(key: &Value) -> String {
     key.as_str().map(str::to_owned).or_else(|| key.as_u64().map(|n| n.to_string())).unwrap_or_default()
 }
 
@@ -174,12 +174,12 @@ fn keep_first_success(doc: &mut Value) -> usize {
     let mut cut = 0;
     for op in operations(doc) {
         let Some(responses) = op.get_mut("responses").and_then(Value::as_mapping_mut) else { continue };
-        let mut success: Vec<String> = responses.keys().map(status).filter(|k| k.starts_with('2')).collect();
+        let mut success: Vec<String> = responses.keys().map(key_text).filter(|k| k.starts_with('2')).collect();
         success.sort();
         if success.len() > 1 {
             cut += 1;
             responses.retain(|k, _| {
-                let k = status(k);
+                let k = key_text(k);
                 !k.starts_with('2') || k == success[0]
             });
         }
@@ -190,18 +190,26 @@ fn keep_first_success(doc: &mut Value) -> usize {
 fn keep_one_error_type(doc: &mut Value) -> usize {
     let shared: Mapping =
         doc.get("components").and_then(|c| c.get("responses")).and_then(Value::as_mapping).cloned().unwrap_or_default();
-    // A response's type, as progenitor compares them: its content after following a `$ref`.
+    // A response's type, as progenitor compares them: the schema of each media type after following a
+    // `$ref` (examples and extensions such as `x-xgen-version` differ between otherwise equal errors).
     let type_of = |response: &Value| -> String {
         let target = match response.get("$ref").and_then(Value::as_str) {
             Some(r) => shared.get(r.rsplit('/').next().unwrap_or_default()).unwrap_or(response),
             None => response,
         };
-        serde_yaml::to_string(&target.get("content")).unwrap_or_default()
+        let schemas: Vec<(String, String)> = target
+            .get("content")
+            .and_then(Value::as_mapping)
+            .into_iter()
+            .flatten()
+            .map(|(media, m)| (key_text(media), serde_yaml::to_string(&m.get("schema")).unwrap_or_default()))
+            .collect();
+        format!("{schemas:?}")
     };
     let mut dropped = 0;
     for op in operations(doc) {
         let Some(responses) = op.get_mut("responses").and_then(Value::as_mapping_mut) else { continue };
-        let is_error = |k: &Value| !status(k).starts_with('2');
+        let is_error = |k: &Value| !key_text(k).starts_with('2');
         let mut counts: Vec<(String, usize)> = Vec::new();
         for (_, r) in responses.iter().filter(|(k, _)| is_error(k)) {
             let t = type_of(r);
@@ -301,7 +309,7 @@ paths:
             application/json: { schema: { $ref: "#/components/schemas/ApiError" } }
         "404":
           content:
-            application/json: { schema: { $ref: "#/components/schemas/ApiError" } }
+            application/json: { schema: { $ref: "#/components/schemas/ApiError" }, example: { error: 404 } }
   /b:
     get:
       responses:
@@ -327,7 +335,7 @@ components:
         let doc: Value = serde_yaml::from_str(&copy.text).unwrap();
         let responses = &doc["paths"]["/a"]["get"]["responses"];
         assert_eq!(responses["200"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Op");
-        assert!(responses.get("400").is_none() && responses.get("401").is_some());
+        assert!(responses.get("400").is_none() && responses.get("401").is_some() && responses.get("404").is_some());
         assert!(doc["paths"].get("/b").is_none());
         assert!(doc["components"]["schemas"]["Base"].get("oneOf").is_none());
         assert!(doc["components"]["schemas"]["Op"].get("enum").is_none());

@@ -588,7 +588,7 @@ fn official_section(out: &mut String, results: &BTreeMap<String, Figure>, cx: &C
         match cx.official.get("progenitor_error").and_then(Json::as_str) {
             Some(why) => format!("progenitor still refuses it: {}", why.lines().next().unwrap_or_default()),
             None => format!(
-                "It then generates {} lines (one file). Whether that output compiles is not checked here.",
+                "It then generates {} lines (one file); its `cargo check` is below.",
                 n("progenitor_lines").unwrap_or(0.0)
             ),
         }

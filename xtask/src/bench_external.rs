@@ -143,9 +143,21 @@ fn run_openapi_generator(root: &Path, scratch: &Path) -> Result<String, String> 
         return Err(format!("it failed after {:.0} s", run.wall_secs));
     }
     let lines = rust_lines(&out_dir);
+    // The scratch folder is inside the bench workspace's folder: without a `[workspace]` table of its own,
+    // cargo refuses the crate before compiling anything ("believes it's in a workspace when it's not").
+    let manifest = out_dir.join("Cargo.toml");
+    let toml = std::fs::read_to_string(&manifest).map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+    if !toml.lines().any(|l| l.trim() == "[workspace]") {
+        std::fs::write(&manifest, format!("{toml}\n[workspace]\n"))
+            .map_err(|e| format!("cannot write {}: {e}", manifest.display()))?;
+    }
     eprintln!("bench: cargo check of openapi-generator's crate");
-    let (ok, errors, _) = cargo_check(&out_dir.join("Cargo.toml"), &scratch.join("openapi-generator-target"), &[])?;
-    let verdict = if ok { "passes".to_owned() } else { format!("fails with {errors} error(s)") };
+    let (ok, errors, _) = cargo_check(&manifest, &scratch.join("openapi-generator-target"), &[])?;
+    let verdict = match (ok, errors) {
+        (true, _) => "passes".to_owned(),
+        (false, 0) => "fails before compiling (a cargo error, not a rustc one)".to_owned(),
+        (false, n) => format!("fails with {n} error(s)"),
+    };
     Ok(format!(
         "One run, timed by the OS: {:.0} s wall clock ({}), {lines} lines of Rust; `cargo check` of its crate {verdict}. \
          Run as `java -DmaxYamlCodePoints=20000000 -jar openapi-generator.jar generate -g rust --skip-validate-spec` on \

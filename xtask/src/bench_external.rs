@@ -94,6 +94,14 @@ fn cargo_check(manifest: &Path, target: &Path, extra: &[&str]) -> Result<(bool, 
     Ok((output.status.success(), errors, secs))
 }
 
+/// A report section: its heading, then the measurement's paragraph, or why there is none.
+fn section(heading: &str, measured: Result<String, String>) -> String {
+    match measured {
+        Ok(text) => format!("{heading}\n\n{text}"),
+        Err(why) => format!("{heading}\n\nNot measured: {why}.\n\n"),
+    }
+}
+
 fn cpu(t: &Timed) -> String {
     match (t.cpu_secs, t.max_rss_kib) {
         (Some(cpu), Some(rss)) => format!("{cpu:.0} s of CPU, {:.0} MiB peak memory", rss as f64 / 1024.0),
@@ -104,14 +112,7 @@ fn cpu(t: &Timed) -> String {
 /// openapi-generator 7.25.0 (`-g rust`) on the official description: time, output lines, and whether
 /// its crate passes `cargo check`.
 pub fn openapi_generator(root: &Path, scratch: &Path) -> String {
-    let mut out = String::from("### openapi-generator 7.25.0 (`-g rust`)\n\n");
-    match run_openapi_generator(root, scratch) {
-        Ok(text) => out.push_str(&text),
-        Err(why) => {
-            let _ = writeln!(out, "Not measured: {why}.\n");
-        }
-    }
-    out
+    section("### openapi-generator 7.25.0 (`-g rust`)", run_openapi_generator(root, scratch))
 }
 
 fn run_openapi_generator(root: &Path, scratch: &Path) -> Result<String, String> {
@@ -170,14 +171,7 @@ fn run_openapi_generator(root: &Path, scratch: &Path) -> Result<String, String> 
 /// `cargo check` of our full client from warm dependencies: every feature, then each single feature
 /// alone when the crate has features (one per tag), the first one timed.
 pub fn full_client_check(root: &Path, scratch: &Path) -> String {
-    let mut out = String::from("### `cargo check` of the generated full client\n\n");
-    match run_full_client_check(root, scratch) {
-        Ok(text) => out.push_str(&text),
-        Err(why) => {
-            let _ = writeln!(out, "Not measured: {why}.\n");
-        }
-    }
-    out
+    section("### `cargo check` of the generated full client", run_full_client_check(root, scratch))
 }
 
 fn run_full_client_check(root: &Path, scratch: &Path) -> Result<String, String> {
@@ -248,14 +242,7 @@ bytes = "1"
 /// progenitor's output for its rewritten copy of the official description (see section 1b), as a crate:
 /// does it pass `cargo check`, and how long does that take from warm dependencies.
 pub fn progenitor_check(bench_target: &Path, scratch: &Path) -> String {
-    let mut out = String::from("### `cargo check` of progenitor's client\n\n");
-    match run_progenitor_check(bench_target, scratch) {
-        Ok(text) => out.push_str(&text),
-        Err(why) => {
-            let _ = writeln!(out, "Not measured: {why}.\n");
-        }
-    }
-    out
+    section("### `cargo check` of progenitor's client", run_progenitor_check(bench_target, scratch))
 }
 
 fn run_progenitor_check(bench_target: &Path, scratch: &Path) -> Result<String, String> {

@@ -59,10 +59,6 @@ pub fn official_for_progenitor(text: &str) -> Result<ProgenitorCopy, String> {
     Ok(ProgenitorCopy { text, rewrites })
 }
 
-fn get<'a>(map: &'a Mapping, key: &str) -> Option<&'a Value> {
-    map.get(key)
-}
-
 /// A mapping key as text: YAML reads a response code such as `200` as a number, `2XX` or a media type as a string.
 fn key_text(key: &Value) -> String {
     key.as_str().map(str::to_owned).or_else(|| key.as_u64().map(|n| n.to_string())).unwrap_or_default()
@@ -82,10 +78,10 @@ fn operations(doc: &mut Value) -> impl Iterator<Item = &mut Mapping> {
 
 /// The `content` maps of an operation's request body and responses (inline ones; Atlas puts them inline).
 fn contents(op: &Mapping) -> Vec<&Mapping> {
-    let body = get(op, "requestBody").and_then(Value::as_mapping).and_then(|b| get(b, "content"));
-    let responses = get(op, "responses").and_then(Value::as_mapping).into_iter().flat_map(|r| r.values());
+    let body = op.get("requestBody").and_then(Value::as_mapping).and_then(|b| b.get("content"));
+    let responses = op.get("responses").and_then(Value::as_mapping).into_iter().flat_map(|r| r.values());
     body.into_iter()
-        .chain(responses.filter_map(|r| r.as_mapping().and_then(|r| get(r, "content"))))
+        .chain(responses.filter_map(|r| r.as_mapping().and_then(|r| r.get("content"))))
         .filter_map(Value::as_mapping)
         .collect()
 }

@@ -15,6 +15,11 @@ use atlas_bench::{
 };
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput};
 
+/// `cargo xtask codegen` runs the generator with mimalloc (xtask/src/main.rs says why), so this process
+/// does too; progenitor is timed in the same process, so both generators run on the same allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Sizes of the sweep; the last is also the "large" spec.
 const SWEEP: [usize; 3] = [10, 100, 700];
 

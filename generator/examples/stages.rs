@@ -3,6 +3,10 @@
 //! `runs` (default 5) for load, lower, emit (quote + prettyplease), render (minijinja) and the whole.
 use std::time::{Duration, Instant};
 
+/// The allocator `cargo xtask codegen` uses (xtask/src/main.rs says why), so the stages time what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
     let mut last = None;

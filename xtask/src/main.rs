@@ -35,6 +35,13 @@ mod sync;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// Code generation allocates and frees tokens, syn nodes and strings by the million (a third of its
+/// instructions are in glibc's malloc and free on the official spec); mimalloc cuts the whole run's
+/// instruction count by a quarter (callgrind, 21.9 G to 16.5 G). The generator library sets no
+/// allocator: that is its caller's choice, and this binary is the caller.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:

@@ -210,7 +210,8 @@ fn turned_into_code(keyword: &str, schema: &serde_json::Map<String, serde_json::
     let props = schema.get("properties").and_then(|p| p.as_object()).is_some_and(|p| !p.is_empty());
     match schema.get("type").and_then(|t| t.as_str()) {
         Some("string") => ["pattern", "minLength", "maxLength", "enum"].contains(&keyword),
-        Some("integer" | "number") => ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"].contains(&keyword),
+        Some("integer") => ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"].contains(&keyword),
+        Some("number") => ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"].contains(&keyword),
         Some("array") => ["items", "minItems", "maxItems", "uniqueItems"].contains(&keyword),
         Some("object") | None => {
             ["properties", "required"].contains(&keyword) || (keyword == "additionalProperties" && !props)

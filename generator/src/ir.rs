@@ -370,8 +370,11 @@ pub struct Constraints {
     /// `uniqueItems`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub unique_items: bool,
-    /// An integer's `enum`, in spec order: documented and what a sample value takes, not checked by
-    /// the client (lowering warns so).
+    /// An integer's `enum`, in spec order: checked before sending wherever `minimum`/`maximum` are
+    /// (path and query parameters, the items of an array query parameter, an inline body, the fields
+    /// of a request struct), and what a sample value takes. Like the bounds, it is documentation only
+    /// on responses, on the items or map values inside a body field, and behind a `$ref` to a named
+    /// integer schema (the reference carries no constraints).
     #[serde(skip_serializing_if = "Vec::is_empty", rename = "enum")]
     pub integer_values: Vec<i64>,
 }
@@ -382,19 +385,14 @@ impl Constraints {
         *self == Self::default()
     }
 
-    /// Whether the client has nothing to check (integer `enum` values are documentation only).
-    pub fn checks_nothing(&self) -> bool {
-        *self == Self { integer_values: self.integer_values.clone(), ..Self::default() }
-    }
-
     /// Whether a string is constrained (pattern or length).
     pub fn constrains_string(&self) -> bool {
         self.pattern.is_some() || self.min_length.is_some() || self.max_length.is_some()
     }
 
-    /// Whether a number is constrained.
+    /// Whether a number is constrained (bounds, or an integer's `enum`).
     pub fn constrains_number(&self) -> bool {
-        self.minimum.is_some() || self.maximum.is_some()
+        self.minimum.is_some() || self.maximum.is_some() || !self.integer_values.is_empty()
     }
 
     /// Whether an array is constrained.
@@ -431,6 +429,10 @@ impl Constraints {
         }
         if self.unique_items {
             out.push("unique items".to_owned());
+        }
+        if !self.integer_values.is_empty() {
+            let values: Vec<String> = self.integer_values.iter().map(i64::to_string).collect();
+            out.push(format!("one of {}", values.join(", ")));
         }
         out
     }

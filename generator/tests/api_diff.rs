@@ -531,4 +531,14 @@ fn constraint_directions() {
     assert_eq!(tight(&none, &items), [(ConstraintKind::MaxItems, true), (ConstraintKind::UniqueItems, true)]);
     assert_eq!(tight(&items, &none), [(ConstraintKind::MaxItems, false), (ConstraintKind::UniqueItems, false)]);
     assert!(constraint_changes(&items, &items.clone()).is_empty());
+    // An integer `enum` appearing or losing a value rejects more; gaining one, or its order, does not.
+    let values = |v: &[i64]| Constraints { integer_values: v.to_vec(), ..Constraints::default() };
+    assert_eq!(tight(&none, &values(&[1, 2])), [(ConstraintKind::Enum, true)]);
+    assert_eq!(tight(&values(&[1, 2]), &values(&[1])), [(ConstraintKind::Enum, true)]);
+    assert_eq!(tight(&values(&[1, 2]), &values(&[1, 3])), [(ConstraintKind::Enum, true)]);
+    assert_eq!(tight(&values(&[1]), &values(&[1, 2])), [(ConstraintKind::Enum, false)]);
+    assert_eq!(tight(&values(&[1]), &none), [(ConstraintKind::Enum, false)]);
+    assert!(constraint_changes(&values(&[2, 1]), &values(&[1, 2])).is_empty());
+    let change = &constraint_changes(&values(&[15, 30]), &values(&[30]))[0];
+    assert_eq!(change.to_string(), "enum [15, 30] -> [30]");
 }

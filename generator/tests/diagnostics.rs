@@ -210,7 +210,8 @@ fn turned_into_code(keyword: &str, schema: &serde_json::Map<String, serde_json::
     let props = schema.get("properties").and_then(|p| p.as_object()).is_some_and(|p| !p.is_empty());
     match schema.get("type").and_then(|t| t.as_str()) {
         Some("string") => ["pattern", "minLength", "maxLength", "enum"].contains(&keyword),
-        Some("integer" | "number") => ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"].contains(&keyword),
+        Some("integer") => ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"].contains(&keyword),
+        Some("number") => ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"].contains(&keyword),
         Some("array") => ["items", "minItems", "maxItems", "uniqueItems"].contains(&keyword),
         Some("object") | None => {
             ["properties", "required"].contains(&keyword) || (keyword == "additionalProperties" && !props)
@@ -476,9 +477,30 @@ fn nullable_the_client_cannot_honour_is_a_warning_at_its_pointer() {
     let get_task = api.operations.iter().find(|o| o.id == "getTask").expect("getTask");
     assert_eq!(get_task.params[0].ty.to_string(), "string", "the parameter is sent as a plain value");
     assert_eq!(get_task.output.cases[0].payload.json().map(ToString::to_string).as_deref(), Some("MaybeTask?"));
-    // Every other `nullable` of the fixture is honoured: that one warning is the only one about it.
+    // Two nullable `oneOf` members (`null` matches both) and a nullable variant beside `allOf` (the
+    // `allOf` part admits no `null`) are warnings at the member's `nullable`.
+    for (at, phrase) in [
+        ("/components/schemas/Clash/oneOf/1/nullable", "members 0, 1 of `Clash` are each `nullable`"),
+        ("/components/schemas/Tagged/oneOf/0/nullable", "on a `oneOf` variant beside `allOf` is ignored"),
+    ] {
+        assert!(
+            warnings
+                .items()
+                .iter()
+                .any(|d| d.severity == Severity::Warning && d.pointer == at && d.message.contains(phrase)),
+            "no warning at {at}: {warnings}"
+        );
+    }
+    // A nullable member of a folded `oneOf` of string enums makes the enum's values nullable.
+    let holder = api.schemas.iter().find(|s| s.rust_name == "Holder").expect("Holder");
+    let atlas_codegen::ir::SchemaKind::Struct { fields } = &holder.kind else { panic!("Holder is a struct") };
+    let field = |name: &str| fields.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("no field {name}"));
+    assert_eq!(field("regions").ty.to_string(), "[Region?]");
+    assert!(field("zone").nullable && field("clash").nullable, "{fields:?}");
+    assert!(!field("tagged").nullable, "the variant's `nullable` is ignored");
+    // Every other `nullable` of the fixture is honoured: those three warnings are the only ones about it.
     let about_nullable = warnings.items().iter().filter(|d| d.message.contains("nullable")).count();
-    assert_eq!(about_nullable, 1, "{warnings}");
+    assert_eq!(about_nullable, 3, "{warnings}");
 
     let member = r##"
 openapi: 3.0.3

@@ -34,6 +34,8 @@ pub enum Constraint {
     MaxItems(u64),
     /// `uniqueItems`.
     UniqueItems,
+    /// An integer's `enum`: the value must be one of these.
+    Enum(&'static [i64]),
     /// A path parameter must stay one URL path segment: not empty, `.` or `..`, which would collapse
     /// the path or climb to another resource (URL parsers resolve them even when percent-encoded).
     PathSegment,
@@ -52,6 +54,10 @@ impl fmt::Display for Constraint {
             Self::MinItems(n) => write!(f, "minItems {n}"),
             Self::MaxItems(n) => write!(f, "maxItems {n}"),
             Self::UniqueItems => f.write_str("uniqueItems"),
+            Self::Enum(values) => {
+                let values: Vec<String> = values.iter().map(i64::to_string).collect();
+                write!(f, "enum [{}]", values.join(", "))
+            }
             Self::PathSegment => f.write_str("one path segment (not empty, `.` or `..`)"),
         }
     }
@@ -287,6 +293,20 @@ pub(crate) fn exclusive_maximum<N: Bound>(
 ) -> Result<(), ValidationError> {
     if value.as_f64() >= max {
         return Err(ValidationError::new(pointer, field, Constraint::ExclusiveMaximum(max), value.to_string()));
+    }
+    Ok(())
+}
+
+/// An integer's `enum`: the value is one of `allowed`.
+#[allow(dead_code)] // emitted only for specs that declare integer enums
+pub(crate) fn one_of<N: Into<i64> + Copy + fmt::Display>(
+    pointer: &str,
+    field: &str,
+    value: N,
+    allowed: &'static [i64],
+) -> Result<(), ValidationError> {
+    if !allowed.contains(&value.into()) {
+        return Err(ValidationError::new(pointer, field, Constraint::Enum(allowed), value.to_string()));
     }
     Ok(())
 }

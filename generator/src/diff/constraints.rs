@@ -24,6 +24,8 @@ pub enum ConstraintKind {
     MaxItems,
     /// `uniqueItems`.
     UniqueItems,
+    /// An integer's `enum`.
+    Enum,
 }
 
 impl fmt::Display for ConstraintKind {
@@ -37,6 +39,7 @@ impl fmt::Display for ConstraintKind {
             Self::MinItems => "minItems",
             Self::MaxItems => "maxItems",
             Self::UniqueItems => "uniqueItems",
+            Self::Enum => "enum",
         })
     }
 }
@@ -94,6 +97,7 @@ pub(super) fn rejected(change: &ConstraintChange) -> String {
         ConstraintKind::MinItems => format!("arrays with fewer than {value} items"),
         ConstraintKind::MaxItems => format!("arrays with more than {value} items"),
         ConstraintKind::UniqueItems => "arrays with duplicate items".to_owned(),
+        ConstraintKind::Enum => format!("integers outside {after}"),
     }
 }
 
@@ -178,6 +182,22 @@ pub fn constraint_changes(a: &Constraints, b: &Constraints) -> Vec<ConstraintCha
     if a.unique_items != b.unique_items {
         let tight = if b.unique_items { Ordering::Greater } else { Ordering::Less };
         push(ConstraintKind::UniqueItems, Some(a.unique_items.to_string()), Some(b.unique_items.to_string()), tight);
+    }
+    let (mut a_values, mut b_values) = (a.integer_values.clone(), b.integer_values.clone());
+    a_values.sort_unstable();
+    b_values.sort_unstable();
+    if a_values != b_values {
+        // A value list appearing, or losing a value, rejects integers accepted before.
+        let tight = if !b_values.is_empty() && (a_values.is_empty() || a_values.iter().any(|v| !b_values.contains(v))) {
+            Ordering::Greater
+        } else {
+            Ordering::Less
+        };
+        let list = |values: &[i64]| {
+            (!values.is_empty())
+                .then(|| format!("[{}]", values.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")))
+        };
+        push(ConstraintKind::Enum, list(&a.integer_values), list(&b.integer_values), tight);
     }
     out
 }

@@ -17,7 +17,7 @@ pub fn module(api: &Api, schemas: &[&Schema], foreign: &[(String, String)]) -> T
     // The `validate::` helpers: newtypes always call them, request structs when a field is constrained.
     let uses_validate = schemas.iter().any(|s| match &s.kind {
         SchemaKind::Newtype { .. } => true,
-        SchemaKind::Struct { fields } => needs_validate(s) && fields.iter().any(|f| !f.constraints.checks_nothing()),
+        SchemaKind::Struct { fields } => needs_validate(s) && fields.iter().any(|f| !f.constraints.is_empty()),
         _ => false,
     });
     let uses_secret = schemas.iter().any(|s| s.mentions(|ty| ty.mentions(&TypeRef::Secret)));

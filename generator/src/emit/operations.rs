@@ -25,16 +25,16 @@ pub fn module(api: &Api, ops: &[&Operation]) -> TokenStream {
     let paginated = ops.iter().copied().any(|o| o.pagination.is_some());
     let has_body = ops.iter().copied().any(|o| o.body.is_some());
     let validates = ops.iter().copied().any(|o| {
-        o.params.iter().any(|p| !p.constraints.checks_nothing() || item_checks(p).is_some())
+        o.params.iter().any(|p| !p.constraints.is_empty() || item_checks(p).is_some())
             || o.body.as_ref().is_some_and(|b| body_validates(api, &b.ty))
     });
     // `validate::` helpers are called directly for constrained parameters without a newtype and for
     // constrained bodies; newtypes and request structs call them from models.rs.
     let number_checks = ops.iter().copied().any(|o| {
         o.params.iter().any(|p| {
-            (p.newtype.is_none() && !p.constraints.checks_nothing())
+            (p.newtype.is_none() && !p.constraints.is_empty())
                 || p.array.as_ref().is_some_and(|a| a.item_newtype.is_none() && a.item_constraints.constrains_number())
-        }) || o.body.as_ref().is_some_and(|b| !b.constraints.checks_nothing())
+        }) || o.body.as_ref().is_some_and(|b| !b.constraints.is_empty())
     });
     for name in ["Client", "Error", "RequestSpec", "Response"] {
         imports.add("crate::runtime", name);
@@ -130,6 +130,10 @@ fn param_doc(p: &Param) -> String {
     let rules = p.constraints.describe();
     if !rules.is_empty() {
         text.push_str(&format!("\n\nChecked before sending: {}.", rules.join(", ")));
+    }
+    let item_rules = p.array.as_ref().map(|a| a.item_constraints.describe()).unwrap_or_default();
+    if !item_rules.is_empty() {
+        text.push_str(&format!("\n\nEach item is checked before sending: {}.", item_rules.join(", ")));
     }
     if let Some(default) = &p.default {
         text.push_str(&format!("\n\nWhen unset, nothing is sent and Atlas uses its default, `{default}`."));
@@ -368,7 +372,7 @@ fn builder_validate(api: &Api, op: &Operation) -> Option<TokenStream> {
         if let Some(items) = item_checks(p) {
             statements.push(items);
         }
-        if p.constraints.checks_nothing() {
+        if p.constraints.is_empty() {
             continue;
         }
         let field = ident(&p.rust_name);

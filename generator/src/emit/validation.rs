@@ -65,6 +65,10 @@ pub fn checks(
                 let max = proc_macro2::Literal::f64_unsuffixed(max);
                 out.push(quote!(validate::#check(#pointer, #field, #value, #max)));
             }
+            if !constraints.integer_values.is_empty() {
+                let values = constraints.integer_values.iter().map(|v| proc_macro2::Literal::i64_unsuffixed(*v));
+                out.push(quote!(validate::one_of(#pointer, #field, #value, &[#(#values),*])));
+            }
         }
         TypeRef::Array(_) => {
             if let Some(min) = constraints.min_items.map(proc_macro2::Literal::u64_unsuffixed) {

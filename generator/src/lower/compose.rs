@@ -40,6 +40,45 @@ pub(super) fn composition(schema: &Schema) -> Option<Composition<'_>> {
     Some(c)
 }
 
+/// A `oneOf`/`anyOf` whose members are all inline string enums (Atlas lists regions per cloud provider
+/// this way), folded into one enum.
+pub(super) struct FoldedEnum {
+    /// Every member's values, in spec order, each once (`None` for a listed `null`).
+    pub values: Vec<Option<String>>,
+    /// The members marked `nullable: true`, by index: any of them makes the enum nullable.
+    pub nullable_members: Vec<usize>,
+}
+
+/// The one enum `members` fold into, when every member is an inline string enum.
+pub(super) fn folded_enum(members: &[ReferenceOr<Schema>]) -> Option<FoldedEnum> {
+    let mut folded = FoldedEnum { values: Vec::new(), nullable_members: Vec::new() };
+    for (i, member) in members.iter().enumerate() {
+        let ReferenceOr::Item(member) = member else { return None };
+        let member = normalize(member);
+        let Kind::Type(Type::String(s)) = &member.schema_kind else { return None };
+        if s.enumeration.is_empty() {
+            return None;
+        }
+        if member.schema_data.nullable {
+            folded.nullable_members.push(i);
+        }
+        for value in &s.enumeration {
+            if !folded.values.contains(value) {
+                folded.values.push(value.clone());
+            }
+        }
+    }
+    Some(folded)
+}
+
+/// Whether `schema` is a folded `oneOf`/`anyOf` of string enums (without `allOf`) with a nullable
+/// member, so every value of it may be `null`.
+pub(super) fn folded_enum_nullable(schema: &Schema) -> bool {
+    let Some(c) = composition(schema) else { return false };
+    let members = if c.one_of.is_empty() { c.any_of } else { c.one_of };
+    c.all_of.is_empty() && folded_enum(members).is_some_and(|f| !f.nullable_members.is_empty())
+}
+
 /// The schema with a single `type`, when openapiv3 parsed it as "any" only because a keyword had the
 /// wrong JSON type (an integer's `minimum: 1.0`) or because `type` is missing beside `properties`.
 pub(super) fn normalize(schema: &Schema) -> Cow<'_, Schema> {

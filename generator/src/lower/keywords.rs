@@ -27,9 +27,10 @@ fn enforced(ty: Option<&str>, keyword: &str, schema: &Map<String, Value>) -> boo
     let has_properties = schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
     match ty {
         Some("string") => ["pattern", "minLength", "maxLength", "enum"].contains(&keyword),
-        Some("integer") | Some("number") => {
-            ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"].contains(&keyword)
-        }
+        // An integer's `enum` is checked wherever its bounds are (see `ir::Constraints::integer_values`
+        // for the places neither is); a number's is not.
+        Some("integer") => ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"].contains(&keyword),
+        Some("number") => ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"].contains(&keyword),
         Some("array") => ["items", "minItems", "maxItems", "uniqueItems"].contains(&keyword),
         // `additionalProperties` beside `properties` would need a flattened map field; alone it is a map.
         Some("object") | None => {

@@ -241,7 +241,7 @@ impl Lowerer<'_> {
             if !c.all_of.is_empty() {
                 return self.all_of_with_union(name, rust_name, schema, members, keyword, pointer);
             }
-            if let Some(values) = string_enum_members(members) {
+            if let Some(folded) = compose::folded_enum(members) {
                 // Atlas writes `type: object` beside a `oneOf` of string enums: a validator accepts no
                 // value then. The client keeps the enum (what servers send); samples avoid the type.
                 if let Kind::Any(any) = &schema.schema_kind {
@@ -256,7 +256,21 @@ impl Lowerer<'_> {
                         self.unsatisfiable.push((rust_name.to_owned(), reason));
                     }
                 }
-                return self.enum_kind(name, &values, schema.schema_data.nullable, pointer);
+                // `null` matches each nullable member, and a `oneOf` value must match exactly one.
+                if let ("oneOf", [_, second, ..]) = (keyword, folded.nullable_members.as_slice()) {
+                    let members: Vec<String> = folded.nullable_members.iter().map(ToString::to_string).collect();
+                    self.diags
+                        .warning(
+                            child(&child(&child(pointer, keyword), second.to_string()), "nullable"),
+                            format!(
+                                "`oneOf` members {} of `{name}` are each `nullable`: `null` matches more than one, so a validator rejects it (a `oneOf` value matches exactly one member); the client accepts `null` (`Option`)",
+                                members.join(", ")
+                            ),
+                        )
+                        .with_hint("keep `nullable: true` on one member, or use `anyOf`");
+                }
+                let nullable = schema.schema_data.nullable || !folded.nullable_members.is_empty();
+                return self.enum_kind(name, &folded.values, nullable, pointer);
             }
             let own = match &schema.schema_kind {
                 Kind::Any(any) => !any.properties.is_empty(),
@@ -350,6 +364,15 @@ impl Lowerer<'_> {
                     Some(target_name)
                 }
                 ReferenceOr::Item(inline) => {
+                    // Every variant is the `allOf` part AND itself, and the `allOf` part admits no `null`.
+                    if inline.schema_data.nullable {
+                        self.diags
+                            .warning(
+                                child(&at, "nullable"),
+                                format!("`nullable` on a `{keyword}` variant beside `allOf` is ignored: the value must also satisfy every `allOf` member, so only `nullable` beside `allOf` admits `null`"),
+                            )
+                            .with_hint("move `nullable: true` next to `allOf`");
+                    }
                     self.all_of_parts(inline, &at, &mut parts, 0)?;
                     None
                 }
@@ -509,7 +532,7 @@ impl Lowerer<'_> {
         };
         match schema {
             ReferenceOr::Reference { reference } => follow(reference),
-            ReferenceOr::Item(schema) if schema.schema_data.nullable => true,
+            ReferenceOr::Item(schema) if schema.schema_data.nullable || compose::folded_enum_nullable(schema) => true,
             ReferenceOr::Item(schema) => match compose::composition(schema) {
                 Some(compose::Composition {
                     all_of: [ReferenceOr::Reference { reference }],
@@ -524,10 +547,12 @@ impl Lowerer<'_> {
         }
     }
 
-    /// The type of an inline schema; `nullable: true` makes it [`TypeRef::Nullable`].
+    /// The type of an inline schema; `nullable: true` makes it [`TypeRef::Nullable`], beside it or on a
+    /// member of a folded `oneOf` of string enums.
     pub(super) fn type_of(&mut self, schema: &openapiv3::Schema, pointer: &str, name_hint: &str) -> Option<TypeRef> {
         let ty = self.value_type_of(schema, pointer, name_hint)?;
-        Some(if schema.schema_data.nullable { TypeRef::nullable(ty) } else { ty })
+        let nullable = schema.schema_data.nullable || compose::folded_enum_nullable(schema);
+        Some(if nullable { TypeRef::nullable(ty) } else { ty })
     }
 
     /// [`Self::type_of`] without the schema's own `nullable`.
@@ -684,26 +709,6 @@ fn is_secret(schema: &openapiv3::Schema) -> bool {
     );
     let flagged = schema.schema_data.extensions.get("x-sensitive").and_then(|v| v.as_bool()) == Some(true);
     password || flagged
-}
-
-/// The values of a `oneOf`/`anyOf` whose members are all inline string enums (Atlas lists regions per
-/// cloud provider this way): one enum of every value, in spec order, each once.
-fn string_enum_members(members: &[ReferenceOr<openapiv3::Schema>]) -> Option<Vec<Option<String>>> {
-    let mut values: Vec<Option<String>> = Vec::new();
-    for member in members {
-        let ReferenceOr::Item(member) = member else { return None };
-        let member = compose::normalize(member);
-        let Kind::Type(Type::String(s)) = &member.schema_kind else { return None };
-        if s.enumeration.is_empty() {
-            return None;
-        }
-        for value in &s.enumeration {
-            if !values.contains(value) {
-                values.push(value.clone());
-            }
-        }
-    }
-    Some(values)
 }
 
 /// A string schema's `format`, as the spec spells it.

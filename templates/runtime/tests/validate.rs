@@ -30,6 +30,16 @@ fn bounds_respect_exclusivity() {
 }
 
 #[test]
+fn integer_enums_accept_only_their_values() {
+    assert!(one_of("", "n", 30_i32, &[15, 30, 60]).is_ok());
+    assert!(one_of("", "n", -1_i64, &[-1, 1]).is_ok());
+    let err = one_of("/query", "n", 45_i32, &[15, 30, 60]).unwrap_err();
+    assert_eq!(err.constraint(), &Constraint::Enum(&[15, 30, 60]));
+    assert_eq!(err.value(), "45");
+    assert_eq!(err.to_string(), "/query/n value \"45\" breaks enum [15, 30, 60]");
+}
+
+#[test]
 fn patterns_items_and_context() {
     assert!(pattern("", "", "af", &HEX, "^[a-f0-9]{2}$").is_ok());
     assert!(pattern("", "", "AF", &HEX, "^[a-f0-9]{2}$").is_err());

@@ -3,7 +3,9 @@
 //! unconstrained path parameters, recursion, keywords) are proved to build, not only string-matched.
 //!
 //! A fixture with a `<name>.behaviour.rs` beside it also runs those tests inside its generated crate
-//! (decoding and encoding through the generated types, with the crate's own dependencies).
+//! (decoding and encoding through the generated types, with the crate's own dependencies), together
+//! with the crate's own unit tests: the runtime's tests must hold for whatever spec the crate came
+//! from (one without an OAuth2 scheme, say), not only for the Atlas one.
 //!
 //! Each crate is written to a temporary directory outside the workspace and checked with the
 //! workspace's own target directory, so the dependencies built by the test run are reused.
@@ -64,14 +66,14 @@ fn check_feature_alone(root: &Path, manifest: &Path, feature: &str) -> Result<bo
         .success())
 }
 
-/// Copies `tests` into the generated crate as `tests/behaviour.rs` and runs it.
+/// Copies `tests` into the generated crate as `tests/behaviour.rs` and runs it with the library's unit tests.
 fn run_behaviour(root: &Path, dir: &Path, manifest: &Path, tests: &Path) -> Result<bool, String> {
     std::fs::create_dir_all(dir.join("tests")).map_err(|e| e.to_string())?;
     std::fs::copy(tests, dir.join("tests/behaviour.rs"))
         .map_err(|e| format!("cannot copy {}: {e}", tests.display()))?;
     println!("check-fixtures: behaviour tests {}", tests.display());
     Ok(Command::new(crate::cargo())
-        .args(["test", "--quiet", "--test", "behaviour", "--manifest-path"])
+        .args(["test", "--quiet", "--lib", "--test", "behaviour", "--manifest-path"])
         .arg(manifest)
         .env("CARGO_TARGET_DIR", root.join("target"))
         .env("RUSTFLAGS", "-D warnings")

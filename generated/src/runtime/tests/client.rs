@@ -229,25 +229,16 @@ fn debug_is_redacted() {
     assert!(text.contains("public-key"), "{text}");
     let bearer = Client::builder().bearer("tok-en-123").build().unwrap();
     assert!(!format!("{bearer:?}").contains("tok-en-123"));
-    let oauth = Client::builder().oauth2("cid", "client-secret-1").build().unwrap();
+    // An explicit token URL, so that this holds for APIs that declare no OAuth2 scheme too.
+    let oauth =
+        Client::builder().oauth2("cid", "client-secret-1").oauth2_token_url("https://idp/token").build().unwrap();
     assert!(!format!("{oauth:?}").contains("client-secret-1"));
 }
 
 #[test]
 fn token_url_follows_the_base_url_unless_set() {
-    let spec_base = crate::defaults::BASE_URL;
-    let spec_token = crate::defaults::TOKEN_URL.unwrap();
-    let path = spec_token.strip_prefix(spec_base).unwrap();
-    // The spec's server: the spec's token URL.
-    assert_eq!(resolve_token_url(None, spec_base).unwrap(), spec_token);
-    // Another host: the same path below it.
-    assert_eq!(resolve_token_url(None, "http://127.0.0.1:9").unwrap(), format!("http://127.0.0.1:9{path}"));
-    assert_eq!(resolve_token_url(None, "http://proxy/atlas").unwrap(), format!("http://proxy/atlas{path}"));
-    // Set explicitly: exactly that.
+    // Set explicitly: exactly that, whatever the API declares.
     assert_eq!(resolve_token_url(Some("https://idp/token"), "http://127.0.0.1:9").unwrap(), "https://idp/token");
-    let client = Client::builder().base_url("http://127.0.0.1:9/").oauth2("id", "s").build().unwrap();
-    let shown = format!("{client:?}");
-    assert!(shown.contains(&format!("\"http://127.0.0.1:9{path}\"")), "{shown}");
     let explicit = Credentials::OAuth2 {
         client_id: "id".to_owned(),
         client_secret: "s".into(),
@@ -255,6 +246,30 @@ fn token_url_follows_the_base_url_unless_set() {
     };
     let client = Client::builder().base_url("http://127.0.0.1:9").credentials(explicit).build().unwrap();
     assert!(format!("{client:?}").contains("http://idp/token"));
+
+    // The crate is generated from any spec: what follows depends on the token URL it declares.
+    let spec_base = crate::defaults::BASE_URL;
+    let Some(spec_token) = crate::defaults::TOKEN_URL else {
+        // No OAuth2 scheme: OAuth2 credentials need the token URL set.
+        let refused = Client::builder().oauth2("id", "s").build();
+        assert!(matches!(&refused, Err(Error::Config(m)) if m.contains("oauth2_token_url")), "{refused:?}");
+        return;
+    };
+    let below_base = spec_token.strip_prefix(spec_base).filter(|path| path.starts_with('/'));
+    let Some(path) = below_base.or_else(|| spec_token.starts_with('/').then_some(spec_token)) else {
+        // A token URL on another host does not follow a custom base URL: refused rather than guessed.
+        let refused = Client::builder().base_url("http://127.0.0.1:9").oauth2("id", "s").build();
+        assert!(matches!(&refused, Err(Error::Config(_))), "{refused:?}");
+        return;
+    };
+    // The spec's server: the spec's token URL (a relative one below it).
+    assert_eq!(resolve_token_url(None, spec_base).unwrap(), format!("{spec_base}{path}"));
+    // Another host: the same path below it.
+    assert_eq!(resolve_token_url(None, "http://127.0.0.1:9").unwrap(), format!("http://127.0.0.1:9{path}"));
+    assert_eq!(resolve_token_url(None, "http://proxy/atlas").unwrap(), format!("http://proxy/atlas{path}"));
+    let client = Client::builder().base_url("http://127.0.0.1:9/").oauth2("id", "s").build().unwrap();
+    let shown = format!("{client:?}");
+    assert!(shown.contains(&format!("\"http://127.0.0.1:9{path}\"")), "{shown}");
 }
 
 #[test]

@@ -5,14 +5,22 @@
 //! 1. Generates the client with the conformance harness (`examples/conformance.rs`, emitted from the IR
 //!    by the generator, `Options::conformance`) into `target/conformance-client/` (never committed).
 //! 2. Builds the harness with the workspace's target directory, so dependencies are shared.
-//! 3. Starts Prism on FILE and a recording proxy in front of it, runs the harness against the proxy;
-//!    the harness marks each operation (`GET /__conformance/<id>`) and prints one line per operation.
+//! 3. Starts Prism (with a fixed `--seed`) on `target/conformance-client/prism-spec.json`, FILE with the
+//!    client's media type first in every content map, and a recording proxy in front of it that adds
+//!    `Prefer: code=` where the client's version is only in a later 2xx (both from the IR, see
+//!    [`crate::conformance_prism`]); runs the harness against the proxy. The harness marks each
+//!    operation (`GET /__conformance/<id>`) and prints one line per operation.
 //! 4. Judges each operation from its line and what Prism answered: no request violation (Prism's 422 /
 //!    `sl-violations`), a success status, the success body decoded into its typed model, and that model
 //!    re-encoded equal to the body (differences the schema allows are listed as notes).
+//! 5. Calls the operations whose clean request got a success body the client could not decode once
+//!    more (`ATLAS_CONFORMANCE_ONLY`), with `Prefer: dynamic=true`: Prism's examples ignore
+//!    discriminators and may lack required fields, so it generates a body from the schema instead. The
+//!    same judge applies; such a pass is counted as one "on a generated body".
 //!
-//! Prints `N of M operations pass` (M: every operation of the spec) and every skipped or failing one
-//! with its reason; fails when any operation fails.
+//! Prints `N of M operations pass (of which K on a generated body; ...)` (M: every operation of the
+//! spec) and every skipped or failing one with its reason; fails when any operation fails (with
+//! `--known-failures`: when any failure is not listed, or a listed one passes).
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read, Write};

@@ -89,9 +89,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let options = atlas_codegen::Options { preview: args.preview, conformance: true, ..Default::default() };
     let does_not_generate = |d| format!("{spec} does not generate:\n{d}");
-    let (api, warnings) = atlas_codegen::lower_spec_with(spec, &text, &options).map_err(does_not_generate)?;
+    // Parsed once: the IR says what the client chose, the plain JSON is what Prism gets.
+    let loaded = atlas_codegen::load::parse(spec, &text).map_err(does_not_generate)?;
+    let (api, warnings) = atlas_codegen::lower::lower(&loaded, &options).map_err(does_not_generate)?;
     let generated = atlas_codegen::generate_lowered(&api, warnings, &options).map_err(does_not_generate)?;
-    let raw = atlas_codegen::load::parse(spec, &text).map_err(|d| format!("{spec} does not parse:\n{d}"))?.raw;
+    let raw = loaded.raw;
     let all = spec_operations(&raw);
     let left_out: BTreeMap<String, String> = generated
         .warnings
@@ -180,16 +182,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         .iter()
         .map(|id| {
             let verdict = match (judged(&first.0, &first.1, id), left_out.get(id)) {
-                (Some(Verdict::Undecodable(why)), _) => match judged(&retried.0, &retried.1, id) {
-                    Some(Verdict::Pass(note)) => Verdict::PassGenerated(match note {
-                        Some(note) => format!("Prism's example did not decode ({why}); {note}"),
-                        None => format!("Prism's example did not decode ({why})"),
-                    }),
-                    Some(Verdict::Fail(again) | Verdict::Undecodable(again)) => {
-                        Verdict::Fail(format!("{why}; on a generated body (Prefer: dynamic=true) too: {again}"))
-                    }
-                    _ => Verdict::Fail(format!("{why}; the call on a generated body reported nothing")),
-                },
+                (Some(Verdict::Undecodable(why)), _) => after_retry(&why, judged(&retried.0, &retried.1, id)),
                 (Some(verdict), _) => verdict,
                 (None, Some(reason)) => Verdict::Skip(reason.clone()),
                 (None, None) => Verdict::Skip("the generator emitted no operation for it".to_owned()),
@@ -390,6 +383,24 @@ fn judge(line: &Value, exchanges: &[Exchange]) -> Verdict {
         notes.push(format!("re-encodes equal except {}{more}", list.join("; ")));
     }
     Verdict::Pass((!notes.is_empty()).then(|| notes.join("; ")))
+}
+
+/// The verdict on an operation whose example body did not decode (`why`), from the verdict on its
+/// second call, on a generated body (`None`: the harness reported nothing for it).
+fn after_retry(why: &str, retried: Option<Verdict>) -> Verdict {
+    match retried {
+        Some(Verdict::Pass(note)) => Verdict::PassGenerated(match note {
+            Some(note) => format!("Prism's example did not decode ({why}); {note}"),
+            None => format!("Prism's example did not decode ({why})"),
+        }),
+        Some(Verdict::Fail(again) | Verdict::Undecodable(again)) => {
+            Verdict::Fail(format!("{why}; on a generated body (Prefer: dynamic=true) too: {again}"))
+        }
+        Some(Verdict::Skip(again) | Verdict::PassGenerated(again)) => {
+            Verdict::Fail(format!("{why}; the call on a generated body was not judged: {again}"))
+        }
+        None => Verdict::Fail(format!("{why}; the call on a generated body reported nothing")),
+    }
 }
 
 /// Prism's `sl-violations` messages, split into those about the request and those about its own
@@ -782,6 +793,12 @@ mod tests {
         ];
         let report = Report::new(&verdicts);
         assert_eq!((report.passing.len(), report.generated, report.failing.len()), (2, 1, 1));
+        // The second call decides; a failure keeps both reasons.
+        let retried = after_retry("missing `id`", Some(Verdict::Pass(None)));
+        assert!(matches!(retried, Verdict::PassGenerated(ref n) if n.contains("missing `id`")), "{retried:?}");
+        let again = after_retry("missing `id`", Some(Verdict::Fail("Prism answered 500".into())));
+        assert!(matches!(again, Verdict::Fail(ref n) if n.contains("missing `id`") && n.contains("500")), "{again:?}");
+        assert!(matches!(after_retry("x", None), Verdict::Fail(_)));
         let text = report.to_string();
         assert!(text.contains("2 of 3 operations pass (of which 1 on a generated body; 1 re-encode equal)"), "{text}");
     }

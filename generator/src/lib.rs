@@ -77,14 +77,21 @@ pub fn generate(file: &str, text: &str) -> Result<Generated, Diagnostics> {
 /// Runs the whole pipeline with generation options.
 pub fn generate_with(file: &str, text: &str, options: &Options) -> Result<Generated, Diagnostics> {
     let (api, warnings) = lower_spec_with(file, text, options)?;
+    generate_lowered(&api, warnings, options)
+}
+
+/// The emit stage for an IR that [`lower_spec_with`] made with the same `options`, carrying its
+/// `warnings` along; for callers that also need the IR (the conformance run reads the media types
+/// the client chose from it).
+pub fn generate_lowered(api: &ir::Api, warnings: Diagnostics, options: &Options) -> Result<Generated, Diagnostics> {
     let to_diags = |message: String| {
-        let mut diags = Diagnostics::new(file);
+        let mut diags = Diagnostics::new(&api.source);
         diags.error("", message);
         diags
     };
-    let mut files = generate_from_ir(&api).map_err(to_diags)?;
+    let mut files = generate_from_ir(api).map_err(to_diags)?;
     if options.conformance {
-        let harness = emit::conformance_harness(&api).map_err(to_diags)?.with_header(&api.source);
+        let harness = emit::conformance_harness(api).map_err(to_diags)?.with_header(&api.source);
         files.push(harness);
         files.sort_by(|a, b| a.path.cmp(&b.path));
     }

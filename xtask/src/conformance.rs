@@ -63,23 +63,24 @@ pub(crate) fn with_prism<T>(
     prism_bin: &Path,
     body: impl FnOnce(&str, &Prism) -> Result<T, String>,
 ) -> Result<T, String> {
-    with_prism_on(root, prism_bin, SPEC, STARTUP_TIMEOUT, true, body)
+    with_prism_on(root, prism_bin, SPEC, STARTUP_TIMEOUT, &["--errors"], body)
 }
 
-/// [`with_prism`] for any spec (relative to `root`), waiting up to `startup` for Prism to answer;
-/// `errors`: Prism's `--errors` (a violation of its own response becomes a 500, not a header).
+/// [`with_prism`] for any spec (relative to `root`), waiting up to `startup` for Prism to answer, with
+/// more `prism mock` flags (`--errors`: a violation of its own response becomes a 500, not a header;
+/// `--seed`: generated bodies are the same on every run).
 pub(crate) fn with_prism_on<T>(
     root: &Path,
     prism_bin: &Path,
     spec: &str,
     startup: Duration,
-    errors: bool,
+    flags: &[&str],
     body: impl FnOnce(&str, &Prism) -> Result<T, String>,
 ) -> Result<T, String> {
     let port = free_port()?;
     let url = format!("http://127.0.0.1:{port}");
     println!("prism: starting a mock of {spec} on {url}");
-    let mut prism = Prism::start(root, prism_bin, spec, port, errors)?;
+    let mut prism = Prism::start(root, prism_bin, spec, port, flags)?;
     prism.wait_until_ready(port, startup)?;
     println!("prism: ready (pid {})", prism.pgid);
     let result = body(&url, &prism);
@@ -117,14 +118,14 @@ pub(crate) struct Prism {
 }
 
 impl Prism {
-    fn start(root: &Path, prism_bin: &Path, spec: &str, port: u16, errors: bool) -> Result<Self, String> {
+    fn start(root: &Path, prism_bin: &Path, spec: &str, port: u16, flags: &[&str]) -> Result<Self, String> {
         let port = port.to_string();
         let mut child = Command::new("sh")
             .arg("-c")
             .arg(WATCHDOG)
             .arg(prism_bin)
             .args(["mock", spec, "--host", "127.0.0.1", "--port", &port])
-            .args(errors.then_some("--errors"))
+            .args(flags)
             .current_dir(root)
             // Own process group, so that SIGTERM to the group reaches Prism's node children too and
             // a Ctrl-C in the terminal does not race with our own shutdown.

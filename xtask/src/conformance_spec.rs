@@ -5,14 +5,22 @@
 //! 1. Generates the client with the conformance harness (`examples/conformance.rs`, emitted from the IR
 //!    by the generator, `Options::conformance`) into `target/conformance-client/` (never committed).
 //! 2. Builds the harness with the workspace's target directory, so dependencies are shared.
-//! 3. Starts Prism on FILE and a recording proxy in front of it, runs the harness against the proxy;
-//!    the harness marks each operation (`GET /__conformance/<id>`) and prints one line per operation.
+//! 3. Starts Prism (with a fixed `--seed`) on `target/conformance-client/prism-spec.json`, FILE with the
+//!    client's media type first in every content map, and a recording proxy in front of it that adds
+//!    `Prefer: code=` where the client's version is only in a later 2xx (both from the IR, see
+//!    [`crate::conformance_prism`]); runs the harness against the proxy. The harness marks each
+//!    operation (`GET /__conformance/<id>`) and prints one line per operation.
 //! 4. Judges each operation from its line and what Prism answered: no request violation (Prism's 422 /
 //!    `sl-violations`), a success status, the success body decoded into its typed model, and that model
 //!    re-encoded equal to the body (differences the schema allows are listed as notes).
+//! 5. Calls the operations whose clean request got a success body the client could not decode once
+//!    more (`ATLAS_CONFORMANCE_ONLY`), with `Prefer: dynamic=true`: Prism's examples ignore
+//!    discriminators and may lack required fields, so it generates a body from the schema instead. The
+//!    same judge applies; such a pass is counted as one "on a generated body".
 //!
-//! Prints `N of M operations pass` (M: every operation of the spec) and every skipped or failing one
-//! with its reason; fails when any operation fails.
+//! Prints `N of M operations pass (of which K on a generated body; ...)` (M: every operation of the
+//! spec) and every skipped or failing one with its reason; fails when any operation fails (with
+//! `--known-failures`: when any failure is not listed, or a listed one passes).
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -25,7 +33,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::conformance::with_prism_on;
+use crate::conformance::{with_prism_on, Prism};
+use crate::conformance_prism::{preferred_statuses, prism_spec};
 use crate::lint_spec::ensure_tool;
 
 /// Where the scratch crate goes.
@@ -37,6 +46,8 @@ const STARTUP_TIMEOUT: Duration = Duration::from_secs(300);
 const IO_TIMEOUT: Duration = Duration::from_secs(60);
 /// The marker path prefix the harness sends before each operation.
 const MARKER: &str = "/__conformance/";
+/// Prism's `--seed`: the bodies it generates (`Prefer: dynamic=true`) are the same on every run.
+const SEED: &str = "atlas-codegen";
 
 /// What the command line asked for.
 #[derive(Debug, PartialEq)]
@@ -77,9 +88,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 
     let started = Instant::now();
     let options = atlas_codegen::Options { preview: args.preview, conformance: true, ..Default::default() };
-    let generated =
-        atlas_codegen::generate_with(spec, &text, &options).map_err(|d| format!("{spec} does not generate:\n{d}"))?;
-    let all = spec_operations(spec, &text)?;
+    let does_not_generate = |d| format!("{spec} does not generate:\n{d}");
+    // Parsed once: the IR says what the client chose, the plain JSON is what Prism gets.
+    let loaded = atlas_codegen::load::parse(spec, &text).map_err(does_not_generate)?;
+    let (api, warnings) = atlas_codegen::lower::lower(&loaded, &options).map_err(does_not_generate)?;
+    let generated = atlas_codegen::generate_lowered(&api, warnings, &options).map_err(does_not_generate)?;
+    let raw = loaded.raw;
+    let all = spec_operations(&raw);
     let left_out: BTreeMap<String, String> = generated
         .warnings
         .items()
@@ -94,6 +109,16 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 
     let dir = root.join(DIR);
     crate::sync::write(&dir, &generated.files)?;
+    // After `sync::write`, which deletes what the generator did not emit.
+    let (prism_spec, reordered) = prism_spec(&api, &raw);
+    let prism_file = format!("{DIR}/prism-spec.json");
+    let json = serde_json::to_string(&prism_spec).map_err(|e| format!("cannot serialize {prism_file}: {e}"))?;
+    std::fs::write(root.join(&prism_file), json).map_err(|e| format!("cannot write {prism_file}: {e}"))?;
+    let preferred = preferred_statuses(&api);
+    println!(
+        "conformance: Prism mocks {prism_file}, {spec} with the client's media type first in {reordered} content maps; {} operations ask for a later 2xx (Prefer: code)",
+        preferred.len()
+    );
     let manifest = crate::check_fixtures::standalone(&dir)?;
     let started = Instant::now();
     let mut build = Command::new(crate::cargo());
@@ -117,40 +142,48 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         return Ok(());
     };
     let prism_started = Instant::now();
-    let (lines, exchanges, prism_time, calls_time) =
+    let judged = |lines: &BTreeMap<String, Value>, exchanges: &BTreeMap<String, Vec<Exchange>>, id: &String| {
+        lines.get(id).map(|line| judge(line, exchanges.get(id).map(Vec::as_slice).unwrap_or_default()))
+    };
+    let (first, retried, prism_time, calls_time) =
         // Without `--errors`: a violation of Prism's own answer is a header (noted), not a 500.
-        with_prism_on(root, &prism_bin, spec, STARTUP_TIMEOUT, false, |url, prism| {
+        with_prism_on(root, &prism_bin, &prism_file, STARTUP_TIMEOUT, &["--seed", SEED], |url, prism| {
             let prism_time = prism_started.elapsed();
             println!("conformance: Prism answered after {prism_time:.0?}");
             let upstream: SocketAddr = url
                 .trim_start_matches("http://")
                 .parse()
                 .map_err(|e| format!("conformance: bad Prism address {url}: {e}"))?;
-            let proxy = Proxy::start(upstream)?;
+            let prefer = |dynamic: bool, id: &str| {
+                let code = preferred.get(id).map(|code| format!("code={code}"));
+                let parts: Vec<String> = code.into_iter().chain(dynamic.then(|| "dynamic=true".to_owned())).collect();
+                (!parts.is_empty()).then(|| parts.join(", "))
+            };
+            let headers: BTreeMap<String, String> =
+                all.iter().filter_map(|id| Some((id.clone(), prefer(false, id)?))).collect();
             let started = Instant::now();
-            let output = Command::new(&harness)
-                .env("ATLAS_CONFORMANCE_URL", &proxy.url)
-                .stdin(Stdio::null())
-                .stderr(Stdio::inherit())
-                .output()
-                .map_err(|e| format!("conformance: could not run {}: {e}", harness.display()))?;
-            let calls_time = started.elapsed();
-            if !output.status.success() {
-                return Err(format!(
-                    "conformance: the harness failed ({}).\n--- Prism log ---\n{}",
-                    output.status,
-                    prism.log_tail()
-                ));
-            }
-            let lines = harness_lines(&String::from_utf8_lossy(&output.stdout))?;
-            Ok((lines, proxy.take(), prism_time, calls_time))
+            let first = call(&harness, upstream, headers, None, prism)?;
+            // A clean request answered with a 2xx whose example body the model cannot take (Prism's
+            // examples ignore discriminators and may lack required fields): once more, on a body
+            // Prism generates from the schema.
+            let again: Vec<String> =
+                all.iter().filter(|id| matches!(judged(&first.0, &first.1, id), Some(Verdict::Undecodable(_)))).cloned().collect();
+            let retried = if again.is_empty() {
+                (BTreeMap::new(), BTreeMap::new())
+            } else {
+                println!("conformance: {} bodies did not decode; calling those operations again with Prefer: dynamic=true", again.len());
+                let headers = again.iter().filter_map(|id| Some((id.clone(), prefer(true, id)?))).collect();
+                call(&harness, upstream, headers, Some(&again), prism)?
+            };
+            Ok((first, retried, prism_time, started.elapsed()))
         })?;
 
     let verdicts: Vec<(String, Verdict)> = all
         .iter()
         .map(|id| {
-            let verdict = match (lines.get(id), left_out.get(id)) {
-                (Some(line), _) => judge(line, exchanges.get(id).map(Vec::as_slice).unwrap_or_default()),
+            let verdict = match (judged(&first.0, &first.1, id), left_out.get(id)) {
+                (Some(Verdict::Undecodable(why)), _) => after_retry(&why, judged(&retried.0, &retried.1, id)),
+                (Some(verdict), _) => verdict,
                 (None, Some(reason)) => Verdict::Skip(reason.clone()),
                 (None, None) => Verdict::Skip("the generator emitted no operation for it".to_owned()),
             };
@@ -161,7 +194,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     print!("{report}");
     println!(
         "conformance: times: generation {generation:.1?}, harness build {build_time:.0?}, Prism start {prism_time:.0?}, {} calls {calls_time:.1?}",
-        lines.len()
+        first.0.len() + retried.0.len()
     );
     match &args.known {
         None if report.failing.is_empty() => Ok(()),
@@ -202,11 +235,11 @@ fn gate(known: &[String], report: &Report<'_>) -> Result<(), String> {
     }
 }
 
-/// Every `operationId` of the spec, in file order (operations without one by method and path).
-fn spec_operations(spec: &str, text: &str) -> Result<Vec<String>, String> {
-    let parsed = atlas_codegen::load::parse(spec, text).map_err(|d| format!("{spec} does not parse:\n{d}"))?;
+/// Every `operationId` of the spec (as plain JSON), in file order (operations without one by method
+/// and path).
+fn spec_operations(raw: &Value) -> Vec<String> {
     let mut ids = Vec::new();
-    if let Some(paths) = parsed.raw.get("paths").and_then(Value::as_object) {
+    if let Some(paths) = raw.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
             for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
                 if let Some(op) = item.get(method) {
@@ -216,7 +249,42 @@ fn spec_operations(spec: &str, text: &str) -> Result<Vec<String>, String> {
             }
         }
     }
-    Ok(ids)
+    ids
+}
+
+/// What one run of the harness gave: its lines and the exchanges the proxy recorded, by operation id.
+type Calls = (BTreeMap<String, Value>, BTreeMap<String, Vec<Exchange>>);
+
+/// Runs the harness against a proxy in front of Prism at `upstream` that adds `prefer` (a `Prefer`
+/// header value by operation id) to the operation's requests; `only`: the operations to call (all
+/// when `None`).
+fn call(
+    harness: &Path,
+    upstream: SocketAddr,
+    prefer: BTreeMap<String, String>,
+    only: Option<&[String]>,
+    prism: &Prism,
+) -> Result<Calls, String> {
+    let proxy = Proxy::start(upstream, prefer)?;
+    let mut command = Command::new(harness);
+    command.env("ATLAS_CONFORMANCE_URL", &proxy.url);
+    if let Some(only) = only {
+        command.env("ATLAS_CONFORMANCE_ONLY", only.join(","));
+    }
+    let output = command
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("conformance: could not run {}: {e}", harness.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "conformance: the harness failed ({}).\n--- Prism log ---\n{}",
+            output.status,
+            prism.log_tail()
+        ));
+    }
+    let lines = harness_lines(&String::from_utf8_lossy(&output.stdout))?;
+    Ok((lines, proxy.take()))
 }
 
 /// The harness's lines by operation id.
@@ -236,10 +304,15 @@ fn harness_lines(stdout: &str) -> Result<BTreeMap<String, Value>, String> {
 enum Verdict {
     /// Conformant; with the differences the re-encoded body shows that the schema allows, if any.
     Pass(Option<String>),
+    /// Conformant on a body Prism generated from the schema, after its example did not decode; why not.
+    PassGenerated(String),
     /// Not called, and why.
     Skip(String),
     /// Called and not conformant, and why.
     Fail(String),
+    /// A failure: the request was clean and answered with a success status, but the client could not
+    /// take the body (worth one more call on a body Prism generates); why.
+    Undecodable(String),
 }
 
 /// Judges one operation from the harness's line and the exchanges the proxy recorded for it.
@@ -279,7 +352,7 @@ fn judge(line: &Value, exchanges: &[Exchange]) -> Verdict {
     }
     if let Some(error) = text("error") {
         let why = notes.first().map(|n| format!(" ({n})")).unwrap_or_default();
-        return Verdict::Fail(format!("the client failed on Prism's {}: {error}{why}", exchange.status));
+        return Verdict::Undecodable(format!("the client failed on Prism's {}: {error}{why}", exchange.status));
     }
     if let Some(skip) = text("skip") {
         notes.push(format!("body not compared: {skip}"));
@@ -310,6 +383,24 @@ fn judge(line: &Value, exchanges: &[Exchange]) -> Verdict {
         notes.push(format!("re-encodes equal except {}{more}", list.join("; ")));
     }
     Verdict::Pass((!notes.is_empty()).then(|| notes.join("; ")))
+}
+
+/// The verdict on an operation whose example body did not decode (`why`), from the verdict on its
+/// second call, on a generated body (`None`: the harness reported nothing for it).
+fn after_retry(why: &str, retried: Option<Verdict>) -> Verdict {
+    match retried {
+        Some(Verdict::Pass(note)) => Verdict::PassGenerated(match note {
+            Some(note) => format!("Prism's example did not decode ({why}); {note}"),
+            None => format!("Prism's example did not decode ({why})"),
+        }),
+        Some(Verdict::Fail(again) | Verdict::Undecodable(again)) => {
+            Verdict::Fail(format!("{why}; on a generated body (Prefer: dynamic=true) too: {again}"))
+        }
+        Some(Verdict::Skip(again) | Verdict::PassGenerated(again)) => {
+            Verdict::Fail(format!("{why}; the call on a generated body was not judged: {again}"))
+        }
+        None => Verdict::Fail(format!("{why}; the call on a generated body reported nothing")),
+    }
 }
 
 /// Prism's `sl-violations` messages, split into those about the request and those about its own
@@ -399,19 +490,30 @@ fn shorten(text: &str) -> String {
 struct Report<'a> {
     total: usize,
     passing: Vec<(&'a str, Option<&'a str>)>,
+    /// How many of `passing` passed on a body Prism generated.
+    generated: usize,
     skipped: Vec<(&'a str, &'a str)>,
     failing: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> Report<'a> {
     fn new(verdicts: &'a [(String, Verdict)]) -> Self {
-        let mut report =
-            Report { total: verdicts.len(), passing: Vec::new(), skipped: Vec::new(), failing: Vec::new() };
+        let mut report = Report {
+            total: verdicts.len(),
+            passing: Vec::new(),
+            generated: 0,
+            skipped: Vec::new(),
+            failing: Vec::new(),
+        };
         for (id, verdict) in verdicts {
             match verdict {
                 Verdict::Pass(note) => report.passing.push((id, note.as_deref())),
+                Verdict::PassGenerated(note) => {
+                    report.passing.push((id, Some(note)));
+                    report.generated += 1;
+                }
                 Verdict::Skip(why) => report.skipped.push((id, why)),
-                Verdict::Fail(why) => report.failing.push((id, why)),
+                Verdict::Fail(why) | Verdict::Undecodable(why) => report.failing.push((id, why)),
             }
         }
         report
@@ -438,9 +540,10 @@ impl std::fmt::Display for Report<'_> {
         }
         writeln!(
             f,
-            "conformance: {} of {} operations pass ({equal} re-encode equal), {} skipped, {} failing",
+            "conformance: {} of {} operations pass (of which {} on a generated body; {equal} re-encode equal), {} skipped, {} failing",
             self.passing.len(),
             self.total,
+            self.generated,
             self.skipped.len(),
             self.failing.len()
         )
@@ -482,13 +585,17 @@ struct Proxy {
     log: Arc<Mutex<Log>>,
 }
 
+/// What the proxy adds to the requests of an operation: a `Prefer` header value, by operation id.
+type Preferences = BTreeMap<String, String>;
+
 impl Proxy {
-    fn start(upstream: SocketAddr) -> Result<Proxy, String> {
+    fn start(upstream: SocketAddr, prefer: Preferences) -> Result<Proxy, String> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .map_err(|e| format!("conformance: could not bind the proxy: {e}"))?;
         let url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
         let log = Arc::new(Mutex::new(Log::default()));
         let shared = Arc::clone(&log);
+        let prefer = Arc::new(prefer);
         // The listener thread ends with the xtask process.
         thread::spawn(move || {
             for stream in listener.incoming() {
@@ -496,7 +603,7 @@ impl Proxy {
                 let log = Arc::clone(&shared);
                 // One connection at a time: the harness calls operations one after the other, and a
                 // marker must be recorded before the request that follows it.
-                if let Err(e) = forward(stream, upstream, &log) {
+                if let Err(e) = forward(stream, upstream, &log, &prefer) {
                     eprintln!("conformance: proxy: {e}");
                 }
             }
@@ -509,9 +616,10 @@ impl Proxy {
     }
 }
 
-/// Forwards one request from `client` to `upstream` (with `Connection: close` on both sides) and
-/// records it; a marker request is answered here and changes the current operation.
-fn forward(client: TcpStream, upstream: SocketAddr, log: &Mutex<Log>) -> io::Result<()> {
+/// Forwards one request from `client` to `upstream` (with `Connection: close` on both sides, and the
+/// current operation's `Prefer` header, if any) and records it; a marker request is answered here and
+/// changes the current operation.
+fn forward(client: TcpStream, upstream: SocketAddr, log: &Mutex<Log>, prefer: &Preferences) -> io::Result<()> {
     client.set_read_timeout(Some(IO_TIMEOUT))?;
     let mut reader = BufReader::new(client.try_clone()?);
     let Some((request_line, headers)) = read_head(&mut reader)? else {
@@ -536,8 +644,12 @@ fn forward(client: TcpStream, upstream: SocketAddr, log: &Mutex<Log>) -> io::Res
     reader.read_exact(&mut body)?;
 
     let mut request = format!("{request_line}\r\n").into_bytes();
-    for (name, value) in headers.iter().filter(|(n, _)| !matches!(n.as_str(), "connection" | "keep-alive")) {
+    for (name, value) in headers.iter().filter(|(n, _)| !matches!(n.as_str(), "connection" | "keep-alive" | "prefer")) {
         request.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    let current = log.lock().map(|log| log.current.clone()).unwrap_or_default();
+    if let Some(value) = prefer.get(&current) {
+        request.extend_from_slice(format!("prefer: {value}\r\n").as_bytes());
     }
     request.extend_from_slice(b"connection: close\r\n\r\n");
     request.extend_from_slice(&body);
@@ -663,6 +775,73 @@ mod tests {
         let verdicts = vec![("a".to_owned(), Verdict::Fail("x".into())), ("c".to_owned(), Verdict::Fail("z".into()))];
         let err = gate(&known, &Report::new(&verdicts)).unwrap_err();
         assert!(err.contains("new failures: c") && err.contains("no longer failing") && err.contains('b'), "{err}");
+    }
+
+    #[test]
+    fn an_undecodable_success_body_is_a_failure_worth_a_retry_and_a_retried_pass_is_counted() {
+        let error = json!({"op": "x", "error": "could not decode the HTTP 200 response body: missing field `id`"});
+        let verdict = judge(&error, &[exchange(200, &[], "{}")]);
+        assert!(matches!(verdict, Verdict::Undecodable(ref n) if n.contains("missing field")), "{verdict:?}");
+        // A request violation is never retried, whatever the client made of the body.
+        let request = r#"[{"location":["request","body"],"message":"Request body must match exactly one schema"}]"#;
+        let violated = judge(&error, &[exchange(200, &[("sl-violations", request)], "{}")]);
+        assert!(matches!(violated, Verdict::Fail(_)), "{violated:?}");
+        let verdicts = vec![
+            ("a".to_owned(), Verdict::Pass(None)),
+            ("b".to_owned(), Verdict::PassGenerated("the example lacks id".into())),
+            ("c".to_owned(), Verdict::Undecodable("missing field".into())),
+        ];
+        let report = Report::new(&verdicts);
+        assert_eq!((report.passing.len(), report.generated, report.failing.len()), (2, 1, 1));
+        // The second call decides; a failure keeps both reasons.
+        let retried = after_retry("missing `id`", Some(Verdict::Pass(None)));
+        assert!(matches!(retried, Verdict::PassGenerated(ref n) if n.contains("missing `id`")), "{retried:?}");
+        let again = after_retry("missing `id`", Some(Verdict::Fail("Prism answered 500".into())));
+        assert!(matches!(again, Verdict::Fail(ref n) if n.contains("missing `id`") && n.contains("500")), "{again:?}");
+        assert!(matches!(after_retry("x", None), Verdict::Fail(_)));
+        let text = report.to_string();
+        assert!(text.contains("2 of 3 operations pass (of which 1 on a generated body; 1 re-encode equal)"), "{text}");
+    }
+
+    /// Sends one HTTP request over a fresh connection and returns the whole answer.
+    fn http(addr: &str, request: &str) -> String {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    }
+
+    #[test]
+    fn the_proxy_adds_the_marked_operations_prefer_header_and_records_the_exchange() {
+        let upstream = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let upstream_addr = upstream.local_addr().unwrap();
+        let seen = thread::spawn(move || {
+            let mut heads = Vec::new();
+            for _ in 0..2 {
+                let (stream, _) = upstream.accept().unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                heads.push(read_head(&mut reader).unwrap().unwrap().1);
+                let mut stream = stream;
+                stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}").unwrap();
+            }
+            heads
+        });
+        let proxy = Proxy::start(upstream_addr, BTreeMap::from([("a".to_owned(), "code=204".to_owned())])).unwrap();
+        let addr = proxy.url.trim_start_matches("http://").to_owned();
+        let get = "GET /x HTTP/1.1\r\nhost: h\r\nprefer: code=500\r\n\r\n";
+        assert!(http(&addr, "GET /__conformance/a HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 204"));
+        assert!(http(&addr, get).ends_with("{}"));
+        http(&addr, "GET /__conformance/b HTTP/1.1\r\n\r\n");
+        http(&addr, get);
+        let heads = seen.join().unwrap();
+        let prefer = |head: &[(String, String)]| find_header(head, "prefer").map(str::to_owned);
+        // The marked operation's preference replaces the client's; an operation without one sends none.
+        assert_eq!(prefer(&heads[0]).as_deref(), Some("code=204"));
+        assert_eq!(prefer(&heads[1]), None);
+        let exchanges = proxy.take();
+        assert_eq!(exchanges["a"][0].status, 200);
+        assert_eq!(exchanges["b"].len(), 1);
     }
 
     #[test]

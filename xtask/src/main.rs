@@ -26,6 +26,7 @@ mod check_readmes;
 mod check_real;
 mod codegen;
 mod conformance;
+mod conformance_prism;
 mod conformance_spec;
 mod demo;
 mod lint_spec;

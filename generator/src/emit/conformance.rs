@@ -6,7 +6,8 @@
 //! `cargo xtask conformance --spec FILE` runs it against Prism through a recording proxy, which
 //! judges each line against what Prism actually answered. Before each call the program sends
 //! `GET /__conformance/<operationId>` to the same base URL, so the proxy knows which exchanges
-//! belong to which operation.
+//! belong to which operation. With `ATLAS_CONFORMANCE_ONLY=id,id` it calls only those operations (the
+//! run's second pass, for bodies Prism generates instead of its examples).
 
 use super::{ident, type_tokens};
 use crate::ir::{Api, BodyEncoding, Operation, Output, Param, Payload, SchemaKind, TypeRef};
@@ -36,12 +37,14 @@ pub fn harness(api: &Api) -> TokenStream {
         let write_only = write_only_fields(api, op);
         quote! {
             #[cfg(feature = #feature)]
-            {
+            if wanted(only.as_deref(), #id) {
                 mark(&http, &base, #id).await;
                 report(#id, #function(&client).await, &[#(#write_only),*]);
             }
             #[cfg(not(feature = #feature))]
-            println!("CONFORMANCE {}", serde_json::json!({"op": #id, "skip": #off}));
+            if wanted(only.as_deref(), #id) {
+                println!("CONFORMANCE {}", serde_json::json!({"op": #id, "skip": #off}));
+            }
         }
     });
     let count = api.operations.len();
@@ -89,6 +92,11 @@ pub fn harness(api: &Api) -> TokenStream {
             }
         }
 
+        /// Whether to call `id`: every operation, or those `ATLAS_CONFORMANCE_ONLY` lists.
+        fn wanted(only: Option<&[String]>, id: &str) -> bool {
+            only.is_none_or(|ids| ids.iter().any(|wanted| wanted == id))
+        }
+
         /// Tells the recording proxy which operation the next requests belong to.
         async fn mark(http: &reqwest::Client, base: &str, id: &str) {
             if let Err(e) = http.get(format!("{base}/__conformance/{id}")).send().await {
@@ -126,8 +134,13 @@ pub fn harness(api: &Api) -> TokenStream {
                 }
             };
             let http = reqwest::Client::new();
+            // A second pass calls only some operations again (comma-separated ids).
+            let only: Option<Vec<String>> = std::env::var("ATLAS_CONFORMANCE_ONLY")
+                .ok()
+                .map(|ids| ids.split(',').map(str::to_owned).collect());
             #(#runs)*
-            eprintln!("conformance: called {} operations", #count);
+            let called = only.as_ref().map_or(#count, Vec::len);
+            eprintln!("conformance: called {called} operations");
             std::process::ExitCode::SUCCESS
         }
     }

@@ -4,8 +4,8 @@
 //! Run them with `cargo xtask conformance`, which starts Prism and sets `ATLAS_PRISM_URL`; they are
 //! `#[ignore]`d so that a plain `cargo test` skips them.
 //!
-//! Every call goes through a small recording proxy (std only, in this file) that sits between the
-//! client and Prism. It
+//! Every call goes through a small recording proxy between the client and Prism (std only,
+//! `xtask/src/recording_proxy.rs`, shared with `cargo xtask conformance --spec`). It
 //! - adds `Prefer: code=NNN` to select which documented response Prism returns (the client has no
 //!   per-request header API, and Prism only reads `__code` from the query when `Prefer` is absent),
 //!   and then admits `application/json` in `Accept`, the media type of every documented error;
@@ -18,15 +18,19 @@
 //! forced 400 from a violation. (Today no operation documents 400, as in the official description.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::io::{self, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Mutex};
-use std::thread;
 use std::time::Duration;
 
 use atlas_admin_client::models::{CreateAtlasOrganizationApiKey, OrganizationRole};
 use atlas_admin_client::{Client, Error, RetryPolicy};
 use serde_json::Value;
+
+// The proxy `cargo xtask conformance --spec` uses too; one file, two crates (see its module docs).
+#[path = "../../xtask/src/recording_proxy.rs"]
+mod recording_proxy;
+use recording_proxy::{find_header, read_head, Exchange, Recorder, Request};
 
 const ORG: &str = "4888442a3354817a7320eb61";
 const KEY: &str = "32b6e34b3d91647abb20e7b8";
@@ -219,7 +223,7 @@ fn assert_api_error(operation: &str, result: Result<(), Error>, exchange: &Excha
     let api_error = err.api_error().unwrap_or_else(|| {
         panic!("{operation}: HTTP {status} body was not read as an Atlas error: {err:?}\n{exchange:#?}")
     });
-    let raw = exchange.json_body();
+    let raw = json_body(exchange);
     let failure = err.api_failure().expect("an Error::Api");
     let kept: Value = serde_json::from_str(&failure.body).expect("the raw body is kept");
     assert_eq!(kept, raw, "{operation}: the raw body of HTTP {status} is not kept");
@@ -237,7 +241,7 @@ fn assert_api_error(operation: &str, result: Result<(), Error>, exchange: &Excha
     assert!(err.error_code().is_some(), "{operation}: the spec's examples all carry an errorCode");
     if status == 429 {
         for header in ["retry-after", "ratelimit-limit", "ratelimit-remaining"] {
-            assert!(exchange.response_header(header).is_some(), "429 must carry {header}:\n{exchange:#?}");
+            assert!(exchange.header(header).is_some(), "429 must carry {header}:\n{exchange:#?}");
         }
     }
 }
@@ -245,16 +249,16 @@ fn assert_api_error(operation: &str, result: Result<(), Error>, exchange: &Excha
 /// The typed success value serializes back to exactly the JSON Prism sent (nothing lost or renamed).
 fn assert_round_trip<T: serde::Serialize>(exchange: &Exchange, value: &T) {
     let typed = serde_json::to_value(value).expect("the model serializes");
-    let raw = exchange.json_body();
+    let raw = json_body(exchange);
     assert_eq!(
         typed, raw,
         "the decoded model does not reproduce the response body of {} {}",
-        exchange.method, exchange.target
+        exchange.request.method, exchange.request.target
     );
 }
 
 fn assert_query(exchange: &Exchange, expected: &[(&str, &str)]) {
-    let query = exchange.target.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let query = exchange.request.target.split_once('?').map(|(_, q)| q).unwrap_or("");
     for (name, value) in expected {
         let pair = format!("{name}={value}");
         assert!(query.split('&').any(|p| p == pair), "query `{query}` lacks `{pair}`");
@@ -262,9 +266,9 @@ fn assert_query(exchange: &Exchange, expected: &[(&str, &str)]) {
 }
 
 fn assert_request_body(exchange: &Exchange, expected: &Value) {
-    let sent: Value = serde_json::from_slice(&exchange.request_body)
+    let sent: Value = serde_json::from_slice(&exchange.request.body)
         .unwrap_or_else(|e| panic!("the request body is not JSON ({e}):\n{exchange:#?}"));
-    assert_eq!(&sent, expected, "request body of {} {}", exchange.method, exchange.target);
+    assert_eq!(&sent, expected, "request body of {} {}", exchange.request.method, exchange.request.target);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -293,69 +297,57 @@ fn prism_addr() -> SocketAddr {
 // ---------------------------------------------------------------------------------------------
 // Recording proxy
 
-/// One request/response pair that went through the proxy, as Prism saw and answered it.
-#[derive(Debug, Clone)]
-struct Exchange {
-    method: String,
-    /// Request target: path and query.
-    target: String,
-    /// Request headers as sent upstream (names lowercased), `Prefer` included.
-    request_headers: Vec<(String, String)>,
-    request_body: Vec<u8>,
-    status: u16,
-    /// Response headers as Prism sent them (names lowercased).
-    response_headers: Vec<(String, String)>,
-    response_body: String,
+/// The body Prism answered, as JSON.
+fn json_body(exchange: &Exchange) -> Value {
+    serde_json::from_str(&exchange.body)
+        .unwrap_or_else(|e| panic!("Prism's response body is not JSON ({e}):\n{exchange:#?}"))
 }
 
-impl Exchange {
-    fn request_header(&self, name: &str) -> Option<&str> {
-        find_header(&self.request_headers, name)
-    }
-
-    fn response_header(&self, name: &str) -> Option<&str> {
-        find_header(&self.response_headers, name)
-    }
-
-    fn json_body(&self) -> Value {
-        serde_json::from_str(&self.response_body)
-            .unwrap_or_else(|e| panic!("Prism's response body is not JSON ({e}):\n{self:#?}"))
-    }
-}
-
-fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-}
-
-/// A forwarding HTTP/1.1 proxy to Prism on a free loopback port, one request per connection.
+/// The recording proxy (`recording_proxy`) in front of Prism, one per test, that records every
+/// exchange and, with a `prefer_code`, asks Prism for that documented status.
 struct Proxy {
     url: String,
-    exchanges: Arc<Mutex<Vec<Exchange>>>,
-    errors: Arc<Mutex<Vec<String>>>,
+    recorder: Arc<TestRecorder>,
+}
+
+struct TestRecorder {
+    prefer_code: Option<u16>,
+    exchanges: Mutex<Vec<Exchange>>,
+    errors: Mutex<Vec<String>>,
+}
+
+impl Recorder for TestRecorder {
+    fn upstream_headers(&self, request: &Request) -> Option<Vec<(String, String)>> {
+        let mut headers = request.headers.clone();
+        if let Some(code) = self.prefer_code {
+            // Atlas answers errors in `application/json` whatever `Accept` asked for; Prism answers a
+            // forced status only in a media type `Accept` admits (else it falls back to the 200), so
+            // the proxy admits `application/json` too. The recorded request keeps the client's `Accept`.
+            for (name, value) in &mut headers {
+                if name == "accept" {
+                    *value = format!("{value}, {ERROR_MEDIA_TYPE}");
+                }
+            }
+            headers.push(("prefer".to_owned(), format!("code={code}")));
+        }
+        Some(headers)
+    }
+
+    fn record(&self, exchange: Exchange) {
+        self.exchanges.lock().unwrap().push(exchange);
+    }
+
+    fn failed(&self, error: io::Error) {
+        self.errors.lock().unwrap().push(error.to_string());
+    }
 }
 
 impl Proxy {
     /// Starts the proxy; `prefer_code` makes it send `Prefer: code=<code>` with every request.
     fn start(prefer_code: Option<u16>) -> Proxy {
-        let upstream = prism_addr();
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind the proxy");
-        let url = format!("http://{}", listener.local_addr().expect("proxy address"));
-        let exchanges = Arc::new(Mutex::new(Vec::new()));
-        let errors = Arc::new(Mutex::new(Vec::new()));
-        let (log, errs) = (Arc::clone(&exchanges), Arc::clone(&errors));
-        // The listener thread ends with the test process; each test uses its own proxy.
-        thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let (log, errs) = (Arc::clone(&log), Arc::clone(&errs));
-                thread::spawn(move || {
-                    if let Err(e) = forward(stream, upstream, prefer_code, &log) {
-                        errs.lock().unwrap().push(e.to_string());
-                    }
-                });
-            }
-        });
-        Proxy { url, exchanges, errors }
+        let recorder = Arc::new(TestRecorder { prefer_code, exchanges: Mutex::default(), errors: Mutex::default() });
+        let url = recording_proxy::start(prism_addr(), recorder.clone()).expect("start the proxy");
+        Proxy { url, recorder }
     }
 
     /// Asserts that exactly one request went through, conformant, and returns it: expected method
@@ -363,16 +355,16 @@ impl Proxy {
     /// from Prism, the `expected` status, and the response's media type (versioned for a success,
     /// `application/json` for an error).
     fn single_exchange(&self, method: &str, path: &str, expected: u16) -> Exchange {
-        let errors = self.errors.lock().unwrap().clone();
+        let errors = self.recorder.errors.lock().unwrap().clone();
         assert!(errors.is_empty(), "the proxy failed: {errors:?}\n{}", self.dump());
-        let exchanges = self.exchanges.lock().unwrap().clone();
+        let exchanges = self.recorder.exchanges.lock().unwrap().clone();
         assert_eq!(exchanges.len(), 1, "expected exactly one request:\n{}", self.dump());
         let exchange = exchanges.into_iter().next().unwrap();
 
-        assert_eq!(exchange.method, method, "{exchange:#?}");
-        let target_path = exchange.target.split('?').next().unwrap_or_default();
+        assert_eq!(exchange.request.method, method, "{exchange:#?}");
+        let target_path = exchange.request.target.split('?').next().unwrap_or_default();
         assert_eq!(target_path, path, "{exchange:#?}");
-        if let Some(violations) = exchange.response_header("sl-violations") {
+        if let Some(violations) = exchange.header("sl-violations") {
             panic!("Prism reports violations of the spec (request, or its own example response): {violations}\n{exchange:#?}");
         }
         assert_eq!(
@@ -381,136 +373,32 @@ impl Proxy {
             exchange.status
         );
         // What Prism does not check (or not strictly), checked here.
-        assert_eq!(exchange.request_header("accept"), Some(MEDIA_TYPE), "Accept header:\n{exchange:#?}");
+        assert_eq!(find_header(&exchange.request.headers, "accept"), Some(MEDIA_TYPE), "Accept header:\n{exchange:#?}");
         assert_eq!(
-            exchange.request_header("authorization"),
+            find_header(&exchange.request.headers, "authorization"),
             Some(format!("Bearer {TOKEN}").as_str()),
             "Authorization header:\n{exchange:#?}"
         );
         if method == "POST" {
-            assert_eq!(exchange.request_header("content-type"), Some(MEDIA_TYPE), "Content-Type:\n{exchange:#?}");
+            assert_eq!(
+                find_header(&exchange.request.headers, "content-type"),
+                Some(MEDIA_TYPE),
+                "Content-Type:\n{exchange:#?}"
+            );
         }
         let media = if (200..300).contains(&expected) { MEDIA_TYPE } else { ERROR_MEDIA_TYPE };
-        assert_eq!(exchange.response_header("content-type"), Some(media), "response media type:\n{exchange:#?}");
+        assert_eq!(exchange.header("content-type"), Some(media), "response media type:\n{exchange:#?}");
         exchange
     }
 
     /// Everything recorded so far, for failure messages.
     fn dump(&self) -> String {
-        format!("exchanges: {:#?}\nproxy errors: {:#?}", self.exchanges.lock().unwrap(), self.errors.lock().unwrap())
+        format!(
+            "exchanges: {:#?}\nproxy errors: {:#?}",
+            self.recorder.exchanges.lock().unwrap(),
+            self.recorder.errors.lock().unwrap()
+        )
     }
-}
-
-/// Forwards one request from `client` to `upstream` (with `Connection: close` on both sides), records it.
-fn forward(
-    client: TcpStream,
-    upstream: SocketAddr,
-    prefer_code: Option<u16>,
-    log: &Mutex<Vec<Exchange>>,
-) -> io::Result<()> {
-    client.set_read_timeout(Some(IO_TIMEOUT))?;
-    let mut reader = BufReader::new(client.try_clone()?);
-    let Some((request_line, headers)) = read_head(&mut reader)? else {
-        return Ok(()); // connection closed without a request
-    };
-    let mut parts = request_line.split(' ');
-    let (method, target) = (parts.next().unwrap_or_default().to_owned(), parts.next().unwrap_or_default().to_owned());
-    if find_header(&headers, "transfer-encoding").is_some() {
-        return Err(io::Error::other("chunked request bodies are not supported by the test proxy"));
-    }
-    let length: usize = find_header(&headers, "content-length").map_or(Ok(0), str::parse).map_err(io::Error::other)?;
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body)?;
-
-    let mut upstream_headers: Vec<(String, String)> = headers
-        .into_iter()
-        .filter(|(name, _)| !matches!(name.as_str(), "connection" | "keep-alive" | "prefer"))
-        .collect();
-    upstream_headers.push(("connection".into(), "close".into()));
-    if let Some(code) = prefer_code {
-        upstream_headers.push(("prefer".into(), format!("code={code}")));
-    }
-    let mut request = format!("{request_line}\r\n").into_bytes();
-    for (name, value) in &upstream_headers {
-        // Atlas answers errors in `application/json` whatever `Accept` asked for; Prism answers a
-        // forced status only in a media type `Accept` admits (else it falls back to the 200), so the
-        // proxy admits `application/json` too. The recorded headers keep the client's own `Accept`.
-        let value = match (name.as_str(), prefer_code) {
-            ("accept", Some(_)) => format!("{value}, {ERROR_MEDIA_TYPE}"),
-            _ => value.clone(),
-        };
-        request.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
-    }
-    request.extend_from_slice(b"\r\n");
-    request.extend_from_slice(&body);
-
-    let mut prism = TcpStream::connect_timeout(&upstream, IO_TIMEOUT)?;
-    prism.set_read_timeout(Some(IO_TIMEOUT))?;
-    prism.write_all(&request)?;
-    let mut response = Vec::new();
-    prism.read_to_end(&mut response)?; // Prism closes: we asked for `Connection: close`
-
-    let mut response_reader = BufReader::new(response.as_slice());
-    let (status_line, response_headers) = read_head(&mut response_reader)?
-        .ok_or_else(|| io::Error::other("Prism closed the connection without answering"))?;
-    let mut response_body = Vec::new();
-    response_reader.read_to_end(&mut response_body)?;
-    let status = status_line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| io::Error::other(format!("bad status line `{status_line}`")))?;
-
-    // Record before relaying: the test inspects the log as soon as the client has the response.
-    log.lock().unwrap().push(Exchange {
-        method,
-        target,
-        request_headers: upstream_headers,
-        request_body: body,
-        status,
-        response_headers: response_headers.clone(),
-        response_body: String::from_utf8_lossy(&response_body).into_owned(),
-    });
-
-    // Relay the response, telling the client not to reuse the connection.
-    let mut relay = format!("{status_line}\r\n").into_bytes();
-    for (name, value) in response_headers.iter().filter(|(n, _)| !matches!(n.as_str(), "connection" | "keep-alive")) {
-        relay.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
-    }
-    relay.extend_from_slice(b"connection: close\r\n\r\n");
-    relay.extend_from_slice(&response_body);
-    let mut client = client;
-    client.write_all(&relay)?;
-    client.flush()?;
-    let _ = client.shutdown(Shutdown::Both);
-
-    Ok(())
-}
-
-/// A start line and its headers (names lowercased).
-type Head = (String, Vec<(String, String)>);
-
-/// Reads a start line and headers up to the blank line; `None` on immediate EOF.
-fn read_head(reader: &mut impl BufRead) -> io::Result<Option<Head>> {
-    let mut start = String::new();
-    if reader.read_line(&mut start)? == 0 {
-        return Ok(None);
-    }
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "EOF inside the HTTP head"));
-        }
-        let line = line.trim_end_matches(['\r', '\n']);
-        if line.is_empty() {
-            break;
-        }
-        let (name, value) =
-            line.split_once(':').ok_or_else(|| io::Error::other(format!("bad header line `{line}`")))?;
-        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
-    }
-    Ok(Some((start.trim_end_matches(['\r', '\n']).to_owned(), headers)))
 }
 
 // ---------------------------------------------------------------------------------------------

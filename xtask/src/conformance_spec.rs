@@ -23,12 +23,11 @@
 //! `--known-failures`: when any failure is not listed, or a listed one passes).
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::io;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -36,14 +35,13 @@ use serde_json::Value;
 use crate::conformance::{with_prism_on, Prism};
 use crate::conformance_prism::{preferred_statuses, prism_spec};
 use crate::lint_spec::ensure_tool;
+use crate::recording_proxy::{self, Exchange, Recorder, Request};
 
 /// Where the scratch crate goes.
 const DIR: &str = "target/conformance-client";
 /// Prism parses and indexes a 3 MB description before it answers; on a loaded 2-core machine that
 /// takes a while.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(300);
-/// How long one proxied request may take.
-const IO_TIMEOUT: Duration = Duration::from_secs(60);
 /// The marker path prefix the harness sends before each operation.
 const MARKER: &str = "/__conformance/";
 /// Prism's `--seed`: the bodies it generates (`Prefer: dynamic=true`) are the same on every run.
@@ -332,7 +330,7 @@ fn judge(line: &Value, exchanges: &[Exchange]) -> Verdict {
     if exchanges.len() > 1 {
         return Verdict::Fail(format!("the client sent {} requests instead of one", exchanges.len()));
     }
-    let target = format!("{} {}", exchange.method, exchange.target);
+    let target = format!("{} {}", exchange.request.method, exchange.request.target);
     // Violations of the request are the client's; those of the response are Prism's own answer (an
     // example or a generated body) breaking the spec, noted but not held against the client.
     let (request, response) = violations(exchange);
@@ -550,27 +548,6 @@ impl std::fmt::Display for Report<'_> {
     }
 }
 
-/// One request the harness made and Prism's answer.
-#[derive(Debug, Clone)]
-struct Exchange {
-    method: String,
-    target: String,
-    status: u16,
-    /// Response headers (names lowercased).
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Exchange {
-    fn header(&self, name: &str) -> Option<&str> {
-        find_header(&self.headers, name)
-    }
-}
-
-fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-}
-
 /// The exchanges recorded so far, by the operation the harness last marked.
 #[derive(Default)]
 struct Log {
@@ -578,154 +555,74 @@ struct Log {
     exchanges: BTreeMap<String, Vec<Exchange>>,
 }
 
-/// A forwarding HTTP/1.1 proxy to Prism on a free loopback port, one request per connection, that
-/// records every exchange under the operation the harness last marked.
-struct Proxy {
-    url: String,
-    log: Arc<Mutex<Log>>,
-}
-
 /// What the proxy adds to the requests of an operation: a `Prefer` header value, by operation id.
 type Preferences = BTreeMap<String, String>;
 
+/// The recording proxy (`recording_proxy`) between the harness and Prism: a marker request
+/// (`GET /__conformance/<id>`) is answered here and changes the current operation; every other
+/// exchange is recorded under the current operation, whose `Prefer` header, if any, goes upstream
+/// in place of the client's.
+struct Proxy {
+    url: String,
+    recorder: Arc<OperationRecorder>,
+}
+
+struct OperationRecorder {
+    log: Mutex<Log>,
+    prefer: Preferences,
+}
+
+impl Recorder for OperationRecorder {
+    fn upstream_headers(&self, request: &Request) -> Option<Vec<(String, String)>> {
+        let mut log = self.log.lock().ok()?;
+        if let Some(id) = request.target.strip_prefix(MARKER) {
+            log.current = id.to_owned();
+            return None;
+        }
+        let mut headers = request.headers.clone();
+        if let Some(value) = self.prefer.get(&log.current) {
+            headers.push(("prefer".to_owned(), value.clone()));
+        }
+        Some(headers)
+    }
+
+    fn record(&self, exchange: Exchange) {
+        if let Ok(mut log) = self.log.lock() {
+            let current = log.current.clone();
+            log.exchanges.entry(current).or_default().push(exchange);
+        }
+    }
+
+    fn failed(&self, error: io::Error) {
+        eprintln!("conformance: proxy: {error}");
+    }
+}
+
 impl Proxy {
     fn start(upstream: SocketAddr, prefer: Preferences) -> Result<Proxy, String> {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .map_err(|e| format!("conformance: could not bind the proxy: {e}"))?;
-        let url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
-        let log = Arc::new(Mutex::new(Log::default()));
-        let shared = Arc::clone(&log);
-        let prefer = Arc::new(prefer);
-        // The listener thread ends with the xtask process.
-        thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let log = Arc::clone(&shared);
-                // One connection at a time: the harness calls operations one after the other, and a
-                // marker must be recorded before the request that follows it.
-                if let Err(e) = forward(stream, upstream, &log, &prefer) {
-                    eprintln!("conformance: proxy: {e}");
-                }
-            }
-        });
-        Ok(Proxy { url, log })
+        let recorder = Arc::new(OperationRecorder { log: Mutex::default(), prefer });
+        let url = recording_proxy::start(upstream, recorder.clone())
+            .map_err(|e| format!("conformance: could not start the proxy: {e}"))?;
+        Ok(Proxy { url, recorder })
     }
 
     fn take(&self) -> BTreeMap<String, Vec<Exchange>> {
-        self.log.lock().map(|mut log| std::mem::take(&mut log.exchanges)).unwrap_or_default()
+        self.recorder.log.lock().map(|mut log| std::mem::take(&mut log.exchanges)).unwrap_or_default()
     }
-}
-
-/// Forwards one request from `client` to `upstream` (with `Connection: close` on both sides, and the
-/// current operation's `Prefer` header, if any) and records it; a marker request is answered here and
-/// changes the current operation.
-fn forward(client: TcpStream, upstream: SocketAddr, log: &Mutex<Log>, prefer: &Preferences) -> io::Result<()> {
-    client.set_read_timeout(Some(IO_TIMEOUT))?;
-    let mut reader = BufReader::new(client.try_clone()?);
-    let Some((request_line, headers)) = read_head(&mut reader)? else {
-        return Ok(());
-    };
-    let mut parts = request_line.split(' ');
-    let (method, target) = (parts.next().unwrap_or_default().to_owned(), parts.next().unwrap_or_default().to_owned());
-    let mut client = client;
-    if let Some(id) = target.strip_prefix(MARKER) {
-        if let Ok(mut log) = log.lock() {
-            log.current = id.to_owned();
-        }
-        client.write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n")?;
-        let _ = client.shutdown(Shutdown::Both);
-        return Ok(());
-    }
-    if find_header(&headers, "transfer-encoding").is_some() {
-        return Err(io::Error::other("chunked request bodies are not supported by the proxy"));
-    }
-    let length: usize = find_header(&headers, "content-length").map_or(Ok(0), str::parse).map_err(io::Error::other)?;
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body)?;
-
-    let mut request = format!("{request_line}\r\n").into_bytes();
-    for (name, value) in headers.iter().filter(|(n, _)| !matches!(n.as_str(), "connection" | "keep-alive" | "prefer")) {
-        request.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
-    }
-    let current = log.lock().map(|log| log.current.clone()).unwrap_or_default();
-    if let Some(value) = prefer.get(&current) {
-        request.extend_from_slice(format!("prefer: {value}\r\n").as_bytes());
-    }
-    request.extend_from_slice(b"connection: close\r\n\r\n");
-    request.extend_from_slice(&body);
-    let mut prism = TcpStream::connect_timeout(&upstream, IO_TIMEOUT)?;
-    prism.set_read_timeout(Some(IO_TIMEOUT))?;
-    prism.write_all(&request)?;
-    let mut response = Vec::new();
-    prism.read_to_end(&mut response)?;
-
-    let mut response_reader = BufReader::new(response.as_slice());
-    let (status_line, response_headers) = read_head(&mut response_reader)?
-        .ok_or_else(|| io::Error::other("Prism closed the connection without answering"))?;
-    let mut response_body = Vec::new();
-    response_reader.read_to_end(&mut response_body)?;
-    let status = status_line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| io::Error::other(format!("bad status line `{status_line}`")))?;
-    if let Ok(mut log) = log.lock() {
-        let current = log.current.clone();
-        log.exchanges.entry(current).or_default().push(Exchange {
-            method,
-            target,
-            status,
-            headers: response_headers.clone(),
-            body: String::from_utf8_lossy(&response_body).into_owned(),
-        });
-    }
-    let mut relay = format!("{status_line}\r\n").into_bytes();
-    for (name, value) in response_headers.iter().filter(|(n, _)| !matches!(n.as_str(), "connection" | "keep-alive")) {
-        relay.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
-    }
-    relay.extend_from_slice(b"connection: close\r\n\r\n");
-    relay.extend_from_slice(&response_body);
-    client.write_all(&relay)?;
-    client.flush()?;
-    let _ = client.shutdown(Shutdown::Both);
-    Ok(())
-}
-
-/// A start line and its headers (names lowercased).
-type Head = (String, Vec<(String, String)>);
-
-/// Reads a start line and headers up to the blank line; `None` on immediate EOF.
-fn read_head(reader: &mut impl BufRead) -> io::Result<Option<Head>> {
-    let mut start = String::new();
-    if reader.read_line(&mut start)? == 0 {
-        return Ok(None);
-    }
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "EOF inside the HTTP head"));
-        }
-        let line = line.trim_end_matches(['\r', '\n']);
-        if line.is_empty() {
-            break;
-        }
-        let (name, value) =
-            line.split_once(':').ok_or_else(|| io::Error::other(format!("bad header line `{line}`")))?;
-        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
-    }
-    Ok(Some((start.trim_end_matches(['\r', '\n']).to_owned(), headers)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::recording_proxy::{find_header, read_head};
     use serde_json::json;
+    use std::io::{BufReader, Read, Write};
+    use std::net::{Ipv4Addr, TcpListener, TcpStream};
+    use std::thread;
 
     fn exchange(status: u16, headers: &[(&str, &str)], body: &str) -> Exchange {
         Exchange {
-            method: "GET".into(),
-            target: "/x".into(),
+            request: Request { method: "GET".into(), target: "/x".into(), headers: Vec::new(), body: Vec::new() },
             status,
             headers: headers.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect(),
             body: body.into(),

@@ -30,6 +30,7 @@ mod conformance_prism;
 mod conformance_spec;
 mod demo;
 mod lint_spec;
+mod recording_proxy;
 mod spec_drift;
 mod sync;
 

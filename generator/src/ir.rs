@@ -372,9 +372,9 @@ pub struct Constraints {
     pub unique_items: bool,
     /// An integer's `enum`, in spec order: checked before sending wherever `minimum`/`maximum` are
     /// (path and query parameters, the items of an array query parameter, an inline body, the fields
-    /// of a request struct), and what a sample value takes. Like the bounds, it is documentation only
-    /// on responses, on the items or map values inside a body field, and behind a `$ref` to a named
-    /// integer schema (the reference carries no constraints).
+    /// of a request struct and their scalar items or map values), and what a sample value takes. Like
+    /// the bounds, it is documentation only on responses and behind a `$ref` to a named integer schema
+    /// (the reference carries no constraints).
     #[serde(skip_serializing_if = "Vec::is_empty", rename = "enum")]
     pub integer_values: Vec<i64>,
 }
@@ -836,6 +836,11 @@ pub struct Field {
     pub description: Option<String>,
     /// What the spec constrains about it.
     pub constraints: Constraints,
+    /// What the spec constrains about each item of an array field, or each value of a map field, when
+    /// those are inline scalars (an item that is a named type carries its own checks). Checked before
+    /// sending, each item under its own pointer (`/body/teamIds/0`).
+    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    pub item_constraints: Constraints,
     /// A string's `format` (`date-time`, `email`, ...): documentation, not checked, but what a valid
     /// sample value must look like.
     #[serde(skip_serializing_if = "Option::is_none")]

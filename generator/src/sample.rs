@@ -221,7 +221,7 @@ impl Sampler<'_> {
                                     (TypeRef::String, Some(text)) if field.constraints.pattern.is_none() => {
                                         Value::String(text.to_owned())
                                     }
-                                    _ => self.value(&field.ty, &field.constraints, depth + 1),
+                                    _ => self.field_value(field, depth + 1),
                                 };
                                 object.insert(field.name.clone(), value);
                             }
@@ -273,7 +273,7 @@ impl Sampler<'_> {
         for field in fields.iter().filter(|f| crate::emit::keeps_field(schema, f)) {
             let mut values = self.enum_values(&field.ty);
             if values.is_empty() && !field.required {
-                values.push(self.value(&field.ty, &field.constraints, depth + 1));
+                values.push(self.field_value(field, depth + 1));
             }
             for value in values {
                 let mut changed = object.clone();
@@ -365,6 +365,18 @@ impl Sampler<'_> {
 
     /// The `index`th sample of `ty`: the enum's `index`th value when it has that many, else the
     /// plain sample.
+    /// A field's value: its type within its own constraints, the items of an array within the
+    /// field's item constraints (a map is sampled empty, so its value constraints have nothing to meet).
+    fn field_value(&self, field: &Field, depth: usize) -> Value {
+        let value = self.value(&field.ty, &field.constraints, depth);
+        match (&field.ty, value) {
+            (TypeRef::Array(item), Value::Array(items)) if !field.item_constraints.is_empty() => {
+                Value::Array(items.iter().map(|_| self.value(item, &field.item_constraints, depth + 1)).collect())
+            }
+            (_, value) => value,
+        }
+    }
+
     fn nth(&self, ty: &TypeRef, index: usize, depth: usize) -> Value {
         if let TypeRef::Named(name) = ty.non_null() {
             if let Some(SchemaKind::Enum { values }) = self.api.schema(name).map(|s| &s.kind) {

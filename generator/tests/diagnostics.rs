@@ -406,6 +406,23 @@ fn operation_fallbacks_are_warnings_at_their_pointers() {
     assert!(names.contains(&("thing_create", "ThingCreateRequest")), "{names:?}");
 }
 
+/// Constraints on the items of an array field are checked when the items are scalars; on items that
+/// are themselves arrays they are not, and the warning says so at the items' pointer.
+#[test]
+fn item_constraints_the_client_cannot_check_are_a_warning() {
+    let name = "unenforced_keywords.yaml";
+    let (api, warnings) = atlas_codegen::lower_spec(name, &fixture("good", name)).unwrap_or_else(|d| panic!("{d}"));
+    let pointer = "/components/schemas/Thing/properties/grid/items";
+    let hit = warnings.items().iter().any(|d| {
+        d.severity == Severity::Warning && d.pointer == pointer && d.message.contains("at least 2 items")
+    });
+    assert!(hit, "no warning at `{pointer}`:\n{warnings}");
+    let thing = api.schemas.iter().find(|s| s.rust_name == "Thing").unwrap();
+    let atlas_codegen::ir::SchemaKind::Struct { fields } = &thing.kind else { panic!("{thing:?}") };
+    let grid = fields.iter().find(|f| f.name == "grid").unwrap();
+    assert!(grid.item_constraints.is_empty(), "{grid:?}");
+}
+
 /// API versions: the newest stable by default, the newest at or before a pinned date, the preview only
 /// when asked; an operation a pin leaves without a version is left out, and a chosen version whose
 /// sunset is not after the reference date is a warning.

@@ -427,6 +427,13 @@ fn field_item(api: &Api, schema: &Schema, field: &Field) -> TokenStream {
             if schema.in_request { "checked before sending" } else { "as documented; not enforced on responses" };
         notes.push(format!("Constraints ({checked}): {}.", constraints.join(", ")));
     }
+    let item_constraints = field.item_constraints.describe();
+    if !item_constraints.is_empty() {
+        let checked =
+            if schema.in_request { "checked before sending" } else { "as documented; not enforced on responses" };
+        let each = if matches!(field.ty, TypeRef::Map(_)) { "Each value" } else { "Each item" };
+        notes.push(format!("{each} ({checked}): {}.", item_constraints.join(", ")));
+    }
     if field.read_only {
         notes.push("Read-only: set by Atlas, never sent.".to_owned());
     }

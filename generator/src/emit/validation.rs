@@ -183,6 +183,8 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> StructVali
         // Method calls take the place itself (`self.next.validate(..)`), not a borrow of it.
         let receiver = if optional { quote!(value) } else { quote!(self.#member) };
         let nested = nested_validate(api, &field.ty, wire, &receiver);
+        let items = field_item_checks(name, field, &receiver, &mut statics);
+        let nested = quote!(#nested #items);
         if own.is_empty() && nested.is_empty() {
             continue;
         }
@@ -217,6 +219,47 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> StructVali
                 Ok(())
             }
         },
+    }
+}
+
+/// The checks of each scalar item of an array field, or each value of a map field
+/// ([`Field::item_constraints`]), pointing at the item (`/body/teamIds/0`, `/body/labels/env`).
+fn field_item_checks(owner: &Ident, field: &Field, list: &TokenStream, statics: &mut Vec<TokenStream>) -> TokenStream {
+    let constraints = &field.item_constraints;
+    let (item_ty, map) = match &field.ty {
+        TypeRef::Array(item) => (item.as_ref(), false),
+        TypeRef::Map(item) => (item.as_ref(), true),
+        _ => return quote!(),
+    };
+    if constraints.is_empty() {
+        return quote!();
+    }
+    let pattern = constraints.pattern.as_ref().map(|p| {
+        let static_name = pattern_static(&format!("{owner}_{}_item", field.rust_name));
+        statics.push(pattern_item(&static_name, p, constraints.backtracking));
+        static_name
+    });
+    let scalar = item_ty.non_null();
+    let value = if matches!(scalar, TypeRef::I32 | TypeRef::I64 | TypeRef::F64) { quote!(*item) } else { quote!(item) };
+    let escaped = field.name.replace('{', "{{").replace('}', "}}").replace('~', "~0").replace('/', "~1");
+    let at = if map { format!("{{pointer}}/{escaped}/{{key}}") } else { format!("{{pointer}}/{escaped}/{{index}}") };
+    let check = checks(constraints, scalar, &value, &quote!(&format!(#at)), "", pattern.as_ref());
+    // A `null` item has nothing to check.
+    let check =
+        if matches!(item_ty, TypeRef::Nullable(_)) { quote!(if let Some(item) = item { #check }) } else { check };
+    if map {
+        quote! {
+            for (key, item) in #list.iter() {
+                let key = key.replace('~', "~0").replace('/', "~1");
+                #check
+            }
+        }
+    } else {
+        quote! {
+            for (index, item) in #list.iter().enumerate() {
+                #check
+            }
+        }
     }
 }
 

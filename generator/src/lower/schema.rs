@@ -166,6 +166,10 @@ impl Lowerer<'_> {
                 ReferenceOr::Item(s) => (Some(&s.schema_data), self.constraints(s, field_pointer)),
                 ReferenceOr::Reference { .. } => (None, Constraints::default()),
             };
+            let item_constraints = match field_schema {
+                ReferenceOr::Item(s) => self.item_constraints(s, &ty, field_pointer),
+                ReferenceOr::Reference { .. } => Constraints::default(),
+            };
             fields.push(Field {
                 name: field_name.clone(),
                 rust_name: rust_field,
@@ -177,6 +181,7 @@ impl Lowerer<'_> {
                 write_only: data.is_some_and(|d| d.write_only),
                 description: data.and_then(|d| d.description.clone()),
                 constraints,
+                item_constraints,
                 format: match field_schema {
                     ReferenceOr::Item(s) => string_format(s),
                     ReferenceOr::Reference { .. } => None,
@@ -216,6 +221,7 @@ impl Lowerer<'_> {
                     "Required by the spec's `required` list, which `properties` does not describe: any JSON value (`null` included), but the key must be present.".to_owned(),
                 ),
                 constraints: Constraints::default(),
+                item_constraints: Constraints::default(),
                 format: None,
                 boxed: false,
             });
@@ -638,6 +644,39 @@ impl Lowerer<'_> {
         self.diags
             .error(pointer, format!("{what} is not supported by atlas-codegen"))
             .with_hint("describe the value with one concrete `type` (object, array, string, integer, number, boolean)");
+    }
+
+    /// The constraints of the inline items of an array field (`ty` `Vec<T>`) or of the inline values of
+    /// a map field, where those are scalars the client checks one by one. Constraints on items of any
+    /// other type (an array of arrays with `minItems`) are not checked, and say so.
+    fn item_constraints(&mut self, schema: &openapiv3::Schema, ty: &TypeRef, pointer: &str) -> Constraints {
+        let (item, items, item_pointer): (&TypeRef, &openapiv3::Schema, _) = match (&schema.schema_kind, ty) {
+            (Kind::Type(Type::Array(array)), TypeRef::Array(item)) => match &array.items {
+                Some(ReferenceOr::Item(items)) => (item, items, child(pointer, "items")),
+                _ => return Constraints::default(),
+            },
+            (Kind::Type(Type::Object(object)), TypeRef::Map(item)) => match &object.additional_properties {
+                Some(AdditionalProperties::Schema(values)) => match values.as_ref() {
+                    ReferenceOr::Item(values) => (item, values, child(pointer, "additionalProperties")),
+                    ReferenceOr::Reference { .. } => return Constraints::default(),
+                },
+                _ => return Constraints::default(),
+            },
+            _ => return Constraints::default(),
+        };
+        let constraints = self.constraints(items, &item_pointer);
+        let scalar = matches!(item.non_null(), TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64);
+        if constraints.is_empty() || scalar {
+            return constraints;
+        }
+        self.diags.warning(
+            &item_pointer,
+            format!(
+                "the constraints of these items ({}) are not enforced by the generated client",
+                constraints.describe().join(", ")
+            ),
+        );
+        Constraints::default()
     }
 
     /// The constraints of an inline schema, checked for consistency.

@@ -413,9 +413,10 @@ fn item_constraints_the_client_cannot_check_are_a_warning() {
     let name = "unenforced_keywords.yaml";
     let (api, warnings) = atlas_codegen::lower_spec(name, &fixture("good", name)).unwrap_or_else(|d| panic!("{d}"));
     let pointer = "/components/schemas/Thing/properties/grid/items";
-    let hit = warnings.items().iter().any(|d| {
-        d.severity == Severity::Warning && d.pointer == pointer && d.message.contains("at least 2 items")
-    });
+    let hit = warnings
+        .items()
+        .iter()
+        .any(|d| d.severity == Severity::Warning && d.pointer == pointer && d.message.contains("at least 2 items"));
     assert!(hit, "no warning at `{pointer}`:\n{warnings}");
     let thing = api.schemas.iter().find(|s| s.rust_name == "Thing").unwrap();
     let atlas_codegen::ir::SchemaKind::Struct { fields } = &thing.kind else { panic!("{thing:?}") };

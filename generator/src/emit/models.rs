@@ -17,7 +17,9 @@ pub fn module(api: &Api, schemas: &[&Schema], foreign: &[(String, String)]) -> T
     // The `validate::` helpers: newtypes always call them, request structs when a field is constrained.
     let uses_validate = schemas.iter().any(|s| match &s.kind {
         SchemaKind::Newtype { .. } => true,
-        SchemaKind::Struct { fields } => needs_validate(s) && fields.iter().any(|f| !f.constraints.is_empty()),
+        SchemaKind::Struct { fields } => {
+            needs_validate(s) && fields.iter().any(|f| !f.constraints.is_empty() || !f.item_constraints.is_empty())
+        }
         _ => false,
     });
     let uses_secret = schemas.iter().any(|s| s.mentions(|ty| ty.mentions(&TypeRef::Secret)));
@@ -29,7 +31,8 @@ pub fn module(api: &Api, schemas: &[&Schema], foreign: &[(String, String)]) -> T
             SchemaKind::Newtype { constraints } => uses(constraints),
             // Only fields the struct keeps have their pattern compiled.
             SchemaKind::Struct { fields } => {
-                needs_validate(s) && fields.iter().any(|f| keeps(s, f) && uses(&f.constraints))
+                needs_validate(s)
+                    && fields.iter().any(|f| keeps(s, f) && (uses(&f.constraints) || uses(&f.item_constraints)))
             }
             _ => false,
         })

@@ -44,10 +44,10 @@ impl Api {
     /// Whether any pattern the client checks needs the backtracking engine (`fancy-regex`), so the
     /// generated crate depends on it.
     pub fn backtracking_patterns(&self) -> bool {
-        let schemas = self
-            .schemas
-            .iter()
-            .flat_map(|s| s.newtype_constraints().into_iter().chain(s.fields().iter().map(|f| &f.constraints)));
+        let schemas = self.schemas.iter().flat_map(|s| {
+            let fields = s.fields().iter().flat_map(|f| [&f.constraints, &f.item_constraints]);
+            s.newtype_constraints().into_iter().chain(fields)
+        });
         let params = self.operations.iter().flat_map(|o| o.params.iter().map(|p| &p.constraints));
         schemas.chain(params).any(|c| c.pattern.is_some() && c.backtracking)
     }

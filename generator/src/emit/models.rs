@@ -424,16 +424,13 @@ fn field_item(api: &Api, schema: &Schema, field: &Field) -> TokenStream {
     }
     let serde = if serde_args.is_empty() { quote!() } else { quote!(#[serde(#(#serde_args),*)]) };
     let mut notes: Vec<String> = Vec::new();
+    let checked = if schema.in_request { "checked before sending" } else { "as documented; not enforced on responses" };
     let constraints = field.constraints.describe();
     if !constraints.is_empty() {
-        let checked =
-            if schema.in_request { "checked before sending" } else { "as documented; not enforced on responses" };
         notes.push(format!("Constraints ({checked}): {}.", constraints.join(", ")));
     }
     let item_constraints = field.item_constraints.describe();
     if !item_constraints.is_empty() {
-        let checked =
-            if schema.in_request { "checked before sending" } else { "as documented; not enforced on responses" };
         let each = if matches!(field.ty, TypeRef::Map(_)) { "Each value" } else { "Each item" };
         notes.push(format!("{each} ({checked}): {}.", item_constraints.join(", ")));
     }

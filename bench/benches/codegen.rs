@@ -3,7 +3,7 @@
 //! size sweep.
 //!
 //! Group and function names are read back by `cargo xtask bench`; keep them in step with
-//! `xtask/src/bench.rs`.
+//! `xtask/src/bench/mod.rs`.
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -2,15 +2,16 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 mod defaults;
 #[cfg_attr(
-    not(all(feature = "programmatic-api-keys")),
+    not(feature = "programmatic-api-keys"),
     allow(dead_code, unused_imports, unused_macros)
 )]
 #[macro_use]
 mod newtype;
 #[cfg_attr(
-    not(all(feature = "programmatic-api-keys")),
+    not(feature = "programmatic-api-keys"),
     allow(dead_code, unused_imports, unused_macros)
 )]
 #[macro_use]
@@ -18,7 +19,7 @@ mod open_enum;
 pub mod models;
 mod operations;
 #[cfg_attr(
-    not(all(feature = "programmatic-api-keys")),
+    not(feature = "programmatic-api-keys"),
     allow(dead_code, unused_imports, unused_macros)
 )]
 mod runtime;

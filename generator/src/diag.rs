@@ -92,15 +92,31 @@ impl Diagnostics {
         self.push(Severity::Warning, pointer.into(), message.into())
     }
 
+    /// Records an error about another file than this sink's (a file a `$ref` leads to).
+    pub fn error_in(&mut self, file: &str, pointer: &str, message: impl Into<String>) -> &mut Diagnostic {
+        self.push_in(file.to_owned(), Severity::Error, pointer.to_owned(), message.into())
+    }
+
+    /// Records a warning about another file than this sink's.
+    pub fn warning_in(&mut self, file: &str, pointer: &str, message: impl Into<String>) -> &mut Diagnostic {
+        self.push_in(file.to_owned(), Severity::Warning, pointer.to_owned(), message.into())
+    }
+
     /// Records a diagnostic; the same one at the same place again (a broken shared component reached
     /// from several operations) is reported once.
     fn push(&mut self, severity: Severity, pointer: String, message: String) -> &mut Diagnostic {
-        if let Some(i) =
-            self.items.iter().position(|d| d.severity == severity && d.pointer == pointer && d.message == message)
+        self.push_in(self.file.clone(), severity, pointer, message)
+    }
+
+    fn push_in(&mut self, file: String, severity: Severity, pointer: String, message: String) -> &mut Diagnostic {
+        if let Some(i) = self
+            .items
+            .iter()
+            .position(|d| d.severity == severity && d.pointer == pointer && d.message == message && d.file == file)
         {
             return &mut self.items[i];
         }
-        self.items.push(Diagnostic { severity, message, file: self.file.clone(), pointer, location: None, hint: None });
+        self.items.push(Diagnostic { severity, message, file, pointer, location: None, hint: None });
         let last = self.items.len() - 1;
         &mut self.items[last]
     }
@@ -128,6 +144,33 @@ impl Diagnostics {
     /// Consumes the sink.
     pub fn into_items(self) -> Vec<Diagnostic> {
         self.items
+    }
+
+    /// How many diagnostics are recorded; with [`Diagnostics::relocate_from`], marks where a stage began.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether nothing is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Moves the diagnostics recorded since `start` from the pointers of a rewritten document to the
+    /// file and pointer the user wrote (`origin` returns them, or `None` when the node did not move).
+    /// Diagnostics that carry a line already name the user's text and stay as they are.
+    pub fn relocate_from(&mut self, start: usize, origin: impl Fn(&str) -> Option<(String, String)>) {
+        for d in self.items.iter_mut().skip(start).filter(|d| d.location.is_none()) {
+            if let Some((file, pointer)) = origin(&d.pointer) {
+                d.file = file;
+                d.pointer = pointer;
+            }
+        }
+    }
+
+    /// Appends every diagnostic of `other` (the findings of a later stage) after these.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
     }
 }
 

@@ -1,4 +1,5 @@
 //! The generated file set: what the generator returns and what `cargo xtask codegen` writes or checks.
+//! Which files there are is the [crate plan](crate::plan)'s list of artefacts.
 
 /// One file of the generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,30 +36,6 @@ impl GeneratedFile {
     }
 }
 
-/// The runtime: fixed, hand-written Rust in `templates/`, copied verbatim (plus the header)
-/// into the generated crate so that it stays a standalone, publishable crate. Listed explicitly so the
-/// generator binary carries them and the output never depends on directory order.
-pub const RUNTIME: &[(&str, &str)] = &[
-    ("src/runtime/auth.rs", include_str!("../../templates/runtime/auth.rs")),
-    ("src/runtime/client.rs", include_str!("../../templates/runtime/client.rs")),
-    ("src/runtime/download.rs", include_str!("../../templates/runtime/download.rs")),
-    ("src/runtime/error.rs", include_str!("../../templates/runtime/error.rs")),
-    ("src/runtime/mod.rs", include_str!("../../templates/runtime/mod.rs")),
-    ("src/runtime/paginate.rs", include_str!("../../templates/runtime/paginate.rs")),
-    ("src/runtime/params.rs", include_str!("../../templates/runtime/params.rs")),
-    ("src/runtime/retry.rs", include_str!("../../templates/runtime/retry.rs")),
-    ("src/runtime/secret.rs", include_str!("../../templates/runtime/secret.rs")),
-    ("src/runtime/send.rs", include_str!("../../templates/runtime/send.rs")),
-    ("src/runtime/validate.rs", include_str!("../../templates/runtime/validate.rs")),
-    ("src/runtime/tests/auth.rs", include_str!("../../templates/runtime/tests/auth.rs")),
-    ("src/runtime/tests/client.rs", include_str!("../../templates/runtime/tests/client.rs")),
-    ("src/runtime/tests/download.rs", include_str!("../../templates/runtime/tests/download.rs")),
-    ("src/runtime/tests/error.rs", include_str!("../../templates/runtime/tests/error.rs")),
-    ("src/runtime/tests/paginate.rs", include_str!("../../templates/runtime/tests/paginate.rs")),
-    ("src/runtime/tests/params.rs", include_str!("../../templates/runtime/tests/params.rs")),
-    ("src/runtime/tests/retry.rs", include_str!("../../templates/runtime/tests/retry.rs")),
-    ("src/runtime/tests/secret.rs", include_str!("../../templates/runtime/tests/secret.rs")),
-    ("src/runtime/tests/validate.rs", include_str!("../../templates/runtime/tests/validate.rs")),
-    ("src/runtime/tests/wire.rs", include_str!("../../templates/runtime/tests/wire.rs")),
-    ("src/runtime/wire.rs", include_str!("../../templates/runtime/wire.rs")),
-];
+/// The runtime files, copied verbatim into every crate; listed with the other artefacts in
+/// [`crate::plan::artefacts`] and re-exported here for the snapshot tests, which skip them.
+pub use crate::plan::artefacts::RUNTIME;

@@ -14,8 +14,11 @@
 //!
 //! Every node that comes from the spec keeps its JSON `pointer` (RFC 6901, `~0`/`~1` escaped), so a
 //! diagnostic or a doc line written after lowering can still name where it came from. The walks over
-//! the type graph (reachability, boxing, request/response direction, imports) live in [`graph`].
+//! the type graph (reachability, boxing, request/response direction, imports) live in [`graph`]; what a
+//! node's data implies for the generated code (a field's [`Presence`], the fields a struct keeps,
+//! which types validate) lives in [`facts`], so no emitter decides it again.
 
+pub mod facts;
 pub mod graph;
 
 use serde::Serialize;
@@ -143,8 +146,8 @@ pub struct Operation {
     pub tags: Vec<String>,
     /// `deprecated`.
     pub deprecated: bool,
-    /// Path and query parameters (path-level and operation-level merged; header and cookie
-    /// parameters are rejected while lowering).
+    /// Path, query and header parameters (path-level and operation-level merged; cookie parameters
+    /// are rejected while lowering).
     pub params: Vec<Param>,
     /// The request body, if any.
     pub body: Option<Body>,
@@ -849,6 +852,19 @@ pub struct Field {
     /// structs' fields and aliases, not through a `Vec` or `BTreeMap`), so it must be boxed
     /// (`Option<Box<Node>>`) for the struct to have a finite size.
     pub boxed: bool,
+}
+
+/// How a struct field holds its value, in the Rust type and on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Required and never `null`: a bare `T`, always sent, and an argument of the struct's `new`.
+    Required,
+    /// Nullable, or optional and not a collection: `Option<T>`, `None` until set. An optional field
+    /// left `None` is not sent; a required nullable one sends `null`.
+    Optional,
+    /// An optional array or map that is not nullable: a bare `Vec`/`BTreeMap`, empty until set, and
+    /// left out of the JSON when empty (empty means absent).
+    EmptyWhenAbsent,
 }
 
 /// One value of a string enum.

@@ -1,13 +1,19 @@
-//! Stage 1: read a spec file into openapiv3 types, and resolve `$ref`s into it.
+//! Stage 1: read a spec file, normalise it into OpenAPI 3.0 ([`crate::normalize`]), read that into
+//! openapiv3 types, and resolve `$ref`s into it.
 //!
-//! YAML is parsed into a generic value first, so a syntax error carries a line and a column and the
-//! OpenAPI version can be checked before anything else; openapiv3's model is read from that value. Only
-//! when that fails is the text parsed again, through `serde_path_to_error`, so a shape error names the
-//! JSON pointer of the offending node and its line.
+//! The file is read into a plain JSON value first ([`crate::normalize::read`]), so a syntax error
+//! carries a line and a column; the normaliser checks the version and turns 3.1 and 2.0 into 3.0.
+//! openapiv3's model is read from the normalised value. Only when that fails is the error located
+//! more precisely: for a YAML 3.0 document the normaliser left as it was, the text is parsed again
+//! through `serde_path_to_error`, so a shape error names the JSON pointer of the offending node and
+//! its line; otherwise the normalised value is, and the pointer is moved back to where the user wrote
+//! the node.
 
 use crate::diag::{self, Diagnostic, Diagnostics, Severity};
+use crate::normalize::{self, read::Syntax, Origins, Version};
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 use serde::Deserialize;
+use serde_json::Value;
 
 /// A loaded spec and the name of the file it came from.
 #[derive(Debug, Clone)]
@@ -16,52 +22,86 @@ pub struct Spec {
     pub file: String,
     /// The parsed document.
     pub doc: OpenAPI,
-    /// The document as plain JSON, keywords openapiv3 does not model included, so lowering can name
-    /// every keyword it does not turn into code.
+    /// The normalised document as plain JSON, keywords openapiv3 does not model included, so lowering
+    /// can name every keyword it does not turn into code.
     pub raw: serde_json::Value,
+    /// Where the nodes the normaliser moved came from, to report later findings at the user's pointer.
+    pub origins: Origins,
+    /// The warnings of reading and normalising (never errors).
+    pub warnings: Diagnostics,
 }
 
-/// Parses `text` (the contents of `file`) as an OpenAPI 3.0 document.
+impl Spec {
+    /// Moves diagnostics about the normalised document (from the lowering) to the file and pointer
+    /// the user wrote, and puts the warnings of reading and normalising first.
+    pub fn relocate(&self, mut diags: Diagnostics) -> Diagnostics {
+        if !self.origins.is_empty() {
+            diags.relocate_from(0, |pointer| self.origins.moved(pointer));
+        }
+        let mut all = self.warnings.clone();
+        all.extend(diags);
+        all
+    }
+}
+
+/// Parses `text` (the contents of `file`): JSON when the file name ends in `.json`, YAML otherwise;
+/// OpenAPI 3.0, 3.1 or Swagger 2.0.
 pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
     let mut diags = Diagnostics::new(file);
-    let value: serde_yaml::Value = match serde_yaml::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            diags.add(Diagnostic {
-                severity: Severity::Error,
-                message: format!("the file is not valid YAML: {}", yaml_message(&e.to_string())),
-                file: file.to_owned(),
-                pointer: String::new(),
-                location: e.location().map(|l| (l.line(), l.column())),
-                hint: None,
-            });
-            return Err(diags);
-        }
+    let Ok(value) = normalize::read::read(file, text, &mut diags) else { return Err(diags) };
+    let text = (Syntax::of(file) == Syntax::Yaml).then_some(text);
+    from_value(file, value, text, diags)
+}
+
+/// Normalises and loads a document already read from `file` (`text` is its YAML text, when it has
+/// one, for line numbers in shape errors); `diags` holds the findings of reading it.
+pub fn from_value(file: &str, value: Value, text: Option<&str>, diags: Diagnostics) -> Result<Spec, Diagnostics> {
+    from_origins(file, value, text, Origins::new(file), diags)
+}
+
+/// Reads the description whose root file is `path` (named `file` in diagnostics and headers), with
+/// every local file its `$ref`s lead to ([`normalize::bundle`]).
+pub fn read_path(path: &std::path::Path, file: &str) -> Result<Spec, Diagnostics> {
+    let mut diags = Diagnostics::new(file);
+    let Ok((value, origins)) = normalize::bundle::bundle(path, file, &mut diags) else { return Err(diags) };
+    // A document in one file keeps the text's lines in shape errors.
+    let text = match origins.is_empty() && Syntax::of(file) == Syntax::Yaml {
+        true => std::fs::read_to_string(path).ok(),
+        false => None,
     };
-    if !check_version(&value, &mut diags) {
-        return Err(diags);
-    }
-    // JSON has no infinity or NaN, so OpenAPI cannot hold YAML's `.inf`/`.nan`; openapiv3 also panics
-    // on some of them ("somehow this parsed successfully the second time"), so catch them first.
-    if let Some(at) = non_finite(&value, &mut Vec::new()) {
-        diags
-            .error(diag::pointer(&at), "`.inf` and `.nan` are not numbers an OpenAPI (JSON) document can hold")
-            .with_hint("use a finite number, or leave the keyword out");
-        return Err(diags);
-    }
-    // YAML keys that are not strings have no JSON form; such a document fails the text parse below.
-    let raw = serde_json::to_value(&value).unwrap_or_default();
-    // The fast path reads the document already parsed, not the text again (a 3 MB spec takes ~100 ms
-    // to parse). It is taken only when it succeeds: a string field holding a YAML number (`version:
-    // 1.0`) is accepted from the text but not from the parsed value, and errors need the text's line
-    // and column, so any failure goes through the text parse, whose outcome is the authoritative one.
+    from_origins(file, value, text.as_deref(), origins, diags)
+}
+
+/// [`from_value`] for a document whose nodes already have origins (one bundled from several files).
+fn from_origins(
+    file: &str,
+    value: Value,
+    text: Option<&str>,
+    origins: Origins,
+    mut diags: Diagnostics,
+) -> Result<Spec, Diagnostics> {
+    let version = normalize::detect(&value);
+    let before = diags.len();
+    let Ok((raw, origins)) = normalize::normalize_from(value, origins, &mut diags) else { return Err(diags) };
+    // Whether `raw` is the text's document as written: only then do the text's lines and its
+    // scalars (a string field holding a YAML number, `version: 1.0`) say something about `raw`.
+    let as_written = version == Some(Version::OpenApi30) && diags.len() == before && origins.is_empty();
     // openapiv3 has `expect`s in its deserializers; a panic there must not take the caller down.
     let fast = std::panic::catch_unwind(|| OpenAPI::deserialize(&raw));
     if let Ok(Ok(doc)) = fast {
-        return Ok(Spec { file: file.to_owned(), doc, raw });
+        return Ok(Spec { file: file.to_owned(), doc, raw, origins, warnings: diags });
     }
-    let parsed = std::panic::catch_unwind(|| {
-        serde_path_to_error::deserialize::<_, OpenAPI>(serde_yaml::Deserializer::from_str(text))
+    let text = text.filter(|_| as_written);
+    // The text parse accepts scalars the value parse refuses (`version: 1.0` into a string); when the
+    // text is the document as written, its outcome is the authoritative one.
+    let parsed = std::panic::catch_unwind(|| match text {
+        Some(text) => {
+            serde_path_to_error::deserialize::<_, OpenAPI>(serde_yaml::Deserializer::from_str(text)).map_err(|e| {
+                (e.inner().to_string(), e.inner().location().map(|l| (l.line(), l.column())), segment_tokens(e.path()))
+            })
+        }
+        None => serde_path_to_error::deserialize::<_, OpenAPI>(&raw)
+            .map_err(|e| (e.inner().to_string(), None, segment_tokens(e.path()))),
     });
     let parsed = match parsed {
         Ok(parsed) => parsed,
@@ -73,107 +113,26 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
         }
     };
     match parsed {
-        Ok(doc) => Ok(Spec { file: file.to_owned(), doc, raw }),
-        Err(e) => {
-            let message = shape_message(&e.inner().to_string());
-            let reported: Vec<String> = segment_tokens(e.path());
+        Ok(doc) => Ok(Spec { file: file.to_owned(), doc, raw, origins, warnings: diags }),
+        Err((message, location, reported)) => {
+            let message = shape_message(&message);
             // serde loses track of the path inside flattened and untagged types (path items, schemas,
             // parameters), so the reported node may be an ancestor of the broken one: narrow it down.
-            let tokens = narrow(&value, reported.clone(), &message);
+            let tokens = narrow(&raw, reported.clone(), &message);
             // The parser's location is that of the reported node; keep it only when that is the node
             // the pointer names.
-            let location = if tokens == reported { e.inner().location().map(|l| (l.line(), l.column())) } else { None };
+            let location = if tokens == reported { location } else { None };
+            let (file, pointer) = origins.resolve(&diag::pointer(&tokens));
             diags.add(Diagnostic {
                 severity: Severity::Error,
                 message: format!("the document does not match the OpenAPI 3.0 schema: {message}"),
-                file: file.to_owned(),
-                pointer: diag::pointer(&tokens),
+                file,
+                pointer,
                 location,
                 hint: None,
             });
             Err(diags)
         }
-    }
-}
-
-/// The pointer tokens of the first infinite or NaN number in `value`.
-fn non_finite(value: &serde_yaml::Value, at: &mut Vec<String>) -> Option<Vec<String>> {
-    match value {
-        serde_yaml::Value::Number(n) if n.as_f64().is_some_and(|f| !f.is_finite()) => Some(at.clone()),
-        serde_yaml::Value::Sequence(items) => items.iter().enumerate().find_map(|(i, v)| {
-            at.push(i.to_string());
-            let found = non_finite(v, at);
-            at.pop();
-            found
-        }),
-        serde_yaml::Value::Mapping(map) => map.iter().find_map(|(k, v)| {
-            at.push(key_text(k).unwrap_or_default());
-            let found = non_finite(v, at);
-            at.pop();
-            found
-        }),
-        serde_yaml::Value::Tagged(tagged) => non_finite(&tagged.value, at),
-        _ => None,
-    }
-}
-
-/// Checks that `value` declares itself an OpenAPI 3.0 document; records why not otherwise.
-fn check_version(value: &serde_yaml::Value, diags: &mut Diagnostics) -> bool {
-    if !value.is_mapping() {
-        let what = match value {
-            serde_yaml::Value::Null => "empty",
-            serde_yaml::Value::Sequence(_) => "a list",
-            _ => "a single value",
-        };
-        diags
-            .error("", format!("the document is {what}, not an OpenAPI 3.0 document"))
-            .with_hint("an OpenAPI document is a mapping that starts with `openapi: 3.0.3`");
-        return false;
-    }
-    match value.get("openapi") {
-        Some(serde_yaml::Value::String(v)) if v == "3.0" || v.starts_with("3.0.") => true,
-        Some(serde_yaml::Value::String(v)) => {
-            diags
-                .error("/openapi", format!("OpenAPI version `{v}` is not supported"))
-                .with_hint("atlas-codegen reads OpenAPI 3.0.x documents (`openapi: 3.0.3`)");
-            false
-        }
-        Some(serde_yaml::Value::Number(n)) => {
-            diags
-                .error("/openapi", format!("the OpenAPI version must be a string, but YAML reads `{n}` as a number"))
-                .with_hint("quote it: `openapi: \"3.0.3\"`");
-            false
-        }
-        Some(_) => {
-            diags
-                .error("/openapi", "the OpenAPI version must be a string such as `3.0.3`")
-                .with_hint("write `openapi: 3.0.3`");
-            false
-        }
-        None if value.get("swagger").is_some() => {
-            diags
-                .error("/swagger", "this is a Swagger 2.0 document; atlas-codegen reads OpenAPI 3.0 documents only")
-                .with_hint("convert it to OpenAPI 3.0 first (for example with swagger2openapi)");
-            false
-        }
-        None => {
-            diags
-                .error("", "the document has no `openapi` field, so it is not an OpenAPI 3.0 document")
-                .with_hint("start the document with `openapi: 3.0.3`");
-            false
-        }
-    }
-}
-
-/// serde_yaml's syntax messages put the location in the text (" at line X column Y"), which we print
-/// separately; the context clause after it ("while parsing a flow sequence at line 9 column 13") says
-/// where the construct that broke began, which is worth keeping.
-fn yaml_message(message: &str) -> String {
-    let Some(i) = message.find(" at line ") else { return message.to_owned() };
-    let head = &message[..i];
-    match message[i..].split_once(", while ") {
-        Some((_, context)) => format!("{head} (while {})", context.replace(" at line ", " that starts at line ")),
-        None => head.to_owned(),
     }
 }
 
@@ -286,10 +245,10 @@ impl Node {
     }
 
     /// Whether `value` fails to deserialize as this kind (containers: whether any child does).
-    fn fails(self, value: &serde_yaml::Value) -> bool {
+    fn fails(self, value: &Value) -> bool {
         use openapiv3::{Header, MediaType, Operation, PathItem};
-        fn bad<T: serde::de::DeserializeOwned>(value: &serde_yaml::Value) -> bool {
-            std::panic::catch_unwind(|| serde_yaml::from_value::<T>(value.clone()).is_err()).unwrap_or(true)
+        fn bad<'a, T: serde::Deserialize<'a>>(value: &'a Value) -> bool {
+            std::panic::catch_unwind(|| T::deserialize(value).is_err()).unwrap_or(true)
         }
         match self {
             Node::Document => bad::<OpenAPI>(value),
@@ -301,7 +260,7 @@ impl Node {
             Node::MediaType => bad::<MediaType>(value),
             Node::Header => bad::<ReferenceOr<Header>>(value),
             Node::Components => bad::<openapiv3::Components>(value),
-            Node::Schema if value.is_bool() => false,
+            Node::Schema if value.is_boolean() => false,
             Node::Schema => bad::<ReferenceOr<Schema>>(value),
             Node::Paths
             | Node::Responses
@@ -310,13 +269,11 @@ impl Node {
             | Node::Schemas
             | Node::Parameters
             | Node::ResponseMap
-            | Node::RequestBodies => match value.as_mapping() {
-                Some(map) => {
-                    map.iter().any(|(k, v)| k.as_str().and_then(|k| self.child(k)).is_some_and(|kind| kind.fails(v)))
-                }
+            | Node::RequestBodies => match value.as_object() {
+                Some(map) => map.iter().any(|(k, v)| self.child(k).is_some_and(|kind| kind.fails(v))),
                 None => true,
             },
-            Node::ParameterList | Node::SchemaList => match value.as_sequence() {
+            Node::ParameterList | Node::SchemaList => match value.as_array() {
                 Some(items) => items.iter().any(|v| self.child("").is_some_and(|kind| kind.fails(v))),
                 None => true,
             },
@@ -326,7 +283,7 @@ impl Node {
 
 /// Descends from the node serde reported (`tokens`) to the deepest node that still fails to
 /// deserialize, then, when `message` quotes the offending scalar, to the key that holds it.
-fn narrow(root: &serde_yaml::Value, mut tokens: Vec<String>, message: &str) -> Vec<String> {
+fn narrow(root: &Value, mut tokens: Vec<String>, message: &str) -> Vec<String> {
     let mut kind = Some(Node::Document);
     let mut node = root;
     for token in &tokens {
@@ -352,52 +309,41 @@ fn narrow(root: &serde_yaml::Value, mut tokens: Vec<String>, message: &str) -> V
     tokens
 }
 
-fn child_value<'a>(node: &'a serde_yaml::Value, token: &str) -> Option<&'a serde_yaml::Value> {
+fn child_value<'a>(node: &'a Value, token: &str) -> Option<&'a Value> {
     match node {
-        serde_yaml::Value::Mapping(map) => {
-            map.iter().find(|(k, _)| key_text(k).as_deref() == Some(token)).map(|(_, v)| v)
-        }
-        serde_yaml::Value::Sequence(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+        Value::Object(map) => map.get(token),
+        Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
         _ => None,
     }
 }
 
-fn children(node: &serde_yaml::Value) -> Vec<(String, &serde_yaml::Value)> {
+fn children(node: &Value) -> Vec<(String, &Value)> {
     match node {
-        serde_yaml::Value::Mapping(map) => map.iter().filter_map(|(k, v)| Some((key_text(k)?, v))).collect(),
-        serde_yaml::Value::Sequence(items) => items.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+        Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+        Value::Array(items) => items.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
         _ => Vec::new(),
-    }
-}
-
-fn key_text(key: &serde_yaml::Value) -> Option<String> {
-    match key {
-        serde_yaml::Value::String(s) => Some(s.clone()),
-        serde_yaml::Value::Number(n) => Some(n.to_string()),
-        serde_yaml::Value::Bool(b) => Some(b.to_string()),
-        _ => None,
     }
 }
 
 /// For `invalid type: string "abc", expected ...`, the one key of `node` whose scalar value is the
 /// quoted one.
-fn quoted_scalar_key(node: &serde_yaml::Value, message: &str) -> Option<String> {
+fn quoted_scalar_key(node: &Value, message: &str) -> Option<String> {
     let unexpected = message.strip_prefix("invalid type: ").or_else(|| message.strip_prefix("invalid value: "))?;
     let unexpected = unexpected.split(", expected").next()?;
-    let map = node.as_mapping()?;
+    let map = node.as_object()?;
     let matching: Vec<String> = map
         .iter()
         .filter(|(_, v)| {
             let shown = match v {
-                serde_yaml::Value::String(s) => format!("string {s:?}"),
-                serde_yaml::Value::Bool(b) => format!("boolean `{b}`"),
-                serde_yaml::Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
-                serde_yaml::Value::Number(n) => format!("integer `{n}`"),
+                Value::String(s) => format!("string {s:?}"),
+                Value::Bool(b) => format!("boolean `{b}`"),
+                Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+                Value::Number(n) => format!("integer `{n}`"),
                 _ => return false,
             };
             shown == unexpected
         })
-        .filter_map(|(k, _)| key_text(k))
+        .map(|(k, _)| k.clone())
         .collect();
     match matching.as_slice() {
         [one] => Some(one.clone()),
@@ -533,7 +479,7 @@ mod tests {
             shape_message("paths: invalid type: integer `5`, expected struct Paths at line 3 column 8"),
             "invalid type: integer `5`, expected a mapping (an OpenAPI `Paths` object)"
         );
-        assert_eq!(yaml_message("did not find expected ',' or ']' at line 10 column 16, while parsing a flow sequence at line 9 column 13"),
+        assert_eq!(crate::normalize::read::yaml_message("did not find expected ',' or ']' at line 10 column 16, while parsing a flow sequence at line 9 column 13"),
             "did not find expected ',' or ']' (while parsing a flow sequence that starts at line 9 column 13)");
     }
 
@@ -546,15 +492,24 @@ mod tests {
     }
 
     #[test]
-    fn rejects_other_versions() {
-        let err = parse("s.yaml", "openapi: 3.1.0\ninfo: {title: t, version: v}\npaths: {}\n").unwrap_err();
+    fn rejects_versions_it_does_not_read() {
+        let err = parse("s.yaml", "openapi: 4.0.0\ninfo: {title: t, version: v}\npaths: {}\n").unwrap_err();
         assert_eq!(err.items()[0].pointer, "/openapi");
-        let err = parse("s.yaml", "swagger: '2.0'\n").unwrap_err();
+        let err = parse("s.yaml", "swagger: '1.2'\n").unwrap_err();
         assert_eq!(err.items()[0].pointer, "/swagger");
-        assert!(err.items()[0].message.contains("Swagger 2.0"));
         let err = parse("s.yaml", "openapi: 3.0\n").unwrap_err();
         assert!(err.items()[0].message.contains("number"), "{err}");
         assert!(parse("s.yaml", "").is_err());
+    }
+
+    #[test]
+    fn reads_openapi_3_1_and_json() {
+        let spec = parse("s.yaml", "openapi: 3.1.0\ninfo: {title: t, version: v}\npaths: {}\n").unwrap();
+        assert_eq!(spec.doc.openapi, "3.0.3");
+        let spec =
+            parse("s.json", r#"{"openapi": "3.0.3", "info": {"title": "\ud83d\ude00", "version": "v"}, "paths": {}}"#)
+                .unwrap();
+        assert_eq!(spec.doc.info.title, "\u{1f600}");
     }
 
     #[test]

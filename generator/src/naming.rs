@@ -11,27 +11,6 @@ const KEYWORDS: &[&str] = &[
     "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Type names the generated crate uses unqualified; a spec type with one of these names would shadow
-/// it, so it gets a suffix instead.
-const RESERVED_TYPES: &[&str] = &[
-    "Client",
-    "ClientBuilder",
-    "Error",
-    "Option",
-    "Result",
-    "String",
-    "Vec",
-    "Box",
-    "Response",
-    "Self",
-    "Value",
-    "Constraint",
-    "ValidationError",
-    "SecretString",
-    "RequestSpec",
-    "RequestBody",
-];
-
 /// Names of fields and locals the request builders use themselves.
 const RESERVED_FIELDS: &[&str] = &["client", "body"];
 
@@ -77,7 +56,8 @@ pub fn sanitize(name: &str, case: Case) -> String {
 /// A Rust type name for a spec name, kept clear of the names the generated crate uses itself.
 pub fn type_name(name: &str) -> String {
     let mut out = sanitize(name, Case::Pascal);
-    if RESERVED_TYPES.contains(&out.as_str()) {
+    // A spec type with a name the generated code uses would shadow it, so it gets a suffix instead.
+    if crate::used_names::is_taken(&out) {
         out.push_str("Model");
     }
     out
@@ -150,6 +130,9 @@ mod tests {
         assert_eq!(type_name("client"), "ClientModel");
         assert_eq!(field_name("client"), "client_value");
         assert_eq!(type_name("ApiError"), "ApiError");
+        for import in crate::used_names::Import::ALL.iter().filter(|i| i.name().starts_with(char::is_uppercase)) {
+            assert_eq!(type_name(import.name()), format!("{}Model", import.name()), "{import:?}");
+        }
     }
 
     #[test]

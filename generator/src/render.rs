@@ -1,26 +1,32 @@
-//! Non-Rust files of the generated crate (`Cargo.toml`, `README.md`), rendered with minijinja from
-//! templates in `templates/`, fed the IR. Undefined variables are errors, so a template cannot silently
-//! print nothing.
+//! Non-Rust files of the generated crate (`Cargo.toml`, `README.md`, `API.md`, ...): the
+//! [`Maker::Template`] artefacts of the [crate plan](crate::plan), rendered with minijinja from
+//! templates in `templates/`, fed the IR and the plan. Undefined variables are errors, so a template
+//! cannot silently print nothing.
 
 use crate::files::GeneratedFile;
 use crate::ir::Api;
+use crate::options::Options;
+use crate::plan::artefacts::{Maker, Template};
+use crate::plan::CratePlan;
 use minijinja::{context, Environment, UndefinedBehavior};
 
-/// The generated crate's package name.
-pub const CRATE_NAME: &str = "atlas-admin-client";
-/// The generated crate's version.
-pub const CRATE_VERSION: &str = "0.1.0";
-
-const TEMPLATES: &[(&str, &str, &str)] = &[
-    ("API.md", "API.md.j2", include_str!("../../templates/API.md.j2")),
-    ("Cargo.toml", "Cargo.toml.j2", include_str!("../../templates/Cargo.toml.j2")),
-    ("README.md", "README.md.j2", include_str!("../../templates/README.md.j2")),
-    ("clippy.toml", "clippy.toml.j2", include_str!("../../templates/clippy.toml.j2")),
-    ("rustfmt.toml", "rustfmt.toml.j2", include_str!("../../templates/rustfmt.toml.j2")),
-];
-
-/// Renders every templated file.
+/// The templated files of the crate planned for `api` with the default options (see
+/// [`render_planned`]).
 pub fn render(api: &Api) -> Result<Vec<GeneratedFile>, String> {
+    render_planned(&CratePlan::new(api, &Options::default()))
+}
+
+/// Renders every templated file of `plan`.
+pub fn render_planned(plan: &CratePlan<'_>) -> Result<Vec<GeneratedFile>, String> {
+    let api = plan.api;
+    let templates: Vec<&Template> = plan
+        .artefacts
+        .iter()
+        .filter_map(|a| match a.maker {
+            Maker::Template(template) => Some(template),
+            Maker::Rust(_) | Maker::Copy(_) => None,
+        })
+        .collect();
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_trim_blocks(true);
@@ -30,19 +36,19 @@ pub fn render(api: &Api) -> Result<Vec<GeneratedFile>, String> {
     // `{{ text | prose }}`: spec prose made safe for Markdown that rustdoc renders (the generated
     // README is the crate's front page), exactly as the emitter does for doc comments.
     env.add_filter("prose", |text: String| crate::emit::docs::spec(&text));
-    for (_, name, source) in TEMPLATES {
+    for Template { name, source, .. } in &templates {
         env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
     }
     let ctx = context! {
         api => api,
-        crate_name => CRATE_NAME,
-        crate_version => CRATE_VERSION,
-        crate_ident => CRATE_NAME.replace('-', "_"),
+        crate_name => plan.name,
+        crate_version => plan.version,
+        crate_ident => plan.ident(),
         fancy_regex => api.backtracking_patterns(),
-        features => crate::emit::tags::features(api),
+        features => plan.features,
     };
     let mut out = Vec::new();
-    for (path, name, _) in TEMPLATES {
+    for Template { path, name, .. } in templates {
         let template = env.get_template(name).map_err(|e| format!("template {name}: {e}"))?;
         let contents = template.render(&ctx).map_err(|e| format!("template {name}: {e}"))?;
         out.push(GeneratedFile { path: (*path).to_owned(), contents });

@@ -216,7 +216,7 @@ impl Sampler<'_> {
                     SchemaKind::Struct { fields } => {
                         let mut object = Map::new();
                         if depth < MAX_DEPTH {
-                            for field in fields.iter().filter(|f| f.required && crate::emit::keeps_field(schema, f)) {
+                            for field in fields.iter().filter(|f| f.required && schema.keeps(f)) {
                                 let value = match (&field.ty, field.format.as_deref().and_then(formatted)) {
                                     (TypeRef::String, Some(text)) if field.constraints.pattern.is_none() => {
                                         Value::String(text.to_owned())
@@ -270,7 +270,7 @@ impl Sampler<'_> {
         let base = self.value(ty, constraints, depth);
         let mut out = vec![base.clone()];
         let (Value::Object(object), Some((schema, fields))) = (&base, self.structure(ty)) else { return out };
-        for field in fields.iter().filter(|f| crate::emit::keeps_field(schema, f)) {
+        for field in fields.iter().filter(|f| schema.keeps(f)) {
             let mut values = self.enum_values(&field.ty);
             if values.is_empty() && !field.required {
                 values.push(self.field_value(field, depth + 1));
@@ -345,7 +345,7 @@ impl Sampler<'_> {
                     SchemaKind::Alias { ty } => self.matches(ty, constraints, value, depth + 1),
                     SchemaKind::Struct { fields } => value.as_object().is_some_and(|object| {
                         fields.iter().all(|field| match object.get(&field.name) {
-                            None => !(field.required && crate::emit::keeps_field(schema, field)),
+                            None => !(field.required && schema.keeps(field)),
                             Some(Value::Null) if field.nullable => true,
                             Some(v) => self.matches(&field.ty, &field.constraints, v, depth + 1),
                         })

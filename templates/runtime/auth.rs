@@ -8,6 +8,7 @@ use digest_auth::{AuthContext, HttpMethod, WwwAuthenticateHeader};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, WWW_AUTHENTICATE};
 use tokio::time::Instant;
 
+use crate::runtime::body::{read_capped, Capped};
 use crate::runtime::error::{truncate_body, AtlasError, AuthError, Error};
 use crate::runtime::secret::SecretString;
 
@@ -356,7 +357,7 @@ impl OAuth2State {
             .await
             .map_err(|source| AuthError::TokenTransport { source })?;
         let status = response.status();
-        let body = response.bytes().await.map_err(|source| AuthError::TokenTransport { source })?;
+        let body = read_token_body(response).await?;
         if !status.is_success() {
             tracing::warn!(status = status.as_u16(), "the OAuth2 token endpoint refused the request");
             return Err(AuthError::TokenEndpoint {
@@ -394,6 +395,20 @@ fn parse_token_response(body: &[u8]) -> Result<TokenResponse, AuthError> {
         }
     }
     Ok(parsed)
+}
+
+/// The most bytes of a token endpoint's answer the client reads: a token response is a few hundred
+/// bytes, and a broken or hostile endpoint must not make the client buffer without bound.
+const MAX_TOKEN_BODY: usize = 64 * 1024;
+
+/// Reads a token endpoint's body, refusing one longer than [`MAX_TOKEN_BODY`] before buffering it.
+async fn read_token_body(response: reqwest::Response) -> Result<Vec<u8>, Error> {
+    read_capped(response, MAX_TOKEN_BODY).await.map_err(|failure| match failure {
+        Capped::TooLarge => {
+            AuthError::TokenResponse { message: format!("the body is larger than {MAX_TOKEN_BODY} bytes") }.into()
+        }
+        Capped::Transport(source) => AuthError::TokenTransport { source }.into(),
+    })
 }
 
 #[cfg(test)]

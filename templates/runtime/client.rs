@@ -11,12 +11,16 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::runtime::auth::{bearer_header, Authenticator, Credentials, DEFAULT_TOKEN_REFRESH_MARGIN};
+use crate::runtime::body::{read_capped, Capped};
 use crate::runtime::error::{truncate_body, ApiFailure, AtlasError, AuthError, Error};
 use crate::runtime::retry::{retryability, RetryPolicy};
 use crate::runtime::secret::SecretString;
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest response body read into memory by default: far above any page of the Admin API, far
+/// below what would hurt a process.
+pub(crate) const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 
 /// One API call, as the generated operations describe it.
 ///
@@ -65,6 +69,8 @@ pub(crate) struct RawResponse {
     pub(crate) body: Vec<u8>,
     /// The unread response, when the request asked to stream its body (`body` is then empty).
     pub(crate) unread: Option<reqwest::Response>,
+    /// The most bytes of `unread` that may be read into memory at once ([`ClientBuilder::max_response_body`]).
+    pub(crate) max_body: usize,
 }
 
 /// Shows the size of a body instead of its bytes in `Debug` output.
@@ -245,6 +251,7 @@ struct Inner {
     auth: Authenticator,
     retry: RetryPolicy,
     timeout: Duration,
+    max_body: usize,
     user_agent: HeaderValue,
 }
 
@@ -255,6 +262,7 @@ impl fmt::Debug for Client {
             .field("auth", &self.inner.auth)
             .field("retry", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
+            .field("max_response_body", &self.inner.max_body)
             .finish_non_exhaustive()
     }
 }
@@ -269,6 +277,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     timeout: Duration,
     retry: RetryPolicy,
+    max_body: usize,
     user_agent_suffix: Option<String>,
     http: Option<reqwest::Client>,
 }
@@ -283,6 +292,7 @@ impl Default for ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
+            max_body: DEFAULT_MAX_RESPONSE_BODY,
             user_agent_suffix: None,
             http: None,
         }
@@ -361,6 +371,17 @@ impl ClientBuilder {
     /// [`RetryPolicy::max_elapsed`]. An attempt that runs out of time fails with [`Error::Timeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Sets the largest response body the client reads into memory (default 64 MiB).
+    ///
+    /// A body that declares a larger `Content-Length`, or grows past the limit while it is read, fails
+    /// the call with [`Error::ResponseTooLarge`] as soon as that is known, so a broken or hostile
+    /// server cannot make the process buffer without bound. Success and error bodies and buffered
+    /// downloads count; a download read as a stream of chunks is bounded by its reader instead.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
         self
     }
 
@@ -469,6 +490,7 @@ impl ClientBuilder {
                 auth: Authenticator::new(credentials, token_url, self.token_refresh_margin),
                 retry: self.retry,
                 timeout: self.timeout,
+                max_body: self.max_body,
                 user_agent,
             }),
         })
@@ -610,7 +632,7 @@ impl Client {
             attempt = attempt.saturating_add(1);
             tracing::debug!(attempt, "sending request");
             let outcome = match self.send_authenticated(&spec, &url).await {
-                Ok(response) => read_response(spec.operation_id, response, spec.stream).await,
+                Ok(response) => read_response(spec.operation_id, response, spec.stream, self.inner.max_body).await,
                 Err(error) => Err(error),
             };
             let error = match outcome {
@@ -710,14 +732,14 @@ impl Client {
                     }
                     let stale = match lease.store_challenge(operation, response.headers())? {
                         Some(stale) => stale,
-                        None if authenticated => return Err(rejected(operation, response).await),
+                        None if authenticated => return Err(self.rejected(operation, response).await),
                         None => return Err(AuthError::MissingChallenge { operation }.into()),
                     };
                     if authenticated {
                         // A non-stale 401 to an answer to a fresh challenge means wrong credentials.
                         if rechallenged || (fresh_challenge && !stale) {
                             tracing::warn!("the Atlas API rejected the Digest credentials");
-                            return Err(rejected(operation, response).await);
+                            return Err(self.rejected(operation, response).await);
                         }
                         rechallenged = true;
                     }
@@ -740,33 +762,51 @@ impl Client {
     }
 }
 
-async fn rejected(operation: &'static str, response: reqwest::Response) -> Error {
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap_or_default();
-    AuthError::Rejected {
-        operation,
-        status,
-        body: truncate_body(&bytes),
-        error: AtlasError::from_body(&bytes).map(Box::new),
+impl Client {
+    /// The error for credentials the API refused; an unreadable or oversized body is left out.
+    async fn rejected(&self, operation: &'static str, response: reqwest::Response) -> Error {
+        let status = response.status().as_u16();
+        let bytes = read_body(operation, response, self.inner.max_body).await.unwrap_or_default();
+        AuthError::Rejected {
+            operation,
+            status,
+            body: truncate_body(&bytes),
+            error: AtlasError::from_body(&bytes).map(Box::new),
+        }
+        .into()
     }
-    .into()
+}
+
+/// Reads a whole body into memory, refusing one of more than `limit` bytes before buffering it; see
+/// [`read_capped`].
+pub(crate) async fn read_body(
+    operation: &'static str,
+    response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, Error> {
+    let status = response.status().as_u16();
+    read_capped(response, limit).await.map_err(|failure| match failure {
+        Capped::TooLarge => Error::ResponseTooLarge { operation, status, limit },
+        Capped::Transport(error) => Error::from_reqwest(operation, error),
+    })
 }
 
 async fn read_response(
     operation: &'static str,
     response: reqwest::Response,
     stream: bool,
+    max_body: usize,
 ) -> Result<RawResponse, Error> {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     if stream && (200..300).contains(&status) {
         tracing::debug!(status, "received response; streaming its body");
-        return Ok(RawResponse { operation, status, headers, body: Vec::new(), unread: Some(response) });
+        return Ok(RawResponse { operation, status, headers, body: Vec::new(), unread: Some(response), max_body });
     }
-    let body = response.bytes().await.map_err(|error| Error::from_reqwest(operation, error))?;
+    let body = read_body(operation, response, max_body).await?;
     tracing::debug!(status, "received response");
     if (200..300).contains(&status) {
-        Ok(RawResponse { operation, status, headers, body: body.to_vec(), unread: None })
+        Ok(RawResponse { operation, status, headers, body, unread: None, max_body })
     } else {
         Err(ApiFailure::new(operation, status, &headers, &body).into())
     }

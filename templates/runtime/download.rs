@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 
-use crate::runtime::client::RawResponse;
+use crate::runtime::client::{read_body, RawResponse};
 use crate::runtime::{Error, Response};
 
 /// A downloaded body (gzip, CSV, ...), whole, with its media type.
@@ -96,9 +96,9 @@ impl RawResponse {
     /// The body as bytes, with its media type.
     pub(crate) async fn download(self, declared: &'static str) -> Result<Response<Download>, Error> {
         let media_type = media_type(&self.headers, declared);
-        let RawResponse { operation, status, headers, body, unread } = self;
+        let RawResponse { operation, status, headers, body, unread, max_body } = self;
         let bytes = match unread {
-            Some(response) => response.bytes().await.map_err(|error| Error::from_reqwest(operation, error))?.to_vec(),
+            Some(response) => read_body(operation, response, max_body).await?,
             None => body,
         };
         Ok(Response::new(Download { bytes, media_type }, status, headers))
@@ -107,7 +107,7 @@ impl RawResponse {
     /// The body as a stream of chunks, read only as the caller polls it.
     pub(crate) fn byte_stream(self, declared: &'static str) -> Response<ByteStream> {
         let media_type = media_type(&self.headers, declared);
-        let RawResponse { operation, status, headers, body, unread } = self;
+        let RawResponse { operation, status, headers, body, unread, .. } = self;
         let chunks: Pin<Box<dyn Stream<Item = Result<Vec<u8>, Error>> + Send>> = match unread {
             Some(response) => Box::pin(futures_util::stream::unfold(Some(response), move |state| async move {
                 let mut response = state?;

@@ -79,6 +79,18 @@ pub enum Error {
         message: String,
     },
 
+    /// The response body was larger than [`ClientBuilder::max_response_body`](crate::ClientBuilder::max_response_body)
+    /// allows; it was not read further. Not retried: the same request would get the same answer.
+    #[error("{operation}: the HTTP {status} response body is larger than the {limit}-byte limit")]
+    ResponseTooLarge {
+        /// Operation ID of the call.
+        operation: &'static str,
+        /// HTTP status of the response.
+        status: u16,
+        /// The limit in bytes that the body exceeded.
+        limit: usize,
+    },
+
     /// Authentication failed (Digest challenge, OAuth2 token endpoint, rejected credentials).
     #[error("authentication with the Atlas API failed: {0}")]
     Auth(#[from] AuthError),
@@ -109,7 +121,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(failure) => Some(failure.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Auth(AuthError::Rejected { status, .. } | AuthError::TokenEndpoint { status, .. }) => Some(*status),
             _ => None,
         }

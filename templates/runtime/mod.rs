@@ -4,6 +4,7 @@
 //! `RequestSpec`, pass it to `Client::execute` and decode the `RawResponse` it returns.
 
 mod auth;
+mod body;
 mod client;
 mod download;
 mod error;

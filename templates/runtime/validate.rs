@@ -253,6 +253,34 @@ pub(crate) fn pattern<M: Matcher>(
     }
 }
 
+/// The checks of a value on its own (a validated newtype's `check`), before anyone knows where it sits:
+/// the error has no pointer until [`ValidationError::at`] places it.
+pub(crate) mod standalone {
+    use super::{LazyLock, Matcher, ValidationError};
+
+    /// `minLength`, as [`super::min_length`].
+    #[allow(dead_code)] // emitted only for newtypes with a minLength
+    pub(crate) fn min_length(value: &str, min: u64) -> Result<(), ValidationError> {
+        super::min_length("", "", value, min)
+    }
+
+    /// `maxLength`, as [`super::max_length`].
+    #[allow(dead_code)] // emitted only for newtypes with a maxLength
+    pub(crate) fn max_length(value: &str, max: u64) -> Result<(), ValidationError> {
+        super::max_length("", "", value, max)
+    }
+
+    /// `pattern`, as [`super::pattern`].
+    #[allow(dead_code)] // emitted only for newtypes with a pattern
+    pub(crate) fn pattern<M: Matcher>(
+        value: &str,
+        regex: &LazyLock<Option<M>>,
+        source: &'static str,
+    ) -> Result<(), ValidationError> {
+        super::pattern("", "", value, regex, source)
+    }
+}
+
 /// `minimum`: at least `min`.
 pub(crate) fn minimum<N: Bound>(pointer: &str, field: &str, value: N, min: f64) -> Result<(), ValidationError> {
     if value.as_f64() < min {

@@ -5,34 +5,33 @@
 //!   (or any spec into any folder), or check it is fresh;
 //! - `check-fixtures`: generate and compile a client from every edge-case spec of the generator's tests;
 //! - `check-readmes`: build every Rust snippet of the READMEs with exactly the dependencies they list;
-//! - `check-real`: the same for the public descriptions of `generator/tests/fixtures/real/`;
+//! - `check-real [--all] [--update]`: the same for the public descriptions of `generator/tests/fixtures/real/`
+//!   (CI compiles a listed subset), each held to its expected outcome in `expected.txt`;
 //! - `check-official`: the whole Atlas API client from the vendored official description, held to
 //!   warnings-denied clippy and rustdoc;
 //! - `lint-spec`: Redocly lint of the spec;
-//! - `conformance`: the generated client against a Prism mock built from the spec; with `--spec FILE`,
-//!   every operation of any spec through a client generated from it, with a generated harness;
+//! - `fuzz [--time SECONDS] [--target NAME]`: the generator's cargo-fuzz targets;
+//! - `conformance fragment`: the generated client against a Prism mock built from the spec;
+//!   `conformance spec FILE`: every operation of any spec through a client generated from it, with a
+//!   generated harness (`conformance` and `conformance --spec FILE` are the old spellings of the two);
 //! - `api-diff`: what changed in the API since a git revision, and the semver bump it implies;
 //! - `spec-drift`: whether the spec still describes its operations as the official Atlas description does;
 //! - `bench`: benchmarks against progenitor and raw reqwest, written to `BENCHMARKS.md`.
 //!
+//! The modules group the commands by purpose: [`codegen`] (the product path: generate, demo), [`verify`]
+//! (the check-* commands, spec-drift, lint-spec, api-diff), [`conformance`], [`bench`], and [`util`] for
+//! the cargo, Node tool and Prism helpers they share.
+//!
 //! Arguments are parsed by hand: a handful of flags do not justify a CLI crate in CI's build.
 
-mod api_diff;
 mod bench;
-mod bench_external;
-mod check_fixtures;
-mod check_official;
-mod check_readmes;
-mod check_real;
 mod codegen;
 mod conformance;
-mod conformance_prism;
-mod conformance_spec;
-mod demo;
-mod lint_spec;
-mod recording_proxy;
-mod spec_drift;
-mod sync;
+mod util;
+mod verify;
+
+use codegen::demo;
+use verify::{api_diff, check_fixtures, check_official, check_readmes, check_real, lint_spec, spec_drift};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -61,15 +60,23 @@ commands:
   check-fixtures           generate and compile a client from every generator/tests/fixtures/good spec
   check-readmes            build every Rust snippet of README.md and generated/README.md with the
                            dependencies that README lists (no hidden doctest lines allowed)
-  check-real               generate and compile a client from every public spec of generator/tests/fixtures/real
+  check-real [--all] [--update]
+                           generate a client from every public description of generator/tests/fixtures/real and
+                           compile the CI subset (--all: every one); fail where an outcome differs from its
+                           expected.txt (--update: rewrite expected.txt instead)
   check-official [--spec FILE]
                            generate the whole Atlas API from spec/upstream into target/official-client, then
                            clippy and rustdoc it with warnings denied, and build one tag feature alone
   lint-spec                lint the spec with Redocly
-  conformance              run the generated client against a Prism mock of the spec
-  conformance --spec FILE [--preview] [--features TAG,TAG]
+  fuzz [--time SECONDS] [--target NAME]
+                           coverage-guided fuzzing of the generator (cargo-fuzz, nightly), SECONDS per
+                           target (default 20); fails on a crash or hang, naming the saved input
+  conformance fragment     run the generated client against a Prism mock of the spec (the hand-written,
+                           ignored tests of the generator); `conformance` alone is the same
+  conformance spec FILE [--preview] [--features TAG,TAG] [--known-failures LIST]
                            call every operation of FILE through a client generated from it against a Prism
-                           mock of FILE; prints `N of M operations pass` and each skipped or failing one";
+                           mock of FILE; prints `N of M operations pass` and each skipped or failing one
+                           (`conformance --spec FILE ...` is the same)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -94,13 +101,13 @@ fn main() -> ExitCode {
             .and_then(|options| codegen::run(&root, &options)),
         Some("demo") => demo::run(&root),
         Some("lint-spec") => lint_spec::run(&root),
-        Some("conformance") if args.len() == 1 => conformance::run(&root),
-        Some("conformance") => conformance_spec::run(&root, &args[1..]),
+        Some("conformance") => conformance::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("check-fixtures") => check_fixtures::run(&root),
         Some("check-readmes") => check_readmes::run(&root),
-        Some("check-real") => check_real::run(&root),
+        Some("check-real") => check_real::run(&root, &args[1..]),
         Some("check-official") => check_official::run(&root, &args[1..]),
+        Some("fuzz") => verify::fuzz::run(&root, &args[1..]),
         Some("spec-drift") => spec_drift::run(&root, &cwd, &args[1..]),
         Some("api-diff") => match api_diff::run(&root, &args[1..]) {
             // `--fail-on-breaking` exits 1 without an error message of its own.
@@ -120,26 +127,6 @@ fn main() -> ExitCode {
             eprintln!("{message}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// The cargo that runs this xtask, so nested builds use the same toolchain.
-pub(crate) fn cargo() -> std::ffi::OsString {
-    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
-}
-
-/// Runs `cargo <args>` in `root` with no standard input; `what` names the step in the error.
-pub(crate) fn run_cargo(root: &Path, args: &[&str], what: &str) -> Result<(), String> {
-    let status = std::process::Command::new(cargo())
-        .args(args)
-        .current_dir(root)
-        .stdin(std::process::Stdio::null())
-        .status()
-        .map_err(|e| format!("{what}: could not run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{what} failed ({status})"))
     }
 }
 

@@ -178,9 +178,11 @@ static API_USER_ID_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new("^([a-f0-9]{24})$").ok()
 });
 
-/// An `apiUserId` value: a string that is matches `^([a-f0-9]{24})$`.
+/// An `apiUserId` value: a string checked against its constraints (matches `^([a-f0-9]{24})$`).
 ///
-/// Construct it with [`ApiUserId::new`], `parse` or `try_from`; invalid strings are rejected with a [`ValidationError`]. Request builders also accept plain strings and check them before sending.
+/// Construct it with [`ApiUserId::new`], `parse` or `try_from`; invalid strings are rejected
+/// with a [`ValidationError`]. Request builders also accept plain strings and check them before
+/// sending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct ApiUserId(String);
@@ -203,7 +205,7 @@ impl ApiUserId {
     ///
     /// A [`ValidationError`] naming the first constraint `value` breaks.
     pub fn check(value: &str) -> Result<(), ValidationError> {
-        validate::pattern("", "", value, &API_USER_ID_PATTERN, "^([a-f0-9]{24})$")?;
+        validate::standalone::pattern(value, &API_USER_ID_PATTERN, "^([a-f0-9]{24})$")?;
         Ok(())
     }
 
@@ -243,12 +245,14 @@ impl BadRequestDetail {
 pub struct CloudAccessRoleAssignment {
     /// Unique 24-hexadecimal digit string that identifies the project of a project role.
     ///
-    /// Constraints (as documented; not enforced on responses): exactly 24 characters, matches `^([a-f0-9]{24})$`.
+    /// Constraints (as documented; not enforced on responses): exactly 24 characters, matches
+    /// `^([a-f0-9]{24})$`.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the organization of an organization role.
     ///
-    /// Constraints (as documented; not enforced on responses): exactly 24 characters, matches `^([a-f0-9]{24})$`.
+    /// Constraints (as documented; not enforced on responses): exactly 24 characters, matches
+    /// `^([a-f0-9]{24})$`.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
     /// Name of the role: an organization role (such as `ORG_MEMBER`) or a project role (such as
@@ -292,7 +296,8 @@ pub struct CreateAtlasOrganizationApiKey {
 }
 
 impl CreateAtlasOrganizationApiKey {
-    /// A value with the required `desc`, `roles` set and every optional field unset. Nothing is checked until the request is sent; see [`Self::validate`].
+    /// A value with the required `desc`, `roles` set and every optional field unset. Nothing is
+    /// checked until the request is sent; see [`Self::validate`].
     pub fn new(desc: impl Into<String>, roles: Vec<OrganizationRole>) -> Self {
         Self { desc: desc.into(), roles }
     }
@@ -311,7 +316,9 @@ impl CreateAtlasOrganizationApiKey {
 
     /// Checks every constraint the spec declares on this value and on the request types inside it.
     ///
-    /// `pointer` is where this value sits in the request, such as `/body`; an error names the failing field below it. Request builders call this before sending, so an invalid value never leaves the process.
+    /// `pointer` is where this value sits in the request, such as `/body`; an error names the
+    /// failing field below it. Request builders call this before sending, so an invalid value never
+    /// leaves the process.
     ///
     /// # Errors
     ///
@@ -387,9 +394,11 @@ static ORG_ID_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new("^([a-f0-9]{24})$").ok()
 });
 
-/// An `orgId` value: a string that is matches `^([a-f0-9]{24})$`.
+/// An `orgId` value: a string checked against its constraints (matches `^([a-f0-9]{24})$`).
 ///
-/// Construct it with [`OrgId::new`], `parse` or `try_from`; invalid strings are rejected with a [`ValidationError`]. Request builders also accept plain strings and check them before sending.
+/// Construct it with [`OrgId::new`], `parse` or `try_from`; invalid strings are rejected with a
+/// [`ValidationError`]. Request builders also accept plain strings and check them before
+/// sending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct OrgId(String);
@@ -412,7 +421,7 @@ impl OrgId {
     ///
     /// A [`ValidationError`] naming the first constraint `value` breaks.
     pub fn check(value: &str) -> Result<(), ValidationError> {
-        validate::pattern("", "", value, &ORG_ID_PATTERN, "^([a-f0-9]{24})$")?;
+        validate::standalone::pattern(value, &ORG_ID_PATTERN, "^([a-f0-9]{24})$")?;
         Ok(())
     }
 
@@ -513,8 +522,8 @@ pub struct PaginatedApiApiUserView {
     ///
     /// Read-only: set by Atlas, never sent.
     pub results: Vec<ApiKeyUserDetails>,
-    /// Total number of API keys in the organization, across all pages (an estimate). Absent when the
-    /// request set `includeCount=false`.
+    /// Total number of API keys in the organization, across all pages (an estimate). Absent when
+    /// the request set `includeCount=false`.
     ///
     /// Constraints (as documented; not enforced on responses): >= 0.
     ///

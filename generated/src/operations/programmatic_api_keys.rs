@@ -12,18 +12,22 @@ use crate::runtime::{
 impl Client {
     /// Return all organization API keys.
     ///
-    /// Returns one page of the API keys of the given organization. The caller needs the Organization
-    /// Member role.
+    /// Returns one page of the API keys of the given organization. The caller needs the
+    /// Organization Member role.
     ///
-    /// `GET /api/atlas/v2/orgs/{orgId}/apiKeys`, sending `Accept: application/vnd.atlas.2023-01-01+json`. API version `2023-01-01`.
+    /// `GET /api/atlas/v2/orgs/{orgId}/apiKeys`, sending `Accept:
+    /// application/vnd.atlas.2023-01-01+json`. API version `2023-01-01`.
     ///
     /// # Arguments
     ///
-    /// - `org_id`: Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Checked before sending: matches `^([a-f0-9]{24})$`.
+    /// - `org_id`: Unique 24-hexadecimal digit string that identifies the organization that
+    ///   contains your projects. Checked before sending: matches `^([a-f0-9]{24})$`.
     ///
-    /// The spec's `envelope` parameter is not exposed: envelope=true reshapes every response body, which the typed models do not describe.
+    /// The spec's `envelope` parameter is not exposed
+    /// ([why](crate#parameters-the-client-leaves-out)).
     ///
-    /// Returns a [`ListOrgApiKeys`] builder: set optional parameters on it, then call [`send`](ListOrgApiKeys::send).
+    /// Returns a [`ListOrgApiKeys`] builder: set optional parameters on it, then call
+    /// [`send`](ListOrgApiKeys::send).
     pub fn list_org_api_keys(&self, org_id: impl Into<String>) -> ListOrgApiKeys<'_> {
         ListOrgApiKeys {
             client: self,
@@ -37,20 +41,25 @@ impl Client {
 
     /// Create one organization API key.
     ///
-    /// Creates an API key in the given organization. The key grants programmatic access only; it cannot
-    /// log into the Atlas console. The caller needs the Organization Owner role. The response is the only
-    /// time Atlas returns the key's private key unredacted.
+    /// Creates an API key in the given organization. The key grants programmatic access only; it
+    /// cannot log into the Atlas console. The caller needs the Organization Owner role. The
+    /// response is the only time Atlas returns the key's private key unredacted.
     ///
-    /// `POST /api/atlas/v2/orgs/{orgId}/apiKeys`, sending `Accept: application/vnd.atlas.2023-01-01+json` and an `application/vnd.atlas.2023-01-01+json` body. API version `2023-01-01`.
+    /// `POST /api/atlas/v2/orgs/{orgId}/apiKeys`, sending `Accept:
+    /// application/vnd.atlas.2023-01-01+json` and an `application/vnd.atlas.2023-01-01+json` body.
+    /// API version `2023-01-01`.
     ///
     /// # Arguments
     ///
-    /// - `org_id`: Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Checked before sending: matches `^([a-f0-9]{24})$`.
+    /// - `org_id`: Unique 24-hexadecimal digit string that identifies the organization that
+    ///   contains your projects. Checked before sending: matches `^([a-f0-9]{24})$`.
     /// - `body`: The organization API key to create.
     ///
-    /// The spec's `envelope` parameter is not exposed: envelope=true reshapes every response body, which the typed models do not describe.
+    /// The spec's `envelope` parameter is not exposed
+    /// ([why](crate#parameters-the-client-leaves-out)).
     ///
-    /// Returns a [`CreateOrgApiKey`] builder: set optional parameters on it, then call [`send`](CreateOrgApiKey::send).
+    /// Returns a [`CreateOrgApiKey`] builder: set optional parameters on it, then call
+    /// [`send`](CreateOrgApiKey::send).
     pub fn create_org_api_key(
         &self,
         org_id: impl Into<String>,
@@ -66,19 +75,24 @@ impl Client {
 
     /// Return one organization API key.
     ///
-    /// Returns one API key of the given organization. The private key comes back redacted. The caller
-    /// needs the Organization Member role.
+    /// Returns one API key of the given organization. The private key comes back redacted. The
+    /// caller needs the Organization Member role.
     ///
-    /// `GET /api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}`, sending `Accept: application/vnd.atlas.2023-01-01+json`. API version `2023-01-01`.
+    /// `GET /api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}`, sending `Accept:
+    /// application/vnd.atlas.2023-01-01+json`. API version `2023-01-01`.
     ///
     /// # Arguments
     ///
-    /// - `org_id`: Unique 24-hexadecimal digit string that identifies the organization that contains your projects. Checked before sending: matches `^([a-f0-9]{24})$`.
-    /// - `api_user_id`: Unique 24-hexadecimal digit string that identifies the organization API key. Checked before sending: matches `^([a-f0-9]{24})$`.
+    /// - `org_id`: Unique 24-hexadecimal digit string that identifies the organization that
+    ///   contains your projects. Checked before sending: matches `^([a-f0-9]{24})$`.
+    /// - `api_user_id`: Unique 24-hexadecimal digit string that identifies the organization API
+    ///   key. Checked before sending: matches `^([a-f0-9]{24})$`.
     ///
-    /// The spec's `envelope` parameter is not exposed: envelope=true reshapes every response body, which the typed models do not describe.
+    /// The spec's `envelope` parameter is not exposed
+    /// ([why](crate#parameters-the-client-leaves-out)).
     ///
-    /// Returns a [`GetOrgApiKey`] builder: set optional parameters on it, then call [`send`](GetOrgApiKey::send).
+    /// Returns a [`GetOrgApiKey`] builder: set optional parameters on it, then call
+    /// [`send`](GetOrgApiKey::send).
     pub fn get_org_api_key(
         &self,
         org_id: impl Into<String>,
@@ -95,7 +109,8 @@ impl Client {
 
 /// A `listOrgApiKeys` request: return all organization API keys.
 ///
-/// Made by [`Client::list_org_api_keys`]. Setters take the optional parameters; nothing is sent until [`send`](Self::send).
+/// Made by [`Client::list_org_api_keys`]. Setters take the optional parameters; nothing is sent
+/// until [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOrgApiKeys<'a> {
@@ -108,6 +123,9 @@ pub struct ListOrgApiKeys<'a> {
 }
 
 impl<'a> ListOrgApiKeys<'a> {
+    /// The operation's `operationId`, which errors name.
+    const OPERATION: &'static str = "listOrgApiKeys";
+
     /// Whether the response reports the total number of items (`totalCount`).
     ///
     /// When unset, nothing is sent and Atlas uses its default, `true`.
@@ -148,16 +166,16 @@ impl<'a> ListOrgApiKeys<'a> {
     ///
     /// # Errors
     ///
-    /// - [`Error::Validation`] when a parameter or the body breaks a constraint of the spec; nothing is sent.
-    /// - [`Error::Api`] for an error status; the spec documents `401` (Unauthorized. The request carried no valid credentials), `403` (Forbidden. The credentials lack the role this operation needs), `404` (Not found. The organization or API key does not exist), `429` (Too many requests. Wait for the time `Retry-After` gives, then try again), `500` (Internal server error).
-    /// - Transport, timeout, authentication and decoding errors as the other [`Error`] variants say.
+    /// An [`Error`], as [the crate docs](crate#errors-retries-and-timeouts) say; the error statuses
+    /// the spec documents here: `401`, `403`, `404`, `429`, `500`.
     pub async fn send(self) -> Result<PaginatedApiApiUserView, Error> {
         self.send_with_meta().await.map(Response::into_inner)
     }
 
     /// Like [`send`](Self::send), but also returns the status and the headers of the response.
     ///
-    /// The spec documents the response headers `RateLimit-Limit`, `RateLimit-Remaining`. [`Response::rate_limit`] reads the rate-limit ones.
+    /// The spec documents the response headers `RateLimit-Limit`, `RateLimit-Remaining`.
+    /// [`Response::rate_limit`] reads the rate-limit ones.
     ///
     /// # Errors
     ///
@@ -181,10 +199,9 @@ impl<'a> ListOrgApiKeys<'a> {
 
     /// Checks the request and turns it into what the runtime sends.
     fn into_request(self) -> Result<RequestSpec, Error> {
-        const OPERATION: &str = "listOrgApiKeys";
-        self.validate().map_err(|e| e.in_operation(OPERATION))?;
+        self.validate().map_err(|e| e.in_operation(Self::OPERATION))?;
         let org_id = wire::path_segment("/path/orgId", &self.org_id)
-            .map_err(|e| e.in_operation(OPERATION))?;
+            .map_err(|e| e.in_operation(Self::OPERATION))?;
         let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys");
         let mut query = Vec::new();
         if let Some(value) = &self.include_count {
@@ -199,13 +216,12 @@ impl<'a> ListOrgApiKeys<'a> {
         if let Some(value) = &self.pretty {
             query.push(("pretty", value.to_string()));
         }
-        let headers = Vec::new();
         Ok(RequestSpec {
-            operation_id: OPERATION,
+            operation_id: Self::OPERATION,
             method: reqwest::Method::GET,
             path,
             query,
-            headers,
+            headers: Vec::new(),
             accept: "application/vnd.atlas.2023-01-01+json",
             stream: false,
             body: None,
@@ -215,37 +231,41 @@ impl<'a> ListOrgApiKeys<'a> {
 
     /// Streams every item of every page, in order, fetching the next page only when needed.
     ///
-    /// Pages start at `pageNum` if set (else 1) and hold `itemsPerPage` items if set (else 500, the largest page the spec allows, for the fewest round trips). The stream stops after an empty page, a page shorter than the page size, or once `totalCount` items have arrived. An error ends the stream after being yielded once; retries apply to each page. A server that repeats a page ends the stream with [`Error::Pagination`].
+    /// Pages start at `pageNum` if set (else 1) and hold `itemsPerPage` items if set (else 500, the
+    /// largest page the spec allows, for the fewest round trips). The stream stops after an empty
+    /// page, a page shorter than the page size, or once `totalCount` items have arrived. An error
+    /// ends the stream after being yielded once; retries apply to each page. A server that repeats
+    /// a page ends the stream with [`Error::Pagination`].
     pub fn stream(self) -> PageStream<'a, ApiKeyUserDetails> {
-        let walk = self.walk();
-        let fetch = move |page: u32| {
-            let mut request = self.clone();
-            request.page_num = Some(i64::from(page));
-            request.items_per_page = Some(request.items_per_page.unwrap_or(500));
-            request.send()
-        };
-        paginate::items(walk, fetch)
+        paginate::items(self.walk(), move |page| self.for_page(page).send())
     }
 
     /// Streams whole pages, in order.
     ///
-    /// Pages start at `pageNum` if set (else 1) and hold `itemsPerPage` items if set (else 500, the largest page the spec allows, for the fewest round trips). The stream stops after an empty page, a page shorter than the page size, or once `totalCount` items have arrived. An error ends the stream after being yielded once; retries apply to each page. A server that repeats a page ends the stream with [`Error::Pagination`].
+    /// Pages start at `pageNum` if set (else 1) and hold `itemsPerPage` items if set (else 500, the
+    /// largest page the spec allows, for the fewest round trips). The stream stops after an empty
+    /// page, a page shorter than the page size, or once `totalCount` items have arrived. An error
+    /// ends the stream after being yielded once; retries apply to each page. A server that repeats
+    /// a page ends the stream with [`Error::Pagination`].
     pub fn pages(self) -> PageStream<'a, PaginatedApiApiUserView> {
-        let walk = self.walk();
-        let fetch = move |page: u32| {
-            let mut request = self.clone();
-            request.page_num = Some(i64::from(page));
-            request.items_per_page = Some(request.items_per_page.unwrap_or(500));
-            request.send()
-        };
-        paginate::pages(walk, fetch)
+        paginate::pages(self.walk(), move |page| self.for_page(page).send())
     }
 
-    /// Validates the request and works out where its pages start, how large they are and how far the page number can go.
+    /// This request for page `page`, asking for the streaming page size unless one is set.
+    fn for_page(&self, page: u32) -> Self {
+        let mut request = self.clone();
+        request.page_num = Some(i64::from(page));
+        request.items_per_page = Some(request.items_per_page.unwrap_or(500));
+        request
+    }
+
+    /// Validates the request and works out where its pages start, how large they are and how far
+    /// the page number can go.
     ///
-    /// A value that passed validation but does not fit a `u32` (possible only where the spec sets no bound) falls back to the default.
+    /// A value that passed validation but does not fit a `u32` (possible only where the spec sets
+    /// no bound) falls back to the default.
     fn walk(&self) -> Result<paginate::Walk, Error> {
-        self.validate().map_err(|e| e.in_operation("listOrgApiKeys"))?;
+        self.validate().map_err(|e| e.in_operation(Self::OPERATION))?;
         Ok(paginate::Walk {
             start_page: self.page_num.map_or(1, |n| u32::try_from(n).unwrap_or(1)),
             page_size: self.items_per_page.map_or(500, |n| u32::try_from(n).unwrap_or(500)),
@@ -256,7 +276,8 @@ impl<'a> ListOrgApiKeys<'a> {
 
 /// A `createOrgApiKey` request: create one organization API key.
 ///
-/// Made by [`Client::create_org_api_key`]. Setters take the optional parameters; nothing is sent until [`send`](Self::send).
+/// Made by [`Client::create_org_api_key`]. Setters take the optional parameters; nothing is
+/// sent until [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOrgApiKey<'a> {
@@ -267,6 +288,9 @@ pub struct CreateOrgApiKey<'a> {
 }
 
 impl<'a> CreateOrgApiKey<'a> {
+    /// The operation's `operationId`, which errors name.
+    const OPERATION: &'static str = "createOrgApiKey";
+
     /// Whether the response body is pretty-printed.
     ///
     /// When unset, nothing is sent and Atlas uses its default, `false`.
@@ -279,16 +303,16 @@ impl<'a> CreateOrgApiKey<'a> {
     ///
     /// # Errors
     ///
-    /// - [`Error::Validation`] when a parameter or the body breaks a constraint of the spec; nothing is sent.
-    /// - [`Error::Api`] for an error status; the spec documents `401` (Unauthorized. The request carried no valid credentials), `403` (Forbidden. The credentials lack the role this operation needs), `404` (Not found. The organization or API key does not exist), `429` (Too many requests. Wait for the time `Retry-After` gives, then try again), `500` (Internal server error).
-    /// - Transport, timeout, authentication and decoding errors as the other [`Error`] variants say.
+    /// An [`Error`], as [the crate docs](crate#errors-retries-and-timeouts) say; the error statuses
+    /// the spec documents here: `401`, `403`, `404`, `429`, `500`.
     pub async fn send(self) -> Result<ApiKeyUserDetails, Error> {
         self.send_with_meta().await.map(Response::into_inner)
     }
 
     /// Like [`send`](Self::send), but also returns the status and the headers of the response.
     ///
-    /// The spec documents the response headers `RateLimit-Limit`, `RateLimit-Remaining`. [`Response::rate_limit`] reads the rate-limit ones.
+    /// The spec documents the response headers `RateLimit-Limit`, `RateLimit-Remaining`.
+    /// [`Response::rate_limit`] reads the rate-limit ones.
     ///
     /// # Errors
     ///
@@ -306,27 +330,25 @@ impl<'a> CreateOrgApiKey<'a> {
 
     /// Checks the request and turns it into what the runtime sends.
     fn into_request(self) -> Result<RequestSpec, Error> {
-        const OPERATION: &str = "createOrgApiKey";
-        self.validate().map_err(|e| e.in_operation(OPERATION))?;
+        self.validate().map_err(|e| e.in_operation(Self::OPERATION))?;
         let org_id = wire::path_segment("/path/orgId", &self.org_id)
-            .map_err(|e| e.in_operation(OPERATION))?;
+            .map_err(|e| e.in_operation(Self::OPERATION))?;
         let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys");
         let mut query = Vec::new();
         if let Some(value) = &self.pretty {
             query.push(("pretty", value.to_string()));
         }
-        let headers = Vec::new();
         Ok(RequestSpec {
-            operation_id: OPERATION,
+            operation_id: Self::OPERATION,
             method: reqwest::Method::POST,
             path,
             query,
-            headers,
+            headers: Vec::new(),
             accept: "application/vnd.atlas.2023-01-01+json",
             stream: false,
             body: Some(
                 RequestBody::json(
-                    OPERATION,
+                    Self::OPERATION,
                     "application/vnd.atlas.2023-01-01+json",
                     &self.body,
                 )?,
@@ -338,7 +360,8 @@ impl<'a> CreateOrgApiKey<'a> {
 
 /// A `getOrgApiKey` request: return one organization API key.
 ///
-/// Made by [`Client::get_org_api_key`]. Setters take the optional parameters; nothing is sent until [`send`](Self::send).
+/// Made by [`Client::get_org_api_key`]. Setters take the optional parameters; nothing is sent
+/// until [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrgApiKey<'a> {
@@ -349,6 +372,9 @@ pub struct GetOrgApiKey<'a> {
 }
 
 impl<'a> GetOrgApiKey<'a> {
+    /// The operation's `operationId`, which errors name.
+    const OPERATION: &'static str = "getOrgApiKey";
+
     /// Whether the response body is pretty-printed.
     ///
     /// When unset, nothing is sent and Atlas uses its default, `false`.
@@ -361,16 +387,16 @@ impl<'a> GetOrgApiKey<'a> {
     ///
     /// # Errors
     ///
-    /// - [`Error::Validation`] when a parameter or the body breaks a constraint of the spec; nothing is sent.
-    /// - [`Error::Api`] for an error status; the spec documents `401` (Unauthorized. The request carried no valid credentials), `403` (Forbidden. The credentials lack the role this operation needs), `404` (Not found. The organization or API key does not exist), `429` (Too many requests. Wait for the time `Retry-After` gives, then try again), `500` (Internal server error).
-    /// - Transport, timeout, authentication and decoding errors as the other [`Error`] variants say.
+    /// An [`Error`], as [the crate docs](crate#errors-retries-and-timeouts) say; the error statuses
+    /// the spec documents here: `401`, `403`, `404`, `429`, `500`.
     pub async fn send(self) -> Result<ApiKeyUserDetails, Error> {
         self.send_with_meta().await.map(Response::into_inner)
     }
 
     /// Like [`send`](Self::send), but also returns the status and the headers of the response.
     ///
-    /// The spec documents the response headers `RateLimit-Limit`, `RateLimit-Remaining`. [`Response::rate_limit`] reads the rate-limit ones.
+    /// The spec documents the response headers `RateLimit-Limit`, `RateLimit-Remaining`.
+    /// [`Response::rate_limit`] reads the rate-limit ones.
     ///
     /// # Errors
     ///
@@ -388,24 +414,22 @@ impl<'a> GetOrgApiKey<'a> {
 
     /// Checks the request and turns it into what the runtime sends.
     fn into_request(self) -> Result<RequestSpec, Error> {
-        const OPERATION: &str = "getOrgApiKey";
-        self.validate().map_err(|e| e.in_operation(OPERATION))?;
+        self.validate().map_err(|e| e.in_operation(Self::OPERATION))?;
         let org_id = wire::path_segment("/path/orgId", &self.org_id)
-            .map_err(|e| e.in_operation(OPERATION))?;
+            .map_err(|e| e.in_operation(Self::OPERATION))?;
         let api_user_id = wire::path_segment("/path/apiUserId", &self.api_user_id)
-            .map_err(|e| e.in_operation(OPERATION))?;
+            .map_err(|e| e.in_operation(Self::OPERATION))?;
         let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys/{api_user_id}");
         let mut query = Vec::new();
         if let Some(value) = &self.pretty {
             query.push(("pretty", value.to_string()));
         }
-        let headers = Vec::new();
         Ok(RequestSpec {
-            operation_id: OPERATION,
+            operation_id: Self::OPERATION,
             method: reqwest::Method::GET,
             path,
             query,
-            headers,
+            headers: Vec::new(),
             accept: "application/vnd.atlas.2023-01-01+json",
             stream: false,
             body: None,

@@ -3,9 +3,9 @@
 
 use std::fmt;
 
-use super::ConstraintChange;
+use super::constraints::ConstraintChange;
 use crate::ir::{HttpMethod, Location, Status, TypeRef};
-use crate::render::{CRATE_NAME, CRATE_VERSION};
+use crate::plan::{CRATE_NAME, CRATE_VERSION};
 
 /// What a change is about: an operation or a named schema.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

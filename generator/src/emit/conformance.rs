@@ -9,23 +9,27 @@
 //! belong to which operation. With `ATLAS_CONFORMANCE_ONLY=id,id` it calls only those operations (the
 //! run's second pass, for bodies Prism generates instead of its examples).
 
-use super::{ident, type_tokens};
+use super::tokens::{ident, type_tokens};
 use crate::ir::{Api, BodyEncoding, Operation, Output, Param, Payload, SchemaKind, TypeRef};
+use crate::plan::CratePlan;
 use crate::sample;
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The harness program for every operation of `api`.
-pub fn harness(api: &Api) -> TokenStream {
-    let krate = ident(&crate::render::CRATE_NAME.replace('-', "_"));
+/// The harness program for every operation of the planned crate.
+pub(super) fn harness(plan: &CratePlan<'_>) -> TokenStream {
+    let api = plan.api;
+    let krate = ident(&plan.ident());
     // Each call compiles with its tag's feature, so the harness also runs on a subset of tags.
-    let tags = super::tags::tags(api);
-    let feature: BTreeMap<&str, &str> =
-        tags.iter().flat_map(|tag| tag.operations.iter().map(|op| (op.id.as_str(), tag.feature.as_str()))).collect();
+    let feature: BTreeMap<&str, &str> = plan
+        .tags
+        .iter()
+        .flat_map(|tag| tag.operations.iter().map(|op| (op.id.as_str(), tag.feature.as_str())))
+        .collect();
     let functions = api.operations.iter().enumerate().map(|(i, op)| {
-        let function = call(api, op, i);
+        let function = call(api, &krate, op, i);
         let feature = feature.get(op.id.as_str()).copied().unwrap_or_default();
         quote!(#[cfg(feature = #feature)] #function)
     });
@@ -146,8 +150,9 @@ pub fn harness(api: &Api) -> TokenStream {
     }
 }
 
-/// `async fn call_<i>`: one call of `op` with its required parameters and body.
-fn call(api: &Api, op: &Operation, index: usize) -> TokenStream {
+/// `async fn call_<i>`: one call of `op` with its required parameters and body; `krate` is the
+/// generated crate's path.
+fn call(api: &Api, krate: &proc_macro2::Ident, op: &Operation, index: usize) -> TokenStream {
     let function = ident(&format!("call_{index}"));
     let method = ident(&op.rust_name);
     let mut lets = Vec::new();
@@ -180,7 +185,7 @@ fn call(api: &Api, op: &Operation, index: usize) -> TokenStream {
         }
         args.push(quote!(body));
     }
-    let encode = encode(&op.output);
+    let encode = encode(krate, &op.output);
     quote! {
         async fn #function(client: &Client) -> Outcome {
             #(#lets)*
@@ -226,8 +231,8 @@ fn param_value(api: &Api, p: &Param) -> Value {
     }
 }
 
-/// How `value` (what `send` returned) becomes an `Encoded`.
-fn encode(output: &Output) -> TokenStream {
+/// How `value` (what `send` returned) becomes an `Encoded`; `krate` is the generated crate's path.
+fn encode(krate: &proc_macro2::Ident, output: &Output) -> TokenStream {
     let payload = |payload: &Payload, value: TokenStream| match payload {
         Payload::Json(_) => quote!(json(&#value)),
         Payload::Empty => quote!({ let _ = #value; Encoded::Skip("no body") }),
@@ -236,7 +241,6 @@ fn encode(output: &Output) -> TokenStream {
     match (&output.enum_name, output.cases.as_slice()) {
         (Some(name), cases) => {
             let name = ident(name);
-            let krate = ident(&crate::render::CRATE_NAME.replace('-', "_"));
             let arms = cases.iter().map(|case| {
                 let variant = ident(&case.variant);
                 match &case.payload {

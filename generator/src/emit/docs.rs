@@ -3,10 +3,15 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// The widest a doc line's text may be: 100 columns, less the indentation of an item inside an
+/// `impl` (4) and the `/// ` (4). prettyplease prints doc attributes as they are, so they are wrapped
+/// here.
+const DOC_WIDTH: usize = 92;
+
 /// `#[doc = " line"]` attributes for `text`, which is Markdown the generator wrote (pass spec prose
-/// through [`spec`] first).
+/// through [`spec`] first), wrapped at [`DOC_WIDTH`].
 pub fn doc_attrs(text: &str) -> TokenStream {
-    let lines: Vec<&str> = text.trim_end().lines().map(str::trim_end).collect();
+    let lines = wrap(text.trim_end(), DOC_WIDTH);
     let attrs = lines.iter().map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #[doc = #line] }
@@ -23,6 +28,12 @@ where
     let parts: Vec<String> =
         parts.into_iter().map(|s| s.as_ref().trim().to_owned()).filter(|s| !s.is_empty()).collect();
     doc_attrs(&parts.join("\n\n"))
+}
+
+/// The spec's prose for an item, as rustdoc, when it says anything: a blank `description: ""` (common
+/// in real descriptions) counts as none, so the caller's fallback sentence documents the item instead.
+pub fn prose(text: Option<&str>) -> Option<String> {
+    text.map(spec).filter(|text| !text.trim().is_empty())
 }
 
 /// Spec text is prose, not Rust: lines indented four spaces or more (which rustdoc would run as
@@ -63,6 +74,88 @@ pub fn spec(text: &str) -> String {
         out.push(clean_line(line));
     }
     out.join("\n")
+}
+
+/// Markdown rewrapped to lines of at most `width` characters where spaces allow: each paragraph and
+/// list item is reflowed (Markdown reads a line break inside one as a space) and broken at spaces, a
+/// list item's later lines indented under its text; fenced code, table rows and headings are kept as
+/// they are. A line never starts with a word Markdown would read as the start of a block (`- `, `#`,
+/// `1.`, `|`, ...), so wrapping changes only where lines break, never what they mean.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for (line, prose) in reflow(text) {
+        let body = line.trim_start();
+        if !prose || line.chars().count() <= width {
+            out.push(line);
+            continue;
+        }
+        let indent = line.len() - body.len();
+        let hang = " ".repeat(indent + wrap_marker(body).unwrap_or(0));
+        let mut current = line[..indent].to_owned();
+        let mut current_len = indent;
+        let mut has_word = false;
+        for word in body.split(' ') {
+            let word_len = word.chars().count();
+            if has_word && current_len + 1 + word_len > width && starts_line_safely(word) {
+                out.push(std::mem::replace(&mut current, hang.clone()));
+                current_len = hang.len();
+            } else if has_word {
+                current.push(' ');
+                current_len += 1;
+            }
+            current.push_str(word);
+            current_len += word_len;
+            has_word = true;
+        }
+        out.push(current);
+    }
+    out
+}
+
+/// The lines of `text` with each paragraph or list item joined into one, each marked whether it is
+/// prose that may be rewrapped (not a blank line, fenced code, a table row or a heading).
+fn reflow(text: &str) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::new();
+    let mut in_fence = false;
+    // The indentation a line needs to continue the paragraph or list item above, if one is open.
+    let mut open: Option<usize> = None;
+    for line in text.lines().map(str::trim_end) {
+        let body = line.trim_start();
+        let indent = line.len() - body.len();
+        let fence = body.starts_with("```") || body.starts_with("~~~");
+        in_fence ^= fence;
+        let block = fence || in_fence || body.is_empty() || body.starts_with('|') || body.starts_with('#');
+        let continues = !block && open == Some(indent) && starts_line_safely(body.split(' ').next().unwrap_or(""));
+        match out.last_mut() {
+            Some((last, _)) if continues && !last.ends_with('\\') => {
+                last.push(' ');
+                last.push_str(body);
+            }
+            _ => {
+                out.push((line.to_owned(), !block));
+                open = (!block).then(|| indent + wrap_marker(body).unwrap_or(0));
+            }
+        }
+    }
+    out
+}
+
+/// The width of the list marker a line starts with (`- `, `* `, `+ `, `1. `, `1) `), for wrapping.
+fn wrap_marker(line: &str) -> Option<usize> {
+    list_marker(line).or_else(|| {
+        let (number, _) = line.split_once(") ")?;
+        (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())).then_some(number.len() + 2)
+    })
+}
+
+/// Whether a wrapped line may start with `word` and still be read as the same paragraph: not empty
+/// (two spaces in a row), and nothing Markdown reads as a list item, heading, quote, table row,
+/// thematic break, setext underline or fence.
+fn starts_line_safely(word: &str) -> bool {
+    let numbered = word.trim_end_matches(['.', ')']);
+    let ordered = numbered.len() < word.len() && !numbered.is_empty() && numbered.bytes().all(|b| b.is_ascii_digit());
+    let fence = ["```", "~~~", "___"].iter().any(|f| word.starts_with(f));
+    !word.is_empty() && !word.starts_with(['-', '*', '+', '=', '#', '>', '|']) && !fence && !ordered
 }
 
 /// The width of the Markdown list marker a line starts with (`- `, `* `, `+ `, `1. `), if any.
@@ -164,12 +257,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn blank_prose_is_no_prose() {
+        assert_eq!(prose(Some("")), None);
+        assert_eq!(prose(Some("  \n ")), None);
+        assert_eq!(prose(None), None);
+        assert_eq!(prose(Some("A pet.")).as_deref(), Some("A pet."));
+    }
+
+    #[test]
     fn one_attribute_per_line_with_leading_space() {
         let tokens = doc_attrs("First\n\nSecond");
         let text = tokens.to_string();
         assert_eq!(text.matches("doc").count(), 3, "{text}");
         assert!(text.contains("\" First\""));
         assert!(text.contains("\"\""));
+    }
+
+    #[test]
+    fn long_lines_wrap_at_spaces_keeping_their_meaning() {
+        let prose = "one two three four five six";
+        assert_eq!(wrap(prose, 13), ["one two three", "four five six"]);
+        // A paragraph already broken by the spec is reflowed, not left with a ragged short line.
+        assert_eq!(wrap("one two three four\nfive six", 13), ["one two three", "four five six"]);
+        assert_eq!(wrap("- a b c d\n  e f\n- g", 7), ["- a b c", "  d e f", "- g"]);
+        // A list item's later lines are indented under its text (no lazy continuation).
+        assert_eq!(wrap("- `a`: one two three", 12), ["- `a`: one", "  two three"]);
+        assert_eq!(wrap("10. one two three", 10), ["10. one", "    two", "    three"]);
+        // No line starts a list, heading or table; a word longer than the width stays whole.
+        assert_eq!(wrap("values - 1. or # or | x", 8), ["values - 1.", "or # or |", "x"]);
+        assert_eq!(wrap("see <https://example.com/a/long/path>", 10), ["see", "<https://example.com/a/long/path>"]);
+        // Fenced code and table rows are never rewrapped.
+        let kept = "```text\nsome long code line\n```\n| a long | table row |";
+        assert_eq!(wrap(kept, 5), kept.lines().collect::<Vec<_>>());
     }
 
     #[test]

@@ -1,7 +1,11 @@
-//! The `use` lines of a module: collected while the module is built, printed sorted the way rustfmt
+//! The `use` lines of a module: recorded by the item emitters as they spell each name (an [`Imports`]
+//! is passed down to them), so a module imports exactly what its items use. Printed sorted the way rustfmt
 //! sorts them (paths alphabetically; in a list `self` first, then modules and functions, then types),
 //! one line per path.
 
+use super::tokens::type_tokens;
+use crate::ir::TypeRef;
+use crate::used_names::Import;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,6 +20,31 @@ impl Imports {
     /// Imports `name` from `path` (`"crate::runtime"`, `"Page"`).
     pub fn add(&mut self, path: &str, name: &str) {
         self.paths.entry(path.to_owned()).or_default().insert(name.to_owned());
+    }
+
+    /// Imports a name of the [list the generated code uses](crate::used_names), where an emitter
+    /// spells it.
+    pub fn import(&mut self, import: Import) {
+        self.add(import.path(), import.name());
+    }
+
+    /// `ty` spelled as Rust ([`type_tokens`]), importing the names the spelling uses.
+    pub fn spell(&mut self, ty: &TypeRef) -> TokenStream {
+        self.note(ty);
+        type_tokens(ty)
+    }
+
+    /// Imports what [`type_tokens`] spells unqualified for `ty`.
+    fn note(&mut self, ty: &TypeRef) {
+        match ty {
+            TypeRef::Secret => self.import(Import::SecretString),
+            TypeRef::Map(inner) => {
+                self.import(Import::BTreeMap);
+                self.note(inner);
+            }
+            TypeRef::Array(inner) | TypeRef::Nullable(inner) => self.note(inner),
+            _ => {}
+        }
     }
 
     /// Imports `name` from `path` when `used`.
@@ -55,6 +84,6 @@ fn rank(name: &str) -> u8 {
 }
 
 fn path_tokens(path: &str) -> TokenStream {
-    let segments = path.split("::").map(super::ident);
+    let segments = path.split("::").map(super::tokens::ident);
     quote!(#(#segments)::*)
 }

@@ -2,61 +2,24 @@
 
 use super::docs::{doc_attrs, paragraphs};
 use super::imports::Imports;
-use super::{ident, type_tokens, validation};
-use crate::ir::{Api, EnumValue, Field, Schema, SchemaKind, SchemaRef, TypeRef, UnionTag, UnionVariant};
+use super::tokens::ident;
+use super::validation;
+use crate::ir::{Api, EnumValue, Field, Presence, Schema, SchemaKind, SchemaRef, TypeRef, UnionTag, UnionVariant};
+use crate::used_names::Import;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// A models module holding `schemas` (the full `api` serves lookups); `foreign` are the
 /// `(module path, name)` pairs it uses from other models modules.
 pub fn module(api: &Api, schemas: &[&Schema], foreign: &[(String, String)]) -> TokenStream {
-    let items = schemas.iter().map(|s| schema_item(api, s));
-    let pages = page_impls(api, schemas);
-    let uses_validation_error =
-        schemas.iter().any(|s| needs_validate(s) || matches!(s.kind, SchemaKind::Newtype { .. }));
-    // The `validate::` helpers: newtypes always call them, request structs when a field is constrained.
-    let uses_validate = schemas.iter().any(|s| match &s.kind {
-        SchemaKind::Newtype { .. } => true,
-        SchemaKind::Struct { fields } => {
-            needs_validate(s) && fields.iter().any(|f| !f.constraints.is_empty() || !f.item_constraints.is_empty())
-        }
-        _ => false,
-    });
-    let uses_secret = schemas.iter().any(|s| s.mentions(|ty| ty.mentions(&TypeRef::Secret)));
-    let uses_map = schemas.iter().any(|s| s.mentions(TypeRef::has_map));
-    // Which engines the checked patterns need: `regex`, and `fancy-regex` for look-around.
-    let engines = |backtracking: bool| {
-        let uses = |c: &crate::ir::Constraints| c.pattern.is_some() && c.backtracking == backtracking;
-        schemas.iter().any(|s| match &s.kind {
-            SchemaKind::Newtype { constraints } => uses(constraints),
-            // Only fields the struct keeps have their pattern compiled.
-            SchemaKind::Struct { fields } => {
-                needs_validate(s)
-                    && fields.iter().any(|f| keeps(s, f) && (uses(&f.constraints) || uses(&f.item_constraints)))
-            }
-            _ => false,
-        })
-    };
-    let (uses_regex, uses_fancy) = (engines(false), engines(true));
-    let mut imports = Imports::default();
-    imports.add_if(!pages.is_empty(), "crate::runtime", "Page");
-    imports.add_if(uses_secret, "crate::runtime", "SecretString");
-    imports.add_if(uses_validate, "crate::runtime", "validate");
-    imports.add_if(uses_validation_error, "crate::runtime", "ValidationError");
-    imports.add_if(uses_map, "std::collections", "BTreeMap");
-    imports.add_if(uses_regex, "regex", "Regex");
-    imports.add_if(uses_regex || uses_fancy, "std::sync", "LazyLock");
-    // Structs, unions and newtypes name the serde traits; enums get them from `open_enum!` and aliases
-    // need none, so a module of only those (or of nothing) imports neither.
-    let uses_serde = schemas
-        .iter()
-        .any(|s| matches!(s.kind, SchemaKind::Struct { .. } | SchemaKind::Union { .. } | SchemaKind::Newtype { .. }));
-    imports.add_if(uses_serde, "serde", "Deserialize");
-    imports.add_if(uses_serde, "serde", "Serialize");
+    // Each item emitter records the names it spells, so the `use` lines follow from the items.
+    let mut uses = Imports::default();
+    let items: Vec<TokenStream> = schemas.iter().map(|s| schema_item(api, s, &mut uses)).collect();
+    let pages = page_impls(api, schemas, &mut uses);
     for (path, name) in foreign {
-        imports.add(path, name);
+        uses.add(path, name);
     }
-    let imports = imports.tokens();
+    let imports = uses.tokens();
     quote! {
         #imports
         #(#items)*
@@ -82,43 +45,22 @@ pub fn fancy_matcher(api: &Api) -> TokenStream {
     }
 }
 
-/// Whether a struct carries constraints the client must check before sending it.
-pub fn needs_validate(schema: &Schema) -> bool {
-    schema.in_request
-        && match &schema.kind {
-            SchemaKind::Struct { fields } => !fields.is_empty(),
-            SchemaKind::Union { .. } => true,
-            _ => false,
-        }
-}
-
-/// Whether values of the named type carry a `validate` method: a request struct or union, or an alias
-/// of one (`MaybeTask = Task`, the usual shape of a nullable `$ref` wrapper).
-pub fn validates(api: &Api, name: &SchemaRef) -> bool {
-    let mut name = name;
-    for _ in 0..32 {
-        match api.schema(name) {
-            Some(s) if needs_validate(s) => return true,
-            Some(Schema { kind: SchemaKind::Alias { ty: TypeRef::Named(next) }, .. }) => name = next,
-            _ => return false,
-        }
-    }
-    false
-}
-
-fn schema_item(api: &Api, schema: &Schema) -> TokenStream {
+fn schema_item(api: &Api, schema: &Schema, uses: &mut Imports) -> TokenStream {
     let name = ident(&schema.rust_name);
     let fallback = format!("The `{}` schema of the API.", schema.name);
-    let docs = doc_attrs(&schema.description.as_deref().map(super::docs::spec).unwrap_or(fallback));
+    let docs = doc_attrs(&super::docs::prose(schema.description.as_deref()).unwrap_or(fallback));
     match &schema.kind {
-        SchemaKind::Struct { fields } => struct_item(api, schema, &name, docs, fields),
+        SchemaKind::Struct { .. } => struct_item(api, schema, &name, docs, uses),
+        // `open_enum!` names what it needs by full path.
         SchemaKind::Enum { values } => enum_item(&name, docs, values),
-        SchemaKind::Newtype { constraints } => validation::newtype_item(&schema.rust_name, &schema.name, constraints),
+        SchemaKind::Newtype { constraints } => {
+            validation::newtype_item(&schema.rust_name, &schema.name, constraints, uses)
+        }
         SchemaKind::Alias { ty } => {
-            let ty = type_tokens(ty);
+            let ty = uses.spell(ty);
             quote! { #docs pub type #name = #ty; }
         }
-        SchemaKind::Union { .. } => union_item(api, schema, &name, docs),
+        SchemaKind::Union { .. } => union_item(api, schema, &name, docs, uses),
     }
 }
 
@@ -126,18 +68,30 @@ fn schema_item(api: &Api, schema: &Schema) -> TokenStream {
 /// property, plus a catch-all that keeps an unknown subtype's raw JSON, so a subtype Atlas adds later
 /// never fails a decode and round-trips unchanged. Untagged: serde tries the variants in spec order,
 /// and a value that matches none is a decode error.
-fn union_item(api: &Api, schema: &Schema, name: &proc_macro2::Ident, docs: TokenStream) -> TokenStream {
+fn union_item(
+    api: &Api,
+    schema: &Schema,
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    uses: &mut Imports,
+) -> TokenStream {
     let SchemaKind::Union { tag, variants } = &schema.kind else { return quote!() };
-    let validate = union_validate(api, schema, variants);
+    let validate = union_validate(api, schema, variants, uses);
+    // Derived (untagged) or implemented by hand (tagged), the serde traits are named either way.
+    uses.import(Import::Serialize);
+    uses.import(Import::Deserialize);
     let UnionTag::Discriminator { property } = tag else {
-        let items = variants.iter().map(|v| {
-            let variant = ident(&v.rust_name);
-            let ty = type_tokens(&v.ty);
-            let value = v.ty.non_null();
-            let null = if matches!(v.ty, TypeRef::Nullable(_)) { ", or `null` (`None`)" } else { "" };
-            let doc = format!(" {} `{value}` value{null}.", super::docs::article(&value.to_string(), true));
-            quote! { #[doc = #doc] #variant(#ty), }
-        });
+        let items: Vec<TokenStream> = variants
+            .iter()
+            .map(|v| {
+                let variant = ident(&v.rust_name);
+                let ty = uses.spell(&v.ty);
+                let value = v.ty.non_null();
+                let null = if matches!(v.ty, TypeRef::Nullable(_)) { ", or `null` (`None`)" } else { "" };
+                let doc = format!(" {} `{value}` value{null}.", super::docs::article(&value.to_string(), true));
+                quote! { #[doc = #doc] #variant(#ty), }
+            })
+            .collect();
         let how = match tag {
             UnionTag::AnyOf => "The variants are tried in the order listed, most specific first (`anyOf`); the first that decodes wins.",
             _ => "The variants are tried in the order listed, most specific first (`oneOf`); a value that matches none fails to decode.",
@@ -165,14 +119,17 @@ fn union_item(api: &Api, schema: &Schema, name: &proc_macro2::Ident, docs: Token
     } else {
         format_ident!("Unknown")
     };
-    let items = variants.iter().map(|v| {
-        let variant = ident(&v.rust_name);
-        let ty = type_tokens(&v.ty);
-        let tags: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
-        let null = if matches!(v.ty, TypeRef::Nullable(_)) { " (or `null`)" } else { "" };
-        let doc = format!(" `{property}` {}: [`{}`]{null}.", tags.join(" or "), v.ty.non_null());
-        quote! { #[doc = #doc] #variant(#ty), }
-    });
+    let items: Vec<TokenStream> = variants
+        .iter()
+        .map(|v| {
+            let variant = ident(&v.rust_name);
+            let ty = uses.spell(&v.ty);
+            let tags: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
+            let null = if matches!(v.ty, TypeRef::Nullable(_)) { " (or `null`)" } else { "" };
+            let doc = format!(" `{property}` {}: [`{}`]{null}.", tags.join(" or "), v.ty.non_null());
+            quote! { #[doc = #doc] #variant(#ty), }
+        })
+        .collect();
     let encode = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let first = v.tags.first().cloned().unwrap_or_default();
@@ -235,11 +192,12 @@ fn union_item(api: &Api, schema: &Schema, name: &proc_macro2::Ident, docs: Token
 }
 
 /// `validate` for a union that requests carry: the chosen variant's own `validate`, if it has one.
-fn union_validate(api: &Api, schema: &Schema, variants: &[UnionVariant]) -> TokenStream {
-    if !needs_validate(schema) {
+fn union_validate(api: &Api, schema: &Schema, variants: &[UnionVariant], uses: &mut Imports) -> TokenStream {
+    if !schema.validates() {
         return quote!();
     }
-    let validated = |ty: &TypeRef| matches!(ty, TypeRef::Named(n) if validates(api, n));
+    uses.import(Import::ValidationError);
+    let validated = |ty: &TypeRef| matches!(ty, TypeRef::Named(n) if api.validates(n));
     let arms: Vec<TokenStream> = variants
         .iter()
         .filter(|v| validated(v.ty.non_null()))
@@ -276,27 +234,21 @@ fn union_validate(api: &Api, schema: &Schema, variants: &[UnionVariant]) -> Toke
     }
 }
 
-/// Whether a field appears in the Rust struct: request-only types drop `readOnly` fields and
-/// response-only types drop `writeOnly` ones; a type used both ways keeps both and skips them on the
-/// wrong side (see [`field_item`]).
-pub(crate) fn keeps(schema: &Schema, field: &Field) -> bool {
-    let request_only = schema.in_request && !schema.in_response;
-    let response_only = schema.in_response && !schema.in_request;
-    !(request_only && field.read_only || response_only && field.write_only)
-}
-
 fn struct_item(
     api: &Api,
     schema: &Schema,
     name: &proc_macro2::Ident,
     docs: TokenStream,
-    fields: &[Field],
+    uses: &mut Imports,
 ) -> TokenStream {
-    let kept: Vec<&Field> = fields.iter().filter(|f| keeps(schema, f)).collect();
-    let field_items = kept.iter().map(|f| field_item(api, schema, f));
-    let all_optional = kept.iter().all(|f| !f.required || f.nullable);
-    let default = if all_optional { quote!(Default,) } else { quote!() };
-    let validate = if needs_validate(schema) { Some(validation::struct_validate(api, name, &kept)) } else { None };
+    uses.import(Import::Serialize);
+    uses.import(Import::Deserialize);
+    // A field the struct does not keep (a `readOnly` one of a request-only type) is not mentioned.
+    let kept: Vec<&Field> = schema.kept_fields().collect();
+    let field_items: Vec<TokenStream> = kept.iter().map(|f| field_item(api, schema, f, uses)).collect();
+    let has_required = kept.iter().any(|f| f.presence() == Presence::Required);
+    let default = if has_required { quote!() } else { quote!(Default,) };
+    let validate = if schema.validates() { Some(validation::struct_validate(api, name, &kept, uses)) } else { None };
     let (statics, validate) = match validate {
         Some(v) => (v.statics, v.method),
         None => (quote!(), quote!()),
@@ -304,10 +256,9 @@ fn struct_item(
     // Every struct is `#[non_exhaustive]`, so a field the spec adds later is not a breaking change for
     // code that builds these values: request types through `new(required fields)` (optional fields
     // are public and set afterwards), response types through `Default` or `new` the same way.
-    let has_required = kept.iter().any(|f| f.required && !f.nullable);
     let constructor =
-        if schema.in_request || has_required { constructor(&kept, needs_validate(schema)) } else { quote!() };
-    let setters = super::setters::setters(&kept);
+        if schema.in_request || has_required { constructor(&kept, schema.validates(), uses) } else { quote!() };
+    let setters = super::setters::setters(&kept, uses);
     // One inherent impl per type: the constructor, the `with_<field>` setters, then `validate`.
     let methods = if constructor.is_empty() && setters.is_empty() && validate.is_empty() {
         quote!()
@@ -334,27 +285,25 @@ fn struct_item(
 
 /// `new` taking the required fields (strings as `impl Into<String>`); optional ones start empty and are
 /// set on the public fields.
-fn constructor(fields: &[&Field], validates: bool) -> TokenStream {
-    let required: Vec<&&Field> = fields.iter().filter(|f| f.required && !f.nullable).collect();
-    let args = required.iter().map(|f| {
-        let arg = ident(&f.rust_name);
-        let ty = if f.ty == TypeRef::String { quote!(impl Into<String>) } else { type_tokens(&f.ty) };
-        quote!(#arg: #ty)
-    });
+fn constructor(fields: &[&Field], validates: bool, uses: &mut Imports) -> TokenStream {
+    let required: Vec<&&Field> = fields.iter().filter(|f| f.presence() == Presence::Required).collect();
+    let args: Vec<TokenStream> = required
+        .iter()
+        .map(|f| {
+            let arg = ident(&f.rust_name);
+            let ty = if f.ty == TypeRef::String { quote!(impl Into<String>) } else { uses.spell(&f.ty) };
+            quote!(#arg: #ty)
+        })
+        .collect();
     let inits = fields.iter().map(|f| {
         let member = ident(&f.rust_name);
-        if f.required && !f.nullable {
-            if f.ty == TypeRef::String {
-                quote!(#member: #member.into())
-            } else if f.boxed {
-                quote!(#member: Box::new(#member))
-            } else {
-                quote!(#member)
-            }
-        } else if is_collection(&f.ty) {
-            quote!(#member: Default::default())
-        } else {
-            quote!(#member: None)
+        match f.presence() {
+            Presence::Required if f.ty == TypeRef::String => quote!(#member: #member.into()),
+            Presence::Required if f.boxed => quote!(#member: Box::new(#member)),
+            Presence::Required => quote!(#member),
+            // A nullable collection starts as `Default::default()` too, which is `None`.
+            _ if f.ty.is_collection() => quote!(#member: Default::default()),
+            _ => quote!(#member: None),
         }
     });
     let docs = if required.is_empty() {
@@ -378,25 +327,20 @@ fn constructor(fields: &[&Field], validates: bool) -> TokenStream {
     }
 }
 
-/// The Rust type of a field: `Vec`/`BTreeMap` stay bare when optional (empty means absent), other
-/// optional or nullable fields become `Option`; a field that reaches its own struct by value is boxed.
-pub fn field_type(field: &Field) -> TokenStream {
-    let base = type_tokens(&field.ty);
+/// The Rust type of a field: `Option` when its [`Presence`] says so, bare otherwise; a field that
+/// reaches its own struct by value is boxed.
+fn field_type(field: &Field, uses: &mut Imports) -> TokenStream {
+    let base = uses.spell(&field.ty);
     let base = if field.boxed { quote!(Box<#base>) } else { base };
-    if field.nullable || !field.required && !is_collection(&field.ty) {
-        quote!(Option<#base>)
-    } else {
-        base
+    match field.presence() {
+        Presence::Optional => quote!(Option<#base>),
+        Presence::Required | Presence::EmptyWhenAbsent => base,
     }
 }
 
-pub fn is_collection(ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::Array(_) | TypeRef::Map(_))
-}
-
-fn field_item(api: &Api, schema: &Schema, field: &Field) -> TokenStream {
+fn field_item(api: &Api, schema: &Schema, field: &Field, uses: &mut Imports) -> TokenStream {
     let name = ident(&field.rust_name);
-    let ty = field_type(field);
+    let ty = field_type(field, uses);
     let mut serde_args: Vec<TokenStream> = Vec::new();
     if field.rust_name != field.name {
         let wire = &field.name;
@@ -405,9 +349,9 @@ fn field_item(api: &Api, schema: &Schema, field: &Field) -> TokenStream {
     // An optional field left unset is not sent, nullable or not: sending `null` for it would clear the
     // value on an update. Only a required nullable field sends `null`.
     if !field.required {
-        let skip = match &field.ty {
-            TypeRef::Array(_) if !field.nullable => "Vec::is_empty",
-            TypeRef::Map(_) if !field.nullable => "BTreeMap::is_empty",
+        let skip = match (&field.ty, field.presence()) {
+            (TypeRef::Array(_), Presence::EmptyWhenAbsent) => "Vec::is_empty",
+            (TypeRef::Map(_), Presence::EmptyWhenAbsent) => "BTreeMap::is_empty",
             _ => "Option::is_none",
         };
         serde_args.push(quote!(default, skip_serializing_if = #skip));
@@ -454,9 +398,10 @@ fn field_item(api: &Api, schema: &Schema, field: &Field) -> TokenStream {
         }
     }
     // A `$ref` field has no description of its own: fall back to the referenced type's.
-    let description = field.description.as_deref().or(named.and_then(|s| s.description.as_deref()));
+    let description = super::docs::prose(field.description.as_deref())
+        .or_else(|| super::docs::prose(named.and_then(|s| s.description.as_deref())));
     let fallback = format!("The `{}` field.", field.name);
-    let mut parts = vec![description.map(super::docs::spec).unwrap_or(fallback)];
+    let mut parts = vec![description.unwrap_or(fallback)];
     parts.extend(notes);
     let docs = paragraphs(parts);
     quote! {
@@ -542,7 +487,7 @@ fn enum_item(name: &proc_macro2::Ident, docs: TokenStream, values: &[EnumValue])
 
 /// `Page` implementations for the page types of paginated operations that are among `schemas`, each
 /// once.
-fn page_impls(api: &Api, schemas: &[&Schema]) -> Vec<TokenStream> {
+fn page_impls(api: &Api, schemas: &[&Schema], uses: &mut Imports) -> Vec<TokenStream> {
     let mut done: Vec<&SchemaRef> = Vec::new();
     let mut out = Vec::new();
     for op in &api.operations {
@@ -555,12 +500,13 @@ fn page_impls(api: &Api, schemas: &[&Schema]) -> Vec<TokenStream> {
         let fields = schema.fields();
         let Some(results) = fields.iter().find(|f| f.name == p.results_field) else { continue };
         let page = ident(p.page_type.as_str());
-        let item = type_tokens(&p.item_type);
+        let item = uses.spell(&p.item_type);
+        uses.import(Import::Page);
         let results = ident(&results.rust_name);
         let total = match p.total_field.as_ref().and_then(|t| fields.iter().find(|f| &f.name == t)) {
             Some(f) => {
                 let field = ident(&f.rust_name);
-                if f.required && !f.nullable {
+                if f.presence() == Presence::Required {
                     quote!(u64::try_from(self.#field).ok())
                 } else {
                     quote!(self.#field.and_then(|n| u64::try_from(n).ok()))

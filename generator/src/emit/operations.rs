@@ -4,10 +4,10 @@
 //! builder setters. `send` checks every constraint before any I/O, then hands a `RequestSpec` to the
 //! runtime, which owns auth, retries and decoding.
 
-use super::docs::{doc_attrs, list_item, paragraphs, spec};
+use super::docs::{doc_attrs, list_item, paragraphs, prose, spec};
 use super::imports::Imports;
+use super::tokens::{ident, type_tokens};
 use super::validation::checks;
-use super::{ident, type_tokens};
 use crate::ir::{
     Api, BodyEncoding, Location, Operation, OutputCase, Param, PathSegment, Payload, SchemaRef, Status, TypeRef,
 };
@@ -82,7 +82,7 @@ pub fn module(api: &Api, ops: &[&Operation]) -> TokenStream {
 /// Whether values of `ty` carry a `validate` method (request structs, directly or as array items).
 fn body_validates(api: &Api, ty: &TypeRef) -> bool {
     match ty {
-        TypeRef::Named(n) => super::models::validates(api, n),
+        TypeRef::Named(n) => api.validates(n),
         TypeRef::Array(inner) => body_validates(api, inner),
         _ => false,
     }
@@ -126,7 +126,7 @@ fn http_line(op: &Operation) -> String {
 }
 
 fn param_doc(p: &Param) -> String {
-    let mut text = p.description.as_deref().map(spec).unwrap_or_else(|| format!("The `{}` parameter.", p.name));
+    let mut text = prose(p.description.as_deref()).unwrap_or_else(|| format!("The `{}` parameter.", p.name));
     let rules = p.constraints.describe();
     if !rules.is_empty() {
         text.push_str(&format!("\n\nChecked before sending: {}.", rules.join(", ")));
@@ -168,7 +168,7 @@ fn client_method(op: &Operation) -> TokenStream {
     });
     let body_init = op.body.as_ref().map(|b| if b.required { quote!(body,) } else { quote!(body: None,) });
     let mut parts: Vec<String> = Vec::new();
-    parts.push(op.summary.as_deref().map(spec).unwrap_or_else(|| format!("The `{}` operation.", op.id)));
+    parts.push(prose(op.summary.as_deref()).unwrap_or_else(|| format!("The `{}` operation.", op.id)));
     if let Some(d) = &op.description {
         parts.push(spec(d));
     }
@@ -176,17 +176,19 @@ fn client_method(op: &Operation) -> TokenStream {
     let mut arg_lines: Vec<String> =
         args.iter().map(|(p, _)| list_item(&format!("`{}`", p.rust_name), &param_doc(p))).collect();
     if let Some(b) = op.body.as_ref().filter(|b| b.required) {
-        let text = b.description.as_deref().map(spec).unwrap_or_else(|| "The request body.".to_owned());
+        let text = prose(b.description.as_deref()).unwrap_or_else(|| "The request body.".to_owned());
         arg_lines.push(list_item("`body`", &text));
     }
     if !arg_lines.is_empty() {
         parts.push(format!("# Arguments\n\n{}", arg_lines.join("\n")));
     }
-    for o in &op.omitted {
+    // Why a parameter is left out is said once, in the crate docs (README.md.j2).
+    if !op.omitted.is_empty() {
+        let names: Vec<String> = op.omitted.iter().map(|o| format!("`{}`", o.name)).collect();
+        let (noun, verb) = if names.len() == 1 { ("parameter", "is") } else { ("parameters", "are") };
         parts.push(format!(
-            "The spec's `{}` parameter is not exposed: {}.",
-            o.name,
-            spec(&o.reason).trim_end_matches('.')
+            "The spec's {} {noun} {verb} not exposed ([why](crate#parameters-the-client-leaves-out)).",
+            names.join(", ")
         ));
     }
     parts.push(format!(
@@ -250,7 +252,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let ty = body_type(b);
-        let docs = doc_attrs(&b.description.as_deref().map(spec).unwrap_or_else(|| "The request body.".to_owned()));
+        let docs = doc_attrs(&prose(b.description.as_deref()).unwrap_or_else(|| "The request body.".to_owned()));
         quote! {
             #docs
             pub fn body(mut self, value: #ty) -> Self {
@@ -276,7 +278,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         .responses
         .iter()
         .filter_map(|r| match r.status {
-            Status::Code(c) if c >= 300 => Some(format!("`{c}` ({})", spec(&r.description).trim_end_matches('.'))),
+            Status::Code(c) if c >= 300 => Some(format!("`{c}`")),
             Status::Range(r) if r >= 3 => Some(format!("any other `{r}xx` status")),
             Status::Default
                 if !op.output.cases.is_empty() && op.output.cases.iter().all(|c| c.status != Status::Default) =>
@@ -286,12 +288,16 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             _ => None,
         })
         .collect();
+    // Which `Error` each failure is, is said once, in the crate docs (README.md.j2); each method names
+    // the error statuses its spec documents.
+    let statuses = if errors.is_empty() {
+        "the spec documents no error status for this operation".to_owned()
+    } else {
+        format!("the error statuses the spec documents here: {}", errors.join(", "))
+    };
     let send_docs = paragraphs([
         returns,
-        format!(
-            "# Errors\n\n- [`Error::Validation`] when a parameter or the body breaks a constraint of the spec; nothing is sent.\n- [`Error::Api`] for an error status; the spec documents {}.\n- Transport, timeout, authentication and decoding errors as the other [`Error`] variants say.",
-            if errors.is_empty() { "none".to_owned() } else { errors.join(", ") }
-        ),
+        format!("# Errors\n\nAn [`Error`], as [the crate docs](crate#errors-retries-and-timeouts) say; {statuses}."),
     ]);
     let meta_docs = paragraphs([
         "Like [`send`](Self::send), but also returns the status and the headers of the response.".to_owned(),
@@ -302,7 +308,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let stream = stream_method(op);
     let into_request = into_request(api, op, validate.is_some());
     let pages = op.pagination.as_ref().map(|p| pagination_methods(op, p, validate.is_some()));
-    let summary = op.summary.as_deref().map(spec).unwrap_or_else(|| format!("The `{}` operation.", op.id));
+    let summary = prose(op.summary.as_deref()).unwrap_or_else(|| format!("The `{}` operation.", op.id));
     let docs = paragraphs([
         format!("{} `{id}` request: {}", super::docs::article(id, true), lower_first(&summary)),
         format!(
@@ -321,6 +327,9 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
 
         impl<'a> #name<'a> {
+            /// The operation's `operationId`, which errors name.
+            const OPERATION: &'static str = #id;
+
             #(#setters)*
             #body_setter
 
@@ -444,9 +453,8 @@ fn builder_validate(api: &Api, op: &Operation) -> Option<TokenStream> {
 /// `fn into_request`: validate (when the builder has `validate`), then build the `RequestSpec` the
 /// runtime sends.
 fn into_request(api: &Api, op: &Operation, validates: bool) -> TokenStream {
-    let id = &op.id;
     let validate_call =
-        if validates { quote!(self.validate().map_err(|e| e.in_operation(OPERATION))?;) } else { quote!() };
+        if validates { quote!(self.validate().map_err(|e| e.in_operation(Self::OPERATION))?;) } else { quote!() };
     // The path as a format string with inline arguments (`/orgs/{org_id}/apiKeys`); each parameter is
     // first bound to a local holding its percent-encoded segment.
     let mut template = String::new();
@@ -462,7 +470,7 @@ fn into_request(api: &Api, op: &Operation, validates: bool) -> TokenStream {
                     Some(TypeRef::String) => quote!(&self.#field),
                     // A union has no `Display`: its JSON form, array items joined (`simple` style).
                     Some(ty) if is_union(api, ty) => {
-                        quote!(&params::texts(OPERATION, #name, &self.#field)?.join(","))
+                        quote!(&params::texts(Self::OPERATION, #name, &self.#field)?.join(","))
                     }
                     _ => quote!(&self.#field.to_string()),
                 };
@@ -471,7 +479,7 @@ fn into_request(api: &Api, op: &Operation, validates: bool) -> TokenStream {
                 template.push('}');
                 let pointer = format!("/path/{name}");
                 segments.push(quote! {
-                    let #field = wire::path_segment(#pointer, #value).map_err(|e| e.in_operation(OPERATION))?;
+                    let #field = wire::path_segment(#pointer, #value).map_err(|e| e.in_operation(Self::OPERATION))?;
                 });
             }
         }
@@ -485,10 +493,16 @@ fn into_request(api: &Api, op: &Operation, validates: bool) -> TokenStream {
         .filter(|p| p.location == Location::Header)
         .map(|p| param_push(api, p, quote!(headers)))
         .collect();
-    let query_init =
-        if query.is_empty() { quote!(let query = Vec::new();) } else { quote!(let mut query = Vec::new();) };
-    let headers_init =
-        if headers.is_empty() { quote!(let headers = Vec::new();) } else { quote!(let mut headers = Vec::new();) };
+    // A list the operation never fills is written in place: `query: Vec::new()`.
+    let list = |name: TokenStream, pushes: Vec<TokenStream>| {
+        if pushes.is_empty() {
+            (quote!(), quote!(#name: Vec::new()))
+        } else {
+            (quote!(let mut #name = Vec::new(); #(#pushes)*), quote!(#name))
+        }
+    };
+    let (query, query_field) = list(quote!(query), query);
+    let (headers, headers_field) = list(quote!(headers), headers);
     let method = ident(op.method.as_str());
     let accept = &op.accept;
     let idempotent = op.idempotent;
@@ -496,8 +510,8 @@ fn into_request(api: &Api, op: &Operation, validates: bool) -> TokenStream {
         Some(b) => {
             let media_type = &b.media_type;
             let encode = |value: TokenStream| match b.encoding {
-                BodyEncoding::Json => quote!(RequestBody::json(OPERATION, #media_type, &#value)?),
-                BodyEncoding::Form => quote!(RequestBody::form(OPERATION, #media_type, &#value)?),
+                BodyEncoding::Json => quote!(RequestBody::json(Self::OPERATION, #media_type, &#value)?),
+                BodyEncoding::Form => quote!(RequestBody::form(Self::OPERATION, #media_type, &#value)?),
                 BodyEncoding::Text | BodyEncoding::Bytes => quote!(RequestBody::raw(#media_type, #value)),
             };
             if b.required {
@@ -513,20 +527,17 @@ fn into_request(api: &Api, op: &Operation, validates: bool) -> TokenStream {
     quote! {
         /// Checks the request and turns it into what the runtime sends.
         fn into_request(self) -> Result<RequestSpec, Error> {
-            const OPERATION: &str = #id;
             #validate_call
             #(#segments)*
             let path = #path;
-            #query_init
-            #(#query)*
-            #headers_init
-            #(#headers)*
+            #query
+            #headers
             Ok(RequestSpec {
-                operation_id: OPERATION,
+                operation_id: Self::OPERATION,
                 method: reqwest::Method::#method,
                 path,
-                query,
-                headers,
+                #query_field,
+                #headers_field,
                 accept: #accept,
                 stream: false,
                 body: #body,
@@ -585,21 +596,8 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination, validates: bool
     };
     let size_default = proc_macro2::Literal::u32_unsuffixed(default_size);
     let default_size = size_default.clone();
-    let validate = if validates {
-        let id = &op.id;
-        quote!(self.validate().map_err(|e| e.in_operation(#id))?;)
-    } else {
-        quote!()
-    };
-    let fetch = quote! {
-        let walk = self.walk();
-        let fetch = move |page: u32| {
-            let mut request = self.clone();
-            request.#page = Some(#page_value);
-            request.#size = Some(request.#size.unwrap_or(#size_default));
-            request.send()
-        };
-    };
+    let validate =
+        if validates { quote!(self.validate().map_err(|e| e.in_operation(Self::OPERATION))?;) } else { quote!() };
     let walk_docs = paragraphs([
         "Validates the request and works out where its pages start, how large they are and how far the page number can go.",
         "A value that passed validation but does not fit a `u32` (possible only where the spec sets no bound) falls back to the default.",
@@ -607,14 +605,20 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination, validates: bool
     quote! {
         #stream_docs
         pub fn stream(self) -> PageStream<'a, #item> {
-            #fetch
-            paginate::items(walk, fetch)
+            paginate::items(self.walk(), move |page| self.for_page(page).send())
         }
 
         #pages_docs
         pub fn pages(self) -> PageStream<'a, #page_type> {
-            #fetch
-            paginate::pages(walk, fetch)
+            paginate::pages(self.walk(), move |page| self.for_page(page).send())
+        }
+
+        /// This request for page `page`, asking for the streaming page size unless one is set.
+        fn for_page(&self, page: u32) -> Self {
+            let mut request = self.clone();
+            request.#page = Some(#page_value);
+            request.#size = Some(request.#size.unwrap_or(#size_default));
+            request
         }
 
         #walk_docs
@@ -787,7 +791,7 @@ fn param_push(api: &Api, p: &Param, list: TokenStream) -> TokenStream {
     let header = p.location == Location::Header;
     let push = |value: TokenStream| {
         if header {
-            quote!(#list.push(params::header(OPERATION, #wire_name, &#value)?);)
+            quote!(#list.push(params::header(Self::OPERATION, #wire_name, &#value)?);)
         } else {
             quote!(#list.push((#wire_name, #value));)
         }
@@ -810,9 +814,9 @@ fn param_push(api: &Api, p: &Param, list: TokenStream) -> TokenStream {
         // query (form style), the items joined in a header.
         (ty, _) if is_union(api, ty) && !header => {
             let one = push(quote!(text));
-            quote!(for text in params::texts(OPERATION, #wire_name, value)? { #one })
+            quote!(for text in params::texts(Self::OPERATION, #wire_name, value)? { #one })
         }
-        (ty, _) if is_union(api, ty) => push(quote!(params::texts(OPERATION, #wire_name, value)?.join(","))),
+        (ty, _) if is_union(api, ty) => push(quote!(params::texts(Self::OPERATION, #wire_name, value)?.join(","))),
         (ty, _) => push(text(ty, quote!(value))),
     };
     if p.required {

@@ -3,9 +3,11 @@
 //! the runtime's `validate` module, one line per constraint, so a reviewer sees each rule.
 
 use super::docs::paragraphs;
-use super::{ident, models};
-use crate::ir::{Api, Constraints, Field, SchemaRef, TypeRef};
+use super::imports::Imports;
+use super::tokens::ident;
+use crate::ir::{Api, Constraints, Field, Presence, SchemaRef, TypeRef};
 use crate::naming::{sanitize, Case};
+use crate::used_names::Import;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -18,9 +20,15 @@ pub fn pattern_static(owner: &str) -> Ident {
 /// look-around or backreferences). Compiled on first use; `None` only if the pattern does not
 /// compile, which the generator already ruled out, and which then fails validation rather than
 /// panicking.
-fn pattern_item(name: &Ident, pattern: &str, backtracking: bool) -> TokenStream {
+fn pattern_item(name: &Ident, pattern: &str, backtracking: bool, uses: &mut Imports) -> TokenStream {
     let doc = format!(" The compiled `{pattern}` pattern.");
-    let engine = if backtracking { quote!(fancy_regex::Regex) } else { quote!(Regex) };
+    uses.import(Import::LazyLock);
+    let engine = if backtracking {
+        quote!(fancy_regex::Regex)
+    } else {
+        uses.import(Import::Regex);
+        quote!(Regex)
+    };
     quote! {
         #[doc = #doc]
         static #name: LazyLock<Option<#engine>> = LazyLock::new(|| #engine::new(#pattern).ok());
@@ -86,21 +94,46 @@ pub fn checks(
     quote! { #(#out?;)* }
 }
 
+/// Records the `validate` helpers when `checks` (what [`checks`] or [`standalone_checks`] made) calls
+/// any; every check they make is one `validate::` call.
+fn note_checks(checks: &TokenStream, uses: &mut Imports) {
+    if !checks.is_empty() {
+        uses.import(Import::Validate);
+    }
+}
+
+/// The checks of a newtype's `check`: the value on its own, with no pointer until the caller places
+/// the error (`ValidationError::at`).
+fn standalone_checks(constraints: &Constraints, pattern: Option<&Ident>) -> TokenStream {
+    let min = constraints.min_length.map(proc_macro2::Literal::u64_unsuffixed);
+    let min = min.map(|min| quote!(validate::standalone::min_length(value, #min)?;));
+    let max = constraints.max_length.map(proc_macro2::Literal::u64_unsuffixed);
+    let max = max.map(|max| quote!(validate::standalone::max_length(value, #max)?;));
+    let pattern = match (&constraints.pattern, pattern) {
+        (Some(source), Some(name)) => Some(quote!(validate::standalone::pattern(value, &#name, #source)?;)),
+        _ => None,
+    };
+    quote!(#min #max #pattern)
+}
+
 /// A validated newtype for a constrained string (`OrgId`): it can only hold valid values, it
 /// validates again when deserialized, and it converts back into `String` for free.
-pub fn newtype_item(rust_name: &str, spec_name: &str, constraints: &Constraints) -> TokenStream {
+pub fn newtype_item(rust_name: &str, spec_name: &str, constraints: &Constraints, uses: &mut Imports) -> TokenStream {
     let name = ident(rust_name);
     let pattern = constraints.pattern.as_ref().map(|_| pattern_static(rust_name));
     let pattern_static = match (&constraints.pattern, &pattern) {
-        (Some(p), Some(name)) => pattern_item(name, p, constraints.backtracking),
+        (Some(p), Some(name)) => pattern_item(name, p, constraints.backtracking, uses),
         _ => quote!(),
     };
+    uses.import(Import::Serialize);
+    uses.import(Import::ValidationError);
     let rules = constraints.describe().join(", ");
     let docs = paragraphs([
-        format!("{} `{spec_name}` value: a string that is {rules}.", super::docs::article(spec_name, true)),
+        format!("{} `{spec_name}` value: a string checked against its constraints ({rules}).", super::docs::article(spec_name, true)),
         format!("Construct it with [`{rust_name}::new`], `parse` or `try_from`; invalid strings are rejected with a [`ValidationError`]. Request builders also accept plain strings and check them before sending."),
     ]);
-    let checks = checks(constraints, &TypeRef::String, &quote!(value), &quote!(""), "", pattern.as_ref());
+    let checks = standalone_checks(constraints, pattern.as_ref());
+    note_checks(&checks, uses);
     quote! {
         #pattern_static
 
@@ -156,7 +189,8 @@ pub struct StructValidate {
 
 /// `validate` for a struct that requests carry: its own fields' constraints, then the nested request
 /// types it holds.
-pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> StructValidate {
+pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field], uses: &mut Imports) -> StructValidate {
+    uses.import(Import::ValidationError);
     let mut statics = Vec::new();
     let mut body = Vec::new();
     for field in fields {
@@ -164,10 +198,10 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> StructVali
         let wire = field.name.as_str();
         let pattern = field.constraints.pattern.as_ref().map(|p| {
             let static_name = pattern_static(&format!("{name}_{}", field.rust_name));
-            statics.push(pattern_item(&static_name, p, field.constraints.backtracking));
+            statics.push(pattern_item(&static_name, p, field.constraints.backtracking, uses));
             static_name
         });
-        let optional = field.nullable || !field.required && !models::is_collection(&field.ty);
+        let optional = field.presence() == Presence::Optional;
         let number = matches!(field.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F64);
         // Required fields are checked in place; optional ones through `if let Some(value)`. Numbers are
         // `Copy` and checked by value.
@@ -180,17 +214,18 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> StructVali
         };
         let value_expr = access.clone();
         let own = checks(&field.constraints, &field.ty, &value_expr, &quote!(pointer), wire, pattern.as_ref());
+        note_checks(&own, uses);
         // Method calls take the place itself (`self.next.validate(..)`), not a borrow of it.
         let receiver = if optional { quote!(value) } else { quote!(self.#member) };
         let nested = nested_validate(api, &field.ty, wire, &receiver);
-        let items = field_item_checks(name, field, &receiver, &mut statics);
+        let items = field_item_checks(name, field, &receiver, &mut statics, uses);
         let nested = quote!(#nested #items);
         if own.is_empty() && nested.is_empty() {
             continue;
         }
         // An optional collection is a plain `Vec`/map, left out of the JSON when empty: an empty one is
         // an absent field, which `minItems` does not apply to.
-        let absent_when_empty = !field.required && !field.nullable && models::is_collection(&field.ty);
+        let absent_when_empty = field.presence() == Presence::EmptyWhenAbsent;
         if optional && number {
             body.push(quote! { if let Some(value) = self.#member { #own #nested } });
         } else if absent_when_empty && field.constraints.min_items.is_some() {
@@ -224,7 +259,13 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field]) -> StructVali
 
 /// The checks of each scalar item of an array field, or each value of a map field
 /// ([`Field::item_constraints`]), pointing at the item (`/body/teamIds/0`, `/body/labels/env`).
-fn field_item_checks(owner: &Ident, field: &Field, list: &TokenStream, statics: &mut Vec<TokenStream>) -> TokenStream {
+fn field_item_checks(
+    owner: &Ident,
+    field: &Field,
+    list: &TokenStream,
+    statics: &mut Vec<TokenStream>,
+    uses: &mut Imports,
+) -> TokenStream {
     let constraints = &field.item_constraints;
     let (item_ty, map) = match &field.ty {
         TypeRef::Array(item) => (item.as_ref(), false),
@@ -236,7 +277,7 @@ fn field_item_checks(owner: &Ident, field: &Field, list: &TokenStream, statics: 
     }
     let pattern = constraints.pattern.as_ref().map(|p| {
         let static_name = pattern_static(&format!("{owner}_{}_item", field.rust_name));
-        statics.push(pattern_item(&static_name, p, constraints.backtracking));
+        statics.push(pattern_item(&static_name, p, constraints.backtracking, uses));
         static_name
     });
     let scalar = item_ty.non_null();
@@ -244,6 +285,7 @@ fn field_item_checks(owner: &Ident, field: &Field, list: &TokenStream, statics: 
     let escaped = field.name.replace('{', "{{").replace('}', "}}").replace('~', "~0").replace('/', "~1");
     let at = if map { format!("{{pointer}}/{escaped}/{{key}}") } else { format!("{{pointer}}/{escaped}/{{index}}") };
     let check = checks(constraints, scalar, &value, &quote!(&format!(#at)), "", pattern.as_ref());
+    note_checks(&check, uses);
     // A `null` item has nothing to check.
     let check =
         if matches!(item_ty, TypeRef::Nullable(_)) { quote!(if let Some(item) = item { #check }) } else { check };
@@ -265,7 +307,7 @@ fn field_item_checks(owner: &Ident, field: &Field, list: &TokenStream, statics: 
 
 /// Calls `validate` on nested request structs (directly or inside arrays).
 fn nested_validate(api: &Api, ty: &TypeRef, wire: &str, value: &TokenStream) -> TokenStream {
-    let validated = |n: &SchemaRef| models::validates(api, n);
+    let validated = |n: &SchemaRef| api.validates(n);
     // The wire name goes into the format string itself (escaped), so the emitted call reads
     // `format!("{pointer}/roles/{index}")`.
     let escaped = wire.replace('{', "{{").replace('}', "}}").replace('~', "~0").replace('/', "~1");

@@ -16,7 +16,7 @@ use crate::naming::Namer;
 use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme as OaScheme};
 
 /// Lowers a loaded spec. On success, the diagnostics hold only warnings.
-pub fn lower(spec: &Spec, options: &crate::Options) -> Result<(Api, Diagnostics), Diagnostics> {
+pub fn lower(spec: &Spec, options: &crate::options::Options) -> Result<(Api, Diagnostics), Diagnostics> {
     let mut lowerer = Lowerer {
         options: options.clone(),
         sunset_reference: None,
@@ -65,7 +65,7 @@ pub fn lower(spec: &Spec, options: &crate::Options) -> Result<(Api, Diagnostics)
 pub(crate) struct Lowerer<'a> {
     doc: &'a OpenAPI,
     /// The caller's choices (API version pin, preview).
-    options: crate::Options,
+    options: crate::options::Options,
     /// The date a chosen version's `x-sunset` is compared to: the pinned version, else the newest
     /// dated version the spec mentions (never the wall clock, so the output is reproducible).
     sunset_reference: Option<String>,

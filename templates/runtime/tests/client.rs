@@ -16,6 +16,7 @@ fn raw(status: u16, body: &str) -> RawResponse {
         headers: HeaderMap::new(),
         body: body.as_bytes().to_vec(),
         unread: None,
+        max_body: usize::MAX,
     }
 }
 

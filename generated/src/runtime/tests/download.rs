@@ -17,7 +17,7 @@ fn raw(status: u16, content_type: Option<&str>, body: &[u8]) -> RawResponse {
     if let Some(ct) = content_type {
         headers.insert(CONTENT_TYPE, HeaderValue::from_str(ct).unwrap());
     }
-    RawResponse { operation: "downloadLogs", status, headers, body: body.to_vec(), unread: None }
+    RawResponse { operation: "downloadLogs", status, headers, body: body.to_vec(), unread: None, max_body: usize::MAX }
 }
 
 fn spec(stream: bool) -> RequestSpec {

@@ -1,0 +1,40 @@
+//! The two spellings every emitter shares: an identifier and the Rust type of a [`TypeRef`]. A leaf
+//! module, so emitters import it without importing the module that assembles them.
+
+use crate::ir::TypeRef;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// An identifier; names were sanitized during lowering, so this never needs `r#`.
+pub(super) fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust spelling of a type reference.
+pub(super) fn type_tokens(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::Secret => quote!(SecretString),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::Array(inner) => {
+            let inner = type_tokens(inner);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(inner);
+            quote!(BTreeMap<String, #inner>)
+        }
+        TypeRef::Named(name) => {
+            let name = ident(name.as_str());
+            quote!(#name)
+        }
+        TypeRef::Any => quote!(serde_json::Value),
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(inner);
+            quote!(Option<#inner>)
+        }
+    }
+}

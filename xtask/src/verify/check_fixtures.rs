@@ -81,7 +81,14 @@ fn check_feature_alone(root: &Path, manifest: &Path, feature: &str) -> Result<bo
 }
 
 /// Copies `tests` into the generated crate as `tests/behaviour.rs` and runs it with the library's unit tests.
+/// The behaviour tests may use wiremock (the mock server of the client tests), which the generated
+/// crate itself does not depend on: it is added to the copy's dev-dependencies only.
 fn run_behaviour(root: &Path, dir: &Path, manifest: &Path, tests: &Path) -> Result<bool, String> {
+    let toml = std::fs::read_to_string(manifest).map_err(|e| e.to_string())?;
+    let Some(toml) = with_dev_dependency(&toml, WIREMOCK) else {
+        return Err(format!("{} has no [dev-dependencies] table", manifest.display()));
+    };
+    std::fs::write(manifest, toml).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(dir.join("tests")).map_err(|e| e.to_string())?;
     std::fs::copy(tests, dir.join("tests/behaviour.rs"))
         .map_err(|e| format!("cannot copy {}: {e}", tests.display()))?;
@@ -95,4 +102,27 @@ fn run_behaviour(root: &Path, dir: &Path, manifest: &Path, tests: &Path) -> Resu
         .status()
         .map_err(|e| format!("could not run cargo test: {e}"))?
         .success())
+}
+
+/// The dev-dependency line behaviour tests get: the same major version as the generator's client tests.
+const WIREMOCK: &str = "wiremock = \"0.6\"";
+
+/// `toml` with `line` added at the top of its `[dev-dependencies]` table, if it has one.
+fn with_dev_dependency(toml: &str, line: &str) -> Option<String> {
+    let table = "[dev-dependencies]\n";
+    let at = toml.find(table)? + table.len();
+    Some(format!("{}{line}\n{}", &toml[..at], &toml[at..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dev_dependency_goes_into_the_existing_table() {
+        let toml = "[dependencies]\nserde = \"1\"\n\n[dev-dependencies]\ntokio = \"1\"\n\n[lints.rust]\n";
+        let out = with_dev_dependency(toml, WIREMOCK).unwrap();
+        assert_eq!(out, "[dependencies]\nserde = \"1\"\n\n[dev-dependencies]\nwiremock = \"0.6\"\ntokio = \"1\"\n\n[lints.rust]\n");
+        assert!(with_dev_dependency("[dependencies]\n", WIREMOCK).is_none());
+    }
 }

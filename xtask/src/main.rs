@@ -14,7 +14,7 @@
 //! - `conformance fragment`: the generated client against a Prism mock built from the spec;
 //!   `conformance spec FILE`: every operation of any spec through a client generated from it, with a
 //!   generated harness (`conformance` and `conformance --spec FILE` are the old spellings of the two);
-//! - `api-diff`: what changed in the API since a git revision, and the semver bump it implies;
+//! - `api-diff`: what changed in an API between two descriptions (or since a git revision), and the semver bump it implies;
 //! - `spec-drift`: whether the spec still describes its operations as the official Atlas description does;
 //! - `bench`: benchmarks against progenitor and raw reqwest, written to `BENCHMARKS.md`.
 //!
@@ -50,8 +50,10 @@ commands:
   codegen [--spec FILE] [--out DIR] [--check] [-v]
                            regenerate generated/ from the spec (--check: fail if it is stale);
                            --spec/--out: any spec into any folder (defaults: spec/atlas-api-keys.yaml, generated)
-  api-diff [BASE] [--format text|markdown] [--fail-on-breaking]
-                           API changes of the spec since BASE (default HEAD) and the semver bump
+  api-diff [--spec FILE] [BASE | --base FILE] [--format text|markdown] [--fail-on-breaking]
+                           API changes between two descriptions, grouped by tag, and the semver bump:
+                           FILE (default the spec) against itself at git revision BASE (default HEAD),
+                           or --base FILE against --spec FILE
   spec-drift [--official FILE]
                            fail if the spec's operations differ from the official Atlas description
                            (default spec/upstream/atlas-admin-v2.yaml) other than as x-codegen-deviations lists

@@ -20,15 +20,21 @@
 //! [`Report::render_text`] / [`Report::render_markdown`] print the report for a terminal or a pull
 //! request.
 //!
-//! One module per concern: `report` (changes, verdicts, semver, rendering), `operations`, `schemas`
-//! and `constraints` (keyword by keyword, with which direction tightens).
+//! Every change also names the tag it is filed under ([`Change::group`], see [`groups`]), so a
+//! whole-API report reads as a per-tag summary table and then one section per tag.
+//!
+//! One module per concern: `report` (changes, verdicts, semver, rendering), `groups` (which tag a
+//! change is filed under), `operations`, `schemas` and `constraints` (keyword by keyword, with which
+//! direction tightens).
 
 mod constraints;
+mod groups;
 mod operations;
 mod report;
 mod schemas;
 
 pub use constraints::{constraint_changes, ConstraintChange, ConstraintKind};
+pub use groups::{SHARED, UNTAGGED};
 pub use report::{Bump, Change, ChangeKind, ParamKey, Report, Subject, Verdict};
 
 use std::collections::BTreeSet;
@@ -59,6 +65,10 @@ pub fn diff(before: &ir::Api, after: &ir::Api) -> Report {
     }
     // Subjects were visited in order already; the stable sort only guards that invariant.
     d.changes.sort_by(|a, b| a.subject.cmp(&b.subject));
+    let groups = groups::Groups::new(before, after);
+    for change in &mut d.changes {
+        change.group = groups.of(&change.subject);
+    }
     Report { changes: d.changes }
 }
 
@@ -71,6 +81,6 @@ struct Differ {
 
 impl Differ {
     fn push(&mut self, subject: &Subject, kind: ChangeKind, verdict: Verdict, note: impl Into<String>) {
-        self.changes.push(Change { subject: subject.clone(), kind, verdict, note: note.into() });
+        self.changes.push(Change { subject: subject.clone(), group: String::new(), kind, verdict, note: note.into() });
     }
 }

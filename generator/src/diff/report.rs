@@ -1,9 +1,11 @@
 //! The report: what a change is about, what it is, its verdict, and the semver bump, rendered for a
 //! terminal or a pull request.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use super::constraints::ConstraintChange;
+use super::groups::{SHARED, UNTAGGED};
 use crate::ir::{HttpMethod, Location, Status, TypeRef};
 use crate::plan::{CRATE_NAME, CRATE_VERSION};
 
@@ -419,6 +421,9 @@ impl fmt::Display for ChangeKind {
 pub struct Change {
     /// The operation or schema it is about.
     pub subject: Subject,
+    /// The tag it is filed under: the operation's first tag, or the one tag whose operations use the
+    /// schema ([`SHARED`](super::SHARED) when several do, [`UNTAGGED`](super::UNTAGGED) when none).
+    pub group: String,
     /// What changed.
     pub kind: ChangeKind,
     /// Whether it breaks callers.
@@ -518,64 +523,117 @@ impl Report {
     }
 
     fn counts(&self) -> (usize, usize) {
-        let breaking = self.changes.iter().filter(|c| c.verdict == Verdict::Breaking).count();
-        (breaking, self.changes.len() - breaking)
+        count(self.changes.iter())
     }
 
     fn bump_line(&self) -> String {
         self.bump().describe(CRATE_NAME, CRATE_VERSION)
     }
 
-    /// The report for a terminal: a count, then each subject with its changes (verdict, summary,
-    /// note), then the semver bump for `atlas-admin-client`. An empty report is `no API changes`.
+    /// The changes by group: tags in name order, then [`SHARED`], then [`UNTAGGED`]; within a group,
+    /// in report order.
+    pub fn groups(&self) -> Vec<(&str, Vec<&Change>)> {
+        let rank = |g: &str| match g {
+            SHARED => 1,
+            UNTAGGED => 2,
+            _ => 0,
+        };
+        let mut groups: BTreeMap<(u8, &str), Vec<&Change>> = BTreeMap::new();
+        for change in &self.changes {
+            groups.entry((rank(&change.group), change.group.as_str())).or_default().push(change);
+        }
+        groups.into_iter().map(|((_, group), changes)| (group, changes)).collect()
+    }
+
+    /// The report for a terminal: the counts, a summary table (breaking and compatible changes per
+    /// tag), then each tag's subjects with their changes (verdict, summary, note), then the semver
+    /// bump for `atlas-admin-client`. An empty report is `no API changes`.
     pub fn render_text(&self) -> String {
         if self.is_empty() {
             return "no API changes\n".to_owned();
         }
         let (breaking, compatible) = self.counts();
-        let mut out = format!("API changes: {breaking} breaking, {compatible} compatible\n");
-        let mut current: Option<&Subject> = None;
-        for change in &self.changes {
-            if current != Some(&change.subject) {
-                out.push_str(&format!("\n{}\n", change.subject));
-                current = Some(&change.subject);
+        let mut out = format!("API changes: {breaking} breaking, {compatible} compatible\n\n");
+        let groups = self.groups();
+        let width = groups.iter().map(|(g, _)| g.chars().count()).max().unwrap_or(0).max("tag".len());
+        out.push_str(&format!("  {:<width$}  {:>8}  {:>10}\n", "tag", "breaking", "compatible"));
+        for (group, changes) in &groups {
+            let (b, c) = count(changes.iter().copied());
+            out.push_str(&format!("  {group:<width$}  {b:>8}  {c:>10}\n"));
+        }
+        for (group, changes) in &groups {
+            let (b, c) = count(changes.iter().copied());
+            out.push_str(&format!("\n== {group} ({b} breaking, {c} compatible)\n"));
+            let mut current: Option<&Subject> = None;
+            for change in changes {
+                if current != Some(&change.subject) {
+                    out.push_str(&format!("\n{}\n", change.subject));
+                    current = Some(&change.subject);
+                }
+                out.push_str(&format!("  {:<10}  {}\n", change.verdict, change.kind));
+                out.push_str(&format!("  {:<10}  {}\n", "", change.note));
             }
-            out.push_str(&format!("  {:<10}  {}\n", change.verdict, change.kind));
-            out.push_str(&format!("  {:<10}  {}\n", "", change.note));
         }
         out.push_str(&format!("\nsemver: {}\n", self.bump_line()));
         out
     }
 
-    /// The report as Markdown for a pull request: a `Subject | Change | Verdict` table (the change
-    /// column holds the summary and the note), then the semver bump. An empty report is
-    /// `no API changes`.
+    /// The report as Markdown for a pull request: the counts and the semver bump, a `Tag | Breaking |
+    /// Compatible` summary table, then one section per tag with a `Subject | Change | Verdict` table
+    /// (the change column holds the summary and the note); a tag with no breaking change is folded
+    /// (`<details>`), so the breaking ones stand out. An empty report is `no API changes`.
     pub fn render_markdown(&self) -> String {
         if self.is_empty() {
             return "no API changes\n".to_owned();
         }
         let (breaking, compatible) = self.counts();
         let mut out = format!("**API changes:** {breaking} breaking, {compatible} compatible\n\n");
-        out.push_str("| Subject | Change | Verdict |\n| --- | --- | --- |\n");
-        for change in &self.changes {
-            let subject = match &change.subject {
-                Subject::Operation(id) => format!("operation `{id}`"),
-                Subject::Schema(name) => format!("schema `{name}`"),
-            };
-            let verdict = match change.verdict {
-                Verdict::Breaking => "**breaking**",
-                Verdict::Compatible => "compatible",
-            };
-            out.push_str(&format!(
-                "| {} | {} — {} | {verdict} |\n",
-                cell(&subject),
-                cell(&change.kind.to_string()),
-                cell(&change.note)
-            ));
+        out.push_str(&format!("**Semver:** {}\n\n", self.bump_line()));
+        let groups = self.groups();
+        out.push_str("| Tag | Breaking | Compatible |\n| --- | ---: | ---: |\n");
+        for (group, changes) in &groups {
+            let (b, c) = count(changes.iter().copied());
+            out.push_str(&format!("| {} | {b} | {c} |\n", cell(group)));
         }
-        out.push_str(&format!("\n**Semver:** {}\n", self.bump_line()));
+        for (group, changes) in &groups {
+            let (b, c) = count(changes.iter().copied());
+            let title = format!("{} ({b} breaking, {c} compatible)", cell(group));
+            if b == 0 {
+                out.push_str(&format!("\n<details><summary>{title}</summary>\n\n"));
+            } else {
+                out.push_str(&format!("\n### {title}\n\n"));
+            }
+            out.push_str("| Subject | Change | Verdict |\n| --- | --- | --- |\n");
+            for change in changes {
+                let subject = match &change.subject {
+                    Subject::Operation(id) => format!("operation `{id}`"),
+                    Subject::Schema(name) => format!("schema `{name}`"),
+                };
+                let verdict = match change.verdict {
+                    Verdict::Breaking => "**breaking**",
+                    Verdict::Compatible => "compatible",
+                };
+                out.push_str(&format!(
+                    "| {} | {} — {} | {verdict} |\n",
+                    cell(&subject),
+                    cell(&change.kind.to_string()),
+                    cell(&change.note)
+                ));
+            }
+            if b == 0 {
+                out.push_str("\n</details>\n");
+            }
+        }
         out
     }
+}
+
+/// How many of `changes` are breaking and how many compatible.
+fn count<'a>(changes: impl Iterator<Item = &'a Change>) -> (usize, usize) {
+    changes.fold((0, 0), |(b, c), change| match change.verdict {
+        Verdict::Breaking => (b + 1, c),
+        Verdict::Compatible => (b, c + 1),
+    })
 }
 
 /// Escapes text for one Markdown table cell: `|` would end the cell and a newline the row.

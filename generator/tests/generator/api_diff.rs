@@ -106,6 +106,7 @@ fn every_fixture_has_a_test() {
 
 const CASES: &[&str] = &[
     "constraint_loosened",
+    "grouped",
     "default_changed",
     "enum_value_added",
     "enum_value_removed",
@@ -492,8 +493,46 @@ fn markdown_table() {
     let report = diff(&lower(side(case, "before")), &lower(side(case, "after")));
     let md = report.render_markdown();
     assert!(md.contains("| Subject | Change | Verdict |\n| --- | --- | --- |\n"), "{md}");
-    assert!(md.trim_end().ends_with("atlas-admin-client 0.1.0 -> 0.2.0"), "{md}");
+    assert!(md.contains("atlas-admin-client 0.1.0 -> 0.2.0\n"), "{md}");
     super::assert_text_snapshot("diff", "markdown_param_constraint_tightened", &md);
+}
+
+/// A report on an API with tags: the summary table counts each tag's changes, and each change is filed
+/// under its operation's first tag, or the one tag whose operations use the schema (`Owner`, used by
+/// both tags, is shared).
+#[test]
+fn grouped_by_tag() {
+    use atlas_codegen::diff::SHARED;
+    let report = check!(
+        "grouped",
+        Bump::Major,
+        [
+            (op("deleteGadget"), Breaking, ChangeKind::OperationRemoved { .. }),
+            (op("getGadget"), Compatible, ChangeKind::OperationAdded { .. }),
+            (op("listWidgets"), Breaking, ChangeKind::ParamConstraintChanged { .. }),
+            (schema("/components/schemas/Gadget/properties/kind"), Breaking, ChangeKind::EnumValueRemoved { .. }),
+            (schema("/components/schemas/Gadget/properties/kind"), Compatible, ChangeKind::EnumValueAdded { .. }),
+            (schema("Owner"), Compatible, ChangeKind::FieldAdded { required: false, .. }),
+        ]
+    );
+    let groups: Vec<&str> = report.changes.iter().map(|c| c.group.as_str()).collect();
+    assert_eq!(groups, ["Gadgets", "Gadgets", "Widgets", "Gadgets", "Gadgets", SHARED]);
+    let text = report.render_text();
+    assert!(
+        text.contains("  tag               breaking  compatible\n  Gadgets                  2           2\n"),
+        "{text}"
+    );
+    let md = report.render_markdown();
+    assert!(
+        md.contains(
+            "| Tag | Breaking | Compatible |\n| --- | ---: | ---: |\n| Gadgets | 2 | 2 |\n| Widgets | 1 | 0 |\n"
+        ),
+        "{md}"
+    );
+    // A tag without breaking changes is folded.
+    assert!(md.contains("<details><summary>(shared schemas) (0 breaking, 1 compatible)</summary>"), "{md}");
+    assert!(md.contains("### Gadgets (2 breaking, 2 compatible)"), "{md}");
+    super::assert_text_snapshot("diff", "markdown_grouped", &md);
 }
 
 #[test]

@@ -1,24 +1,34 @@
-//! `cargo xtask api-diff [BASE] [--format text|markdown] [--fail-on-breaking]`: what the working tree's
-//! spec changes in the API compared with the spec at a git revision (default `HEAD`), whether each change
-//! breaks callers of `atlas-admin-client`, and the semver bump that implies.
+//! `cargo xtask api-diff [--spec FILE] [--base FILE] [BASE] [--format text|markdown] [--fail-on-breaking]`:
+//! what changes in an API between two descriptions, whether each change breaks callers of the generated
+//! client, and the semver bump that implies.
 //!
-//! The spec at `BASE` is read with `git show BASE:spec/atlas-api-keys.yaml`, so nothing is checked out
-//! and the working tree is never touched. Both specs are lowered to the IR and compared there
-//! ([`atlas_codegen::diff`]), so reformatting or reordering the YAML reports nothing.
+//! The two sides are a file in the working tree and the same file at a git revision (default: the
+//! fragment `spec/atlas-api-keys.yaml` at `HEAD`), or two files (`--base OLD --spec NEW`). The revision
+//! side is read with `git show REV:./FILE`, so nothing is checked out and the working tree is never
+//! touched; it is one file, so a description split over several files (`$ref`s to other files) can only
+//! be compared as two files. Both sides are lowered to the IR in any input format the generator reads
+//! and compared there ([`atlas_codegen::diff`]), so reformatting or reordering reports nothing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use atlas_codegen::diff::diff;
-use atlas_codegen::Diagnostics;
+use atlas_codegen::diff::{diff, Report};
+use atlas_codegen::{ir, Diagnostics, Options as GenOptions};
 
 use crate::util::SPEC;
 
-const USAGE: &str = "usage: cargo xtask api-diff [BASE] [--format text|markdown] [--fail-on-breaking]
+const USAGE: &str =
+    "usage: cargo xtask api-diff [--spec FILE] [BASE | --base FILE] [--format text|markdown] [--fail-on-breaking]
 
-Compares spec/atlas-api-keys.yaml in the working tree with the same file at the git revision BASE
-(default HEAD) and reports every API change, whether it is breaking, and the semver bump it implies.
+Compares two versions of an API description and reports every API change, grouped by tag after a
+summary table, whether it breaks callers of the generated client, and the semver bump it implies.
 
+  --spec FILE              the new side: FILE in the working tree (default spec/atlas-api-keys.yaml);
+                           any format the generator reads (OpenAPI 3.x or Swagger 2, YAML or JSON)
+  BASE                     the old side: the same file at the git revision BASE (default HEAD); only a
+                           single-file description can be read at a revision (for one split over several
+                           files, extract both versions and use --base)
+  --base FILE              the old side: another file (instead of BASE)
   --format text|markdown   text for a terminal (default), markdown for a pull request
   --fail-on-breaking       exit with status 1 when any change is breaking";
 
@@ -29,44 +39,72 @@ enum Format {
     Markdown,
 }
 
+/// The old side of the comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Base {
+    /// The new side's file at this git revision.
+    Revision(String),
+    /// Another file.
+    File(PathBuf),
+}
+
 /// The parsed command line.
 #[derive(Debug, PartialEq, Eq)]
 struct Options {
-    base: String,
+    spec: PathBuf,
+    base: Base,
     format: Format,
     fail_on_breaking: bool,
     help: bool,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options { base: "HEAD".to_owned(), format: Format::Text, fail_on_breaking: false, help: false };
-    let mut base: Option<&str> = None;
+    let mut options = Options {
+        spec: PathBuf::from(SPEC),
+        base: Base::Revision("HEAD".to_owned()),
+        format: Format::Text,
+        fail_on_breaking: false,
+        help: false,
+    };
+    let mut revision: Option<&str> = None;
+    let mut base_file = false;
     let mut iter = args.iter().map(String::as_str);
+    let value = |flag: &str, arg: &str, iter: &mut dyn Iterator<Item = &str>| -> Result<Option<String>, String> {
+        if arg == flag {
+            return iter.next().map(|v| Some(v.to_owned())).ok_or(format!("api-diff: `{flag}` needs a value"));
+        }
+        Ok(arg.strip_prefix(&format!("{flag}=")).map(str::to_owned))
+    };
     while let Some(arg) = iter.next() {
-        let format = match arg {
-            "--format" => Some(iter.next().ok_or("api-diff: `--format` needs a value: text or markdown")?),
-            _ => arg.strip_prefix("--format="),
-        };
-        if let Some(format) = format {
-            options.format = match format {
+        if let Some(format) = value("--format", arg, &mut iter)? {
+            options.format = match format.as_str() {
                 "text" => Format::Text,
                 "markdown" | "md" => Format::Markdown,
                 other => return Err(format!("api-diff: unknown format `{other}` (expected text or markdown)")),
             };
+        } else if let Some(spec) = value("--spec", arg, &mut iter)? {
+            options.spec = PathBuf::from(spec);
+        } else if let Some(base) = value("--base", arg, &mut iter)? {
+            base_file = true;
+            options.base = Base::File(PathBuf::from(base));
         } else if arg == "--fail-on-breaking" {
             options.fail_on_breaking = true;
         } else if matches!(arg, "-h" | "--help") {
             options.help = true;
         } else if arg.starts_with('-') {
             return Err(format!("api-diff: unknown flag `{arg}`\n\n{USAGE}"));
-        } else if let Some(first) = base {
+        } else if let Some(first) = revision {
             return Err(format!("api-diff: one revision only, got `{first}` and `{arg}`\n\n{USAGE}"));
         } else {
-            base = Some(arg);
+            revision = Some(arg);
         }
     }
-    if let Some(base) = base {
-        options.base = base.to_owned();
+    match (revision, base_file) {
+        (Some(rev), true) => {
+            return Err(format!("api-diff: give either a revision (`{rev}`) or `--base FILE`, not both\n\n{USAGE}"))
+        }
+        (Some(rev), false) => options.base = Base::Revision(rev.to_owned()),
+        _ => {}
     }
     Ok(options)
 }
@@ -80,45 +118,78 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
         println!("{USAGE}");
         return Ok(ExitCode::SUCCESS);
     }
-    let base = &options.base;
-    let before_text = spec_at(root, base)?;
-    let before_name = format!("{base}:{SPEC}");
-    let (before, _) = atlas_codegen::lower_spec(&before_name, &before_text)
-        .map_err(|d| format!("api-diff: {SPEC} at revision `{base}` does not load: {}", first(&d)))?;
-    let after_text =
-        std::fs::read_to_string(root.join(SPEC)).map_err(|e| format!("api-diff: cannot read {SPEC}: {e}"))?;
-    let (after, _) = atlas_codegen::lower_spec(SPEC, &after_text)
-        .map_err(|d| format!("api-diff: {SPEC} in the working tree does not load: {}", first(&d)))?;
-    let report = diff(&before, &after);
+    let report = compare(root, &options.base, &options.spec)?;
     let rendered = match options.format {
         Format::Text => report.render_text(),
         Format::Markdown => report.render_markdown(),
     };
     print!("{rendered}");
     if options.fail_on_breaking && report.is_breaking() {
-        eprintln!("api-diff: breaking changes against `{base}` (--fail-on-breaking)");
+        eprintln!("api-diff: breaking changes against {} (--fail-on-breaking)", describe(&options.base, &options.spec));
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The spec's text at a git revision, or a one-line reason why there is none.
-fn spec_at(root: &Path, base: &str) -> Result<String, String> {
+/// `` `REV`:FILE `` or the base file's name, for messages.
+fn describe(base: &Base, spec: &Path) -> String {
+    match base {
+        Base::Revision(rev) => format!("{} at `{rev}`", spec.display()),
+        Base::File(file) => file.display().to_string(),
+    }
+}
+
+/// Lowers both sides (`spec` relative to `root` unless absolute) and compares them.
+pub fn compare(root: &Path, base: &Base, spec: &Path) -> Result<Report, String> {
+    let before = match base {
+        Base::Revision(rev) => {
+            let text = spec_at(root, rev, spec)?;
+            let name = format!("{rev}:{}", spec.display());
+            atlas_codegen::lower_spec_with(&name, &text, &GenOptions::default())
+                .map(|(api, _)| api)
+                .map_err(|d| format!("api-diff: {} at revision `{rev}` does not load: {}", spec.display(), first(&d)))?
+        }
+        Base::File(file) => lower_file(root, file)?,
+    };
+    let after = lower_file(root, spec)?;
+    Ok(diff(&before, &after))
+}
+
+/// Lowers the description at `file` (relative to `root` unless absolute) with every local file its
+/// `$ref`s lead to.
+fn lower_file(root: &Path, file: &Path) -> Result<ir::Api, String> {
+    let path = root.join(file);
+    if !path.is_file() {
+        return Err(format!("api-diff: cannot read {}: no such file", file.display()));
+    }
+    let name = file.display().to_string();
+    atlas_codegen::lower_path_with(&path, &name, &GenOptions::default())
+        .map(|(api, _)| api)
+        .map_err(|d| format!("api-diff: {name} does not load: {}", first(&d)))
+}
+
+/// The text of `spec` at a git revision, or a one-line reason why there is none.
+fn spec_at(root: &Path, base: &str, spec: &Path) -> Result<String, String> {
+    let path = root.join(spec);
+    let dir = path.parent().filter(|d| d.is_dir()).unwrap_or(root);
+    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let git = |args: &[&str]| {
-        Command::new("git").args(args).current_dir(root).output().map_err(|e| format!("api-diff: cannot run git: {e}"))
+        Command::new("git").args(args).current_dir(dir).output().map_err(|e| format!("api-diff: cannot run git: {e}"))
     };
     let commit = format!("{base}^{{commit}}");
     let verified = git(&["rev-parse", "--verify", "--quiet", &commit])?;
     if !verified.status.success() {
         return Err(format!("api-diff: `{base}` is not a git revision of this repository"));
     }
-    let shown = git(&["show", &format!("{base}:{SPEC}")])?;
+    // `./FILE` is relative to the directory git runs in, wherever the file sits in the repository.
+    let shown = git(&["show", &format!("{base}:./{file}")])?;
+    let spec = spec.display();
     if !shown.status.success() {
         let stderr = String::from_utf8_lossy(&shown.stderr);
         let reason = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("git show failed").trim();
-        return Err(format!("api-diff: cannot read {SPEC} at revision `{base}`: {reason}"));
+        return Err(format!("api-diff: cannot read {spec} at revision `{base}`: {reason}"));
     }
-    String::from_utf8(shown.stdout).map_err(|_| format!("api-diff: {SPEC} at revision `{base}` is not UTF-8"))
+    String::from_utf8(shown.stdout).map_err(|_| format!("api-diff: {spec} at revision `{base}` is not UTF-8"))
 }
 
 /// The first error (or, failing that, the first diagnostic) on one line: message and where.
@@ -153,13 +224,17 @@ mod tests {
     #[test]
     fn defaults() {
         let o = parse(&[]).unwrap();
-        assert_eq!((o.base.as_str(), o.format, o.fail_on_breaking), ("HEAD", Format::Text, false));
+        assert_eq!((o.base, o.format, o.fail_on_breaking), (Base::Revision("HEAD".into()), Format::Text, false));
+        assert_eq!(o.spec, PathBuf::from(SPEC));
     }
 
     #[test]
     fn every_flag() {
-        let o = parse(&args(&["main~2", "--format", "markdown", "--fail-on-breaking"])).unwrap();
-        assert_eq!((o.base.as_str(), o.format, o.fail_on_breaking), ("main~2", Format::Markdown, true));
+        let o = parse(&args(&["main~2", "--format", "markdown", "--fail-on-breaking", "--spec", "a.json"])).unwrap();
+        assert_eq!((o.base, o.format, o.fail_on_breaking), (Base::Revision("main~2".into()), Format::Markdown, true));
+        assert_eq!(o.spec, PathBuf::from("a.json"));
+        let o = parse(&args(&["--base=old.yaml", "--spec=new.yaml"])).unwrap();
+        assert_eq!((o.base, o.spec), (Base::File("old.yaml".into()), PathBuf::from("new.yaml")));
         assert_eq!(parse(&args(&["--format=text"])).unwrap().format, Format::Text);
     }
 
@@ -169,5 +244,7 @@ mod tests {
         assert!(parse(&args(&["--format"])).is_err());
         assert!(parse(&args(&["--nope"])).unwrap_err().contains("unknown flag `--nope`"));
         assert!(parse(&args(&["a", "b"])).unwrap_err().contains("one revision only"));
+        assert!(parse(&args(&["HEAD", "--base", "x.yaml"])).unwrap_err().contains("not both"));
+        assert!(parse(&args(&["--spec"])).is_err());
     }
 }

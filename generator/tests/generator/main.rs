@@ -13,6 +13,7 @@ mod api_diff;
 mod diagnostics;
 mod normalize;
 mod recursive;
+mod releases;
 mod robustness;
 mod snapshots;
 mod upstream;

@@ -2,6 +2,7 @@
 //! one on disk is fresh. The defaults are the project's own pair, `spec/atlas-api-keys.yaml` into
 //! `generated/`; `--spec` and `--out` take any description into any folder.
 
+pub(crate) mod changelog;
 pub(crate) mod demo;
 pub(crate) mod sync;
 
@@ -96,7 +97,13 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     for warning in generated.warnings.items() {
         eprintln!("{warning}\n");
     }
-    let files = generated.files;
+    let mut files = generated.files;
+    let project = options.out == root.join(GENERATED) && options.spec == root.join(SPEC);
+    if project {
+        // The project's crate also carries its changelog, from api-diff against the last release.
+        files.push(changelog::file(root)?);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     if options.check {
         let drift = crate::codegen::sync::compare(&options.out, &files);
         if drift.is_empty() {
@@ -111,7 +118,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
                 report.push_str(&format!("  {kind:<7} {out_name}/{p}\n"));
             }
         }
-        let again = if options.out == root.join(GENERATED) && options.spec == root.join(SPEC) {
+        let again = if project {
             "`cargo xtask codegen`".to_owned()
         } else {
             format!("`cargo xtask codegen --spec {spec_name} --out {out_name}`")

@@ -54,6 +54,9 @@ commands:
                            API changes between two descriptions, grouped by tag, and the semver bump:
                            FILE (default the spec) against itself at git revision BASE (default HEAD),
                            or --base FILE against --spec FILE
+  api-diff-judge [--api NAME]
+                           check api-diff against cargo-semver-checks on the real releases of
+                           generator/tests/fixtures/releases (slow; needs cargo-semver-checks)
   spec-drift [--official FILE]
                            fail if the spec's operations differ from the official Atlas description
                            (default spec/upstream/atlas-admin-v2.yaml) other than as x-codegen-deviations lists
@@ -111,6 +114,7 @@ fn main() -> ExitCode {
         Some("check-official") => check_official::run(&root, &args[1..]),
         Some("fuzz") => verify::fuzz::run(&root, &args[1..]),
         Some("spec-drift") => spec_drift::run(&root, &cwd, &args[1..]),
+        Some("api-diff-judge") => verify::api_diff_judge::run(&root, &args[1..]),
         Some("api-diff") => match api_diff::run(&root, &args[1..]) {
             // `--fail-on-breaking` exits 1 without an error message of its own.
             Ok(code) => return code,

@@ -10,6 +10,7 @@
 //! - `fuzz`: coverage-guided fuzzing of the generator (cargo-fuzz, nightly).
 
 pub(crate) mod api_diff;
+pub(crate) mod api_diff_judge;
 pub(crate) mod check_fixtures;
 pub(crate) mod check_official;
 pub(crate) mod check_readmes;

@@ -157,7 +157,9 @@ fn judge(
         .arg(new_dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", root.join("target/api-diff-judge/target"))
         .stdin(Stdio::null());
-    let changes: Vec<&Change> = match &subset {
+    // Only tag features, never the TLS ones: the crates' API does not depend on them and rustls would
+    // build aws-lc for nothing.
+    let (old_list, new_list, changes): (Vec<&str>, Vec<&str>, Vec<&Change>) = match &subset {
         Some(tags) => {
             let features: Vec<&str> = tags
                 .iter()
@@ -166,11 +168,22 @@ fn judge(
                     _ => Err(format!("{pair}: tag `{t}` is not a feature of both crates")),
                 })
                 .collect::<Result<_, _>>()?;
-            cmd.args(["--only-explicit-features", "--features", &features.join(",")]);
-            report.changes.iter().filter(|c| tags.contains(&c.group.as_str()) || c.group == SHARED).collect()
+            let changes =
+                report.changes.iter().filter(|c| tags.contains(&c.group.as_str()) || c.group == SHARED).collect();
+            (features.clone(), features, changes)
         }
-        None => report.changes.iter().collect(),
+        None => (
+            old_features.values().map(String::as_str).collect(),
+            new_features.values().map(String::as_str).collect(),
+            report.changes.iter().collect(),
+        ),
     };
+    cmd.arg("--only-explicit-features");
+    for (flag, list) in [("--baseline-features", &old_list), ("--current-features", &new_list)] {
+        if !list.is_empty() {
+            cmd.args([flag, &list.join(",")]);
+        }
+    }
     let output = cmd.output().map_err(|e| format!("cannot run cargo semver-checks: {e}"))?;
     let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     let findings = parse(&text, levels);

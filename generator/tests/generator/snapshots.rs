@@ -53,7 +53,10 @@ fn every_file_starts_with_the_do_not_edit_header() {
 #[test]
 fn checked_in_generated_crate_is_fresh() {
     let generated = atlas_codegen::generate(SPEC, &spec_text()).expect("the spec generates");
-    let drift = sync::compare(&root().join("generated"), &generated.files);
+    let mut drift = sync::compare(&root().join("generated"), &generated.files);
+    // `cargo xtask codegen` adds the changelog (api-diff against the last release's spec); its own
+    // `--check` holds that file fresh.
+    drift.extra.retain(|path| path != "CHANGELOG.md");
     let mut problems: Vec<String> = [("stale  ", &drift.stale), ("missing", &drift.missing), ("extra  ", &drift.extra)]
         .into_iter()
         .flat_map(|(kind, paths)| paths.iter().map(move |path| format!("{kind} generated/{path}")))

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::constraints::{capitalize, constraint_changes, rejected};
 use super::{ChangeKind, Differ, Subject, Verdict};
-use crate::ir::{self, Field, Schema, SchemaKind, TypeRef};
+use crate::ir::{self, Field, Presence, Schema, SchemaKind, TypeRef};
 
 impl Differ {
     pub(super) fn schema(&mut self, name: &str, before: Option<&Schema>, after: Option<&Schema>) {
@@ -116,6 +116,17 @@ impl Differ {
                         )
                     } else if sides.sends(f) {
                         (Verdict::Compatible, "Requests may carry it; leaving it unset sends nothing.".to_owned())
+                    } else if sides.keeps(f) && f.presence() == Presence::Required {
+                        // Found by cargo-semver-checks (`cargo xtask api-diff-judge`): the constructor's
+                        // signature is Rust API even for a type only responses carry.
+                        (
+                            Verdict::Breaking,
+                            format!(
+                                "Responses carry it; `{0}::new` takes it as a new argument, so code that builds \
+                                 `{0}` (tests, mocks) must pass it.",
+                                schema.rust_name
+                            ),
+                        )
                     } else if f.required {
                         (
                             Verdict::Compatible,

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use atlas_codegen::diff::{diff, Report};
+use atlas_codegen::diff::{diff, ChangeKind, Report, Verdict};
 use atlas_codegen::{ir, Options};
 use sha2::{Digest, Sha256};
 
@@ -71,6 +71,15 @@ fn alertmanager_releases() {
     // v0.34.0 adds a required response field (`routeLabels`) and replaces `receiver` by
     // `receiverReference` in responses: breaking for code that builds or names those types.
     assert!(reports[0].is_breaking(), "{}", reports[0].render_text());
+    // A required field of a response-only struct is a new argument of its `new` (cargo-semver-checks
+    // agrees: `method_parameter_count_changed`).
+    let route_labels = reports[0]
+        .changes
+        .iter()
+        .find(|c| matches!(&c.kind, ChangeKind::FieldAdded { field, required: true } if field == "routeLabels"))
+        .expect("routeLabels added");
+    assert_eq!(route_labels.verdict, Verdict::Breaking, "{}", route_labels.note);
+    assert!(route_labels.note.contains("`AlertGroup::new` takes it"), "{}", route_labels.note);
 }
 
 #[test]

@@ -180,8 +180,8 @@ fn judge(
     };
     cmd.arg("--only-explicit-features");
     for (flag, list) in [("--baseline-features", &old_list), ("--current-features", &new_list)] {
-        if !list.is_empty() {
-            cmd.args([flag, &list.join(",")]);
+        for feature in list {
+            cmd.args([flag, feature]);
         }
     }
     let output = cmd.output().map_err(|e| format!("cannot run cargo semver-checks: {e}"))?;

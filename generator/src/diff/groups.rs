@@ -16,6 +16,11 @@ pub const SHARED: &str = "(shared schemas)";
 /// The group of operations without a tag and of schemas that no operation uses.
 pub const UNTAGGED: &str = "(untagged)";
 
+/// How a report names one of several Rust types made from the same spec schema.
+pub(super) fn copy_subject(name: &str, rust_name: &str) -> String {
+    format!("{name} as {rust_name}")
+}
+
 /// The tag of every operation and schema of two versions of an API.
 pub(super) struct Groups {
     operations: BTreeMap<String, String>,
@@ -32,6 +37,8 @@ impl Groups {
                 for schema in api.reachable(&op.models()) {
                     if let Some(schema) = api.schema(&schema) {
                         groups.schemas.entry(schema.name.clone()).or_default().insert(tag.clone());
+                        let copy = copy_subject(&schema.name, &schema.rust_name);
+                        groups.schemas.entry(copy).or_default().insert(tag.clone());
                     }
                 }
                 groups.operations.insert(op.id.clone(), tag);

@@ -59,9 +59,20 @@ pub fn diff(before: &ir::Api, after: &ir::Api) -> Report {
     }
     let schema_names: BTreeSet<&str> = before.schemas.iter().chain(&after.schemas).map(|s| s.name.as_str()).collect();
     for name in schema_names {
-        let old = before.schemas.iter().find(|s| s.name == name);
-        let new = after.schemas.iter().find(|s| s.name == name);
-        d.schema(name, old, new);
+        let olds: Vec<&ir::Schema> = before.schemas.iter().filter(|s| s.name == name).collect();
+        let news: Vec<&ir::Schema> = after.schemas.iter().filter(|s| s.name == name).collect();
+        if olds.len() <= 1 && news.len() <= 1 {
+            d.schema(name, olds.first().copied(), news.first().copied());
+            continue;
+        }
+        // One spec schema made into several Rust types (an inline schema a base type passes on to each
+        // of its `allOf` subtypes): each type is compared with the one of the same Rust name.
+        let rust_names: BTreeSet<&str> = olds.iter().chain(&news).map(|s| s.rust_name.as_str()).collect();
+        for rust_name in rust_names {
+            let old = olds.iter().find(|s| s.rust_name == rust_name).copied();
+            let new = news.iter().find(|s| s.rust_name == rust_name).copied();
+            d.schema(&groups::copy_subject(name, rust_name), old, new);
+        }
     }
     // Subjects were visited in order already; the stable sort only guards that invariant.
     d.changes.sort_by(|a, b| a.subject.cmp(&b.subject));

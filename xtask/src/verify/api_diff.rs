@@ -118,7 +118,16 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
         println!("{USAGE}");
         return Ok(ExitCode::SUCCESS);
     }
-    let report = compare(root, &options.base, &options.spec)?;
+    // Paths as a shell user means them: relative to the current directory when the file is there
+    // (`cargo xtask` may run from a subfolder), else to the repository root.
+    let cwd = std::env::current_dir().unwrap_or_else(|_| root.to_path_buf());
+    let resolve = |p: &Path| if p.is_relative() && cwd.join(p).exists() { cwd.join(p) } else { p.to_path_buf() };
+    let spec = resolve(&options.spec);
+    let base = match &options.base {
+        Base::File(file) => Base::File(resolve(file)),
+        revision => revision.clone(),
+    };
+    let report = compare(root, &base, &spec)?;
     let rendered = match options.format {
         Format::Text => report.render_text(),
         Format::Markdown => report.render_markdown(),

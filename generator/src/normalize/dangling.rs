@@ -34,37 +34,37 @@ pub fn repair(doc: &mut Value, diags: &mut Diagnostics) {
         let ref_pointer = diag::child(&holder, "$ref");
         let tokens = tokens(&target);
         let named = named(&tokens);
-        if let Some((name, exact)) = named.and_then(|name| similar(doc, name)) {
-            let replacement = format!("#/components/schemas/{}", name.replace('~', "~0").replace('/', "~1"));
+        if let Some((name, (found, exact))) = named.and_then(|name| similar(doc, name).map(|found| (name, found))) {
+            // 2.0 references were rewritten to 3.0 ones: name the schema, not the text the user did not write.
             let which = if exact {
-                "the schema of that name"
+                format!("read as the schema `{found}` under `components/schemas`")
             } else {
-                "the one schema of that name but for case and punctuation"
+                format!("read as `{found}`, the one schema of that name but for case and punctuation")
             };
             diags
                 .warning(
                     &ref_pointer,
-                    format!("`$ref: {reference}` points to nothing; read as `{replacement}`, {which}"),
+                    format!("the `$ref` names the schema `{name}`, which is not defined there; {which}"),
                 )
-                .with_hint(format!("write `$ref: '{replacement}'`"));
+                .with_hint(format!("write the name as it is defined (`{found}`), in the section that holds it"));
+            let replacement = format!("#/components/schemas/{}", found.replace('~', "~0").replace('/', "~1"));
             if let Some(Value::String(r)) = doc.pointer_mut(&ref_pointer) {
                 *r = replacement;
             }
             continue;
         }
         let what = match named {
-            Some(name) => format!("no schema `{name}` is defined"),
-            None => format!("`{}` does not exist", missing(doc, &tokens)),
+            Some(name) => format!("the `$ref` names the schema `{name}`, which is not defined"),
+            None => format!("`$ref: {reference}` points to nothing (`{}` does not exist)", missing(doc, &tokens)),
         };
-        diags
-            .warning(
-                &ref_pointer,
-                format!("`$ref: {reference}` points to nothing ({what}); read as a schema that accepts any JSON value"),
-            )
-            .with_hint(match named {
-                Some(name) => format!("define `{name}` under `components/schemas` (`definitions` in Swagger 2.0) to give the value a type"),
+        diags.warning(&ref_pointer, format!("{what}; read as a schema that accepts any JSON value")).with_hint(
+            match named {
+                Some(name) => format!(
+                "define `{name}` under `components/schemas` (`definitions` in Swagger 2.0) to give the value a type"
+            ),
                 None => "point the `$ref` at a schema that exists to give the value a type".to_owned(),
-            });
+            },
+        );
         if let Some(Value::Object(map)) = doc.pointer_mut(&holder) {
             map.shift_remove("$ref");
         }
@@ -124,7 +124,11 @@ mod tests {
         assert_eq!(properties["fine"], json!({"$ref": "#/components/schemas/Witness"}));
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         assert_eq!(warnings[0].0, "/components/schemas/Witness/properties/offline/$ref");
-        assert!(warnings[0].1.contains("no schema `offlineAttributes` is defined"), "{}", warnings[0].1);
+        assert!(
+            warnings[0].1.contains("names the schema `offlineAttributes`, which is not defined"),
+            "{}",
+            warnings[0].1
+        );
         assert!(warnings[0].1.contains("any JSON value"), "{}", warnings[0].1);
     }
 
@@ -154,7 +158,8 @@ mod tests {
         assert_eq!(a["b"]["$ref"], "#/components/schemas/Pet");
         assert_eq!(a["c"]["$ref"], "#/components/schemas/pet_tag");
         assert_eq!(warnings.len(), 3);
-        assert!(warnings.iter().all(|(_, m)| m.contains("read as `#/components/schemas/")), "{warnings:?}");
+        assert!(warnings[0].1.contains("read as the schema `Pet` under `components/schemas`"), "{}", warnings[0].1);
+        assert!(warnings[2].1.contains("read as `pet_tag`, the one schema"), "{}", warnings[2].1);
     }
 
     #[test]

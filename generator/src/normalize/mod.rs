@@ -8,10 +8,11 @@
 //! a document means is a warning at the pointer the user wrote; what has no clear reading is an error.
 //!
 //! The steps, in order: detect the version; convert 2.0 ([`swagger2`]) or 3.1 ([`openapi31`]) to 3.0;
-//! apply the lenient fixes ([`lenient`]), which 3.0 documents get too; make every local `$ref` name
-//! a component ([`pointers`]).
+//! apply the lenient fixes ([`lenient`]), which 3.0 documents get too; read the `$ref`s to nothing
+//! where a schema stands ([`dangling`]); make every local `$ref` name a component ([`pointers`]).
 
 pub mod bundle;
+pub mod dangling;
 pub mod lenient;
 pub mod openapi31;
 pub mod origin;
@@ -77,6 +78,7 @@ pub fn normalize_from(doc: Value, mut origins: Origins, diags: &mut Diagnostics)
     // The steps below read the converted document, so their findings are moved back to the input.
     let converted = diags.len();
     lenient::fix(&mut doc, &mut origins, diags);
+    dangling::repair(&mut doc, diags);
     pointers::hoist(&mut doc, &mut origins, diags);
     diags.relocate_from(converted, |pointer| origins.moved(pointer));
     if diags.has_errors() {

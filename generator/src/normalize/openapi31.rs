@@ -15,6 +15,7 @@
 //! | `$ref` beside keywords that constrain | `allOf: [{$ref}]` beside them (3.0 ignores a `$ref`'s siblings) |
 //! | `true` / `false` as a schema | `{}` / `{not: {}}` |
 //! | no `paths` | `paths: {}` |
+//! | an operation without `responses` | `responses: {}` (the lowering says the client returns `()`) |
 //!
 //! What 3.0 cannot say is left out with a warning at its pointer: several non-null `type`s, tuples
 //! (`prefixItems`), `if`/`then`/`else`, `dependentSchemas`, `patternProperties` beside other
@@ -81,6 +82,14 @@ pub fn convert(mut doc: Value, origins: &mut Origins, diags: &mut Diagnostics) -
     }
     if !root.contains_key("paths") {
         root.insert("paths".to_owned(), Value::Object(Map::new()));
+    }
+    // 3.1 lets an operation leave its responses out; 3.0 needs the (here empty) field.
+    for item in root.get_mut("paths").and_then(Value::as_object_mut).into_iter().flat_map(|p| p.values_mut()) {
+        for method in walk::METHODS {
+            if let Some(Value::Object(op)) = item.get_mut(*method) {
+                op.entry("responses").or_insert_with(|| Value::Object(Map::new()));
+            }
+        }
     }
     if let Some(schemes) =
         root.get_mut("components").and_then(|c| c.get_mut("securitySchemes")).and_then(Value::as_object_mut)
@@ -238,7 +247,7 @@ fn booleans(schema: &mut Map<String, Value>) {
 }
 
 /// Whether `schema` admits `null` alone: the 3.1 way of making a union nullable.
-fn is_null_schema(schema: &Value) -> bool {
+pub(super) fn is_null_schema(schema: &Value) -> bool {
     let Some(map) = schema.as_object() else { return false };
     let null_type = match map.get("type") {
         Some(Value::String(t)) => t == "null",
@@ -515,6 +524,20 @@ mod tests {
         assert_eq!(out["components"]["securitySchemes"].as_object().map(|s| s.len()), Some(1));
         let pointers: Vec<&str> = diags.items().iter().map(|d| d.pointer.as_str()).collect();
         assert_eq!(pointers, ["/webhooks", "/components/securitySchemes/tls"]);
+        let read = serde_json::from_value::<openapiv3::OpenAPI>(out);
+        assert!(read.is_ok(), "{read:?}");
+    }
+
+    #[test]
+    fn an_operation_without_responses_gets_an_empty_responses_map() {
+        // The OAI's non-OAuth scopes example: 3.1 lets `responses` out.
+        let doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/users": {"get": {"security": [{"bearerAuth": ["read:users"]}]}, "put": {"responses": {"204": {"description": "done"}}}}}});
+        let mut diags = Diagnostics::new("a.yaml");
+        let out = convert(doc, &mut Origins::new("a.yaml"), &mut diags);
+        assert_eq!(out["paths"]["/users"]["get"]["responses"], json!({}));
+        assert_eq!(out["paths"]["/users"]["put"]["responses"], json!({"204": {"description": "done"}}));
+        assert!(diags.is_empty(), "{diags}");
         let read = serde_json::from_value::<openapiv3::OpenAPI>(out);
         assert!(read.is_ok(), "{read:?}");
     }

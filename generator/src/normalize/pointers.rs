@@ -29,16 +29,18 @@ const DATA: &[&str] = &["example", "examples", "default", "enum", "const"];
 
 /// A `$ref` found in the document: where it stands (the pointer of the object holding it) and what it
 /// says.
-struct Found {
-    at: Vec<String>,
-    reference: String,
+pub(super) struct Found {
+    /// The pointer tokens of the object holding the `$ref`.
+    pub at: Vec<String>,
+    /// The `$ref` as written.
+    pub reference: String,
 }
 
 /// Rewrites every local `$ref` into a part of the document that the lowering cannot follow to a `$ref`
 /// to a component holding a copy of that part.
 pub fn hoist(doc: &mut Value, origins: &mut Origins, diags: &mut Diagnostics) {
     let mut pending = Vec::new();
-    collect(doc, &mut Vec::new(), &mut pending);
+    collect(doc, &mut Vec::new(), &mut pending, false);
     if pending.is_empty() {
         return;
     }
@@ -71,7 +73,7 @@ pub fn hoist(doc: &mut Value, origins: &mut Origins, diags: &mut Diagnostics) {
                         let name = free_name(doc, section, &derived_name(&tokens, section));
                         let out = diag::pointer(["components", section, name.as_str()]);
                         let mut at: Vec<String> = ["components", section, name.as_str()].map(str::to_owned).to_vec();
-                        collect(&node, &mut at, &mut pending);
+                        collect(&node, &mut at, &mut pending, false);
                         insert(doc, section, &name, node);
                         origins.record(out, &file, &target);
                         name
@@ -88,13 +90,14 @@ pub fn hoist(doc: &mut Value, origins: &mut Origins, diags: &mut Diagnostics) {
     }
 }
 
-/// The `$ref`s under `value` (at `at`), outside extensions and data.
-fn collect(value: &Value, at: &mut Vec<String>, out: &mut Vec<Found>) {
+/// The local `$ref`s under `value` (at `at`), outside extensions and data: all of them, or (`all`
+/// false) those that do not name a component.
+pub(super) fn collect(value: &Value, at: &mut Vec<String>, out: &mut Vec<Found>, all: bool) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
                 // Most references name a component: skip them without allocating.
-                if reference.starts_with('#') && !is_component(reference) {
+                if reference.starts_with('#') && (all || !is_component(reference)) {
                     out.push(Found { at: at.clone(), reference: reference.clone() });
                 }
             }
@@ -103,7 +106,7 @@ fn collect(value: &Value, at: &mut Vec<String>, out: &mut Vec<Found>) {
                     continue;
                 }
                 at.push(key.clone());
-                collect(inner, at, out);
+                collect(inner, at, out, all);
                 at.pop();
             }
         }
@@ -111,7 +114,7 @@ fn collect(value: &Value, at: &mut Vec<String>, out: &mut Vec<Found>) {
             for (i, inner) in items.iter().enumerate() {
                 if inner.is_object() || inner.is_array() {
                     at.push(i.to_string());
-                    collect(inner, at, out);
+                    collect(inner, at, out, all);
                     at.pop();
                 }
             }
@@ -139,7 +142,7 @@ fn component(reference: &str, section: &str) -> Option<String> {
 
 /// The section a `$ref` standing at `at` must point into, by the kind of object OpenAPI expects there;
 /// `None` where the lowering does not follow references (path items, examples, links).
-fn section_at(at: &[String]) -> Option<&'static str> {
+pub(super) fn section_at(at: &[String]) -> Option<&'static str> {
     let last = at.last()?.as_str();
     let parent = at.len().checked_sub(2).map(|i| at[i].as_str());
     if at.len() == 3 && at[0] == "components" {
@@ -160,12 +163,12 @@ fn section_at(at: &[String]) -> Option<&'static str> {
 }
 
 /// The unescaped tokens of a JSON pointer.
-fn tokens(pointer: &str) -> Vec<String> {
+pub(super) fn tokens(pointer: &str) -> Vec<String> {
     pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect()
 }
 
 /// `%7B`-style escapes of a URI fragment decoded (a pointer in a `$ref` is a URI fragment).
-fn percent_decode(text: &str) -> String {
+pub(super) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -186,7 +189,7 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// The first prefix of `tokens` that names nothing, as a pointer.
-fn missing(doc: &Value, tokens: &[String]) -> String {
+pub(super) fn missing(doc: &Value, tokens: &[String]) -> String {
     let mut node = doc;
     for (i, token) in tokens.iter().enumerate() {
         let next = match node {

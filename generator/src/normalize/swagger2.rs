@@ -677,9 +677,15 @@ impl<'a> Converter<'a> {
             out.insert("style".into(), json!(style));
             out.insert("explode".into(), json!(explode));
         }
-        if !schema.is_empty() {
-            out.insert("schema".into(), Value::Object(schema));
+        if schema.is_empty() && !out.contains_key("content") {
+            // 2.0 requires a `type`; without one the value is still text on the wire.
+            schema.insert("type".into(), json!("string"));
+            let name = out.get("name").and_then(Value::as_str).unwrap_or_default();
+            self.diags
+                .warning(at, format!("parameter `{name}` has no `type`; read as `type: string` (a {location} parameter's value is text)"))
+                .with_hint("give the parameter a `type`");
         }
+        out.insert("schema".into(), Value::Object(schema));
         Value::Object(out)
     }
 
@@ -1024,11 +1030,13 @@ impl<'a> Converter<'a> {
                     };
                     out.insert(key, value);
                 }
-                "items" | "additionalProperties" | "not" => {
+                "items" | "additionalProperties" | "not" if !value.is_array() => {
                     let value = self.schema(value, &key_at, &key_out);
                     out.insert(key, value);
                 }
-                "allOf" | "anyOf" | "oneOf" => {
+                // `items` as a list (the tuple form of JSON Schema drafts, not 2.0): its `$ref`s are
+                // rewritten here; `lenient` reads the list.
+                "allOf" | "anyOf" | "oneOf" | "items" => {
                     let value = match value {
                         Value::Array(list) => Value::Array(
                             list.into_iter()
@@ -1359,6 +1367,34 @@ mod tests {
                 "schema": { "type": "string", "maxLength": 2, "minLength": 1, "pattern": "^a" },
             }])
         );
+        assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn a_simple_parameter_without_a_type_is_a_string() {
+        // Docusign Rooms: `{in: query, name: sort, description: ...}`, nothing else.
+        let op = json!({ "parameters": [
+            { "name": "body", "in": "body", "schema": { "type": "object" } },
+            { "name": "sort", "in": "query", "description": "d" },
+        ] });
+        let (op, diags) = post(op, json!({}));
+        assert_eq!(
+            op["parameters"],
+            json!([{ "name": "sort", "in": "query", "description": "d", "schema": { "type": "string" } }])
+        );
+        // At the pointer the user wrote, not the parameter's new index.
+        assert_eq!(diags, [warning("/paths/~1x/post/parameters/1")]);
+    }
+
+    #[test]
+    fn references_inside_an_items_list_are_rewritten() {
+        // Slack's `items: [...]` (read as a union by `lenient`); its `$ref`s must name components.
+        let input = doc(json!({ "definitions": {
+            "A": { "items": [{ "$ref": "#/definitions/B" }, { "type": "null" }] },
+            "B": { "type": "string" },
+        } }));
+        let (out, diags, _) = convert(input);
+        assert_eq!(out["components"]["schemas"]["A"]["items"][0], json!({ "$ref": "#/components/schemas/B" }));
         assert!(diags.is_empty());
     }
 

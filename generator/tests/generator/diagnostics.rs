@@ -33,8 +33,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ),
     ("cookie_parameter.yaml", "/paths/~1things/get/parameters/0", "cookie"),
     ("dangling_parameter_ref.yaml", "/paths/~1things/get/parameters/0/$ref", "points to nothing"),
-    ("dangling_pointer.yaml", "/components/schemas/Pet/properties/tag/$ref", "points to nothing"),
-    ("dangling_schema_ref.yaml", "/components/schemas/Thing/properties/owner/$ref", "points to nothing"),
+    ("dangling_pointer.yaml", "/paths/~1things~1{id}/delete/responses/404/$ref", "points to nothing"),
     (
         "default_out_of_bounds.yaml",
         "/components/parameters/pageSize/schema/default",
@@ -54,11 +53,22 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "/components/schemas/Thing/properties/count/minimum",
         "minimum 10 is greater than maximum 5",
     ),
+    // In `missing_file/schemas/pet.yaml`, the file that holds the `$ref`.
+    (
+        "missing_file/openapi.yaml",
+        "/properties/owner/$ref",
+        "refers to `missing_file/schemas/owner.yaml`, which does not exist",
+    ),
     ("param_name_collision.yaml", "/paths/~1things/get/parameters/1", "would both become the Rust argument `page_num`"),
     ("parameter_ref_cycle.yaml", "/components/parameters/b/$ref", "a -> b -> a"),
     ("parameter_shape_error.yaml", "/paths/~1things/get/parameters/0/required", "expected a boolean"),
     ("path_param_not_in_template.yaml", "/paths/~1things/get/parameters/0", "does not appear in the path `/things`"),
     ("paths_not_a_mapping.yaml", "/paths", "expected a mapping"),
+    (
+        "remote_ref/openapi.yaml",
+        "/paths/~1pets/get/responses/200/content/application~1json/schema/$ref",
+        "is a remote reference; atlas-codegen reads only local files",
+    ),
     ("schema_alias_cycle.yaml", "/components/schemas/Thing", "contains itself"),
     ("schema_name_collision.yaml", "/components/schemas/ApiKey", "would both become the Rust type `ApiKey`"),
     ("template_param_undeclared.yaml", "/paths/~1things~1{thingId}/get", "declares no path parameter `thingId`"),
@@ -79,6 +89,40 @@ fn file_name(path: &Path) -> String {
     path.file_name().unwrap().to_str().unwrap().to_owned()
 }
 
+/// Lowers the bad fixture `name`: a file, or the root file of one split over several files
+/// (`<folder>/openapi.yaml`), read from its path so the bundler follows its `$ref`s.
+fn lower_bad(name: &str) -> Result<(atlas_codegen::ir::Api, atlas_codegen::Diagnostics), atlas_codegen::Diagnostics> {
+    if name.contains('/') {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad").join(name);
+        atlas_codegen::lower_path_with(&path, name, &atlas_codegen::Options::default())
+    } else {
+        atlas_codegen::lower_spec(name, &fixture("bad", name))
+    }
+}
+
+/// Whether `generate` (from the path, for a folder) refuses the bad fixture `name` too.
+fn generate_fails(name: &str) -> bool {
+    if name.contains('/') {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad").join(name);
+        atlas_codegen::generate_path(&path, name, &atlas_codegen::Options::default()).is_err()
+    } else {
+        atlas_codegen::generate(name, &fixture("bad", name)).is_err()
+    }
+}
+
+/// The bad fixtures split over several files: `bad/<folder>/openapi.yaml`, named `<folder>/openapi.yaml`.
+fn bad_folders() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad");
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("openapi.yaml").is_file())
+        .map(|p| format!("{}/openapi.yaml", file_name(&p)))
+        .collect();
+    found.sort();
+    found
+}
+
 /// The rendered report of every bad fixture, one snapshot each (`tests/snapshots/bad/<fixture>.snap`).
 #[test]
 fn bad_specs_render_readable_diagnostics() {
@@ -92,13 +136,23 @@ fn bad_specs_render_readable_diagnostics() {
         assert!(diags.has_errors(), "{name}: {diags}");
         super::assert_text_snapshot("bad", name.trim_end_matches(".yaml"), &diags.to_string());
     }
+    // Those split over several files: `tests/snapshots/bad/<folder>.snap`.
+    let folders = bad_folders();
+    assert!(!folders.is_empty(), "no multi-file bad fixture");
+    for name in folders {
+        let diags = match lower_bad(&name) {
+            Ok(_) => panic!("{name} lowered without errors"),
+            Err(diags) => diags,
+        };
+        assert!(diags.has_errors(), "{name}: {diags}");
+        super::assert_text_snapshot("bad", name.trim_end_matches("/openapi.yaml"), &diags.to_string());
+    }
 }
 
 #[test]
 fn bad_specs_fail_at_the_expected_pointer() {
     for (name, pointer, phrase) in EXPECTED {
-        let text = fixture("bad", name);
-        let diags = match atlas_codegen::lower_spec(name, &text) {
+        let diags = match lower_bad(name) {
             Ok(_) => panic!("{name} lowered without errors"),
             Err(diags) => diags,
         };
@@ -108,14 +162,19 @@ fn bad_specs_fail_at_the_expected_pointer() {
             .any(|d| d.severity == Severity::Error && d.pointer == *pointer && d.message.contains(phrase));
         assert!(hit, "{name}: no error at `{pointer}` mentioning `{phrase}`:\n{diags}");
         // `generate` stops at the same errors.
-        assert!(atlas_codegen::generate(name, &text).is_err(), "{name}");
+        assert!(generate_fails(name), "{name}");
     }
 }
 
 #[test]
 fn every_bad_fixture_has_an_expected_pointer() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad");
-    let mut on_disk: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| file_name(&e.unwrap().path())).collect();
+    // A folder stands for its root file.
+    let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| if p.is_dir() { format!("{}/openapi.yaml", file_name(&p)) } else { file_name(&p) })
+        .collect();
     on_disk.sort();
     let listed: Vec<String> = EXPECTED.iter().map(|(n, _, _)| (*n).to_owned()).collect();
     assert_eq!(on_disk, listed, "keep EXPECTED sorted and in step with tests/fixtures/bad");

@@ -74,3 +74,50 @@ fn normalising_is_deterministic() {
     assert_eq!(a.files, b.files);
     assert_eq!(a.warnings.to_string(), b.warnings.to_string());
 }
+
+/// The fixtures of the corpus's document-level mistakes (Slack, Weaviate, Docusign, the OAI's 3.1
+/// example) generate, each mistake a warning at the pointer the user wrote that says what was assumed.
+#[test]
+fn real_world_mistakes_are_warnings_at_the_users_pointer() {
+    let expected: &[(&str, &[(&str, &str)])] = &[
+        (
+            "items_list.yaml",
+            &[
+                ("/definitions/Channel/properties/latest/items", "one of the listed schemas or null"),
+                ("/definitions/Channel/properties/pins/items", "each item is read as one of the listed schemas"),
+                ("/definitions/Conversation/items", "the value is read as one of the listed schemas"),
+            ],
+        ),
+        (
+            "type_list.yaml",
+            &[
+                ("/definitions/User/properties/createdAt/type", "read as `type: string`, `nullable: true`"),
+                ("/definitions/User/properties/contentHtml/type", "any JSON value, `nullable: true`"),
+            ],
+        ),
+        (
+            "missing_schema_ref.yaml",
+            &[
+                ("/definitions/Witness/properties/offlineAttributes/$ref", "`offlineAttributes`, which is not defined"),
+                ("/definitions/Witness/properties/documents/items/$ref", "any JSON value"),
+                ("/definitions/Witness/properties/tag/$ref", "points to nothing"),
+                ("/definitions/Witness/properties/signer/$ref", "read as `Person`"),
+            ],
+        ),
+        ("untyped_parameter.yaml", &[("/paths/~1users/get/parameters/0", "read as `type: string`")]),
+        ("no_responses.yaml", &[("/paths/~1users/get/responses", "returns `()`")]),
+    ];
+    for (name, warnings) in expected {
+        let (_, found) = atlas_codegen::lower_spec(name, &fixture(&format!("good/{name}")))
+            .unwrap_or_else(|d| panic!("{name}: {d}"));
+        for (pointer, phrase) in *warnings {
+            let hit = found.items().iter().any(|d| {
+                d.severity == Severity::Warning
+                    && d.file == *name
+                    && d.pointer == *pointer
+                    && d.message.contains(phrase)
+            });
+            assert!(hit, "{name}: no warning at `{pointer}` saying `{phrase}`:\n{found}");
+        }
+    }
+}

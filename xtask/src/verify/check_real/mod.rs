@@ -10,7 +10,8 @@
 //!
 //! `expected.txt` (see [`expected`]) lists each description's outcome today; the run fails when an outcome
 //! differs from its line, better or worse, as the conformance known-failures lists do. `--update` rewrites the
-//! lines to what this run measured instead of failing.
+//! lines to what this run measured instead of failing. `--readme` writes the table into the README, between
+//! its [`README_BEGIN`] and [`README_END`] markers, so the README's figures are the command's, not typed.
 
 mod describe;
 mod expected;
@@ -25,12 +26,17 @@ use expected::{Entry, Outcome};
 
 const CORPUS: &str = "generator/tests/fixtures/real";
 const EXPECTED: &str = "generator/tests/fixtures/real/expected.txt";
+/// The README that shows the table, and the markers around it there.
+const README: &str = "README.md";
+const README_BEGIN: &str = "<!-- check-real:begin (written by `cargo xtask check-real --readme`; do not edit) -->";
+const README_END: &str = "<!-- check-real:end -->";
 /// The longest first error the table and the list quote.
 const FIRST_ERROR_CHARS: usize = 110;
 
-const USAGE: &str = "usage: cargo xtask check-real [--all] [--update]
+const USAGE: &str = "usage: cargo xtask check-real [--all] [--update] [--readme]
   --all     compile every description that generates, not only the CI subset of expected.txt
-  --update  rewrite expected.txt to the outcomes this run measured instead of failing on a difference";
+  --update  rewrite expected.txt to the outcomes this run measured instead of failing on a difference
+  --readme  write the table into README.md (between its check-real markers)";
 
 /// What happened to one description.
 struct Row {
@@ -46,11 +52,13 @@ struct Row {
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let (mut all, mut update) = (false, false);
+    let (mut all, mut update, mut readme) = (false, false, false);
+    let started = std::time::Instant::now();
     for arg in args {
         match arg.as_str() {
             "--all" => all = true,
             "--update" => update = true,
+            "--readme" => readme = true,
             _ => return Err(format!("check-real: unknown argument `{arg}`\n\n{USAGE}")),
         }
     }
@@ -67,7 +75,20 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         rows.push(measure(root, &scratch, entry, compile)?);
     }
     let _ = std::fs::remove_dir_all(&scratch);
-    println!("{}", table(&rows));
+    let table = table(&rows);
+    println!("{table}");
+    if readme {
+        let path = root.join(README);
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {README}: {e}"))?;
+        let command = if all { "cargo xtask check-real --all" } else { "cargo xtask check-real" };
+        let took = started.elapsed().as_secs();
+        let block = format!("Written by `{command}` ({} min {} s in all).\n\n{table}", took / 60, took % 60);
+        let text = with_table(&text, &block).ok_or_else(|| {
+            format!("{README} has no `{README_BEGIN}` ... `{README_END}` block for the check-real table")
+        })?;
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {README}: {e}"))?;
+        println!("check-real: the table of {README} rewritten");
+    }
 
     let mut mismatches = Vec::new();
     for row in &rows {
@@ -248,6 +269,13 @@ fn rewrite(list: &str, entries: &[Entry]) -> String {
     out
 }
 
+/// `readme` with the text between its check-real markers replaced by `block`; `None` without the markers.
+fn with_table(readme: &str, block: &str) -> Option<String> {
+    let start = readme.find(README_BEGIN)? + README_BEGIN.len();
+    let end = start + readme[start..].find(README_END)?;
+    Some(format!("{}\n{}\n{}", &readme[..start], block.trim_end(), &readme[end..]))
+}
+
 fn shorten(text: &str) -> String {
     match text.char_indices().nth(FIRST_ERROR_CHARS) {
         Some((at, _)) => format!("{}…", &text[..at]),
@@ -286,6 +314,16 @@ mod tests {
         now[1].summary.clear();
         assert_eq!(rewrite(list, &now), "# why\na.json ci: compiles\n\nb/root.yaml: does-not-compile\n");
         assert_eq!(expected::parse("e", &rewrite(list, &now)).unwrap(), now);
+    }
+
+    #[test]
+    fn the_readme_table_is_replaced_between_its_markers_only() {
+        let readme = format!("# R\n\nbefore\n{README_BEGIN}\nold\n| a |\n{README_END}\nafter\n");
+        let out = with_table(&readme, "new\n\n| b |\n").unwrap();
+        assert_eq!(out, format!("# R\n\nbefore\n{README_BEGIN}\nnew\n\n| b |\n{README_END}\nafter\n"));
+        // Again: the same text (the block is replaced, not added to).
+        assert_eq!(with_table(&out, "new\n\n| b |").unwrap(), out);
+        assert!(with_table("no markers", "x").is_none());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 mod check;
 mod compose;
 mod keywords;
+mod names;
 mod operation;
 mod schema;
 
@@ -24,12 +25,14 @@ pub fn lower(spec: &Spec, options: &crate::options::Options) -> Result<(Api, Dia
         diags: Diagnostics::new(&spec.file),
         schemas: Vec::new(),
         types: Namer::new(),
+        component_types: std::collections::BTreeMap::new(),
         good_patterns: Vec::new(),
         parents: Vec::new(),
         unsatisfiable: Vec::new(),
         backtracking_patterns: Vec::new(),
     };
     keywords::unenforced(&spec.raw, &mut lowerer.diags);
+    lowerer.name_components();
     lowerer.lower_components();
     lowerer.sunset_reference = options.api_version.clone().or_else(|| lowerer.newest_version());
     let operations = lowerer.lower_operations();
@@ -72,6 +75,8 @@ pub(crate) struct Lowerer<'a> {
     diags: Diagnostics,
     schemas: Vec<crate::ir::Schema>,
     types: Namer,
+    /// The Rust type of each `components/schemas` entry, settled before any is lowered (`names.rs`).
+    component_types: std::collections::BTreeMap<String, String>,
     /// Patterns that already compiled: big specs repeat the same id pattern hundreds of times, and a
     /// regex compile costs ~14 µs (see BENCHMARKS.md).
     good_patterns: Vec<String>,

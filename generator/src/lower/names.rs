@@ -1,0 +1,130 @@
+//! Rust names for the spec's names where two would clash: the lowering's side of
+//! [`crate::naming::clash`] (which holds the rule), with the warning that names both pointers.
+//!
+//! The crate's types are one scope. Component names are settled first, all together, so a component
+//! keeps its natural name over any inline schema, request builder or output enum whose derived name
+//! happens to be the same, however the spec orders them; those are named one by one as the lowering
+//! meets them and take the first free of: the natural name, the name plus a word saying what they are
+//! (`Inline`, `Request`, `Enum`), that plus a hash of their pointer. A struct's fields, an operation's
+//! arguments and the client's methods are settled as a whole scope each by [`clash::resolve`].
+
+use super::Lowerer;
+use crate::diag::child;
+use crate::naming::{self, clash, Case};
+
+impl Lowerer<'_> {
+    /// Settles the Rust names of every `components/schemas` entry before any is lowered.
+    pub(super) fn name_components(&mut self) {
+        let Some(components) = &self.doc.components else { return };
+        let pointers: Vec<String> = components
+            .schemas
+            .keys()
+            .map(|name| crate::diag::pointer(["components", "schemas", name.as_str()]))
+            .collect();
+        let claimants: Vec<clash::Claimant<'_>> = components
+            .schemas
+            .keys()
+            .zip(&pointers)
+            .map(|(name, pointer)| clash::Claimant { spelling: name, pointer, priority: 0, qualifier: None })
+            .collect();
+        let resolved = clash::resolve(&claimants, naming::type_name, Case::Pascal);
+        warn_clashes(&mut self.diags, &claimants, &resolved, "schemas", "", "the Rust type", "");
+        for (c, r) in claimants.iter().zip(resolved) {
+            // Distinct by construction, so every claim succeeds.
+            let _ = self.types.claim_at(c.spelling, c.pointer, &r.rust);
+            self.component_types.insert(c.spelling.to_owned(), r.rust);
+        }
+    }
+
+    /// The Rust type of the component `name`.
+    pub(super) fn component_type(&self, name: &str) -> String {
+        self.component_types.get(name).cloned().unwrap_or_else(|| naming::type_name(name))
+    }
+
+    /// Gives a type the lowering derives a name for (an inline schema, a request builder, an output
+    /// enum: `owner`, at `pointer`) the name `natural`, or when another type has it, `natural` plus
+    /// `word` (`Inline`, `Request`, `Enum`), else plus a hash of the pointer too; with a warning.
+    pub(super) fn claim_type(&mut self, owner: &str, natural: &str, pointer: &str, word: &str) -> String {
+        let Err((other, other_pointer)) = self.types.claim_at(owner, pointer, natural) else {
+            return natural.to_owned();
+        };
+        let with_word = clash::join(natural, word, Case::Pascal);
+        let given = std::iter::once(with_word.clone())
+            .chain((0..).map(|salt| clash::join(&with_word, &clash::hash_word(pointer, "", salt), Case::Pascal)))
+            .find(|candidate| self.types.claim_at(owner, pointer, candidate).is_ok())
+            .unwrap_or(with_word);
+        let other = if other_pointer.is_empty() || other == other_pointer {
+            format!("`{other_pointer}`")
+        } else {
+            format!("`{other}` ({other_pointer})")
+        };
+        self.diags
+            .warning(
+                pointer,
+                format!("the type here would be named `{natural}`, which {other} already has; it is named `{given}`"),
+            )
+            .with_hint("give one of them another name in the spec (a named component keeps its natural name)");
+        given
+    }
+
+    /// The Rust names of one scope of fields or arguments (`claimants`, all of it), warning for each
+    /// clash: `what` names the claimants (`properties`), `of` their owner (`` of `Account` ``), `kind`
+    /// the Rust item (`the Rust field`).
+    pub(super) fn scope_names(
+        &mut self,
+        claimants: &[clash::Claimant<'_>],
+        (what, of): (&str, &str),
+        kind: &str,
+        note: &str,
+    ) -> Vec<String> {
+        let resolved = clash::resolve(claimants, naming::field_name, Case::Snake);
+        warn_clashes(&mut self.diags, claimants, &resolved, what, of, kind, note);
+        resolved.into_iter().map(|r| r.rust).collect()
+    }
+
+    /// The methods of the operations at `ops` (pointer, operationId), settled together.
+    pub(super) fn method_names(&mut self, ops: &[(String, String)]) -> Vec<String> {
+        let claimants: Vec<clash::Claimant<'_>> = ops
+            .iter()
+            .map(|(pointer, id)| clash::Claimant { spelling: id, pointer, priority: 0, qualifier: None })
+            .collect();
+        let resolved = clash::resolve(&claimants, |id| naming::sanitize(id, Case::Snake), Case::Snake);
+        let at: Vec<String> = ops.iter().map(|(pointer, _)| child(pointer, "operationId")).collect();
+        let located: Vec<clash::Claimant<'_>> =
+            claimants.iter().zip(&at).map(|(c, at)| clash::Claimant { pointer: at, ..c.clone() }).collect();
+        warn_clashes(&mut self.diags, &located, &resolved, "operationIds", "", "the method", "");
+        resolved.into_iter().map(|r| r.rust).collect()
+    }
+}
+
+/// One warning per claimant that lost its natural name, at its pointer, naming the keeper's.
+fn warn_clashes(
+    diags: &mut crate::diag::Diagnostics,
+    claimants: &[clash::Claimant<'_>],
+    resolved: &[clash::Resolved],
+    what: &str,
+    of: &str,
+    kind: &str,
+    note: &str,
+) {
+    for (c, r) in claimants.iter().zip(resolved) {
+        let Some((keeper, natural)) = &r.lost_to else { continue };
+        let k = &claimants[*keeper];
+        // Equal spellings (a parameter in the path and in the query) are told apart by their qualifier.
+        let same = c.spelling == k.spelling;
+        let label = |x: &clash::Claimant<'_>| match (same, x.qualifier) {
+            (true, Some(q)) => format!("`{}` ({q})", x.spelling),
+            _ => format!("`{}`", x.spelling),
+        };
+        let (this, other) = (label(c), label(k));
+        diags
+            .warning(
+                c.pointer,
+                format!(
+                    "{what} {this} and {other} ({}){of} would both become {kind} `{natural}`; {other} keeps it and {this} becomes `{}`{note}",
+                    k.pointer, r.rust
+                ),
+            )
+            .with_hint("the names follow from the spellings alone (see `naming::clash`); rename one in the spec to choose them");
+    }
+}

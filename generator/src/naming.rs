@@ -107,6 +107,11 @@ impl Namer {
             }
         }
     }
+
+    /// Gives `rust` back (a claimant that must leave it to one that ranks before it).
+    pub fn release(&mut self, rust: &str) {
+        self.taken.remove(rust);
+    }
 }
 
 #[cfg(test)]

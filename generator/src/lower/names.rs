@@ -45,12 +45,30 @@ impl Lowerer<'_> {
     /// enum: `owner`, at `pointer`) the name `natural`, or when another type has it, `natural` plus
     /// `word` (`Inline`, `Request`, `Enum`), else plus a hash of the pointer too; with a warning.
     pub(super) fn claim_type(&mut self, owner: &str, natural: &str, pointer: &str, word: &str) -> String {
-        let Err((other, other_pointer)) = self.types.claim_at(owner, pointer, natural) else {
-            return natural.to_owned();
+        self.wanted.push(Wanted { natural: natural.to_owned(), pointer: pointer.to_owned(), owner: owner.to_owned() });
+        // With a plan, the claimant's rank among those of `natural` says which name it gets: the first
+        // the natural name, the next `natural` + `word`, the others that plus a hash of their pointer.
+        // A name held outside the plan (a component's) moves everyone one step down.
+        let mut rank = self.type_plan.rank(natural, owner);
+        let clash = match self.types.claim_at(owner, pointer, natural) {
+            Ok(()) if rank == 0 => return natural.to_owned(),
+            Ok(()) => {
+                self.types.release(natural);
+                self.type_plan.keeper(natural)
+            }
+            Err(other) => {
+                if !self.type_plan.has(natural, &other.0) {
+                    rank += 1;
+                }
+                Some(other)
+            }
         };
+        let (other, other_pointer) = clash.unwrap_or_default();
         let with_word = clash::join(natural, word, Case::Pascal);
+        let hashed = (0..).map(|salt| clash::join(&with_word, &clash::hash_word(pointer, "", salt), Case::Pascal));
         let given = std::iter::once(with_word.clone())
-            .chain((0..).map(|salt| clash::join(&with_word, &clash::hash_word(pointer, "", salt), Case::Pascal)))
+            .filter(|_| rank <= 1)
+            .chain(hashed)
             .find(|candidate| self.types.claim_at(owner, pointer, candidate).is_ok())
             .unwrap_or(with_word);
         let other = if other_pointer.is_empty() || other == other_pointer {
@@ -94,6 +112,52 @@ impl Lowerer<'_> {
             claimants.iter().zip(&at).map(|(c, at)| clash::Claimant { pointer: at, ..c.clone() }).collect();
         warn_clashes(&mut self.diags, &located, &resolved, "operationIds", "", "the method", "");
         resolved.into_iter().map(|r| r.rust).collect()
+    }
+}
+
+/// A derived type name a lowering run claimed: the name, where, and for whom.
+#[derive(Debug, Clone)]
+pub(super) struct Wanted {
+    natural: String,
+    pointer: String,
+    owner: String,
+}
+
+/// For each derived type name that several owners claimed: the owners (with their pointers) in the
+/// order that decides who gets what, by pointer (so by spelling, not by which the lowering met first).
+#[derive(Debug, Default)]
+pub(super) struct TypePlan(std::collections::BTreeMap<String, Vec<(String, String)>>);
+
+impl TypePlan {
+    /// The plan for the clashes among `wanted`, if there are any.
+    pub(super) fn from_claims(wanted: Vec<Wanted>) -> Option<Self> {
+        let mut by_name: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
+        for w in wanted {
+            let owners = by_name.entry(w.natural).or_default();
+            if !owners.iter().any(|(o, _)| *o == w.owner) {
+                owners.push((w.owner, w.pointer));
+            }
+        }
+        by_name.retain(|_, owners| owners.len() > 1);
+        for owners in by_name.values_mut() {
+            owners.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+        }
+        (!by_name.is_empty()).then_some(Self(by_name))
+    }
+
+    /// The rank of `owner` among the claimants of `natural` (0 without a plan).
+    fn rank(&self, natural: &str, owner: &str) -> usize {
+        self.0.get(natural).and_then(|owners| owners.iter().position(|(o, _)| o == owner)).unwrap_or(0)
+    }
+
+    /// Whether `owner` is among the planned claimants of `natural`.
+    fn has(&self, natural: &str, owner: &str) -> bool {
+        self.0.get(natural).is_some_and(|owners| owners.iter().any(|(o, _)| o == owner))
+    }
+
+    /// The claimant that ranks first for `natural`.
+    fn keeper(&self, natural: &str) -> Option<(String, String)> {
+        self.0.get(natural).and_then(|owners| owners.first().cloned())
     }
 }
 

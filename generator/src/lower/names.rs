@@ -5,8 +5,12 @@
 //! keeps its natural name over any inline schema, request builder or output enum whose derived name
 //! happens to be the same, however the spec orders them; those are named one by one as the lowering
 //! meets them and take the first free of: the natural name, the name plus a word saying what they are
-//! (`Inline`, `Request`, `Enum`), that plus a hash of their pointer. A struct's fields, an operation's
-//! arguments and the client's methods are settled as a whole scope each by [`clash::resolve`].
+//! (`Inline`, `Request`, `Enum`), that plus a hash of their pointer. Which of several such types that
+//! want one name gets which must not depend on the order the lowering meets them (a schema added at the
+//! top of the spec would rename one further down), so a run that saw such a clash is followed by a
+//! second one with a [`TypePlan`]: the claimants of each clashing name ordered by pointer. Specs without
+//! one are lowered once. A struct's fields, an operation's arguments and the client's methods are
+//! settled as a whole scope each by [`clash::resolve`].
 
 use super::Lowerer;
 use crate::diag::child;
@@ -176,6 +180,10 @@ fn warn_clashes(
         let k = &claimants[*keeper];
         // Equal spellings (a parameter in the path and in the query) are told apart by their qualifier.
         let same = c.spelling == k.spelling;
+        if same && c.qualifier.is_none() {
+            // Equal operationIds: an error of their own (`check::unique_operation_ids`).
+            continue;
+        }
         let label = |x: &clash::Claimant<'_>| match (same, x.qualifier) {
             (true, Some(q)) => format!("`{}` ({q})", x.spelling),
             _ => format!("`{}`", x.spelling),

@@ -1,5 +1,8 @@
 //! Rust names for spec names: heck for the casing, then the fixes heck does not make (characters that
 //! cannot appear in identifiers, leading digits, keywords, names the generated code already uses).
+//! When two spec names would still become one Rust name, [`clash`] decides both names.
+
+pub mod clash;
 
 use heck::{ToPascalCase, ToShoutySnakeCase, ToSnakeCase};
 
@@ -72,12 +75,13 @@ pub fn field_name(name: &str) -> String {
     out
 }
 
-/// Gives out names within one scope (a module's types, a struct's fields, an enum's variants) and
-/// reports when two different spec names would become the same Rust name. It never renames silently:
-/// a collision is the spec author's to resolve, and the caller turns it into a diagnostic.
+/// Gives out names within one scope whose names are claimed one by one (the crate's types, a union's
+/// or an enum's variants) and says who already owns a name; the caller picks another name by the
+/// [`clash`] rule.
 #[derive(Debug, Default)]
 pub struct Namer {
-    taken: Vec<(String, String)>,
+    /// Rust name -> (owner, where it is defined).
+    taken: std::collections::BTreeMap<String, (String, String)>,
 }
 
 impl Namer {
@@ -88,14 +92,25 @@ impl Namer {
 
     /// Claims `rust` for `spec_name`. Returns the spec name that already owns `rust`, if any.
     pub fn claim(&mut self, spec_name: &str, rust: &str) -> Result<(), String> {
-        if let Some((owner, _)) = self.taken.iter().find(|(_, r)| r == rust) {
-            if owner != spec_name {
-                return Err(owner.clone());
+        self.claim_at(spec_name, "", rust).map_err(|(owner, _)| owner)
+    }
+
+    /// Claims `rust` for `owner` (defined at `pointer`). Returns the owner of `rust` and its pointer if
+    /// another owner has it.
+    pub fn claim_at(&mut self, owner: &str, pointer: &str, rust: &str) -> Result<(), (String, String)> {
+        match self.taken.get(rust) {
+            Some((o, _)) if o == owner => Ok(()),
+            Some((o, p)) => Err((o.clone(), p.clone())),
+            None => {
+                self.taken.insert(rust.to_owned(), (owner.to_owned(), pointer.to_owned()));
+                Ok(())
             }
-            return Ok(());
         }
-        self.taken.push((spec_name.to_owned(), rust.to_owned()));
-        Ok(())
+    }
+
+    /// Gives `rust` back (a claimant that must leave it to one that ranks before it).
+    pub fn release(&mut self, rust: &str) {
+        self.taken.remove(rust);
     }
 }
 

@@ -10,6 +10,10 @@
 //! - responses by status;
 //! - schemas by their spec name, struct fields and enum values by wire name.
 //!
+//! A thing matched on both sides whose Rust name changed (a type, a kept field, a method, its builder,
+//! a parameter's argument) is a breaking [`ChangeKind::RustNameChanged`]: the naming rule for clashes
+//! (`naming::clash`) promises no such rename when something unrelated is added.
+//!
 //! Every [`Change`] carries a [`Verdict`]: [`Breaking`](Verdict::Breaking) when code written against the
 //! current `atlas-admin-client` could stop compiling or start failing at run time (a method signature
 //! changes, a value that used to pass validation is now rejected, a type or variant disappears, Atlas is
@@ -93,5 +97,14 @@ struct Differ {
 impl Differ {
     fn push(&mut self, subject: &Subject, kind: ChangeKind, verdict: Verdict, note: impl Into<String>) {
         self.changes.push(Change { subject: subject.clone(), group: String::new(), kind, verdict, note: note.into() });
+    }
+
+    /// A Rust name that changed while the wire name stayed: code that spells the old one breaks.
+    fn renamed(&mut self, subject: &Subject, item: impl Into<String>, before: &str, after: &str) {
+        if before != after {
+            let kind =
+                ChangeKind::RustNameChanged { item: item.into(), before: before.to_owned(), after: after.to_owned() };
+            self.push(subject, kind, Verdict::Breaking, format!("Code that names `{before}` must say `{after}`."));
+        }
     }
 }

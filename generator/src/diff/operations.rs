@@ -24,6 +24,8 @@ impl Differ {
             (Some(old), Some(new)) => (old, new),
             (None, None) => return,
         };
+        self.renamed(s, "method", &old.rust_name, &new.rust_name);
+        self.renamed(s, "builder", &old.builder_name, &new.builder_name);
         if old.method != new.method {
             let kind = ChangeKind::MethodChanged { before: old.method, after: new.method };
             self.push(
@@ -154,6 +156,7 @@ impl Differ {
     }
 
     fn param(&mut self, s: &Subject, k: ParamKey, a: &Param, b: &Param) {
+        self.renamed(s, k.to_string(), &a.rust_name, &b.rust_name);
         if a.required != b.required {
             let note = if b.required {
                 format!("The setter `{}` becomes a required argument of the client method.", b.rust_name)

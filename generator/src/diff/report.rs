@@ -310,6 +310,16 @@ pub enum ChangeKind {
         /// After.
         after: TypeRef,
     },
+    /// The Rust name of something that stays the same on the wire changed (a name clash settled
+    /// another way, see `naming::clash`).
+    RustNameChanged {
+        /// What is renamed: `type`, `method`, `builder`, ``field `+1` ``, ``query parameter `id` ``.
+        item: String,
+        /// Before.
+        before: String,
+        /// After.
+        after: String,
+    },
 }
 
 impl ChangeKind {
@@ -412,6 +422,7 @@ impl fmt::Display for ChangeKind {
             Self::EnumValueRemoved { value } => write!(f, "enum value `{value}` removed"),
             Self::NewtypeConstraintChanged { change } => write!(f, "{change}"),
             Self::AliasTypeChanged { before, after } => write!(f, "aliased type: `{before}` -> `{after}`"),
+            Self::RustNameChanged { item, before, after } => write!(f, "{item} renamed: `{before}` -> `{after}`"),
         }
     }
 }

@@ -22,6 +22,7 @@ impl Differ {
             (Some(old), Some(new)) => (old, new),
             (None, None) => return,
         };
+        self.renamed(s, "type", &old.rust_name, &new.rust_name);
         // A schema is judged on every side it is used on, before or after the change.
         let sides = Sides { request: old.in_request || new.in_request, response: old.in_response || new.in_response };
         let (request, response) = (sides.request, sides.response);
@@ -158,6 +159,9 @@ impl Differ {
         // Optional and nullable fields are `Option<T>`, except optional collections, which stay bare.
         let wrapped = |f: &Field| f.nullable || !f.required && !matches!(f.ty, TypeRef::Array(_) | TypeRef::Map(_));
         let kept = sides.keeps(old) || sides.keeps(new);
+        if kept {
+            self.renamed(s, format!("field `{name}`"), &old.rust_name, &new.rust_name);
+        }
         let (verdict, note) = if kept && wrapped(old) != wrapped(new) {
             (Verdict::Breaking, "The field's Rust type changes between `T` and `Option<T>`.")
         } else {

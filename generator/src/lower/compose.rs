@@ -212,7 +212,7 @@ impl Lowerer<'_> {
         match member {
             ReferenceOr::Reference { reference } => {
                 let (name, target) = self.component(reference, at)?;
-                out.parents.push(SchemaRef::new(naming::type_name(&name)));
+                out.parents.push(SchemaRef::new(self.component_type(&name)));
                 let target_pointer = crate::diag::pointer(["components", "schemas", name.as_str()]);
                 self.gather(&target, &target_pointer, &mut inner, depth)?;
             }

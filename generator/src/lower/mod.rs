@@ -6,6 +6,7 @@
 mod check;
 mod compose;
 mod keywords;
+mod names;
 mod operation;
 mod schema;
 
@@ -17,19 +18,39 @@ use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme as OaScheme};
 
 /// Lowers a loaded spec. On success, the diagnostics hold only warnings.
 pub fn lower(spec: &Spec, options: &crate::options::Options) -> Result<(Api, Diagnostics), Diagnostics> {
+    let (result, wanted) = lower_with(spec, options, names::TypePlan::default());
+    // Derived type names that clashed are settled by their pointers, not by which the lowering met
+    // first: a second run knows every claimant (only for specs with such a clash; see `names.rs`).
+    match names::TypePlan::from_claims(wanted) {
+        Some(plan) => lower_with(spec, options, plan).0,
+        None => result,
+    }
+}
+
+/// One run of the lowering with a plan for derived type names that clash; also returns every derived
+/// type name claimed.
+fn lower_with(
+    spec: &Spec,
+    options: &crate::options::Options,
+    plan: names::TypePlan,
+) -> (Result<(Api, Diagnostics), Diagnostics>, Vec<names::Wanted>) {
     let mut lowerer = Lowerer {
+        type_plan: plan,
+        wanted: Vec::new(),
         options: options.clone(),
         sunset_reference: None,
         doc: &spec.doc,
         diags: Diagnostics::new(&spec.file),
         schemas: Vec::new(),
         types: Namer::new(),
+        component_types: std::collections::BTreeMap::new(),
         good_patterns: Vec::new(),
         parents: Vec::new(),
         unsatisfiable: Vec::new(),
         backtracking_patterns: Vec::new(),
     };
     keywords::unenforced(&spec.raw, &mut lowerer.diags);
+    lowerer.name_components();
     lowerer.lower_components();
     lowerer.sunset_reference = options.api_version.clone().or_else(|| lowerer.newest_version());
     let operations = lowerer.lower_operations();
@@ -41,7 +62,7 @@ pub fn lower(spec: &Spec, options: &crate::options::Options) -> Result<(Api, Dia
             .warning("/servers", "the spec lists no server; the client's default base URL will be empty")
             .with_hint("add `servers: [{url: https://...}]`");
     }
-    let Lowerer { mut diags, schemas, .. } = lowerer;
+    let Lowerer { mut diags, schemas, wanted, .. } = lowerer;
     let mut api = Api {
         source: spec.file.clone(),
         title: spec.doc.info.title.clone(),
@@ -54,11 +75,8 @@ pub fn lower(spec: &Spec, options: &crate::options::Options) -> Result<(Api, Dia
     };
     graph::link(&mut api);
     check::api(&api, &mut diags);
-    if diags.has_errors() {
-        Err(diags)
-    } else {
-        Ok((api, diags))
-    }
+    let result = if diags.has_errors() { Err(diags) } else { Ok((api, diags)) };
+    (result, wanted)
 }
 
 /// Lowering state shared by the submodules.
@@ -72,6 +90,12 @@ pub(crate) struct Lowerer<'a> {
     diags: Diagnostics,
     schemas: Vec<crate::ir::Schema>,
     types: Namer,
+    /// Who gets each clashing derived type name, from a first run (`names.rs`).
+    type_plan: names::TypePlan,
+    /// Every derived type name claimed, for the plan.
+    wanted: Vec<names::Wanted>,
+    /// The Rust type of each `components/schemas` entry, settled before any is lowered (`names.rs`).
+    component_types: std::collections::BTreeMap<String, String>,
     /// Patterns that already compiled: big specs repeat the same id pattern hundreds of times, and a
     /// regex compile costs ~14 µs (see BENCHMARKS.md).
     good_patterns: Vec<String>,

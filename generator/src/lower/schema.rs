@@ -15,10 +15,7 @@ impl Lowerer<'_> {
         let Some(components) = &self.doc.components else { return };
         for (name, schema) in &components.schemas {
             let pointer = crate::diag::pointer(["components", "schemas", name.as_str()]);
-            let rust_name = naming::type_name(name);
-            if !self.claim_type(name, &rust_name, &pointer) {
-                continue;
-            }
+            let rust_name = self.component_type(name);
             match schema {
                 ReferenceOr::Reference { reference } => {
                     if let Some(target) = self.schema_ref(reference, &pointer) {
@@ -31,22 +28,6 @@ impl Lowerer<'_> {
                         self.push_schema(name, rust_name, &pointer, schema.schema_data.description.clone(), kind);
                     }
                 }
-            }
-        }
-    }
-
-    /// Reserves a Rust type name, or reports which spec name already has it.
-    pub(super) fn claim_type(&mut self, spec_name: &str, rust_name: &str, pointer: &str) -> bool {
-        match self.types.claim(spec_name, rust_name) {
-            Ok(()) => true,
-            Err(owner) => {
-                self.diags
-                    .error(
-                        pointer,
-                        format!("`{spec_name}` and `{owner}` would both become the Rust type `{rust_name}`"),
-                    )
-                    .with_hint("rename one of them in the spec");
-                false
             }
         }
     }
@@ -149,16 +130,38 @@ impl Lowerer<'_> {
     /// A struct of gathered properties (its own and those `allOf` merged in).
     fn struct_kind(&mut self, name: &str, rust_name: &str, gathered: &compose::Gathered) -> Option<SchemaKind> {
         let mut fields = Vec::new();
-        let mut namer = Namer::new();
+        // Every field of the struct is one naming scope: the described properties, then the keys
+        // `required` lists without describing them.
+        let undescribed: Vec<&(String, String)> =
+            gathered.required.iter().filter(|(n, _)| !gathered.properties.iter().any(|p| &p.0 == n)).collect();
+        let claimants: Vec<crate::naming::clash::Claimant<'_>> = gathered
+            .properties
+            .iter()
+            .map(|(n, _, at)| (n, at))
+            .chain(undescribed.iter().map(|(n, at)| (n, at)))
+            .map(|(spelling, pointer)| crate::naming::clash::Claimant {
+                spelling,
+                pointer,
+                priority: 0,
+                qualifier: None,
+            })
+            .collect();
+        let mut rust_fields = self
+            .scope_names(
+                &claimants,
+                ("properties", &format!(" of `{name}`")),
+                "the Rust field",
+                " (its JSON name stays)",
+            )
+            .into_iter();
         for (field_name, field_schema, field_pointer) in &gathered.properties {
-            let rust_field = naming::field_name(field_name);
-            if let Err(owner) = namer.claim(field_name, &rust_field) {
-                self.diags
-                    .error(field_pointer, format!("properties `{field_name}` and `{owner}` of `{name}` would both become the Rust field `{rust_field}`"))
-                    .with_hint("rename one of them in the spec");
-                continue;
-            }
-            let hint = format!("{rust_name}{}", naming::sanitize(field_name, Case::Pascal));
+            let rust_field = rust_fields.next().unwrap_or_else(|| naming::field_name(field_name));
+            // A field that lost a clash names its inline type after its own Rust name.
+            let hint = if rust_field == naming::field_name(field_name) {
+                format!("{rust_name}{}", naming::sanitize(field_name, Case::Pascal))
+            } else {
+                format!("{rust_name}{}", naming::sanitize(&rust_field, Case::Pascal))
+            };
             let Some(ty) = self.schema_type(field_schema, field_pointer, &hint) else { continue };
             // A field's own nullability is `Field::nullable` (its `Option`), never a nested `Option`.
             let (ty, null_type) = ty.split_nullable();
@@ -191,23 +194,14 @@ impl Lowerer<'_> {
         }
         // JSON Schema lets `required` name a key that `properties` does not describe: the object must
         // have it, with any value. It becomes a required `serde_json::Value` field, after the others.
-        for (field_name, listed_at) in &gathered.required {
-            if gathered.properties.iter().any(|p| &p.0 == field_name) {
-                continue;
-            }
+        for (field_name, listed_at) in undescribed {
             self.diags
                 .warning(
                     listed_at,
                     format!("`{field_name}` of `{name}` is required but not among the properties; it is typed as any JSON value"),
                 )
                 .with_hint(format!("describe `{field_name}` under `properties` to give it a type"));
-            let rust_field = naming::field_name(field_name);
-            if let Err(owner) = namer.claim(field_name, &rust_field) {
-                self.diags
-                    .error(listed_at, format!("properties `{field_name}` and `{owner}` of `{name}` would both become the Rust field `{rust_field}`"))
-                    .with_hint("rename one of them in the spec");
-                continue;
-            }
+            let rust_field = rust_fields.next().unwrap_or_else(|| naming::field_name(field_name));
             fields.push(Field {
                 name: field_name.clone(),
                 rust_name: rust_field,
@@ -393,7 +387,7 @@ impl Lowerer<'_> {
             let data =
                 openapiv3::SchemaData { nullable: single && schema.schema_data.nullable, ..schema.schema_data.clone() };
             let agreement = self.agree(&parts, &data, &at)?;
-            let (kind, required) = match agreement {
+            let (kind, required, variant_name) = match agreement {
                 compose::Agreement::Scalar(merged) if single => {
                     return self.named_kind(name, rust_name, &merged, pointer)
                 }
@@ -409,7 +403,7 @@ impl Lowerer<'_> {
                         parts.iter().filter(|p| !compose::adds_nothing(&p.schema)).collect();
                     if let [only] = named.as_slice() {
                         if let Some(target) = &only.component {
-                            let ty = TypeRef::Named(SchemaRef::new(naming::type_name(target)));
+                            let ty = TypeRef::Named(SchemaRef::new(self.component_type(target)));
                             if single {
                                 return Some(SchemaKind::Alias { ty });
                             }
@@ -424,12 +418,11 @@ impl Lowerer<'_> {
                         return self.struct_kind(name, rust_name, &gathered);
                     }
                     let required = gathered.required.len();
-                    (self.struct_kind(&at, &variant_name, &gathered), required)
+                    // Named before its fields are lowered: inline field types are named after it.
+                    let variant_name = self.claim_type(&at, &variant_name, &at, "Inline");
+                    (self.struct_kind(&at, &variant_name, &gathered), required, variant_name)
                 }
             };
-            if !self.claim_type(&at, &variant_name, &at) {
-                return None;
-            }
             let description = match member {
                 ReferenceOr::Item(inline) => inline.schema_data.description.clone(),
                 ReferenceOr::Reference { .. } => None,
@@ -518,7 +511,7 @@ impl Lowerer<'_> {
     /// A reference to the component `name`: nullable when the component is (see
     /// [`Self::component_nullable`]).
     pub(super) fn named_ref(&self, name: &str) -> TypeRef {
-        let ty = TypeRef::Named(SchemaRef::new(naming::type_name(name)));
+        let ty = TypeRef::Named(SchemaRef::new(self.component_type(name)));
         if self.component_nullable(name, 0) {
             TypeRef::nullable(ty)
         } else {
@@ -631,12 +624,10 @@ impl Lowerer<'_> {
     }
 
     /// Gives an inline object or enum a name and lowers it as a named type.
-    fn synthesize(&mut self, rust_name: &str, schema: &openapiv3::Schema, pointer: &str) -> Option<TypeRef> {
-        if !self.claim_type(pointer, rust_name, pointer) {
-            return None;
-        }
-        let kind = self.named_kind(rust_name, rust_name, schema, pointer)?;
-        self.push_schema(pointer, rust_name.to_owned(), pointer, schema.schema_data.description.clone(), kind);
+    fn synthesize(&mut self, name_hint: &str, schema: &openapiv3::Schema, pointer: &str) -> Option<TypeRef> {
+        let rust_name = self.claim_type(pointer, name_hint, pointer, "Inline");
+        let kind = self.named_kind(&rust_name, &rust_name, schema, pointer)?;
+        self.push_schema(pointer, rust_name.clone(), pointer, schema.schema_data.description.clone(), kind);
         Some(TypeRef::Named(SchemaRef::new(rust_name)))
     }
 

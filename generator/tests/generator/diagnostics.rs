@@ -59,7 +59,6 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "/properties/owner/$ref",
         "refers to `missing_file/schemas/owner.yaml`, which does not exist",
     ),
-    ("param_name_collision.yaml", "/paths/~1things/get/parameters/1", "would both become the Rust argument `page_num`"),
     ("parameter_ref_cycle.yaml", "/components/parameters/b/$ref", "a -> b -> a"),
     ("parameter_shape_error.yaml", "/paths/~1things/get/parameters/0/required", "expected a boolean"),
     ("path_param_not_in_template.yaml", "/paths/~1things/get/parameters/0", "does not appear in the path `/things`"),
@@ -70,7 +69,6 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "is a remote reference; atlas-codegen reads only local files",
     ),
     ("schema_alias_cycle.yaml", "/components/schemas/Thing", "contains itself"),
-    ("schema_name_collision.yaml", "/components/schemas/ApiKey", "would both become the Rust type `ApiKey`"),
     ("template_param_undeclared.yaml", "/paths/~1things~1{thingId}/get", "declares no path parameter `thingId`"),
     ("unsupported_version.yaml", "/openapi", "`3.2.0` is not supported"),
     (

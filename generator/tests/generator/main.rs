@@ -11,6 +11,7 @@
 
 mod api_diff;
 mod diagnostics;
+mod name_stability;
 mod normalize;
 mod recursive;
 mod releases;

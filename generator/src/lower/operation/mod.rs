@@ -10,13 +10,23 @@ mod versions;
 use super::Lowerer;
 use crate::diag::{child, pointer};
 use crate::ir::{HttpMethod, Operation, PathSegment};
-use crate::naming::{self, Case, Namer};
+use crate::naming::{self, Case};
 use openapiv3::{PathItem, ReferenceOr};
 
 impl Lowerer<'_> {
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
+        // The methods are one naming scope, settled before any operation is lowered.
+        let mut ids = Vec::new();
+        for (path, item) in &self.doc.paths.paths {
+            if let ReferenceOr::Item(item) = item {
+                for (method, op) in methods_of(item) {
+                    let op_pointer = child(&pointer(["paths", path.as_str()]), method.as_str().to_ascii_lowercase());
+                    ids.push((op_pointer, operation_id(method, path, op)));
+                }
+            }
+        }
+        let mut methods = self.method_names(&ids).into_iter();
         let mut out = Vec::new();
-        let mut methods = Namer::new();
         for (path, item) in &self.doc.paths.paths {
             let path_pointer = pointer(["paths", path.as_str()]);
             let ReferenceOr::Item(item) = item else {
@@ -25,16 +35,8 @@ impl Lowerer<'_> {
             };
             for (method, op) in methods_of(item) {
                 let op_pointer = child(&path_pointer, method.as_str().to_ascii_lowercase());
-                if let Some(op) = self.lower_operation(path, item, method, op, &op_pointer) {
-                    if let Err(owner) = methods.claim(&op.id, &op.rust_name) {
-                        self.diags
-                            .error(child(&op_pointer, "operationId"), format!(
-                                "operationIds `{}` and `{owner}` would both become the method `{}`",
-                                op.id, op.rust_name
-                            ))
-                            .with_hint("operationIds name the generated methods and must stay unique after conversion to snake_case");
-                        continue;
-                    }
+                let rust_name = methods.next().unwrap_or_default();
+                if let Some(op) = self.lower_operation(path, item, method, op, &op_pointer, rust_name) {
                     out.push(op);
                 }
             }
@@ -49,42 +51,30 @@ impl Lowerer<'_> {
         method: HttpMethod,
         op: &openapiv3::Operation,
         op_pointer: &str,
+        rust_name: String,
     ) -> Option<Operation> {
-        let id = match op.operation_id.clone().filter(|id| !id.trim().is_empty()) {
-            Some(id) => id,
-            None => {
-                let derived = derived_operation_id(method, path);
-                self.diags
-                    .warning(
-                        op_pointer,
-                        format!(
-                            "`{} {path}` has no operationId; its method is named `{}` after the method and path",
-                            method.as_str(),
-                            naming::sanitize(&derived, Case::Snake)
-                        ),
-                    )
-                    .with_hint("add `operationId: someName` to choose the name of the generated method");
-                derived
-            }
-        };
-        let rust_name = naming::sanitize(&id, Case::Snake);
-        // The builder is named after the operation; when a schema already owns that type name
-        // (`user_create` and `UserCreate`), the builder takes a `Request` suffix instead.
-        let mut builder_name = naming::type_name(&id);
-        let owner = format!("operation {id}");
-        if self.types.claim(&owner, &builder_name).is_err() {
-            let taken = builder_name.clone();
-            builder_name = format!("{taken}Request");
-            if !self.claim_type(&owner, &builder_name, &child(op_pointer, "operationId")) {
-                return None;
-            }
+        let id = operation_id(method, path, op);
+        if op.operation_id.as_ref().is_none_or(|id| id.trim().is_empty()) {
             self.diags
                 .warning(
-                    child(op_pointer, "operationId"),
-                    format!("the request builder of `{id}` is named `{builder_name}`: `{taken}` is a schema's type"),
+                    op_pointer,
+                    format!(
+                        "`{} {path}` has no operationId; its method is named `{rust_name}` after the method and path",
+                        method.as_str(),
+                    ),
                 )
-                .with_hint("rename the operation or the schema to choose the name");
+                .with_hint("add `operationId: someName` to choose the name of the generated method");
         }
+        // The builder is named after the operation (after its method, when that lost a clash); when a
+        // schema already owns that type name (`user_create` and `UserCreate`), it takes a `Request`
+        // suffix instead.
+        let natural = if rust_name == naming::sanitize(&id, Case::Snake) {
+            naming::type_name(&id)
+        } else {
+            naming::type_name(&rust_name)
+        };
+        let builder_name =
+            self.claim_type(&format!("operation {id}"), &natural, &child(op_pointer, "operationId"), "Request");
         let version = match self.choose_version(&id, op, op_pointer) {
             Ok(version) => version,
             Err(()) => return None,
@@ -174,6 +164,14 @@ fn methods_of(item: &PathItem) -> Vec<(HttpMethod, &openapiv3::Operation)> {
     .into_iter()
     .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
     .collect()
+}
+
+/// The operation's `operationId`, or one made from the method and path when it has none.
+fn operation_id(method: HttpMethod, path: &str, op: &openapiv3::Operation) -> String {
+    match op.operation_id.clone().filter(|id| !id.trim().is_empty()) {
+        Some(id) => id,
+        None => derived_operation_id(method, path),
+    }
 }
 
 /// An operationId made from the method and the path's literal segments and parameters

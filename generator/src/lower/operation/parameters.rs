@@ -6,7 +6,7 @@ use crate::diag::child;
 use crate::ir::{ArrayParam, Constraints, Location, OmittedParam, Param, PathSegment, SchemaKind, SchemaRef, TypeRef};
 use crate::load::resolve;
 use crate::lower::Lowerer;
-use crate::naming::{self, Case, Namer};
+use crate::naming::{self, Case};
 use openapiv3::{ParameterSchemaOrContent, PathItem, ReferenceOr};
 
 impl Lowerer<'_> {
@@ -39,7 +39,7 @@ impl Lowerer<'_> {
             .map(|(p, at, _)| (p.parameter_data_ref().name.as_str(), at.as_str()))
             .collect();
         crate::lower::check::path_params(op_id, path, op_pointer, segments, &declared, &mut self.diags);
-        let mut namer = Namer::new();
+        let mut names = self.argument_names(op_id, &raw).into_iter();
         let mut params = Vec::new();
         let mut omitted = Vec::new();
         for (param, at, defined_at) in raw {
@@ -73,13 +73,7 @@ impl Lowerer<'_> {
                     continue;
                 }
             };
-            let rust_name = naming::field_name(&data.name);
-            if let Err(owner) = namer.claim(&data.name, &rust_name) {
-                self.diags
-                    .error(&at, format!("parameters `{}` and `{owner}` of `{op_id}` would both become the Rust argument `{rust_name}`", data.name))
-                    .with_hint("rename one of them in the spec");
-                continue;
-            }
+            let rust_name = names.next().unwrap_or_else(|| naming::field_name(&data.name));
             let schema = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => s,
                 ParameterSchemaOrContent::Content(_) => {
@@ -276,6 +270,29 @@ impl Lowerer<'_> {
         let kind = SchemaKind::Newtype { constraints: constraints.clone() };
         self.push_schema(name, rust_name.clone(), at, None, kind);
         Some(SchemaRef::new(rust_name))
+    }
+}
+
+impl Lowerer<'_> {
+    /// The Rust arguments of the parameters that become arguments (not omitted, not cookies), as one
+    /// naming scope: a clash is settled by [`crate::naming::clash`], a path parameter first, then
+    /// query, then header, and the location is the word that sets equal spellings apart (`id_query`).
+    fn argument_names(&mut self, op_id: &str, raw: &[(&openapiv3::Parameter, String, String)]) -> Vec<String> {
+        let claimants: Vec<crate::naming::clash::Claimant<'_>> = raw
+            .iter()
+            .filter(|(p, _, _)| !p.parameter_data_ref().extensions.contains_key("x-codegen-omit"))
+            .filter_map(|(p, at, _)| {
+                let (priority, location) = match p {
+                    openapiv3::Parameter::Path { .. } => (0, "path"),
+                    openapiv3::Parameter::Query { .. } => (1, "query"),
+                    openapiv3::Parameter::Header { .. } => (2, "header"),
+                    openapiv3::Parameter::Cookie { .. } => return None,
+                };
+                let spelling = p.parameter_data_ref().name.as_str();
+                Some(crate::naming::clash::Claimant { spelling, pointer: at, priority, qualifier: Some(location) })
+            })
+            .collect();
+        self.scope_names(&claimants, ("parameters", &format!(" of `{op_id}`")), "the Rust argument", "")
     }
 }
 

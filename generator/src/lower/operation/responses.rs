@@ -137,10 +137,7 @@ impl Lowerer<'_> {
         }
         let enum_name = if cases.len() > 1 {
             let name = format!("{builder_name}Output");
-            if !self.claim_type(&format!("{id} output"), &name, &responses_pointer) {
-                return (Output { enum_name: None, cases: Vec::new(), no_success: None }, accept);
-            }
-            Some(name)
+            Some(self.claim_type(&format!("{id} output"), &name, &responses_pointer, "Enum"))
         } else {
             None
         };

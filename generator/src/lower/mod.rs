@@ -24,10 +24,9 @@ pub fn lower(spec: &Spec, options: &crate::options::Options) -> Result<(Api, Dia
         diags: Diagnostics::new(&spec.file),
         schemas: Vec::new(),
         types: Namer::new(),
-        good_patterns: Vec::new(),
+        patterns: check::Patterns::default(),
         parents: Vec::new(),
         unsatisfiable: Vec::new(),
-        backtracking_patterns: Vec::new(),
     };
     keywords::unenforced(&spec.raw, &mut lowerer.diags);
     lowerer.lower_components();
@@ -72,11 +71,9 @@ pub(crate) struct Lowerer<'a> {
     diags: Diagnostics,
     schemas: Vec<crate::ir::Schema>,
     types: Namer,
-    /// Patterns that already compiled: big specs repeat the same id pattern hundreds of times, and a
-    /// regex compile costs ~14 µs (see BENCHMARKS.md).
-    good_patterns: Vec<String>,
-    /// Patterns that compile only with the backtracking engine (`fancy-regex`).
-    backtracking_patterns: Vec<String>,
+    /// Patterns that already compiled, and how: big specs repeat the same id pattern hundreds of
+    /// times, and a regex compile costs ~14 µs (see BENCHMARKS.md).
+    patterns: check::Patterns,
     /// The `allOf` parents of structs lowered but not yet pushed, by Rust name.
     parents: Vec<(String, Vec<crate::ir::SchemaRef>)>,
     /// Why a type lowered but not yet pushed admits no value, by Rust name ([`crate::ir::Schema::unsatisfiable`]).

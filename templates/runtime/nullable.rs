@@ -9,20 +9,16 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Decoding gives the same three states: a missing key is `Absent`, `null` is `Null`. Models set it
 /// with `with_<field>(value)` and `with_<field>_null()`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+// A derived `Default` on an enum asks nothing of `T`: structs of fields without `Default` keep theirs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum Nullable<T> {
     /// Not sent (or not received): the server keeps what it has.
+    #[default]
     Absent,
     /// Sent as `null`: the server clears the value.
     Null,
     /// Sent with this value.
     Value(T),
-}
-
-impl<T> Default for Nullable<T> {
-    fn default() -> Self {
-        Self::Absent
-    }
 }
 
 impl<T> Nullable<T> {

@@ -346,6 +346,11 @@ pub struct Constraints {
     /// checks it with `fancy-regex` instead of `regex`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub backtracking: bool,
+    /// Whether the client compiles `pattern` with `\d`, `\w`, `\D`, `\W` as the ASCII classes
+    /// ECMA-262 means by them ([`Constraints::compiled_pattern`]): only where the `regex` crate's
+    /// Unicode classes make the pattern too big to compile (`^\w{1,255}-\d{1,255}$`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ascii_classes: bool,
     /// `minLength`, in characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_length: Option<u64>,
@@ -862,6 +867,9 @@ pub enum Presence {
     /// Nullable, or optional and not a collection: `Option<T>`, `None` until set. An optional field
     /// left `None` is not sent; a required nullable one sends `null`.
     Optional,
+    /// Optional and nullable in a type requests carry: the runtime's `Nullable<T>`, `Absent` until
+    /// set, so a request can leave the field out, send `null` (clearing it) or send a value.
+    Nullable,
     /// An optional array or map that is not nullable: a bare `Vec`/`BTreeMap`, empty until set, and
     /// left out of the JSON when empty (empty means absent).
     EmptyWhenAbsent,

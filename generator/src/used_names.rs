@@ -36,6 +36,8 @@ macro_rules! imports {
 imports! {
     /// The runtime's page trait, implemented by page types (models).
     Page => "crate::runtime", "Page";
+    /// Optional nullable request fields: absent, `null` or a value (models; shipped with them).
+    Nullable => "crate", "Nullable";
     /// Redacted strings (models, operations).
     SecretString => "crate::runtime", "SecretString";
     /// The runtime's check helpers, called as `validate::min_length(..)`.

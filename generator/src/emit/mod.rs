@@ -18,7 +18,7 @@ mod validation;
 use crate::files::GeneratedFile;
 use crate::ir::{Api, SchemaKind, SchemaRef, TypeRef};
 use crate::options::Options;
-use crate::plan::artefacts::{Maker, RustModule, NEWTYPE_MACRO, OPEN_ENUM_MACRO};
+use crate::plan::artefacts::{Maker, RustModule, NEWTYPE_MACRO, NULLABLE, OPEN_ENUM_MACRO};
 use crate::plan::layout::{ModelGroup, SHARED, UNREFERENCED};
 use crate::plan::CratePlan;
 use proc_macro2::TokenStream;
@@ -189,6 +189,15 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
     } else {
         quote!()
     };
+    // Optional nullable request fields are `Nullable<T>`, which callers name and match on.
+    let nullable = if plan.ships(NULLABLE.0) {
+        quote!(
+            mod nullable;
+            pub use nullable::Nullable;
+        )
+    } else {
+        quote!()
+    };
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
@@ -205,6 +214,7 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
         mod runtime;
 
         #(#reexports)*
+        #nullable
         pub use runtime::{
             ApiFailure, AtlasError, AtlasFieldViolation, AuthError, ByteStream, Client, ClientBuilder, Constraint, Credentials, Download, Error, PageStream, PaginationError,
             RateLimit, Response, RetryPolicy, SecretString, ValidationError,

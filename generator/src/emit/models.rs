@@ -246,9 +246,10 @@ fn struct_item(
     // A field the struct does not keep (a `readOnly` one of a request-only type) is not mentioned.
     let kept: Vec<&Field> = schema.kept_fields().collect();
     let field_items: Vec<TokenStream> = kept.iter().map(|f| field_item(api, schema, f, uses)).collect();
-    let has_required = kept.iter().any(|f| f.presence() == Presence::Required);
+    let has_required = kept.iter().any(|f| schema.presence(f) == Presence::Required);
     let default = if has_required { quote!() } else { quote!(Default,) };
-    let validate = if schema.validates() { Some(validation::struct_validate(api, name, &kept, uses)) } else { None };
+    let validate =
+        if schema.validates() { Some(validation::struct_validate(api, schema, name, &kept, uses)) } else { None };
     let (statics, validate) = match validate {
         Some(v) => (v.statics, v.method),
         None => (quote!(), quote!()),
@@ -256,9 +257,8 @@ fn struct_item(
     // Every struct is `#[non_exhaustive]`, so a field the spec adds later is not a breaking change for
     // code that builds these values: request types through `new(required fields)` (optional fields
     // are public and set afterwards), response types through `Default` or `new` the same way.
-    let constructor =
-        if schema.in_request || has_required { constructor(&kept, schema.validates(), uses) } else { quote!() };
-    let setters = super::setters::setters(&kept, uses);
+    let constructor = if schema.in_request || has_required { constructor(schema, &kept, uses) } else { quote!() };
+    let setters = super::setters::setters(schema, &kept, uses);
     // One inherent impl per type: the constructor, the `with_<field>` setters, then `validate`.
     let methods = if constructor.is_empty() && setters.is_empty() && validate.is_empty() {
         quote!()
@@ -285,8 +285,9 @@ fn struct_item(
 
 /// `new` taking the required fields (strings as `impl Into<String>`); optional ones start empty and are
 /// set on the public fields.
-fn constructor(fields: &[&Field], validates: bool, uses: &mut Imports) -> TokenStream {
-    let required: Vec<&&Field> = fields.iter().filter(|f| f.presence() == Presence::Required).collect();
+fn constructor(schema: &Schema, fields: &[&Field], uses: &mut Imports) -> TokenStream {
+    let validates = schema.validates();
+    let required: Vec<&&Field> = fields.iter().filter(|f| schema.presence(f) == Presence::Required).collect();
     let args: Vec<TokenStream> = required
         .iter()
         .map(|f| {
@@ -297,10 +298,11 @@ fn constructor(fields: &[&Field], validates: bool, uses: &mut Imports) -> TokenS
         .collect();
     let inits = fields.iter().map(|f| {
         let member = ident(&f.rust_name);
-        match f.presence() {
+        match schema.presence(f) {
             Presence::Required if f.ty == TypeRef::String => quote!(#member: #member.into()),
             Presence::Required if f.boxed => quote!(#member: Box::new(#member)),
             Presence::Required => quote!(#member),
+            Presence::Nullable => quote!(#member: Nullable::Absent),
             // A nullable collection starts as `Default::default()` too, which is `None`.
             _ if f.ty.is_collection() => quote!(#member: Default::default()),
             _ => quote!(#member: None),
@@ -327,29 +329,35 @@ fn constructor(fields: &[&Field], validates: bool, uses: &mut Imports) -> TokenS
     }
 }
 
-/// The Rust type of a field: `Option` when its [`Presence`] says so, bare otherwise; a field that
-/// reaches its own struct by value is boxed.
-fn field_type(field: &Field, uses: &mut Imports) -> TokenStream {
+/// The Rust type of a field: `Option` or `Nullable` when its [`Presence`] says so, bare otherwise; a
+/// field that reaches its own struct by value is boxed.
+fn field_type(schema: &Schema, field: &Field, uses: &mut Imports) -> TokenStream {
     let base = uses.spell(&field.ty);
     let base = if field.boxed { quote!(Box<#base>) } else { base };
-    match field.presence() {
+    match schema.presence(field) {
         Presence::Optional => quote!(Option<#base>),
+        Presence::Nullable => {
+            uses.import(Import::Nullable);
+            quote!(Nullable<#base>)
+        }
         Presence::Required | Presence::EmptyWhenAbsent => base,
     }
 }
 
 fn field_item(api: &Api, schema: &Schema, field: &Field, uses: &mut Imports) -> TokenStream {
     let name = ident(&field.rust_name);
-    let ty = field_type(field, uses);
+    let ty = field_type(schema, field, uses);
     let mut serde_args: Vec<TokenStream> = Vec::new();
     if field.rust_name != field.name {
         let wire = &field.name;
         serde_args.push(quote!(rename = #wire));
     }
-    // An optional field left unset is not sent, nullable or not: sending `null` for it would clear the
-    // value on an update. Only a required nullable field sends `null`.
+    // An optional field left unset is not sent: sending `null` for it would clear the value on an
+    // update. A required nullable field sends `null` for `None`; an optional nullable one of a request
+    // type sends `null` only when set to `Nullable::Null`.
     if !field.required {
-        let skip = match (&field.ty, field.presence()) {
+        let skip = match (&field.ty, schema.presence(field)) {
+            (_, Presence::Nullable) => "Nullable::is_absent",
             (TypeRef::Array(_), Presence::EmptyWhenAbsent) => "Vec::is_empty",
             (TypeRef::Map(_), Presence::EmptyWhenAbsent) => "BTreeMap::is_empty",
             _ => "Option::is_none",
@@ -377,6 +385,10 @@ fn field_item(api: &Api, schema: &Schema, field: &Field, uses: &mut Imports) -> 
     if !item_constraints.is_empty() {
         let each = if matches!(field.ty, TypeRef::Map(_)) { "Each value" } else { "Each item" };
         notes.push(format!("{each} ({checked}): {}.", item_constraints.join(", ")));
+    }
+    if schema.presence(field) == Presence::Nullable {
+        let setter = super::setters::null_setter(schema, field);
+        notes.push(format!("Left out when `Absent` (the default); `{setter}()` sends `null`, which clears the value."));
     }
     if field.read_only {
         notes.push("Read-only: set by Atlas, never sent.".to_owned());
@@ -506,10 +518,10 @@ fn page_impls(api: &Api, schemas: &[&Schema], uses: &mut Imports) -> Vec<TokenSt
         let total = match p.total_field.as_ref().and_then(|t| fields.iter().find(|f| &f.name == t)) {
             Some(f) => {
                 let field = ident(&f.rust_name);
-                if f.presence() == Presence::Required {
-                    quote!(u64::try_from(self.#field).ok())
-                } else {
-                    quote!(self.#field.and_then(|n| u64::try_from(n).ok()))
+                match schema.presence(f) {
+                    Presence::Required => quote!(u64::try_from(self.#field).ok()),
+                    Presence::Nullable => quote!(self.#field.value().and_then(|n| u64::try_from(*n).ok())),
+                    _ => quote!(self.#field.and_then(|n| u64::try_from(n).ok())),
                 }
             }
             None => quote!(None),

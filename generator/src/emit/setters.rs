@@ -5,19 +5,19 @@
 use super::docs::doc_attrs;
 use super::imports::Imports;
 use super::tokens::ident;
-use crate::ir::{Field, Presence, TypeRef};
+use crate::ir::{Field, Presence, Schema, TypeRef};
 use crate::used_names::Import;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// One `with_<field>` method per field, taking the value without `Option`, for the type's one
-/// inherent `impl` block.
-pub(super) fn setters(fields: &[&Field], uses: &mut Imports) -> TokenStream {
+/// One `with_<field>` method per field of `schema`, taking the value without `Option`, plus
+/// `with_<field>_null` for each field that can be sent as `null` ([`Presence::Nullable`]), for the
+/// type's one inherent `impl` block.
+pub(super) fn setters(schema: &Schema, fields: &[&Field], uses: &mut Imports) -> TokenStream {
     let mut methods = Vec::new();
     for field in fields {
         let member = ident(&field.rust_name);
-        // `_3d_model` becomes `with_3d_model`, not `with__3d_model`.
-        let method = format_ident!("with_{}", field.rust_name.trim_start_matches('_'));
+        let method = format_ident!("{}", setter(field));
         let (arg, value) = match field.ty {
             TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
             TypeRef::Secret => {
@@ -27,7 +27,12 @@ pub(super) fn setters(fields: &[&Field], uses: &mut Imports) -> TokenStream {
             _ => (uses.spell(&field.ty), quote!(value)),
         };
         let value = if field.boxed { quote!(Box::new(#value)) } else { value };
-        let value = if field.presence() == Presence::Optional { quote!(Some(#value)) } else { value };
+        let presence = schema.presence(field);
+        let value = match presence {
+            Presence::Optional => quote!(Some(#value)),
+            Presence::Nullable => quote!(Nullable::Value(#value)),
+            Presence::Required | Presence::EmptyWhenAbsent => value,
+        };
         let doc =
             doc_attrs(&format!("Sets `{}` and returns the value, for building it in one expression.", field.name));
         methods.push(quote! {
@@ -37,8 +42,38 @@ pub(super) fn setters(fields: &[&Field], uses: &mut Imports) -> TokenStream {
                 self
             }
         });
+        if presence == Presence::Nullable {
+            let method = format_ident!("{}", null_setter(schema, field));
+            let doc = doc_attrs(&format!(
+                "Sets `{}` to `null`, which the request sends to clear the value, and returns the value.",
+                field.name
+            ));
+            methods.push(quote! {
+                #doc
+                pub fn #method(mut self) -> Self {
+                    self.#member = Nullable::Null;
+                    self
+                }
+            });
+        }
     }
     quote! {
         #(#methods)*
+    }
+}
+
+/// `with_<field>`; `_3d_model` becomes `with_3d_model`, not `with__3d_model`.
+fn setter(field: &Field) -> String {
+    format!("with_{}", field.rust_name.trim_start_matches('_'))
+}
+
+/// The method that sets a [`Presence::Nullable`] field to `null`: `with_<field>_null`, or
+/// `clear_<field>` when another field's setter already has that name (fields `x` and `x_null`).
+pub(super) fn null_setter(schema: &Schema, field: &Field) -> String {
+    let name = format!("{}_null", setter(field));
+    if schema.kept_fields().any(|f| setter(f) == name) {
+        format!("clear_{}", field.rust_name.trim_start_matches('_'))
+    } else {
+        name
     }
 }

@@ -5,7 +5,7 @@
 use super::docs::paragraphs;
 use super::imports::Imports;
 use super::tokens::ident;
-use crate::ir::{Api, Constraints, Field, Presence, SchemaRef, TypeRef};
+use crate::ir::{Api, Constraints, Field, Presence, Schema, SchemaRef, TypeRef};
 use crate::naming::{sanitize, Case};
 use crate::used_names::Import;
 use proc_macro2::{Ident, TokenStream};
@@ -16,14 +16,23 @@ pub fn pattern_static(owner: &str) -> Ident {
     format_ident!("{}_PATTERN", sanitize(owner, Case::Shouty))
 }
 
-/// `static NAME: LazyLock<Option<Regex>>` for a pattern (`fancy_regex::Regex` when it needs
-/// look-around or backreferences). Compiled on first use; `None` only if the pattern does not
+/// `static NAME: LazyLock<Option<Regex>>` for the pattern of `constraints` (`fancy_regex::Regex`
+/// when it needs look-around or backreferences), compiled as the generator checked it
+/// ([`Constraints::compiled_pattern`]). Compiled on first use; `None` only if the pattern does not
 /// compile, which the generator already ruled out, and which then fails validation rather than
 /// panicking.
-fn pattern_item(name: &Ident, pattern: &str, backtracking: bool, uses: &mut Imports) -> TokenStream {
-    let doc = format!(" The compiled `{pattern}` pattern.");
+fn pattern_item(name: &Ident, constraints: &Constraints, uses: &mut Imports) -> TokenStream {
+    let (Some(pattern), Some(compiled)) = (&constraints.pattern, constraints.compiled_pattern()) else {
+        return quote!();
+    };
+    let doc = if constraints.ascii_classes {
+        format!(" The compiled `{pattern}` pattern, with ECMA-262's ASCII `\\d` and `\\w`.")
+    } else {
+        format!(" The compiled `{pattern}` pattern.")
+    };
+    let pattern = compiled.as_ref();
     uses.import(Import::LazyLock);
-    let engine = if backtracking {
+    let engine = if constraints.backtracking {
         quote!(fancy_regex::Regex)
     } else {
         uses.import(Import::Regex);
@@ -122,7 +131,7 @@ pub fn newtype_item(rust_name: &str, spec_name: &str, constraints: &Constraints,
     let name = ident(rust_name);
     let pattern = constraints.pattern.as_ref().map(|_| pattern_static(rust_name));
     let pattern_static = match (&constraints.pattern, &pattern) {
-        (Some(p), Some(name)) => pattern_item(name, p, constraints.backtracking, uses),
+        (Some(_), Some(name)) => pattern_item(name, constraints, uses),
         _ => quote!(),
     };
     uses.import(Import::Serialize);
@@ -189,19 +198,29 @@ pub struct StructValidate {
 
 /// `validate` for a struct that requests carry: its own fields' constraints, then the nested request
 /// types it holds.
-pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field], uses: &mut Imports) -> StructValidate {
+pub fn struct_validate(
+    api: &Api,
+    schema: &Schema,
+    name: &Ident,
+    fields: &[&Field],
+    uses: &mut Imports,
+) -> StructValidate {
     uses.import(Import::ValidationError);
     let mut statics = Vec::new();
     let mut body = Vec::new();
     for field in fields {
         let member = ident(&field.rust_name);
         let wire = field.name.as_str();
-        let pattern = field.constraints.pattern.as_ref().map(|p| {
+        let pattern = field.constraints.pattern.as_ref().map(|_| {
             let static_name = pattern_static(&format!("{name}_{}", field.rust_name));
-            statics.push(pattern_item(&static_name, p, field.constraints.backtracking, uses));
+            statics.push(pattern_item(&static_name, &field.constraints, uses));
             static_name
         });
-        let optional = field.presence() == Presence::Optional;
+        let presence = schema.presence(field);
+        let optional = matches!(presence, Presence::Optional | Presence::Nullable);
+        // What holds a value to check: `Some(value)`, or `Nullable::Value(value)` (`null` and an absent
+        // field have nothing to check).
+        let holds = if presence == Presence::Nullable { quote!(Nullable::Value) } else { quote!(Some) };
         let number = matches!(field.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F64);
         // Required fields are checked in place; optional ones through `if let Some(value)`. Numbers are
         // `Copy` and checked by value.
@@ -225,13 +244,13 @@ pub fn struct_validate(api: &Api, name: &Ident, fields: &[&Field], uses: &mut Im
         }
         // An optional collection is a plain `Vec`/map, left out of the JSON when empty: an empty one is
         // an absent field, which `minItems` does not apply to.
-        let absent_when_empty = field.presence() == Presence::EmptyWhenAbsent;
+        let absent_when_empty = presence == Presence::EmptyWhenAbsent;
         if optional && number {
-            body.push(quote! { if let Some(value) = self.#member { #own #nested } });
+            body.push(quote! { if let #holds(value) = self.#member { #own #nested } });
         } else if absent_when_empty && field.constraints.min_items.is_some() {
             body.push(quote! { if !self.#member.is_empty() { #own #nested } });
         } else if optional {
-            body.push(quote! { if let Some(value) = &self.#member { #own #nested } });
+            body.push(quote! { if let #holds(value) = &self.#member { #own #nested } });
         } else {
             body.push(quote! { #own #nested });
         }
@@ -275,9 +294,9 @@ fn field_item_checks(
     if constraints.is_empty() {
         return quote!();
     }
-    let pattern = constraints.pattern.as_ref().map(|p| {
+    let pattern = constraints.pattern.as_ref().map(|_| {
         let static_name = pattern_static(&format!("{owner}_{}_item", field.rust_name));
-        statics.push(pattern_item(&static_name, p, constraints.backtracking, uses));
+        statics.push(pattern_item(&static_name, constraints, uses));
         static_name
     });
     let scalar = item_ty.non_null();

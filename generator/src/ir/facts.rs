@@ -1,23 +1,37 @@
 //! What the IR's plain data implies, decided here once so that every emitter, the sampler and the
-//! templates read the same answer: how a struct field is present ([`Field::presence`]), which fields a
+//! templates read the same answer: how a struct field is present ([`Schema::presence`]), which fields a
 //! struct keeps ([`Schema::keeps`]) and which types are checked before sending ([`Schema::validates`],
 //! [`Api::validates`]).
 //!
 //! These are derived, not stored: they are functions of fields the IR snapshot already shows, so the
 //! snapshot stays the one description of the IR.
 
-use super::{Api, Field, Presence, Schema, SchemaKind, SchemaRef, TypeRef};
+use super::{Api, Constraints, Field, Presence, Schema, SchemaKind, SchemaRef, TypeRef};
+use std::borrow::Cow;
 
-impl Field {
-    /// How this field is present (see [`Presence`]).
-    pub fn presence(&self) -> Presence {
-        if self.nullable || !self.required && !self.ty.is_collection() {
+impl Schema {
+    /// How `field` (one of this struct's) is present (see [`Presence`]). An optional nullable field
+    /// of a type that requests carry has three states ([`Presence::Nullable`]), so a request can clear
+    /// a value by sending `null`; a type used in both directions has one Rust type, and takes the
+    /// three states too (decoding keeps them apart as well: a missing key is not `null`). Response-only
+    /// types keep `Option`.
+    pub fn presence(&self, field: &Field) -> Presence {
+        if self.in_request && field.nullable && !field.required {
+            Presence::Nullable
+        } else if field.nullable || !field.required && !field.ty.is_collection() {
             Presence::Optional
-        } else if self.required {
+        } else if field.required {
             Presence::Required
         } else {
             Presence::EmptyWhenAbsent
         }
+    }
+}
+
+impl Api {
+    /// Whether any struct has a [`Presence::Nullable`] field, so the crate ships `Nullable`.
+    pub fn has_nullable_fields(&self) -> bool {
+        self.schemas.iter().any(|s| s.kept_fields().any(|f| s.presence(f) == Presence::Nullable))
     }
 }
 
@@ -26,6 +40,74 @@ impl TypeRef {
     pub fn is_collection(&self) -> bool {
         matches!(self, Self::Array(_) | Self::Map(_))
     }
+}
+
+impl Constraints {
+    /// The pattern the client compiles: `pattern` itself, or with ASCII classes where
+    /// [`Constraints::ascii_classes`] says so. The lowering's check and the generated code both compile
+    /// this one.
+    pub fn compiled_pattern(&self) -> Option<Cow<'_, str>> {
+        let pattern = self.pattern.as_deref()?;
+        Some(if self.ascii_classes { Cow::Owned(ascii_classes(pattern)) } else { Cow::Borrowed(pattern) })
+    }
+}
+
+/// `pattern` with `\d`, `\w`, `\D`, `\W` spelled as the ASCII classes ECMA-262 (the spec's regex
+/// dialect, without the `u` flag) means by them; the `regex` crate reads them as Unicode classes,
+/// hundreds of ranges each, which a repeat such as `\w{1,255}` multiplies beyond its size limit.
+/// Inside a character class `\d` and `\w` become ranges (`[\w-]` is `[0-9A-Za-z_-]`); `\D` and
+/// `\W` there are left as they are.
+pub fn ascii_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars().peekable();
+    let mut in_class = false;
+    // Right after `[` or `[^`, a `]` is a literal, not the end of the class.
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(next) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let replacement = match (next, in_class) {
+                    ('d', false) => Some("[0-9]"),
+                    ('w', false) => Some("[0-9A-Za-z_]"),
+                    ('D', false) => Some("[^0-9]"),
+                    ('W', false) => Some("[^0-9A-Za-z_]"),
+                    ('d', true) => Some("0-9"),
+                    ('w', true) => Some("0-9A-Za-z_"),
+                    _ => None,
+                };
+                match replacement {
+                    Some(r) => out.push_str(r),
+                    None => {
+                        out.push(c);
+                        out.push(next);
+                    }
+                }
+                class_start = false;
+            }
+            '[' if !in_class => {
+                in_class = true;
+                class_start = true;
+                out.push(c);
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+            }
+            ']' if in_class && !class_start => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => {
+                class_start = false;
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 impl Schema {
@@ -96,23 +178,50 @@ mod tests {
     }
 
     #[test]
+    fn ascii_classes_spell_the_ecma_meaning() {
+        assert_eq!(ascii_classes(r"^\w{1,255}-\d{1,255}$"), "^[0-9A-Za-z_]{1,255}-[0-9]{1,255}$");
+        assert_eq!(ascii_classes(r"[\w.-]+\D"), "[0-9A-Za-z_.-]+[^0-9]");
+        // Escaped backslashes, other escapes, `\W` in a class and a leading `]` stay as they are.
+        assert_eq!(ascii_classes(r"\\d\.\s[]\W]"), r"\\d\.\s[]\W]");
+        assert_eq!(ascii_classes(r"[^\d]\W"), "[^0-9][^0-9A-Za-z_]");
+    }
+
+    fn holder(in_request: bool, in_response: bool) -> Schema {
+        Schema {
+            name: "S".to_owned(),
+            rust_name: "S".to_owned(),
+            pointer: String::new(),
+            description: None,
+            all_of: Vec::new(),
+            in_request,
+            in_response,
+            unsatisfiable: None,
+            kind: SchemaKind::Struct { fields: Vec::new() },
+        }
+    }
+
+    #[test]
     fn presence_table() {
         let list = || TypeRef::Array(Box::new(TypeRef::String));
         let map = || TypeRef::Map(Box::new(TypeRef::String));
+        // (type, required, nullable, in a response-only type, in a type requests carry)
         let cases = [
-            (TypeRef::String, true, false, Presence::Required),
-            (TypeRef::String, false, false, Presence::Optional),
-            (TypeRef::String, true, true, Presence::Optional),
-            (TypeRef::String, false, true, Presence::Optional),
-            (list(), true, false, Presence::Required),
-            (list(), false, false, Presence::EmptyWhenAbsent),
-            (map(), false, false, Presence::EmptyWhenAbsent),
-            (list(), false, true, Presence::Optional),
-            (map(), true, true, Presence::Optional),
+            (TypeRef::String, true, false, Presence::Required, Presence::Required),
+            (TypeRef::String, false, false, Presence::Optional, Presence::Optional),
+            (TypeRef::String, true, true, Presence::Optional, Presence::Optional),
+            (TypeRef::String, false, true, Presence::Optional, Presence::Nullable),
+            (list(), true, false, Presence::Required, Presence::Required),
+            (list(), false, false, Presence::EmptyWhenAbsent, Presence::EmptyWhenAbsent),
+            (map(), false, false, Presence::EmptyWhenAbsent, Presence::EmptyWhenAbsent),
+            (list(), false, true, Presence::Optional, Presence::Nullable),
+            (map(), true, true, Presence::Optional, Presence::Optional),
         ];
-        for (ty, required, nullable, want) in cases {
+        for (ty, required, nullable, response, request) in cases {
             let f = field(ty.clone(), required, nullable);
-            assert_eq!(f.presence(), want, "{ty} required={required} nullable={nullable}");
+            let at = format!("{ty} required={required} nullable={nullable}");
+            assert_eq!(holder(false, true).presence(&f), response, "{at}");
+            assert_eq!(holder(true, false).presence(&f), request, "{at}");
+            assert_eq!(holder(true, true).presence(&f), request, "{at} (both directions)");
         }
     }
 }

@@ -3,33 +3,51 @@
 
 use crate::diag::{child, pointer, Diagnostics};
 use crate::ir::{number, Api, Constraints, PathSegment};
+use std::collections::BTreeMap;
+
+/// How each pattern that compiled compiles, so each distinct pattern is compiled once.
+#[derive(Debug, Default)]
+pub(super) struct Patterns {
+    /// Pattern -> (needs the backtracking engine, needs ASCII classes).
+    compiled: BTreeMap<String, (bool, bool)>,
+}
 
 /// Rules over a single schema's constraints, run while lowering so the pointer is at hand.
-/// `good_patterns` remembers the patterns that compiled, so each distinct pattern is compiled once.
-pub(super) fn constraints(
-    c: &mut Constraints,
-    at: &str,
-    diags: &mut Diagnostics,
-    good_patterns: &mut Vec<String>,
-    backtracking_patterns: &mut Vec<String>,
-) {
+pub(super) fn constraints(c: &mut Constraints, at: &str, diags: &mut Diagnostics, patterns: &mut Patterns) {
     // The generated client compiles patterns with the `regex` crate, or with `fancy-regex` when a
     // pattern needs look-around or backreferences; a pattern neither compiles would otherwise fail at
-    // the user's runtime.
-    if c.pattern.as_ref().is_some_and(|p| backtracking_patterns.contains(p)) {
-        c.backtracking = true;
-    }
-    if let Some(p) = c.pattern.clone().filter(|p| !good_patterns.contains(p) && !backtracking_patterns.contains(p)) {
-        match regex::Regex::new(&p) {
-            Ok(_) => good_patterns.push(p.clone()),
-            Err(_) if fancy_regex::Regex::new(&p).is_ok() => {
-                c.backtracking = true;
-                backtracking_patterns.push(p.clone());
+    // the user's runtime. Where `regex`'s Unicode `\w` and `\d` make a pattern too big for its size
+    // limit (`\w{1,255}`), the client compiles it with the ASCII classes ECMA-262 means by them
+    // ([`Constraints::compiled_pattern`]), which this checks the same way.
+    if let Some(p) = c.pattern.clone() {
+        let known = patterns.compiled.get(&p).copied();
+        let how = known.or_else(|| {
+            let ascii = crate::ir::facts::ascii_classes(&p);
+            let found = if regex::Regex::new(&p).is_ok() {
+                Some((false, false))
+            } else if ascii != p && regex::Regex::new(&ascii).is_ok() {
+                Some((false, true))
+            } else if fancy_regex::Regex::new(&p).is_ok() {
+                Some((true, false))
+            } else if ascii != p && fancy_regex::Regex::new(&ascii).is_ok() {
+                Some((true, true))
+            } else {
+                None
+            };
+            if let Some(how) = found {
+                patterns.compiled.insert(p.clone(), how);
             }
-            Err(e) => {
+            found
+        });
+        match how {
+            Some((backtracking, ascii)) => {
+                c.backtracking = backtracking;
+                c.ascii_classes = ascii;
+            }
+            None => {
+                let e = regex::Regex::new(&p).err().map(|e| e.to_string()).unwrap_or_default();
                 // regex's message is a caret diagram followed by `error: <what>`; keep the what.
-                let text = e.to_string();
-                let last = text.lines().last().unwrap_or("").trim();
+                let last = e.lines().last().unwrap_or("").trim();
                 let what = last.strip_prefix("error: ").unwrap_or(last);
                 diags
                 .error(child(at, "pattern"), format!("pattern `{p}` is not supported: {what}"))

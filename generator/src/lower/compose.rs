@@ -80,21 +80,126 @@ pub(super) fn folded_enum_nullable(schema: &Schema) -> bool {
 }
 
 /// The schema with a single `type`, when openapiv3 parsed it as "any" only because a keyword had the
-/// wrong JSON type (an integer's `minimum: 1.0`) or because `type` is missing beside `properties`.
+/// wrong JSON type (an integer's `minimum: 1.0`) or because `type` is missing and the other keywords
+/// say which it is ([`evident_type`]).
 pub(super) fn normalize(schema: &Schema) -> Cow<'_, Schema> {
     let Kind::Any(any) = &schema.schema_kind else { return Cow::Borrowed(schema) };
     if !(any.all_of.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() && any.not.is_none()) {
         return Cow::Borrowed(schema);
     }
-    let Some(ty) = typed(any) else { return Cow::Borrowed(schema) };
+    let typ = match any.typ.as_deref() {
+        Some(typ) => typ,
+        None => match evident_type(schema) {
+            Evident::One(typ, _) => typ,
+            Evident::Several(_) | Evident::Unknown => return Cow::Borrowed(schema),
+        },
+    };
+    let Some(ty) = typed(any, typ) else { return Cow::Borrowed(schema) };
     Cow::Owned(Schema { schema_data: schema.schema_data.clone(), schema_kind: Kind::Type(ty) })
+}
+
+/// Where the normalisation records the types of an OpenAPI 3.1 `type` list it left out.
+pub(super) use crate::normalize::openapi31::SEVERAL_TYPES;
+
+/// What a schema without `type` is, judged from its other keywords.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Evident {
+    /// Only one type's keywords: that type, and the keywords that tell (for the warning).
+    One(&'static str, Vec<&'static str>),
+    /// Keywords of several types (`properties` beside `items`), or a 3.1 `type` that listed several:
+    /// any JSON value. The types, for the warning.
+    Several(Vec<String>),
+    /// No keyword that belongs to a type (`{}`, `{description: ..}`): any JSON value, as written.
+    Unknown,
+}
+
+/// The type a schema without `type` evidently has: an object when it has `properties` (or
+/// `additionalProperties`, `required`, ..), an array when it has `items`, a string when it only has
+/// string keywords (`pattern`, `minLength`, a string `format`, an `enum` of strings), and so on.
+pub(super) fn evident_type(schema: &Schema) -> Evident {
+    let Kind::Any(any) = &schema.schema_kind else { return Evident::Unknown };
+    if any.typ.is_some() {
+        return Evident::Unknown;
+    }
+    if let Some(listed) = schema.schema_data.extensions.get(SEVERAL_TYPES) {
+        let types = listed.as_array().into_iter().flatten().filter_map(|t| t.as_str().map(str::to_owned));
+        return Evident::Several(types.collect());
+    }
+    let mut found: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
+    let mut note = |typ: &'static str, keyword: &'static str, present: bool| {
+        if !present {
+            return;
+        }
+        match found.iter_mut().find(|(t, _)| *t == typ) {
+            Some((_, keywords)) => keywords.push(keyword),
+            None => found.push((typ, vec![keyword])),
+        }
+    };
+    note("object", "properties", !any.properties.is_empty());
+    note("object", "additionalProperties", any.additional_properties.is_some());
+    note("object", "required", !any.required.is_empty());
+    note("object", "minProperties", any.min_properties.is_some());
+    note("object", "maxProperties", any.max_properties.is_some());
+    note("array", "items", any.items.is_some());
+    note("array", "minItems", any.min_items.is_some());
+    note("array", "maxItems", any.max_items.is_some());
+    note("array", "uniqueItems", any.unique_items.is_some());
+    note("string", "pattern", any.pattern.is_some());
+    note("string", "minLength", any.min_length.is_some());
+    note("string", "maxLength", any.max_length.is_some());
+    let numeric = any.minimum.is_some()
+        || any.maximum.is_some()
+        || any.multiple_of.is_some()
+        || any.exclusive_minimum.is_some()
+        || any.exclusive_maximum.is_some();
+    note("number", "minimum", numeric);
+    match any.format.as_deref() {
+        Some("int32" | "int64") => note("integer", "format", true),
+        Some("float" | "double") => note("number", "format", true),
+        Some(_) => note("string", "format", true),
+        None => {}
+    }
+    // An `enum` says its type when all its values have the same one.
+    let values = &any.enumeration;
+    if !values.is_empty() {
+        if values.iter().all(serde_json::Value::is_string) {
+            note("string", "enum", true);
+        } else if values.iter().all(|v| v.is_i64() || v.is_u64()) {
+            note("integer", "enum", true);
+        } else if values.iter().all(serde_json::Value::is_number) {
+            note("number", "enum", true);
+        } else if values.iter().all(serde_json::Value::is_boolean) {
+            note("boolean", "enum", true);
+        } else if values.iter().all(serde_json::Value::is_object) {
+            note("object", "enum", true);
+        } else if values.iter().all(serde_json::Value::is_array) {
+            note("array", "enum", true);
+        } else {
+            note("mixed", "enum", true);
+        }
+    }
+    // An integer `format` or `enum` beside number bounds is an integer.
+    if found.iter().any(|(t, _)| *t == "integer") {
+        if let Some(i) = found.iter().position(|(t, _)| *t == "number") {
+            let (_, keywords) = found.remove(i);
+            if let Some((_, integer)) = found.iter_mut().find(|(t, _)| *t == "integer") {
+                integer.extend(keywords);
+            }
+        }
+    }
+    match found.as_slice() {
+        [] => Evident::Unknown,
+        [(typ, _)] if *typ == "mixed" => Evident::Several(vec!["several enum value types".to_owned()]),
+        [(typ, keywords)] => Evident::One(typ, keywords.clone()),
+        several => Evident::Several(several.iter().map(|(t, _)| (*t).to_owned()).collect()),
+    }
 }
 
 fn format<T: serde::de::DeserializeOwned + Default>(format: &Option<String>) -> T {
     format.as_ref().and_then(|f| serde_json::from_value(serde_json::Value::String(f.clone())).ok()).unwrap_or_default()
 }
 
-fn typed(any: &AnySchema) -> Option<Type> {
+fn typed(any: &AnySchema, typ: &str) -> Option<Type> {
     let object = || ObjectType {
         properties: any.properties.clone(),
         required: any.required.clone(),
@@ -102,8 +207,8 @@ fn typed(any: &AnySchema) -> Option<Type> {
         min_properties: any.min_properties,
         max_properties: any.max_properties,
     };
-    let ty = match any.typ.as_deref() {
-        Some("integer") => Type::Integer(IntegerType {
+    let ty = match typ {
+        "integer" => Type::Integer(IntegerType {
             format: format(&any.format),
             multiple_of: any.multiple_of.map(|m| m as i64),
             exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
@@ -113,7 +218,7 @@ fn typed(any: &AnySchema) -> Option<Type> {
             maximum: any.maximum.map(|m| m.floor() as i64),
             enumeration: any.enumeration.iter().map(serde_json::Value::as_i64).collect(),
         }),
-        Some("number") => Type::Number(NumberType {
+        "number" => Type::Number(NumberType {
             format: format(&any.format),
             multiple_of: any.multiple_of,
             exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
@@ -122,24 +227,23 @@ fn typed(any: &AnySchema) -> Option<Type> {
             maximum: any.maximum,
             enumeration: any.enumeration.iter().map(serde_json::Value::as_f64).collect(),
         }),
-        Some("string") => Type::String(StringType {
+        "string" => Type::String(StringType {
             format: format(&any.format),
             pattern: any.pattern.clone(),
             enumeration: any.enumeration.iter().map(|v| v.as_str().map(str::to_owned)).collect(),
             min_length: any.min_length,
             max_length: any.max_length,
         }),
-        Some("boolean") => {
+        "boolean" => {
             Type::Boolean(BooleanType { enumeration: any.enumeration.iter().map(serde_json::Value::as_bool).collect() })
         }
-        Some("array") => Type::Array(ArrayType {
+        "array" => Type::Array(ArrayType {
             items: any.items.clone(),
             min_items: any.min_items,
             max_items: any.max_items,
             unique_items: any.unique_items.unwrap_or(false),
         }),
-        Some("object") => Type::Object(object()),
-        None if !any.properties.is_empty() || any.additional_properties.is_some() => Type::Object(object()),
+        "object" => Type::Object(object()),
         _ => return None,
     };
     Some(ty)
@@ -172,6 +276,7 @@ impl Lowerer<'_> {
             self.diags.error(pointer, "`allOf` members refer to each other in a cycle");
             return None;
         }
+        self.note_evident_type(schema, pointer);
         let schema = normalize(schema);
         let (properties, required) = match &schema.schema_kind {
             Kind::Type(Type::Object(o)) => (o.properties.clone(), o.required.clone()),
@@ -318,7 +423,7 @@ impl Lowerer<'_> {
             self.merge_keywords(&mut merged, keywords(&part.schema), &part.pointer, pointer)?;
         }
         merged.typ = Some(ty.to_owned());
-        let ty = typed(&merged)?;
+        let ty = typed(&merged, ty)?;
         let schema_data = SchemaData { description, ..data.clone() };
         Some(Agreement::Scalar(Box::new(Schema { schema_data, schema_kind: Kind::Type(ty) })))
     }

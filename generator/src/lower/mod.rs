@@ -44,10 +44,9 @@ fn lower_with(
         schemas: Vec::new(),
         types: Namer::new(),
         component_types: std::collections::BTreeMap::new(),
-        good_patterns: Vec::new(),
+        patterns: check::Patterns::default(),
         parents: Vec::new(),
         unsatisfiable: Vec::new(),
-        backtracking_patterns: Vec::new(),
     };
     keywords::unenforced(&spec.raw, &mut lowerer.diags);
     lowerer.name_components();
@@ -96,11 +95,9 @@ pub(crate) struct Lowerer<'a> {
     wanted: Vec<names::Wanted>,
     /// The Rust type of each `components/schemas` entry, settled before any is lowered (`names.rs`).
     component_types: std::collections::BTreeMap<String, String>,
-    /// Patterns that already compiled: big specs repeat the same id pattern hundreds of times, and a
-    /// regex compile costs ~14 µs (see BENCHMARKS.md).
-    good_patterns: Vec<String>,
-    /// Patterns that compile only with the backtracking engine (`fancy-regex`).
-    backtracking_patterns: Vec<String>,
+    /// Patterns that already compiled, and how: big specs repeat the same id pattern hundreds of
+    /// times, and a regex compile costs ~14 µs (see BENCHMARKS.md).
+    patterns: check::Patterns,
     /// The `allOf` parents of structs lowered but not yet pushed, by Rust name.
     parents: Vec<(String, Vec<crate::ir::SchemaRef>)>,
     /// Why a type lowered but not yet pushed admits no value, by Rust name ([`crate::ir::Schema::unsatisfiable`]).

@@ -76,6 +76,7 @@ impl Lowerer<'_> {
         schema: &openapiv3::Schema,
         pointer: &str,
     ) -> Option<SchemaKind> {
+        self.note_evident_type(schema, pointer);
         let normalized = compose::normalize(schema);
         let schema = normalized.as_ref();
         if let Some(c) = compose::composition(schema) {
@@ -556,6 +557,7 @@ impl Lowerer<'_> {
 
     /// [`Self::type_of`] without the schema's own `nullable`.
     fn value_type_of(&mut self, schema: &openapiv3::Schema, pointer: &str, name_hint: &str) -> Option<TypeRef> {
+        self.note_evident_type(schema, pointer);
         let normalized = compose::normalize(schema);
         let schema = normalized.as_ref();
         if let Some(c) = compose::composition(schema) {
@@ -599,16 +601,29 @@ impl Lowerer<'_> {
                 Some(AdditionalProperties::Any(_)) | None => Some(TypeRef::Map(Box::new(TypeRef::Any))),
             },
             Kind::Type(Type::Object(_)) => self.synthesize(name_hint, schema, pointer),
-            Kind::Any(any) if any.properties.is_empty() && any.typ.is_none() && any.items.is_none() => {
+            Kind::Any(any) => {
                 if !(any.one_of.is_empty() && any.any_of.is_empty() && any.all_of.is_empty()) {
                     self.unsupported(pointer, "a schema that mixes `oneOf`/`anyOf`/`allOf` with other keywords");
                     return None;
                 }
+                // What `normalize` could not give one type: any JSON value, said where it is not obvious.
+                match (&any.typ, compose::evident_type(schema)) {
+                    (Some(typ), _) => {
+                        self.diags
+                            .warning(child(pointer, "type"), format!("`type: {typ}` is not a JSON Schema type (or its keywords do not fit it); the value is typed as any JSON value (`serde_json::Value`)"))
+                            .with_hint("use one of object, array, string, integer, number, boolean");
+                    }
+                    (None, compose::Evident::Several(types))
+                        if !schema.schema_data.extensions.contains_key(compose::SEVERAL_TYPES) =>
+                    {
+                        self.diags
+                            .warning(pointer, format!("this schema has no `type` and keywords of several types ({}); the value is typed as any JSON value (`serde_json::Value`)", types.join(", ")))
+                            .with_hint("add the `type` it has, or use `oneOf` with one schema per type");
+                    }
+                    // A 3.1 `type` list was reported when it was read; `{}` means any value.
+                    _ => {}
+                }
                 Some(TypeRef::Any)
-            }
-            Kind::Any(_) => {
-                self.unsupported(pointer, "a schema without a single `type`");
-                None
             }
             Kind::OneOf { .. } | Kind::AnyOf { .. } | Kind::AllOf { .. } | Kind::Not { .. } => {
                 let keyword = match &schema.schema_kind {
@@ -629,6 +644,22 @@ impl Lowerer<'_> {
         let kind = self.named_kind(&rust_name, &rust_name, schema, pointer)?;
         self.push_schema(pointer, rust_name.clone(), pointer, schema.schema_data.description.clone(), kind);
         Some(TypeRef::Named(SchemaRef::new(rust_name)))
+    }
+
+    /// Warns where a schema without `type` is read as the type its keywords evidently give it
+    /// ([`compose::normalize`] does the reading); the same warning at the same pointer is reported once.
+    pub(super) fn note_evident_type(&mut self, schema: &openapiv3::Schema, pointer: &str) {
+        let compose::Evident::One(typ, keywords) = compose::evident_type(schema) else { return };
+        let keywords: Vec<String> = keywords.iter().map(|k| format!("`{k}`")).collect();
+        self.diags
+            .warning(
+                pointer,
+                format!(
+                    "this schema has no `type`; its keywords ({}) say `{typ}`, and it is read as one",
+                    keywords.join(", ")
+                ),
+            )
+            .with_hint(format!("add `type: {typ}`"));
     }
 
     fn unsupported(&mut self, pointer: &str, what: &str) {
@@ -719,13 +750,7 @@ impl Lowerer<'_> {
             }
             _ => {}
         }
-        super::check::constraints(
-            &mut c,
-            pointer,
-            &mut self.diags,
-            &mut self.good_patterns,
-            &mut self.backtracking_patterns,
-        );
+        super::check::constraints(&mut c, pointer, &mut self.diags, &mut self.patterns);
         c
     }
 }

@@ -115,6 +115,11 @@ pub fn convert(mut doc: Value, origins: &mut Origins, diags: &mut Diagnostics) -
     doc
 }
 
+/// Marks a schema whose `type` listed several types (`[string, integer]`): 3.0 cannot say it, so the
+/// `type` is left out and the list recorded here, and the lowering reads the schema as any value rather
+/// than guessing one type from its other keywords.
+pub const SEVERAL_TYPES: &str = "x-codegen-types";
+
 /// Converts one schema's own keywords (the walk goes into its subschemas afterwards).
 pub fn convert_schema(schema: &mut Map<String, Value>, at: &Tokens, diags: &mut Diagnostics) {
     let here = |keyword: &str| diag::child(&diag::pointer(at), keyword);
@@ -140,6 +145,8 @@ pub fn convert_schema(schema: &mut Map<String, Value>, at: &Tokens, diags: &mut 
             several => {
                 schema.shift_remove("type");
                 let names: Vec<String> = several.iter().map(|t| t.as_str().unwrap_or("?").to_owned()).collect();
+                // The lowering reads a schema without `type` by its keywords; this one is any value.
+                schema.insert(SEVERAL_TYPES.to_owned(), Value::Array(several.to_vec()));
                 diags
                     .warning(
                         here("type"),
@@ -379,7 +386,8 @@ mod tests {
     #[test]
     fn several_types_leave_the_type_out_with_a_warning() {
         let (out, warnings) = schema(json!({"type": ["string", "integer", "null"]}));
-        assert_eq!(out, json!({"nullable": true}));
+        // The list stays for the lowering, which reads the schema as any value instead of guessing.
+        assert_eq!(out, json!({"nullable": true, "x-codegen-types": ["string", "integer"]}));
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].0, "/components/schemas/S/type");
         assert!(warnings[0].1.contains("string, integer"), "{}", warnings[0].1);

@@ -116,6 +116,10 @@ pub const NEWTYPE_MACRO: (&str, &str) = ("src/newtype.rs", include_str!("../../.
 /// `open_enum!`: the impls every open string enum shares; shipped only to crates with enums.
 pub const OPEN_ENUM_MACRO: (&str, &str) = ("src/open_enum.rs", include_str!("../../../templates/runtime/open_enum.rs"));
 
+/// `Nullable<T>`: the three states of an optional nullable request field; shipped only to crates that
+/// have such fields ([`Api::has_nullable_fields`]), and declared and re-exported by the facade.
+pub const NULLABLE: (&str, &str) = ("src/nullable.rs", include_str!("../../../templates/runtime/nullable.rs"));
+
 /// One example shipped with the generated crate. Each is hand-written for particular operations and
 /// types, so it is shipped only for a spec whose IR has them: a client generated from another spec
 /// then still builds, examples included.
@@ -174,6 +178,9 @@ pub(super) fn list(api: &Api, tags: &[Tag<'_>], groups: &[ModelGroup<'_>], optio
     }
     if api.schemas.iter().any(|s| !s.enum_values().is_empty()) {
         out.push(copy(OPEN_ENUM_MACRO.0, OPEN_ENUM_MACRO.1));
+    }
+    if api.has_nullable_fields() {
+        out.push(copy(NULLABLE.0, NULLABLE.1));
     }
     out.extend(TEMPLATES.iter().map(|t| Artefact { path: t.path.to_owned(), maker: Maker::Template(t) }));
     out.extend(RUNTIME.iter().map(|(path, text)| copy(path, text)));

@@ -604,3 +604,31 @@ components:
     let strict = api.schemas.iter().find(|s| s.name == "Strict").expect("Strict lowers");
     assert!(matches!(&strict.kind, atlas_codegen::ir::SchemaKind::Enum { values } if values.len() == 1), "{strict:?}");
 }
+
+/// A schema without a single `type` is read as the type its keywords give it, or as any JSON value
+/// when they name several; each says so with a warning at its own pointer.
+#[test]
+fn schemas_without_a_single_type_are_warnings_at_their_pointers() {
+    let name = "untyped_schemas.yaml";
+    let (_, warnings) = atlas_codegen::lower_spec(name, &fixture("good", name)).unwrap_or_else(|d| panic!("{d}"));
+    let at = |p: &str| format!("/components/schemas/Widget{p}");
+    for (pointer, phrase) in [
+        (at(""), "(`properties`, `required`) say `object`"),
+        (at("/properties/code"), "(`pattern`, `minLength`) say `string`"),
+        (at("/properties/modalities"), "(`items`) say `array`"),
+        (at("/properties/modalities/items"), "(`enum`) say `string`"),
+        (at("/properties/size"), "say `integer`"),
+        (at("/properties/ratio"), "(`minimum`) say `number`"),
+        (at("/properties/meta"), "(`additionalProperties`) say `object`"),
+        (at("/properties/either/type"), "several types (string, integer)"),
+        (at("/properties/mixed"), "keywords of several types (object, array)"),
+    ] {
+        let hit = warnings
+            .items()
+            .iter()
+            .any(|d| d.severity == Severity::Warning && d.pointer == pointer && d.message.contains(phrase));
+        assert!(hit, "no warning at `{pointer}` mentioning `{phrase}`:\n{warnings}");
+    }
+    // `type: [string, "null"]` is one type, nullable: nothing to say.
+    assert!(!warnings.items().iter().any(|d| d.pointer.starts_with(&at("/properties/label"))), "{warnings}");
+}

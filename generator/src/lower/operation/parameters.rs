@@ -155,8 +155,13 @@ impl Lowerer<'_> {
                     };
                     (Some(array), None)
                 }
-                Shape::Object if location != Location::Path => (None, Some(self.object_encoding(param, &defined_at))),
-                Shape::Nested if deep_object(param) => (None, Some(ParamEncoding::DeepObject)),
+                Shape::Object | Shape::Nested if location != Location::Path => {
+                    let encoding = self.object_encoding(param, &defined_at);
+                    if encoding != ParamEncoding::DeepObject {
+                        self.warn_json_texts(&data.name, &ty, &schema_pointer);
+                    }
+                    (None, Some(encoding))
+                }
                 Shape::Array(_) | Shape::Object | Shape::Nested | Shape::Other => {
                     self.diags
                         .error(
@@ -170,7 +175,7 @@ impl Lowerer<'_> {
                         .with_hint(if location == Location::Path {
                             "use a string, integer, number, boolean or string enum"
                         } else {
-                            "use a string, integer, number, boolean or string enum, an array of them or an object (an array of objects needs `style: deepObject`)"
+                            "a `format: password` or `x-sensitive` value cannot be a parameter: drop the marker, or describe the credential as a security scheme"
                         });
                     continue;
                 }
@@ -316,7 +321,8 @@ enum Shape {
     Array(TypeRef),
     /// An object: a struct, a map, or any JSON value.
     Object,
-    /// An array whose items are not texts (objects, arrays).
+    /// An array whose items are not texts (objects, arrays): spelled by `deepObject`, sent as JSON
+    /// texts by the other styles.
     Nested,
     /// Nothing a parameter can carry (a secret).
     Other,
@@ -395,6 +401,42 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Warns that the objects inside a `form` or `simple` parameter (an array's items, a property or
+    /// map value that is itself an object) travel as their JSON text: those styles have no spelling
+    /// for nesting, only `deepObject` does.
+    fn warn_json_texts(&mut self, name: &str, ty: &TypeRef, schema_pointer: &str) {
+        let (what, at) = match ty {
+            TypeRef::Array(_) => ("its items are objects".to_owned(), child(schema_pointer, "items")),
+            TypeRef::Map(value) if !matches!(self.shape(value), Shape::Text | Shape::Array(_)) => {
+                ("its values are objects".to_owned(), child(schema_pointer, "additionalProperties"))
+            }
+            _ => {
+                let Some(fields) = self.struct_fields(ty) else { return };
+                let nested: Vec<&crate::ir::Field> =
+                    fields.iter().filter(|f| !matches!(self.shape(&f.ty), Shape::Text | Shape::Array(_))).collect();
+                let Some(first) = nested.first() else { return };
+                let names: Vec<String> = nested.iter().map(|f| format!("`{}`", f.name)).collect();
+                (format!("its properties {} are objects", names.join(", ")), first.pointer.clone())
+            }
+        };
+        self.diags
+            .warning(
+                at,
+                format!("parameter `{name}` is sent with `style: form` or `simple`, but {what}; each is sent as its JSON text, since those styles define no nesting"),
+            )
+            .with_hint("use `style: deepObject` for `name[key][sub]=value`, or `content: {application/json: ...}` for the whole value as JSON");
+    }
+
+    /// The fields of a struct type (through aliases).
+    fn struct_fields(&self, ty: &TypeRef) -> Option<Vec<crate::ir::Field>> {
+        let TypeRef::Named(name) = ty else { return None };
+        match &self.schemas.iter().find(|s| s.rust_name == name.as_str())?.kind {
+            SchemaKind::Struct { fields } => Some(fields.clone()),
+            SchemaKind::Alias { ty: target } if target != ty => self.struct_fields(target),
+            _ => None,
+        }
+    }
+
     /// How an object in the query or a header travels, by its `style` and `explode`.
     fn object_encoding(&mut self, param: &openapiv3::Parameter, defined_at: &str) -> ParamEncoding {
         use openapiv3::QueryStyle;
@@ -429,11 +471,6 @@ impl Lowerer<'_> {
             _ => ParamEncoding::Simple,
         }
     }
-}
-
-/// Whether a parameter is a query parameter with `style: deepObject`.
-fn deep_object(param: &openapiv3::Parameter) -> bool {
-    matches!(param, openapiv3::Parameter::Query { style: openapiv3::QueryStyle::DeepObject, .. })
 }
 
 /// Whether a parameter is an optional query parameter (the only kind a client may leave out).

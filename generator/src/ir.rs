@@ -317,6 +317,40 @@ pub struct Param {
     /// For an array parameter: how its items travel, and what each item must satisfy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub array: Option<ArrayParam>,
+    /// For a value that is not one text nor an array of texts (an object, a map, anything a
+    /// `content` parameter describes): how it is spelled on the wire.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<ParamEncoding>,
+}
+
+/// How a parameter whose value is an object (or is sent as JSON) travels: OpenAPI's `style` and
+/// `explode` for objects, or `content`. The value's JSON form is what is spelled out: properties in
+/// key order, `null` properties left out, strings unquoted, numbers and booleans as JSON writes them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamEncoding {
+    /// `content: {application/json: ...}`: the value's JSON text as the one value
+    /// (`filter={"a":1}`, percent-encoded in a query).
+    Json,
+    /// A query object, `style: form` with `explode: true` (the default): each property its own
+    /// pair (`limit=10&offset=5`), an array property one pair per item, a nested object its JSON
+    /// text (the spec defines no nesting for `form`).
+    FormExploded,
+    /// A query object not exploded: one pair, keys and values joined by `separator` (`,` for
+    /// `style: form`, `name=k1,v1,k2,v2`; ` ` for `spaceDelimited`; `|` for `pipeDelimited`).
+    Joined {
+        /// What joins keys and values.
+        separator: String,
+    },
+    /// A query object, `style: deepObject`: `name[key]=value`, nested objects `name[a][b]=value`,
+    /// arrays of scalars `name[key][]=value` once per item, arrays of objects by index
+    /// (`name[key][0][a]=value`). The nesting rules are the bracket convention of Rails, PHP and
+    /// `qs` (Stripe's `metadata[key]=value`), which the spec leaves undefined.
+    DeepObject,
+    /// A header object, `style: simple` (`explode: false`): `k1,v1,k2,v2`.
+    Simple,
+    /// A header object, `style: simple` with `explode: true`: `k1=v1,k2=v2`.
+    SimpleExploded,
 }
 
 /// How an array parameter is serialized (OpenAPI `style` and `explode`), and its item constraints.

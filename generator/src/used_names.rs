@@ -76,7 +76,7 @@ imports! {
     Download => "crate::runtime", "Download";
     /// A streamed body (operations).
     ByteStream => "crate::runtime", "ByteStream";
-    /// Header and array parameter encoding (operations).
+    /// Header, object and JSON-encoded parameter encoding (operations).
     Params => "crate::runtime", "params";
     /// The retry policy the conformance harness turns off.
     RetryPolicy => "crate::runtime", "RetryPolicy";
@@ -84,9 +84,28 @@ imports! {
     Value => "serde_json", "Value";
 }
 
-/// Type names the generated code spells unqualified without a `use` of its own: the prelude's, and
-/// the runtime types the facade re-exports beside `models`.
-pub const UNIMPORTED: &[&str] = &["Box", "ClientBuilder", "Constraint", "Option", "Result", "Self", "String", "Vec"];
+/// Type names the generated code spells unqualified without a `use` of its own: the prelude's (the
+/// derive macros too: a type `Debug` beside `#[derive(Debug)]` compiles, but its doc links become
+/// ambiguous, which rustdoc refuses), and the runtime types the facade re-exports beside `models`.
+pub const UNIMPORTED: &[&str] = &[
+    "Box",
+    "ClientBuilder",
+    "Clone",
+    "Constraint",
+    "Copy",
+    "Debug",
+    "Default",
+    "Eq",
+    "Hash",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Self",
+    "String",
+    "Vec",
+];
 
 /// Whether a spec type may not take `name` (it would shadow or collide with a name the generated code
 /// uses): a type name of [`Import::ALL`] or [`UNIMPORTED`].

@@ -1,5 +1,6 @@
 //! The HTTP client: configuration, sending, authentication round trips, retries and responses.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,8 +34,9 @@ pub(crate) struct RequestSpec {
     pub method: Method,
     /// Percent-encoded path, starting with `/`.
     pub path: String,
-    /// Query parameters the caller set, in the order of the API description.
-    pub query: Vec<(&'static str, String)>,
+    /// Query parameters the caller set, in the order of the API description (not yet
+    /// percent-encoded). A name is the spec's, or made from an object's keys (`metadata[plan]`).
+    pub query: Vec<(Cow<'static, str>, String)>,
     /// Header parameters the caller set (values already checked to be valid header values).
     pub headers: Vec<(&'static str, HeaderValue)>,
     /// The `Accept` media type.
@@ -667,7 +669,7 @@ impl Client {
         let mut url = Url::parse(&format!("{}{}", self.inner.base_url, spec.path))
             .map_err(|error| Error::Config(format!("{}: invalid request URL: {error}", spec.operation_id)))?;
         if !spec.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(spec.query.iter().map(|(name, value)| (*name, value.as_str())));
+            url.query_pairs_mut().extend_pairs(spec.query.iter().map(|(name, value)| (name.as_ref(), value.as_str())));
         }
         Ok(url)
     }

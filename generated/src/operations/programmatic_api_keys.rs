@@ -205,16 +205,16 @@ impl<'a> ListOrgApiKeys<'a> {
         let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys");
         let mut query = Vec::new();
         if let Some(value) = &self.include_count {
-            query.push(("includeCount", value.to_string()));
+            query.push(("includeCount".into(), value.to_string()));
         }
         if let Some(value) = &self.items_per_page {
-            query.push(("itemsPerPage", value.to_string()));
+            query.push(("itemsPerPage".into(), value.to_string()));
         }
         if let Some(value) = &self.page_num {
-            query.push(("pageNum", value.to_string()));
+            query.push(("pageNum".into(), value.to_string()));
         }
         if let Some(value) = &self.pretty {
-            query.push(("pretty", value.to_string()));
+            query.push(("pretty".into(), value.to_string()));
         }
         Ok(RequestSpec {
             operation_id: Self::OPERATION,
@@ -336,7 +336,7 @@ impl<'a> CreateOrgApiKey<'a> {
         let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys");
         let mut query = Vec::new();
         if let Some(value) = &self.pretty {
-            query.push(("pretty", value.to_string()));
+            query.push(("pretty".into(), value.to_string()));
         }
         Ok(RequestSpec {
             operation_id: Self::OPERATION,
@@ -422,7 +422,7 @@ impl<'a> GetOrgApiKey<'a> {
         let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys/{api_user_id}");
         let mut query = Vec::new();
         if let Some(value) = &self.pretty {
-            query.push(("pretty", value.to_string()));
+            query.push(("pretty".into(), value.to_string()));
         }
         Ok(RequestSpec {
             operation_id: Self::OPERATION,

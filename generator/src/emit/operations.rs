@@ -9,7 +9,8 @@ use super::imports::Imports;
 use super::tokens::{ident, type_tokens};
 use super::validation::checks;
 use crate::ir::{
-    Api, BodyEncoding, Location, Operation, OutputCase, Param, PathSegment, Payload, SchemaRef, Status, TypeRef,
+    Api, BodyEncoding, Location, Operation, OutputCase, Param, ParamEncoding, PathSegment, Payload, SchemaRef, Status,
+    TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -25,7 +26,7 @@ pub fn module(api: &Api, ops: &[&Operation]) -> TokenStream {
     let paginated = ops.iter().copied().any(|o| o.pagination.is_some());
     let has_body = ops.iter().copied().any(|o| o.body.is_some());
     let validates = ops.iter().copied().any(|o| {
-        o.params.iter().any(|p| !p.constraints.is_empty() || item_checks(p).is_some())
+        o.params.iter().any(|p| !p.constraints.is_empty() || item_checks(p).is_some() || object_validates(api, p))
             || o.body.as_ref().is_some_and(|b| body_validates(api, &b.ty))
     });
     // `validate::` helpers are called directly for constrained parameters without a newtype and for
@@ -52,11 +53,13 @@ pub fn module(api: &Api, ops: &[&Operation]) -> TokenStream {
     imports.add_if(downloads, "crate::runtime", "Download");
     let streams = ops.iter().copied().any(|o| stream_method(o).is_some());
     imports.add_if(streams, "crate::runtime", "ByteStream");
-    let headers =
-        ops.iter().copied().any(|o| o.params.iter().any(|p| p.location == Location::Header || is_union(api, &p.ty)));
-    imports.add_if(headers, "crate::runtime", "params");
+    let params = ops.iter().copied().any(|o| {
+        o.params.iter().any(|p| p.location == Location::Header || p.encoding.is_some() || is_union(api, &p.ty))
+    });
+    imports.add_if(params, "crate::runtime", "params");
     let uses_map = ops.iter().copied().any(|o| {
-        o.body.as_ref().is_some_and(|b| b.ty.has_map())
+        o.params.iter().any(|p| p.ty.has_map())
+            || o.body.as_ref().is_some_and(|b| b.ty.has_map())
             || o.output.cases.iter().filter_map(|c| c.payload.json()).any(TypeRef::has_map)
             || o.pagination.as_ref().is_some_and(|p| p.item_type.has_map())
     });
@@ -86,6 +89,11 @@ fn body_validates(api: &Api, ty: &TypeRef) -> bool {
         TypeRef::Array(inner) => body_validates(api, inner),
         _ => false,
     }
+}
+
+/// Whether a parameter is an object (or array of objects) whose type carries `validate`.
+fn object_validates(api: &Api, p: &Param) -> bool {
+    p.encoding.is_some() && body_validates(api, &p.ty)
 }
 
 /// The Rust type a parameter is stored as: plain strings even for newtypes (the builder accepts
@@ -131,6 +139,9 @@ fn param_doc(p: &Param) -> String {
     if !rules.is_empty() {
         text.push_str(&format!("\n\nChecked before sending: {}.", rules.join(", ")));
     }
+    if let Some(how) = encoding_doc(p) {
+        text.push_str(&format!("\n\n{how}"));
+    }
     let item_rules = p.array.as_ref().map(|a| a.item_constraints.describe()).unwrap_or_default();
     if !item_rules.is_empty() {
         text.push_str(&format!("\n\nEach item is checked before sending: {}.", item_rules.join(", ")));
@@ -142,6 +153,23 @@ fn param_doc(p: &Param) -> String {
         text.push_str("\n\nDeprecated by the API.");
     }
     text
+}
+
+/// How an object or JSON-encoded parameter is spelled on the wire, for its docs.
+fn encoding_doc(p: &Param) -> Option<String> {
+    let name = &p.name;
+    Some(match p.encoding.as_ref()? {
+        ParamEncoding::Json => format!("Sent as its JSON text (`{name}={{\"key\":\"value\"}}` in a query)."),
+        ParamEncoding::FormExploded => "Each property is sent as its own query parameter (`key=value`).".to_owned(),
+        ParamEncoding::Joined { separator } => {
+            format!("Sent as one query parameter, keys and values joined by `{separator}` (`{name}=k1{separator}v1{separator}k2{separator}v2`).")
+        }
+        ParamEncoding::DeepObject => {
+            format!("Sent as `{name}[key]=value` query parameters (nested: `{name}[a][b]=value`).")
+        }
+        ParamEncoding::Simple => "Sent as `k1,v1,k2,v2`.".to_owned(),
+        ParamEncoding::SimpleExploded => "Sent as `k1=v1,k2=v2`.".to_owned(),
+    })
 }
 
 fn client_method(op: &Operation) -> TokenStream {
@@ -381,6 +409,24 @@ fn builder_validate(api: &Api, op: &Operation) -> Option<TokenStream> {
         if let Some(items) = item_checks(p) {
             statements.push(items);
         }
+        // An object parameter of a request struct (or an array of them) checks its own fields.
+        if object_validates(api, p) {
+            let field = ident(&p.rust_name);
+            let pointer = format!("/{}/{}", p.location.as_str(), p.name);
+            let check = match &p.ty {
+                TypeRef::Array(_) => quote! {
+                    for (index, item) in value.iter().enumerate() {
+                        item.validate(&format!("{}/{index}", #pointer))?;
+                    }
+                },
+                _ => quote!(value.validate(#pointer)?;),
+            };
+            statements.push(if p.required {
+                quote! { { let value = &self.#field; #check } }
+            } else {
+                quote! { if let Some(value) = &self.#field { #check } }
+            });
+        }
         if p.constraints.is_empty() {
             continue;
         }
@@ -467,6 +513,9 @@ fn into_request(api: &Api, op: &Operation, validates: bool) -> TokenStream {
                 let rust_name = p.map(|p| p.rust_name.as_str()).unwrap_or(name);
                 let field = ident(rust_name);
                 let value = match p.map(|p| &p.ty) {
+                    _ if p.is_some_and(|p| p.encoding == Some(ParamEncoding::Json)) => {
+                        quote!(&params::json(Self::OPERATION, #name, &self.#field)?)
+                    }
                     Some(TypeRef::String) => quote!(&self.#field),
                     // A union has no `Display`: its JSON form, array items joined (`simple` style).
                     Some(ty) if is_union(api, ty) => {
@@ -779,8 +828,9 @@ fn stream_method(op: &Operation) -> Option<TokenStream> {
 }
 
 /// Statements adding a query or header parameter to `list`: one pair per item for an exploded array,
-/// the items joined for any other array, the value's text otherwise. Header values are checked to be
-/// valid HTTP header values (no line breaks) before anything is sent.
+/// the items joined for any other array, an object spelled by its style (the runtime's `params`), the
+/// value's text otherwise. Header values are checked to be valid HTTP header values (no line breaks)
+/// before anything is sent.
 fn param_push(api: &Api, p: &Param, list: TokenStream) -> TokenStream {
     let field = ident(&p.rust_name);
     let wire_name = &p.name;
@@ -793,15 +843,16 @@ fn param_push(api: &Api, p: &Param, list: TokenStream) -> TokenStream {
         if header {
             quote!(#list.push(params::header(Self::OPERATION, #wire_name, &#value)?);)
         } else {
-            quote!(#list.push((#wire_name, #value));)
+            quote!(#list.push((#wire_name.into(), #value));)
         }
     };
-    let body = match (&p.ty, &p.array) {
-        (TypeRef::Array(item), Some(array)) if array.explode && !header => {
+    let body = match (&p.ty, &p.array, &p.encoding) {
+        (_, _, Some(encoding)) => object_push(p, encoding, &list),
+        (TypeRef::Array(item), Some(array), None) if array.explode && !header => {
             let one = push(text(item, quote!(item)));
             quote!(for item in value { #one })
         }
-        (TypeRef::Array(item), Some(array)) => {
+        (TypeRef::Array(item), Some(array), None) => {
             let separator = &array.separator;
             let each = text(item, quote!(item));
             let joined = push(quote!(joined));
@@ -812,17 +863,48 @@ fn param_push(api: &Api, p: &Param, list: TokenStream) -> TokenStream {
         }
         // A union (`oneOf: [string, array of strings]`): its JSON form, one pair per array item in a
         // query (form style), the items joined in a header.
-        (ty, _) if is_union(api, ty) && !header => {
+        (ty, _, None) if is_union(api, ty) && !header => {
             let one = push(quote!(text));
             quote!(for text in params::texts(Self::OPERATION, #wire_name, value)? { #one })
         }
-        (ty, _) if is_union(api, ty) => push(quote!(params::texts(Self::OPERATION, #wire_name, value)?.join(","))),
-        (ty, _) => push(text(ty, quote!(value))),
+        (ty, _, None) if is_union(api, ty) => {
+            push(quote!(params::texts(Self::OPERATION, #wire_name, value)?.join(",")))
+        }
+        (ty, _, None) => push(text(ty, quote!(value))),
     };
     if p.required {
         quote! { { let value = &self.#field; #body } }
     } else {
         quote! { if let Some(value) = &self.#field { #body } }
+    }
+}
+
+/// Statements adding an object or JSON-encoded parameter (`value`, a reference) to `list`.
+fn object_push(p: &Param, encoding: &ParamEncoding, list: &TokenStream) -> TokenStream {
+    let wire_name = &p.name;
+    let header = p.location == Location::Header;
+    match encoding {
+        ParamEncoding::Json if header => quote! {
+            #list.push(params::header(Self::OPERATION, #wire_name, &params::json(Self::OPERATION, #wire_name, value)?)?);
+        },
+        ParamEncoding::Json => {
+            quote!(#list.push((#wire_name.into(), params::json(Self::OPERATION, #wire_name, value)?));)
+        }
+        ParamEncoding::FormExploded => {
+            quote!(#list.extend(params::form_exploded(Self::OPERATION, #wire_name, value)?);)
+        }
+        ParamEncoding::Joined { separator } => {
+            quote!(#list.extend(params::joined(Self::OPERATION, #wire_name, #separator, value)?);)
+        }
+        ParamEncoding::DeepObject => quote!(#list.extend(params::deep_object(Self::OPERATION, #wire_name, value)?);),
+        ParamEncoding::Simple | ParamEncoding::SimpleExploded => {
+            let explode = *encoding == ParamEncoding::SimpleExploded;
+            quote! {
+                if let Some(text) = params::simple(Self::OPERATION, #wire_name, #explode, value)? {
+                    #list.push(params::header(Self::OPERATION, #wire_name, &text)?);
+                }
+            }
+        }
     }
 }
 

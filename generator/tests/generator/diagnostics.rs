@@ -70,6 +70,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ),
     ("schema_alias_cycle.yaml", "/components/schemas/Thing", "contains itself"),
     ("template_param_undeclared.yaml", "/paths/~1things~1{thingId}/get", "declares no path parameter `thingId`"),
+    ("unsendable_parameters.yaml", "/paths/~1things~1{where}/get/parameters/1/schema", "cannot be sent in the query"),
     ("unsupported_version.yaml", "/openapi", "`3.2.0` is not supported"),
     (
         "xml_request_body.yaml",
@@ -464,6 +465,40 @@ fn operation_fallbacks_are_warnings_at_their_pointers() {
         api.operations.iter().map(|o| (o.rust_name.as_str(), o.builder_name.as_str())).collect();
     assert!(names.contains(&("get_unnamed_id", "GetUnnamedId")), "{names:?}");
     assert!(names.contains(&("thing_create", "ThingCreateRequest")), "{names:?}");
+}
+
+/// `style: deepObject` on an array (defined for objects only) is read as `name[]=item` pairs with a
+/// warning at the `style`, and the wire name says so; `explode: false` on a deepObject is a warning too,
+/// and so are objects nested in a `form` parameter (sent as their JSON text).
+#[test]
+fn query_style_readings_are_warnings() {
+    let name = "query_styles.yaml";
+    let (api, warnings) = atlas_codegen::lower_spec(name, &fixture("good", name)).unwrap_or_else(|d| panic!("{d}"));
+    let pointer = "/paths/~1things/get/parameters/9/style";
+    let hit = warnings.items().iter().any(|d| {
+        d.severity == Severity::Warning
+            && d.pointer == pointer
+            && d.message.contains("sent as `include[]=a&include[]=b`")
+    });
+    assert!(hit, "no warning at `{pointer}`:\n{warnings}");
+    // Objects inside a `form` parameter (array items, a property) are JSON texts, said at their pointer.
+    for pointer in
+        ["/paths/~1things/get/parameters/6/schema/items", "/paths/~1things/get/parameters/0/schema/properties/near"]
+    {
+        let hit = warnings.items().iter().any(|d| d.pointer == pointer && d.message.contains("sent as its JSON text"));
+        assert!(hit, "no warning at `{pointer}`:\n{warnings}");
+    }
+    let include = api.operations[0].params.iter().find(|p| p.rust_name == "include").unwrap();
+    assert_eq!(include.name, "include[]");
+    assert!(include.array.as_ref().is_some_and(|a| a.explode), "{include:?}");
+    let text = fixture("good", name)
+        .replace("style: deepObject\n          explode: true", "style: deepObject\n          explode: false");
+    let (_, warnings) = atlas_codegen::lower_spec(name, &text).unwrap_or_else(|d| panic!("{d}"));
+    let pointer = "/paths/~1things/get/parameters/3/explode";
+    assert!(
+        warnings.items().iter().any(|d| d.pointer == pointer && d.message.contains("`metadata[key]=value`")),
+        "{warnings}"
+    );
 }
 
 /// Constraints on the items of an array field are checked when the items are scalars; on items that

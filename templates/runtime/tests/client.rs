@@ -130,7 +130,11 @@ fn urls_and_query_strings() {
         operation_id: "listOrgApiKeys",
         method: Method::GET,
         path: "/api/atlas/v2/orgs/a%2Fb/apiKeys".to_owned(),
-        query: vec![("itemsPerPage", "100".to_owned()), ("q", "a b&c".to_owned())],
+        query: vec![
+            ("itemsPerPage".into(), "100".to_owned()),
+            ("q".into(), "a b&c".to_owned()),
+            (format!("filter[{}]", "a]b").into(), "x".to_owned()),
+        ],
         headers: vec![],
         accept: "application/json",
         stream: false,
@@ -138,7 +142,10 @@ fn urls_and_query_strings() {
         idempotent: true,
     };
     let url = client.url_for(&spec).unwrap();
-    assert_eq!(url.as_str(), "http://h:1/api/atlas/v2/orgs/a%2Fb/apiKeys?itemsPerPage=100&q=a+b%26c");
+    assert_eq!(
+        url.as_str(),
+        "http://h:1/api/atlas/v2/orgs/a%2Fb/apiKeys?itemsPerPage=100&q=a+b%26c&filter%5Ba%5Db%5D=x"
+    );
     let no_query = RequestSpec { query: vec![], ..spec };
     assert_eq!(client.url_for(&no_query).unwrap().query(), None);
 }

@@ -3,7 +3,9 @@
 
 use super::OpSite;
 use crate::diag::child;
-use crate::ir::{ArrayParam, Constraints, Location, OmittedParam, Param, PathSegment, SchemaKind, SchemaRef, TypeRef};
+use crate::ir::{
+    ArrayParam, Constraints, Location, OmittedParam, Param, ParamEncoding, PathSegment, SchemaKind, SchemaRef, TypeRef,
+};
 use crate::load::resolve;
 use crate::lower::Lowerer;
 use crate::naming::{self, Case};
@@ -74,27 +76,28 @@ impl Lowerer<'_> {
                 }
             };
             let rust_name = names.next().unwrap_or_else(|| naming::field_name(&data.name));
-            let schema = match &data.format {
-                ParameterSchemaOrContent::Schema(s) => s,
-                ParameterSchemaOrContent::Content(_) => {
-                    self.diags.error(
-                        child(&at, "content"),
-                        format!("parameter `{}` uses `content`; only `schema` is supported", data.name),
-                    );
-                    continue;
-                }
-            };
-            let schema_pointer = child(&defined_at, "schema");
+            // The schema: `schema`, or the one media type of `content` (JSON there means the value's
+            // JSON text; any other media type its text, as with `schema`).
+            let Some(described) = self.param_schema(data, &at, &defined_at) else { continue };
+            let (schema, schema_pointer, json) = (described.schema, described.pointer.clone(), described.json);
             let required = data.required || location == Location::Path;
             let hint = format!("{builder_name}{}", naming::sanitize(&data.name, Case::Pascal));
-            let Some(ty) = self.schema_type(schema, &schema_pointer, &hint) else { continue };
+            let ty = match schema {
+                Some(schema) => match self.schema_type(schema, &schema_pointer, &hint) {
+                    Some(ty) => ty,
+                    None => continue,
+                },
+                // `content` without a schema: any JSON value, or a text.
+                None if json => TypeRef::Any,
+                None => TypeRef::String,
+            };
             // A query string, path or header has no spelling for `null`: the parameter is unset
             // instead. Said out loud, since the spec asks for something the client cannot send.
             let ty = if ty.without_nulls() != ty {
                 let at = match schema {
-                    ReferenceOr::Item(s) if s.schema_data.nullable => child(&schema_pointer, "nullable"),
-                    ReferenceOr::Item(_) => child(&schema_pointer, "items"),
-                    ReferenceOr::Reference { .. } => schema_pointer.clone(),
+                    Some(ReferenceOr::Item(s)) if s.schema_data.nullable => child(&schema_pointer, "nullable"),
+                    Some(ReferenceOr::Item(_)) => child(&schema_pointer, "items"),
+                    _ => schema_pointer.clone(),
                 };
                 self.diags
                     .warning(
@@ -115,8 +118,8 @@ impl Lowerer<'_> {
                 ty
             };
             let (constraints, default) = match schema {
-                ReferenceOr::Item(s) => (self.constraints(s, &schema_pointer), s.schema_data.default.clone()),
-                ReferenceOr::Reference { .. } => (Constraints::default(), None),
+                Some(ReferenceOr::Item(s)) => (self.constraints(s, &schema_pointer), s.schema_data.default.clone()),
+                _ => (Constraints::default(), None),
             };
             if let Some(default) = &default {
                 crate::lower::check::default_in_bounds(
@@ -133,35 +136,54 @@ impl Lowerer<'_> {
                     format!("path parameter `{}` must be `required: true`; treating it as required", data.name),
                 );
             }
-            let array = match &ty {
-                TypeRef::Array(item) if location != Location::Path && is_scalar(item) => {
-                    let Some(array) = self.array_param(param, builder_name, schema, &schema_pointer, item) else {
+            let mut name = data.name.clone();
+            let shape = self.shape(&ty);
+            let (array, encoding) = match shape {
+                Shape::Text if json => (None, Some(ParamEncoding::Json)),
+                Shape::Array(_) | Shape::Object | Shape::Nested if json => (None, Some(ParamEncoding::Json)),
+                Shape::Text => (None, None),
+                Shape::Array(ref item) if location != Location::Path => {
+                    let Some(array) = self.array_param(param, &defined_at, builder_name, &described, item, &mut name)
+                    else {
                         continue;
                     };
-                    Some(array)
+                    (Some(array), None)
                 }
-                _ => None,
+                Shape::Object | Shape::Nested if location != Location::Path => {
+                    let encoding = self.object_encoding(param, &defined_at);
+                    if encoding != ParamEncoding::DeepObject {
+                        self.warn_json_texts(&data.name, &ty, &schema_pointer);
+                    }
+                    (None, Some(encoding))
+                }
+                Shape::Array(_) | Shape::Object | Shape::Nested | Shape::Other => {
+                    self.diags
+                        .error(
+                            &schema_pointer,
+                            format!(
+                                "parameter `{}` has a type that cannot be sent in the {}",
+                                data.name,
+                                location.as_str()
+                            ),
+                        )
+                        .with_hint(if location == Location::Path {
+                            "use a string, integer, number, boolean or string enum"
+                        } else {
+                            "a `format: password` or `x-sensitive` value cannot be a parameter: drop the marker, or describe the credential as a security scheme"
+                        });
+                    continue;
+                }
             };
-            if array.is_none() && !is_scalar(&ty) {
-                self.diags
-                    .error(
-                        &schema_pointer,
-                        format!(
-                            "parameter `{}` has a type that cannot be sent in the {}",
-                            data.name,
-                            location.as_str()
-                        ),
-                    )
-                    .with_hint("use a string, integer, number, boolean or string enum, or (in the query or a header) an array of them");
-                continue;
-            }
+            // An object's own constraints do not apply to its text; a struct checks its fields itself.
+            let constraints =
+                if matches!(shape, Shape::Object | Shape::Nested) { Constraints::default() } else { constraints };
             let newtype = if ty == TypeRef::String && constraints.constrains_string() {
                 self.param_newtype(&data.name, builder_name, &constraints, &at)
             } else {
                 None
             };
             params.push(Param {
-                name: data.name.clone(),
+                name,
                 rust_name,
                 pointer: defined_at,
                 location,
@@ -173,6 +195,7 @@ impl Lowerer<'_> {
                 newtype,
                 deprecated: data.deprecated == Some(true),
                 array,
+                encoding,
             });
         }
         // Path parameters first, in template order; the rest keep spec order.
@@ -197,10 +220,11 @@ impl Lowerer<'_> {
     fn array_param(
         &mut self,
         param: &openapiv3::Parameter,
+        defined_at: &str,
         builder_name: &str,
-        schema: &ReferenceOr<openapiv3::Schema>,
-        schema_pointer: &str,
+        described: &ParamSchema<'_>,
         item: &TypeRef,
+        wire_name: &mut String,
     ) -> Option<ArrayParam> {
         use openapiv3::{HeaderStyle, QueryStyle};
         let data = param.parameter_data_ref();
@@ -209,29 +233,38 @@ impl Lowerer<'_> {
                 QueryStyle::Form => (data.explode.unwrap_or(true), ","),
                 QueryStyle::SpaceDelimited => (data.explode.unwrap_or(false), " "),
                 QueryStyle::PipeDelimited => (data.explode.unwrap_or(false), "|"),
+                // Defined for objects only; APIs that write it on an array (Stripe's `expand[]`) read
+                // the bracket form, one `name[]=item` pair per item.
                 QueryStyle::DeepObject => {
+                    if !wire_name.ends_with("[]") {
+                        wire_name.push_str("[]");
+                    }
                     self.diags
-                        .error(
-                            schema_pointer,
+                        .warning(
+                            child(defined_at, "style"),
                             format!(
-                                "array parameter `{}` has `style: deepObject`, which is defined for objects only",
+                                "array parameter `{}` has `style: deepObject`, which OpenAPI defines for objects only; it is sent as `{wire_name}=a&{wire_name}=b`",
                                 data.name
                             ),
                         )
-                        .with_hint("use `style: form` (the default)");
-                    return None;
+                        .with_hint(format!(
+                            "name the parameter `{wire_name}` with `style: form` to say so, or drop `style` if the server reads `{}=a&{}=b`",
+                            data.name, data.name
+                        ));
+                    (true, ",")
                 }
             },
             // Headers are `simple`: items joined by commas, whatever `explode` says.
             openapiv3::Parameter::Header { style: HeaderStyle::Simple, .. } => (false, ","),
             _ => (false, ","),
         };
+        let ParamSchema { schema, pointer: schema_pointer, .. } = described;
         let items = match schema {
-            ReferenceOr::Item(s) => match &s.schema_kind {
+            Some(ReferenceOr::Item(s)) => match &s.schema_kind {
                 openapiv3::SchemaKind::Type(openapiv3::Type::Array(a)) => a.items.as_ref(),
                 _ => None,
             },
-            ReferenceOr::Reference { .. } => None,
+            _ => None,
         };
         let item_pointer = child(schema_pointer, "items");
         let item_constraints = match items {
@@ -296,9 +329,165 @@ impl Lowerer<'_> {
     }
 }
 
-/// Whether a type travels as one text value: a string, number, boolean or a (string enum) named type.
-fn is_scalar(ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool | TypeRef::Named(_))
+/// What a parameter's type is on the wire, which decides how it can travel.
+enum Shape {
+    /// One text: a string, number, boolean, string enum, constrained string, or a union (its JSON
+    /// text).
+    Text,
+    /// An array of texts, with its item type.
+    Array(TypeRef),
+    /// An object: a struct, a map, or any JSON value.
+    Object,
+    /// An array whose items are not texts (objects, arrays): spelled by `deepObject`, sent as JSON
+    /// texts by the other styles.
+    Nested,
+    /// Nothing a parameter can carry (a secret).
+    Other,
+}
+
+/// A parameter's schema and whether its value travels as JSON text (`content: application/json`).
+struct ParamSchema<'s> {
+    /// The schema, absent for a `content` media type without one.
+    schema: Option<&'s ReferenceOr<openapiv3::Schema>>,
+    /// Where the schema is (or would be).
+    pointer: String,
+    /// Whether the value is sent as its JSON text.
+    json: bool,
+}
+
+impl Lowerer<'_> {
+    /// The schema of a parameter: its `schema`, or the schema of its one `content` media type.
+    fn param_schema<'s>(
+        &mut self,
+        data: &'s openapiv3::ParameterData,
+        at: &str,
+        defined_at: &str,
+    ) -> Option<ParamSchema<'s>> {
+        match &data.format {
+            ParameterSchemaOrContent::Schema(s) => {
+                Some(ParamSchema { schema: Some(s), pointer: child(defined_at, "schema"), json: false })
+            }
+            ParameterSchemaOrContent::Content(content) => {
+                let Some((media_type, media)) = content.first() else {
+                    self.diags
+                        .error(child(at, "content"), format!("parameter `{}` has an empty `content`", data.name))
+                        .with_hint("give `content` one media type with its schema (`application/json: {schema: ...}`), or use `schema`");
+                    return None;
+                };
+                if content.len() > 1 {
+                    self.diags
+                        .warning(
+                            child(at, "content"),
+                            format!(
+                                "parameter `{}` lists {} media types in `content`, where OpenAPI allows one; the first, `{media_type}`, is used",
+                                data.name,
+                                content.len()
+                            ),
+                        )
+                        .with_hint("keep only the media type the server reads");
+                }
+                let pointer = child(&child(defined_at, "content"), media_type);
+                let json = super::bodies::is_json(media_type);
+                Some(ParamSchema { schema: media.schema.as_ref(), pointer: child(&pointer, "schema"), json })
+            }
+        }
+    }
+
+    /// What a parameter's type is on the wire, following named types to their kind (the schemas a
+    /// parameter names are lowered before it).
+    fn shape(&self, ty: &TypeRef) -> Shape {
+        match ty {
+            TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => Shape::Text,
+            TypeRef::Map(_) | TypeRef::Any => Shape::Object,
+            TypeRef::Secret => Shape::Other,
+            TypeRef::Nullable(inner) => self.shape(inner),
+            TypeRef::Array(item) => match self.shape(item) {
+                Shape::Text => Shape::Array((**item).clone()),
+                Shape::Other => Shape::Other,
+                Shape::Array(_) | Shape::Object | Shape::Nested => Shape::Nested,
+            },
+            TypeRef::Named(name) => {
+                let kind = self.schemas.iter().find(|s| s.rust_name == name.as_str()).map(|s| &s.kind);
+                match kind {
+                    Some(SchemaKind::Struct { .. }) => Shape::Object,
+                    // An alias takes the shape of what it names (an alias cycle is reported elsewhere).
+                    Some(SchemaKind::Alias { ty }) if ty != &TypeRef::Named(name.clone()) => self.shape(ty),
+                    _ => Shape::Text,
+                }
+            }
+        }
+    }
+
+    /// Warns that the objects inside a `form` or `simple` parameter (an array's items, a property or
+    /// map value that is itself an object) travel as their JSON text: those styles have no spelling
+    /// for nesting, only `deepObject` does.
+    fn warn_json_texts(&mut self, name: &str, ty: &TypeRef, schema_pointer: &str) {
+        let (what, at) = match ty {
+            TypeRef::Array(_) => ("its items are objects".to_owned(), child(schema_pointer, "items")),
+            TypeRef::Map(value) if !matches!(self.shape(value), Shape::Text | Shape::Array(_)) => {
+                ("its values are objects".to_owned(), child(schema_pointer, "additionalProperties"))
+            }
+            _ => {
+                let Some(fields) = self.struct_fields(ty) else { return };
+                let nested: Vec<&crate::ir::Field> =
+                    fields.iter().filter(|f| !matches!(self.shape(&f.ty), Shape::Text | Shape::Array(_))).collect();
+                let Some(first) = nested.first() else { return };
+                let names: Vec<String> = nested.iter().map(|f| format!("`{}`", f.name)).collect();
+                (format!("its properties {} are objects", names.join(", ")), first.pointer.clone())
+            }
+        };
+        self.diags
+            .warning(
+                at,
+                format!("parameter `{name}` is sent with `style: form` or `simple`, but {what}; each is sent as its JSON text, since those styles define no nesting"),
+            )
+            .with_hint("use `style: deepObject` for `name[key][sub]=value`, or `content: {application/json: ...}` for the whole value as JSON");
+    }
+
+    /// The fields of a struct type (through aliases).
+    fn struct_fields(&self, ty: &TypeRef) -> Option<Vec<crate::ir::Field>> {
+        let TypeRef::Named(name) = ty else { return None };
+        match &self.schemas.iter().find(|s| s.rust_name == name.as_str())?.kind {
+            SchemaKind::Struct { fields } => Some(fields.clone()),
+            SchemaKind::Alias { ty: target } if target != ty => self.struct_fields(target),
+            _ => None,
+        }
+    }
+
+    /// How an object in the query or a header travels, by its `style` and `explode`.
+    fn object_encoding(&mut self, param: &openapiv3::Parameter, defined_at: &str) -> ParamEncoding {
+        use openapiv3::QueryStyle;
+        let data = param.parameter_data_ref();
+        match param {
+            openapiv3::Parameter::Query { style: QueryStyle::DeepObject, .. } => {
+                if data.explode == Some(false) {
+                    self.diags
+                        .warning(
+                            child(defined_at, "explode"),
+                            format!("`explode: false` on `{}` is undefined for `style: deepObject`; it is sent exploded, as `{}[key]=value`", data.name, data.name),
+                        )
+                        .with_hint("remove `explode: false`");
+                }
+                ParamEncoding::DeepObject
+            }
+            openapiv3::Parameter::Query { style, .. } => {
+                let separator = match style {
+                    QueryStyle::SpaceDelimited => " ",
+                    QueryStyle::PipeDelimited => "|",
+                    _ => ",",
+                };
+                // `form` explodes by default; the delimited styles are defined unexploded only.
+                let explode = data.explode.unwrap_or(matches!(style, QueryStyle::Form));
+                if explode {
+                    ParamEncoding::FormExploded
+                } else {
+                    ParamEncoding::Joined { separator: separator.to_owned() }
+                }
+            }
+            _ if data.explode == Some(true) => ParamEncoding::SimpleExploded,
+            _ => ParamEncoding::Simple,
+        }
+    }
 }
 
 /// Whether a parameter is an optional query parameter (the only kind a client may leave out).

@@ -122,7 +122,10 @@ mod tests {
     fn the_dev_dependency_goes_into_the_existing_table() {
         let toml = "[dependencies]\nserde = \"1\"\n\n[dev-dependencies]\ntokio = \"1\"\n\n[lints.rust]\n";
         let out = with_dev_dependency(toml, WIREMOCK).unwrap();
-        assert_eq!(out, "[dependencies]\nserde = \"1\"\n\n[dev-dependencies]\nwiremock = \"0.6\"\ntokio = \"1\"\n\n[lints.rust]\n");
+        assert_eq!(
+            out,
+            "[dependencies]\nserde = \"1\"\n\n[dev-dependencies]\nwiremock = \"0.6\"\ntokio = \"1\"\n\n[lints.rust]\n"
+        );
         assert!(with_dev_dependency("[dependencies]\n", WIREMOCK).is_none());
     }
 }

@@ -57,7 +57,8 @@ commands:
                            (default spec/upstream/atlas-admin-v2.yaml) other than as x-codegen-deviations lists
   bench [--no-run] [--quick]
                            run the benchmarks of bench/ and write BENCHMARKS.md
-  check-fixtures           generate and compile a client from every generator/tests/fixtures/good spec
+  check-fixtures [NAME..]  generate and compile a client from every generator/tests/fixtures/good spec
+                           (or only the named ones), and run their behaviour tests
   check-readmes            build every Rust snippet of README.md and generated/README.md with the
                            dependencies that README lists (no hidden doctest lines allowed)
   check-real [--all] [--update]
@@ -103,7 +104,7 @@ fn main() -> ExitCode {
         Some("lint-spec") => lint_spec::run(&root),
         Some("conformance") => conformance::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
-        Some("check-fixtures") => check_fixtures::run(&root),
+        Some("check-fixtures") => check_fixtures::run(&root, &args[1..]),
         Some("check-readmes") => check_readmes::run(&root),
         Some("check-real") => check_real::run(&root, &args[1..]),
         Some("check-official") => check_official::run(&root, &args[1..]),

@@ -17,22 +17,33 @@ use crate::util;
 
 const FIXTURES: &str = "generator/tests/fixtures/good";
 
+/// The local servers the behaviour tests share (`mod support;`), copied beside each one.
+const SUPPORT: &str = "generator/tests/fixtures/good/support/mod.rs";
+
 /// The root file of a fixture split over several files: `good/<name>/openapi.yaml`.
 const FOLDER_ROOT: &str = "openapi.yaml";
 
-pub fn run(root: &Path) -> Result<(), String> {
+/// `only`: fixture names (`swagger_2`, `multi_file`) to check instead of all of them.
+pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
     let mut specs = util::specs_in(root, FIXTURES, &["yaml"])?;
     // A fixture split over several files is a folder with its root file; its behaviour tests sit
     // beside the folder (`good/<name>.behaviour.rs`), like a one-file fixture's.
     let folders = std::fs::read_dir(root.join(FIXTURES)).map_err(|e| format!("cannot list {FIXTURES}: {e}"))?;
     specs.extend(folders.filter_map(|entry| entry.ok().map(|e| e.path().join(FOLDER_ROOT))).filter(|p| p.is_file()));
     specs.sort();
+    if !only.is_empty() {
+        let name = |spec: &std::path::PathBuf| fixture_name(spec).unwrap_or_default();
+        if let Some(unknown) = only.iter().find(|n| !specs.iter().any(|s| name(s) == **n)) {
+            return Err(format!("check-fixtures: no fixture `{unknown}` in {FIXTURES}"));
+        }
+        specs.retain(|s| only.contains(&name(s)));
+    }
     let scratch = std::env::temp_dir().join(format!("atlas-codegen-fixtures-{}", std::process::id()));
     let mut failed = Vec::new();
     for spec in &specs {
         let folder = spec.file_name().is_some_and(|f| f == FOLDER_ROOT);
         let named = if folder { spec.parent().unwrap_or(spec) } else { spec.as_path() };
-        let name = named.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = fixture_name(spec).unwrap_or_default();
         let rel = if folder { format!("{FIXTURES}/{name}/{FOLDER_ROOT}") } else { format!("{FIXTURES}/{name}.yaml") };
         let options = atlas_codegen::Options::default();
         let generated =
@@ -66,6 +77,12 @@ pub fn run(root: &Path) -> Result<(), String> {
     }
 }
 
+/// A fixture's name: its file stem, or its folder's name for one split over several files.
+fn fixture_name(spec: &Path) -> Option<String> {
+    let named = if spec.file_name().is_some_and(|f| f == FOLDER_ROOT) { spec.parent()? } else { spec };
+    Some(named.file_stem()?.to_string_lossy().into_owned())
+}
+
 /// `cargo check --lib --no-default-features --features <feature>` with warnings denied.
 fn check_feature_alone(root: &Path, manifest: &Path, feature: &str) -> Result<bool, String> {
     println!("check-fixtures: only feature {feature}");
@@ -80,7 +97,8 @@ fn check_feature_alone(root: &Path, manifest: &Path, feature: &str) -> Result<bo
         .success())
 }
 
-/// Copies `tests` into the generated crate as `tests/behaviour.rs` and runs it with the library's unit tests.
+/// Copies `tests` into the generated crate as `tests/behaviour.rs` (with the shared `tests/support/`) and runs
+/// it with the library's unit tests.
 /// The behaviour tests may use wiremock (the mock server of the client tests), which the generated
 /// crate itself does not depend on: it is added to the copy's dev-dependencies only.
 fn run_behaviour(root: &Path, dir: &Path, manifest: &Path, tests: &Path) -> Result<bool, String> {
@@ -89,9 +107,10 @@ fn run_behaviour(root: &Path, dir: &Path, manifest: &Path, tests: &Path) -> Resu
         return Err(format!("{} has no [dev-dependencies] table", manifest.display()));
     };
     std::fs::write(manifest, toml).map_err(|e| e.to_string())?;
-    std::fs::create_dir_all(dir.join("tests")).map_err(|e| e.to_string())?;
-    std::fs::copy(tests, dir.join("tests/behaviour.rs"))
-        .map_err(|e| format!("cannot copy {}: {e}", tests.display()))?;
+    std::fs::create_dir_all(dir.join("tests/support")).map_err(|e| e.to_string())?;
+    for (from, to) in [(tests.to_path_buf(), "tests/behaviour.rs"), (root.join(SUPPORT), "tests/support/mod.rs")] {
+        std::fs::copy(&from, dir.join(to)).map_err(|e| format!("cannot copy {}: {e}", from.display()))?;
+    }
     println!("check-fixtures: behaviour tests {}", tests.display());
     Ok(Command::new(util::cargo())
         .args(["test", "--quiet", "--lib", "--test", "behaviour", "--manifest-path"])

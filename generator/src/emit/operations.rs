@@ -23,10 +23,9 @@ pub fn module(api: &Api, ops: &[&Operation]) -> TokenStream {
         imports.add("crate::models", model.as_str());
     }
     let paginated = ops.iter().copied().any(|o| o.pagination.is_some());
-    let has_body = ops.iter().copied().any(|o| o.body.is_some());
     let validates = ops.iter().copied().any(|o| {
         o.params.iter().any(|p| !p.constraints.is_empty() || item_checks(p).is_some())
-            || o.body.as_ref().is_some_and(|b| body_validates(api, &b.ty))
+            || o.body.as_ref().is_some_and(|b| b.types().into_iter().any(|ty| body_validates(api, ty)))
     });
     // `validate::` helpers are called directly for constrained parameters without a newtype and for
     // constrained bodies; newtypes and request structs call them from models.rs.
@@ -42,7 +41,10 @@ pub fn module(api: &Api, ops: &[&Operation]) -> TokenStream {
     let has_path_params =
         ops.iter().copied().any(|o| o.path_segments.iter().any(|s| matches!(s, PathSegment::Param(_))));
     imports.add_if(has_path_params, "crate::runtime", "wire");
-    imports.add_if(has_body, "crate::runtime", "RequestBody");
+    // A multipart form makes its `RequestBody` itself (`into_body`).
+    let names_request_body =
+        ops.iter().copied().any(|o| o.body.as_ref().is_some_and(|b| b.encoding != BodyEncoding::Multipart));
+    imports.add_if(names_request_body, "crate::runtime", "RequestBody");
     let multipart = ops.iter().copied().any(|o| o.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Multipart));
     imports.add_if(multipart, "crate", "multipart");
     imports.add_if(paginated, "crate::runtime", "paginate");
@@ -444,6 +446,25 @@ fn builder_validate(api: &Api, op: &Operation) -> Option<TokenStream> {
             ty if body_validates(api, ty) => quote!(#access.validate("/body")?;),
             _ => quote!(),
         };
+        // The JSON parts of a multipart form that carry their own checks, each under its part's name.
+        let parts = body.form.iter().flat_map(|f| &f.parts).filter(|p| body_validates(api, &p.ty)).map(|p| {
+            let field = ident(&p.rust_name);
+            let pointer = format!("/body/{}", p.name);
+            let check = match &p.ty {
+                TypeRef::Array(_) => quote! {
+                    for (index, item) in value.iter().enumerate() {
+                        item.validate(&format!("{}/{index}", #pointer))?;
+                    }
+                },
+                _ => quote!(value.validate(#pointer)?;),
+            };
+            if p.required {
+                quote!({ let value = &#access.#field; #check })
+            } else {
+                quote!(if let Some(value) = &#access.#field { #check })
+            }
+        });
+        let nested = quote!(#nested #(#parts)*);
         if !own.is_empty() || !nested.is_empty() {
             if body.required {
                 statements.push(quote! { #own #nested });

@@ -53,7 +53,7 @@ impl Lowerer<'_> {
         for (name, schema, pointer) in &gathered.properties {
             let Some(spec) = spec_schema(self.doc, schema) else {
                 // A dangling `$ref`: `schema_type` reports it.
-                failed |= self.schema_type(schema, &pointer, &rust_name).is_none();
+                failed |= self.schema_type(schema, pointer, &rust_name).is_none();
                 continue;
             };
             let field = unique(&mut names, name, &naming::field_name(name));

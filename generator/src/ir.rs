@@ -155,8 +155,8 @@ pub struct Operation {
     /// with every media type it offers; [`Operation::success`] is the one `send` returns.
     pub responses: Vec<Response>,
     /// The media type the client sends in `Accept`: the success response's (for an operation without
-    /// a success body, the media type its success response lists without a schema, else the request
-    /// body's, else `application/json`).
+    /// a success body, the media type its success response lists without a schema, else the JSON
+    /// request body's, else `application/json`).
     pub accept: String,
     /// What `send` returns: one case per documented success status.
     pub output: Output,
@@ -630,7 +630,7 @@ pub struct Body {
     pub required: bool,
     /// Its description.
     pub description: Option<String>,
-    /// Its type.
+    /// Its type (`any` for a multipart body, whose parts are in [`Body::form`]).
     pub ty: TypeRef,
     /// What the spec constrains about the body itself (an inline array's `minItems`, say).
     pub constraints: Constraints,
@@ -638,6 +638,59 @@ pub struct Body {
     pub content: Vec<Content>,
     /// How the body is encoded on the wire.
     pub encoding: BodyEncoding,
+    /// The typed parts of a `multipart/form-data` body whose schema lists its properties; a multipart
+    /// body without one is a free-form list of parts the caller fills (the runtime's `Form`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<MultipartForm>,
+}
+
+/// The parts of a `multipart/form-data` body, one per property of its schema: a generated type with a
+/// constructor taking the required parts and a setter per part.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MultipartForm {
+    /// The generated type's name (`UploadPhotoForm`).
+    pub rust_name: String,
+    /// Where its schema is defined.
+    pub pointer: String,
+    /// The parts, in the schema's property order (`allOf` members merged).
+    pub parts: Vec<FormPart>,
+}
+
+/// One property of a multipart body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FormPart {
+    /// The part's name on the wire (`name=` of its `Content-Disposition`).
+    pub name: String,
+    /// The Rust field name.
+    pub rust_name: String,
+    /// Where the property is defined.
+    pub pointer: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// Whether it is in the schema's `required` list.
+    pub required: bool,
+    /// An array: one part of this name per item (empty means absent).
+    pub repeated: bool,
+    /// How the value travels.
+    pub kind: PartKind,
+    /// The value's type (each item's, when repeated); `string` for a file.
+    pub ty: TypeRef,
+    /// The `Content-Type` of the part: a file's when the caller sets none (`encoding.<name>.contentType`,
+    /// else `application/octet-stream`), `application/json` for JSON; none for text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+}
+
+/// How a multipart part carries its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartKind {
+    /// A scalar (string, number, boolean, string enum) as its text.
+    Text,
+    /// Bytes with an optional file name and content type (`format: binary`, 3.1 `contentMediaType`).
+    File,
+    /// Any other value (an object, a map, an array of objects) as JSON.
+    Json,
 }
 
 /// How a request body travels.
@@ -650,8 +703,11 @@ pub enum BodyEncoding {
     Form,
     /// Text sent as given (`text/plain`); [`Body::ty`] is `string`.
     Text,
-    /// Bytes sent as given (`application/octet-stream`), a `Vec<u8>`; [`Body::ty`] is `string`.
+    /// Bytes sent as given with the declared media type (`application/octet-stream`, `image/png`, any
+    /// type the client has no encoding of its own for); [`Body::ty`] is `string`.
     Bytes,
+    /// `multipart/form-data`: the parts of [`Body::form`], or free-form parts when it is `None`.
+    Multipart,
 }
 
 /// One media type of a request or response body.

@@ -6,7 +6,7 @@
 use crate::files::GeneratedFile;
 use crate::ir::Api;
 use crate::options::Options;
-use crate::plan::artefacts::{Maker, Template};
+use crate::plan::artefacts::{Maker, Template, MULTIPART};
 use crate::plan::CratePlan;
 use minijinja::{context, Environment, UndefinedBehavior};
 
@@ -45,6 +45,7 @@ pub fn render_planned(plan: &CratePlan<'_>) -> Result<Vec<GeneratedFile>, String
         crate_version => plan.version,
         crate_ident => plan.ident(),
         fancy_regex => api.backtracking_patterns(),
+        multipart => plan.ships(MULTIPART[0].0),
         features => plan.features,
     };
     let mut out = Vec::new();

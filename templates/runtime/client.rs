@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
@@ -53,11 +54,37 @@ pub(crate) struct RequestSpec {
 ///
 /// `Debug` shows its size, never its bytes (a body can carry secrets).
 #[derive(Clone)]
-pub(crate) struct RequestBody {
-    /// The `Content-Type` media type.
-    pub content_type: &'static str,
-    /// The encoded body.
-    pub bytes: Vec<u8>,
+pub(crate) enum RequestBody {
+    /// Bytes sent as they are (JSON, a urlencoded form, text, a file), cheap to send again on a retry.
+    Bytes {
+        /// The `Content-Type` media type.
+        content_type: &'static str,
+        /// The encoded body.
+        bytes: Bytes,
+    },
+    /// A body reqwest puts together anew for each attempt: a multipart form, whose boundary reqwest
+    /// picks and whose parts it streams, once per request.
+    #[allow(dead_code)] // Only specs with multipart bodies build one.
+    Built(Arc<dyn BuildBody>),
+}
+
+/// A request body reqwest builds for each attempt (see [`RequestBody::Built`]); a trait so that the
+/// code needing reqwest's `multipart` feature ships only in crates whose spec sends multipart.
+pub(crate) trait BuildBody: Send + Sync {
+    /// `request` with this body and its `Content-Type`.
+    fn attach(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder;
+    /// How many bytes of content it holds, for `Debug`.
+    fn size(&self) -> usize;
+}
+
+impl RequestBody {
+    /// The bytes of a body that is sent as bytes (a Digest `auth-int` answer hashes them).
+    pub(crate) fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Self::Bytes { bytes, .. } => Some(bytes),
+            Self::Built(_) => None,
+        }
+    }
 }
 
 /// A successful (2xx) response whose body has not been decoded yet.
@@ -102,10 +129,14 @@ impl fmt::Debug for RequestSpec {
 
 impl fmt::Debug for RequestBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RequestBody")
-            .field("content_type", &self.content_type)
-            .field("body", &BodySize(self.bytes.len()))
-            .finish()
+        match self {
+            Self::Bytes { content_type, bytes } => f
+                .debug_struct("RequestBody")
+                .field("content_type", content_type)
+                .field("body", &BodySize(bytes.len()))
+                .finish(),
+            Self::Built(body) => f.debug_struct("RequestBody").field("built", &BodySize(body.size())).finish(),
+        }
     }
 }
 
@@ -685,8 +716,12 @@ impl Client {
         for (name, value) in &spec.headers {
             request = request.header(*name, value.clone());
         }
-        if let Some(body) = &spec.body {
-            request = request.header(CONTENT_TYPE, body.content_type).body(body.bytes.clone());
+        match &spec.body {
+            Some(RequestBody::Bytes { content_type, bytes }) => {
+                request = request.header(CONTENT_TYPE, *content_type).body(bytes.clone());
+            }
+            Some(RequestBody::Built(body)) => request = body.attach(request),
+            None => {}
         }
         if let Some(authorization) = authorization {
             request = request.header(AUTHORIZATION, authorization);
@@ -717,7 +752,7 @@ impl Client {
                     Some(query) => format!("{}?{query}", url.path()),
                     None => url.path().to_owned(),
                 };
-                let body = spec.body.as_ref().map(|body| body.bytes.as_slice());
+                let body = spec.body.as_ref().and_then(RequestBody::bytes);
                 // One challenge for this call alone (see `DigestState`); it goes back to the idle
                 // ones when `lease` is dropped, whatever the outcome.
                 let mut lease = digest.lease();

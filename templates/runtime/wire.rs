@@ -42,7 +42,7 @@ impl RequestBody {
         value: &T,
     ) -> Result<Self, Error> {
         let bytes = serde_json::to_vec(value).map_err(|e| Error::Encode { operation, message: e.to_string() })?;
-        Ok(Self { content_type, bytes })
+        Ok(Self::Bytes { content_type, bytes: bytes.into() })
     }
 }
 

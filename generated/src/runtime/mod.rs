@@ -31,7 +31,7 @@ pub use secret::SecretString;
 pub use validate::{Constraint, ValidationError};
 
 #[allow(unused_imports)] // Which of these the generated operations name depends on the spec.
-pub(crate) use client::{RequestBody, RequestSpec};
+pub(crate) use client::{BuildBody, RequestBody, RequestSpec};
 #[allow(unused_imports)] // Only specs with paginated operations implement `Page`.
 pub(crate) use paginate::Page;
 #[allow(unused_imports)] // Only specs with look-around patterns implement `Matcher` (for fancy-regex).

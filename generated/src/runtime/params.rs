@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 
+use bytes::Bytes;
 use reqwest::header::HeaderValue;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -252,12 +253,12 @@ impl RequestBody {
     ) -> Result<Self, Error> {
         let text =
             serde_urlencoded::to_string(value).map_err(|e| Error::Encode { operation, message: e.to_string() })?;
-        Ok(Self { content_type, bytes: text.into_bytes() })
+        Ok(Self::Bytes { content_type, bytes: text.into() })
     }
 
-    /// A body sent as given (`application/octet-stream`, `text/plain`, ...).
-    pub(crate) fn raw(content_type: &'static str, bytes: impl Into<Vec<u8>>) -> Self {
-        Self { content_type, bytes: bytes.into() }
+    /// A body sent as given (`application/octet-stream`, `image/png`, `text/plain`, ...).
+    pub(crate) fn raw(content_type: &'static str, bytes: impl Into<Bytes>) -> Self {
+        Self::Bytes { content_type, bytes: bytes.into() }
     }
 }
 

@@ -117,7 +117,7 @@ impl Differ {
                         )
                     } else if sides.sends(f) {
                         (Verdict::Compatible, "Requests may carry it; leaving it unset sends nothing.".to_owned())
-                    } else if sides.keeps(f) && f.presence() == Presence::Required {
+                    } else if sides.keeps(f) && schema.presence(f) == Presence::Required {
                         // Found by cargo-semver-checks (`cargo xtask api-diff-judge`): the constructor's
                         // signature is Rust API even for a type only responses carry.
                         (

@@ -10,7 +10,7 @@
 //! run's second pass, for bodies Prism generates instead of its examples).
 
 use super::tokens::{ident, type_tokens};
-use crate::ir::{Api, BodyEncoding, Operation, Output, Param, Payload, SchemaKind, TypeRef};
+use crate::ir::{Api, BodyEncoding, Operation, Output, Param, PartKind, Payload, SchemaKind, TypeRef};
 use crate::plan::CratePlan;
 use crate::sample;
 use proc_macro2::TokenStream;
@@ -172,12 +172,36 @@ fn call(api: &Api, krate: &proc_macro2::Ident, op: &Operation, index: usize) -> 
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         let value = sample::value(api, &body.ty, &body.constraints);
-        match body.encoding {
-            BodyEncoding::Bytes => {
+        match (body.encoding, &body.form) {
+            (BodyEncoding::Bytes, _) => {
                 let text = value.as_str().map(str::to_owned).unwrap_or_default();
                 lets.push(quote!(let body: Vec<u8> = Vec::from(#text);));
             }
-            _ => {
+            // A form with its required parts: sample values, and an empty file for each file part.
+            (BodyEncoding::Multipart, Some(form)) => {
+                let name = ident(&form.rust_name);
+                let mut parts = Vec::new();
+                for part in form.parts.iter().filter(|p| p.required) {
+                    let part_value = if part.kind == PartKind::File {
+                        let file = quote!(#krate::multipart::File::new(Vec::new()));
+                        if part.repeated {
+                            quote!(vec![#file])
+                        } else {
+                            file
+                        }
+                    } else {
+                        let ty =
+                            if part.repeated { TypeRef::Array(Box::new(part.ty.clone())) } else { part.ty.clone() };
+                        let json = sample::value(api, &ty, &Default::default()).to_string();
+                        let ty = type_tokens(&ty);
+                        quote!(sample::<#ty>(#json)?)
+                    };
+                    parts.push(part_value);
+                }
+                lets.push(quote!(let body = #krate::#name::new(#(#parts),*);));
+            }
+            (BodyEncoding::Multipart, None) => lets.push(quote!(let body = #krate::multipart::Form::new();)),
+            (_, _) => {
                 let ty = type_tokens(&body.ty);
                 let json = value.to_string();
                 lets.push(quote!(let body: #ty = sample(#json)?;));

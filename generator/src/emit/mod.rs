@@ -6,6 +6,7 @@
 mod conformance;
 mod defaults;
 pub(crate) mod docs;
+mod forms;
 mod imports;
 mod layout;
 mod models;
@@ -18,7 +19,7 @@ mod validation;
 use crate::files::GeneratedFile;
 use crate::ir::{Api, SchemaKind, SchemaRef, TypeRef};
 use crate::options::Options;
-use crate::plan::artefacts::{Maker, RustModule, NEWTYPE_MACRO, NULLABLE, OPEN_ENUM_MACRO};
+use crate::plan::artefacts::{Maker, RustModule, MULTIPART, NEWTYPE_MACRO, NULLABLE, OPEN_ENUM_MACRO};
 use crate::plan::layout::{ModelGroup, SHARED, UNREFERENCED};
 use crate::plan::CratePlan;
 use proc_macro2::TokenStream;
@@ -155,7 +156,10 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
         let mut builders: Vec<&str> = tag
             .operations
             .iter()
-            .flat_map(|op| std::iter::once(&op.builder_name).chain(op.output.enum_name.as_ref()))
+            .flat_map(|op| {
+                let form = op.body.as_ref().and_then(|b| b.form.as_ref()).map(|f| &f.rust_name);
+                std::iter::once(&op.builder_name).chain(op.output.enum_name.as_ref()).chain(form)
+            })
             .map(String::as_str)
             .collect();
         builders.sort_unstable();
@@ -198,6 +202,16 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
     } else {
         quote!()
     };
+    // The multipart runtime is a public module of its own: its `File` and `Form` are named by paths,
+    // so they never shadow a spec type called `File` or `Form`.
+    let multipart = if plan.ships(MULTIPART[0].0) {
+        quote!(
+            #subset
+            pub mod multipart;
+        )
+    } else {
+        quote!()
+    };
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
@@ -209,6 +223,7 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
         #newtype
         #open_enum
         pub mod models;
+        #multipart
         mod operations;
         #subset
         mod runtime;

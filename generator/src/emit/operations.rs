@@ -24,10 +24,9 @@ pub fn module(api: &Api, ops: &[&Operation]) -> TokenStream {
         imports.add("crate::models", model.as_str());
     }
     let paginated = ops.iter().copied().any(|o| o.pagination.is_some());
-    let has_body = ops.iter().copied().any(|o| o.body.is_some());
     let validates = ops.iter().copied().any(|o| {
         o.params.iter().any(|p| !p.constraints.is_empty() || item_checks(p).is_some() || object_validates(api, p))
-            || o.body.as_ref().is_some_and(|b| body_validates(api, &b.ty))
+            || o.body.as_ref().is_some_and(|b| b.types().into_iter().any(|ty| body_validates(api, ty)))
     });
     // `validate::` helpers are called directly for constrained parameters without a newtype and for
     // constrained bodies; newtypes and request structs call them from models.rs.
@@ -43,7 +42,12 @@ pub fn module(api: &Api, ops: &[&Operation]) -> TokenStream {
     let has_path_params =
         ops.iter().copied().any(|o| o.path_segments.iter().any(|s| matches!(s, PathSegment::Param(_))));
     imports.add_if(has_path_params, "crate::runtime", "wire");
-    imports.add_if(has_body, "crate::runtime", "RequestBody");
+    // A multipart form makes its `RequestBody` itself (`into_body`).
+    let names_request_body =
+        ops.iter().copied().any(|o| o.body.as_ref().is_some_and(|b| b.encoding != BodyEncoding::Multipart));
+    imports.add_if(names_request_body, "crate::runtime", "RequestBody");
+    let multipart = ops.iter().copied().any(|o| o.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Multipart));
+    imports.add_if(multipart, "crate", "multipart");
     imports.add_if(paginated, "crate::runtime", "paginate");
     imports.add_if(number_checks, "crate::runtime", "validate");
     imports.add_if(validates, "crate::runtime", "ValidationError");
@@ -64,6 +68,11 @@ pub fn module(api: &Api, ops: &[&Operation]) -> TokenStream {
             || o.pagination.as_ref().is_some_and(|p| p.item_type.has_map())
     });
     imports.add_if(uses_map, "std::collections", "BTreeMap");
+    let forms: Vec<TokenStream> = ops
+        .iter()
+        .copied()
+        .filter_map(|op| op.body.as_ref()?.form.as_ref().map(|form| super::forms::form_type(form, op, &mut imports)))
+        .collect();
     let imports = imports.tokens();
     let methods = ops.iter().copied().map(client_method);
     let outputs = ops.iter().copied().filter_map(output_enum);
@@ -77,6 +86,8 @@ pub fn module(api: &Api, ops: &[&Operation]) -> TokenStream {
         }
 
         #(#outputs)*
+
+        #(#forms)*
 
         #(#builders)*
     }
@@ -181,7 +192,7 @@ fn client_method(op: &Operation) -> TokenStream {
         quote!(#name: #ty)
     });
     let body_arg = op.body.as_ref().filter(|b| b.required).map(|b| {
-        let ty = body_type(b);
+        let ty = body_argument(b);
         quote!(body: #ty)
     });
     let inits = op.params.iter().map(|p| {
@@ -194,7 +205,11 @@ fn client_method(op: &Operation) -> TokenStream {
             quote!(#name)
         }
     });
-    let body_init = op.body.as_ref().map(|b| if b.required { quote!(body,) } else { quote!(body: None,) });
+    let body_init = op.body.as_ref().map(|b| match (b.required, b.encoding) {
+        (true, BodyEncoding::Bytes) => quote!(body: body.into(),),
+        (true, _) => quote!(body,),
+        (false, _) => quote!(body: None,),
+    });
     let mut parts: Vec<String> = Vec::new();
     parts.push(prose(op.summary.as_deref()).unwrap_or_else(|| format!("The `{}` operation.", op.id)));
     if let Some(d) = &op.description {
@@ -279,12 +294,13 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
-        let ty = body_type(b);
+        let ty = body_argument(b);
+        let value = if b.encoding == BodyEncoding::Bytes { quote!(value.into()) } else { quote!(value) };
         let docs = doc_attrs(&prose(b.description.as_deref()).unwrap_or_else(|| "The request body.".to_owned()));
         quote! {
             #docs
             pub fn body(mut self, value: #ty) -> Self {
-                self.body = Some(value);
+                self.body = Some(#value);
                 self
             }
         }
@@ -476,6 +492,25 @@ fn builder_validate(api: &Api, op: &Operation) -> Option<TokenStream> {
             ty if body_validates(api, ty) => quote!(#access.validate("/body")?;),
             _ => quote!(),
         };
+        // The JSON parts of a multipart form that carry their own checks, each under its part's name.
+        let parts = body.form.iter().flat_map(|f| &f.parts).filter(|p| body_validates(api, &p.ty)).map(|p| {
+            let field = ident(&p.rust_name);
+            let pointer = format!("/body/{}", p.name);
+            let check = match &p.ty {
+                TypeRef::Array(_) => quote! {
+                    for (index, item) in value.iter().enumerate() {
+                        item.validate(&format!("{}/{index}", #pointer))?;
+                    }
+                },
+                _ => quote!(value.validate(#pointer)?;),
+            };
+            if p.required {
+                quote!({ let value = &#access.#field; #check })
+            } else {
+                quote!(if let Some(value) = &#access.#field { #check })
+            }
+        });
+        let nested = quote!(#nested #(#parts)*);
         if !own.is_empty() || !nested.is_empty() {
             if body.required {
                 statements.push(quote! { #own #nested });
@@ -562,10 +597,18 @@ fn into_request(api: &Api, op: &Operation, validates: bool) -> TokenStream {
                 BodyEncoding::Json => quote!(RequestBody::json(Self::OPERATION, #media_type, &#value)?),
                 BodyEncoding::Form => quote!(RequestBody::form(Self::OPERATION, #media_type, &#value)?),
                 BodyEncoding::Text | BodyEncoding::Bytes => quote!(RequestBody::raw(#media_type, #value)),
+                BodyEncoding::Multipart if b.form.is_some() => {
+                    quote!(#value.into_form(Self::OPERATION)?.into_body(Self::OPERATION)?)
+                }
+                BodyEncoding::Multipart => quote!(#value.into_body(Self::OPERATION)?),
             };
             if b.required {
                 let encoded = encode(quote!(self.body));
                 quote!(Some(#encoded))
+            } else if matches!(b.encoding, BodyEncoding::Text | BodyEncoding::Bytes) {
+                // Raw bodies cannot fail to encode.
+                let encoded = encode(quote!(body));
+                quote!(self.body.map(|body| #encoded))
             } else {
                 let encoded = encode(quote!(body));
                 quote!(match self.body { Some(body) => Some(#encoded), None => None })
@@ -937,10 +980,25 @@ fn item_checks(p: &Param) -> Option<TokenStream> {
     })
 }
 
-/// The Rust type of a request body: its type, or `Vec<u8>` for raw bytes.
+/// The Rust type a builder holds a request body as: its type, `bytes::Bytes` for raw bytes, the form
+/// type of a multipart body (a free-form `multipart::Form` when the spec lists no parts).
 fn body_type(b: &crate::ir::Body) -> TokenStream {
-    match b.encoding {
-        BodyEncoding::Bytes => quote!(Vec<u8>),
+    match (b.encoding, &b.form) {
+        (BodyEncoding::Bytes, _) => quote!(bytes::Bytes),
+        (BodyEncoding::Multipart, Some(form)) => {
+            let name = ident(&form.rust_name);
+            quote!(#name)
+        }
+        (BodyEncoding::Multipart, None) => quote!(multipart::Form),
         _ => type_tokens(&b.ty),
+    }
+}
+
+/// What the client method and the body setter take: raw bytes as anything that converts into
+/// `bytes::Bytes` (a `Vec<u8>`, a `String`, a `&'static [u8]`), anything else as held.
+fn body_argument(b: &crate::ir::Body) -> TokenStream {
+    match b.encoding {
+        BodyEncoding::Bytes => quote!(impl Into<bytes::Bytes>),
+        _ => body_type(b),
     }
 }

@@ -1,12 +1,12 @@
 //! What the IR's plain data implies, decided here once so that every emitter, the sampler and the
 //! templates read the same answer: how a struct field is present ([`Schema::presence`]), which fields a
-//! struct keeps ([`Schema::keeps`]) and which types are checked before sending ([`Schema::validates`],
-//! [`Api::validates`]).
+//! struct keeps ([`Schema::keeps`]), which types are checked before sending ([`Schema::validates`],
+//! [`Api::validates`]) and whether the crate sends multipart bodies ([`Api::sends_multipart`]).
 //!
 //! These are derived, not stored: they are functions of fields the IR snapshot already shows, so the
 //! snapshot stays the one description of the IR.
 
-use super::{Api, Constraints, Field, Presence, Schema, SchemaKind, SchemaRef, TypeRef};
+use super::{Api, BodyEncoding, Constraints, Field, Presence, Schema, SchemaKind, SchemaRef, TypeRef};
 use std::borrow::Cow;
 
 impl Schema {
@@ -152,6 +152,12 @@ impl Api {
             }
         }
         false
+    }
+
+    /// Whether any operation sends a `multipart/form-data` body, so the generated crate ships the
+    /// multipart runtime and turns on reqwest's `multipart` feature.
+    pub fn sends_multipart(&self) -> bool {
+        self.operations.iter().any(|op| op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Multipart))
     }
 }
 

@@ -4,7 +4,7 @@
 //! order and to record the facts that need the whole graph (boxed fields, request/response
 //! direction). The checks, the emitter and the diff ask the graph instead of walking it themselves.
 
-use super::{Api, Constraints, EnumValue, Field, Operation, Schema, SchemaKind, SchemaRef, TypeRef};
+use super::{Api, Body, Constraints, EnumValue, Field, Operation, Schema, SchemaKind, SchemaRef, TypeRef};
 use std::collections::BTreeSet;
 
 impl Api {
@@ -129,13 +129,21 @@ impl Operation {
             out.extend(p.ty.schema_refs().into_iter().cloned());
             out.extend(p.array.iter().flat_map(|a| a.item_newtype.iter()).cloned());
         }
-        let body = self.body.as_ref().map(|b| &b.ty);
+        let body = self.body.iter().flat_map(Body::types);
         let outputs = self.output.cases.iter().filter_map(|c| c.payload.json());
         let items = self.pagination.as_ref().map(|p| &p.item_type);
-        for ty in body.into_iter().chain(outputs).chain(items) {
+        for ty in body.chain(outputs).chain(items) {
             out.extend(ty.schema_refs().into_iter().cloned());
         }
         out
+    }
+}
+
+impl Body {
+    /// Every type the body carries: its own, and each part's of a multipart form.
+    pub fn types(&self) -> Vec<&TypeRef> {
+        let parts = self.form.iter().flat_map(|f| f.parts.iter().map(|p| &p.ty));
+        std::iter::once(&self.ty).chain(parts).collect()
     }
 }
 
@@ -275,8 +283,8 @@ fn mark_directions(api: &mut Api) {
             request.extend(p.ty.schema_refs().into_iter().cloned());
             request.extend(p.newtype.iter().cloned());
         }
-        if let Some(body) = &op.body {
-            request.extend(body.ty.schema_refs().into_iter().cloned());
+        for ty in op.body.iter().flat_map(Body::types) {
+            request.extend(ty.schema_refs().into_iter().cloned());
         }
         for ty in op.responses.iter().filter_map(|r| r.ty.as_ref()) {
             response.extend(ty.schema_refs().into_iter().cloned());

@@ -11,6 +11,7 @@
 //! | `exclusiveMinimum: n` (a number) | `minimum: n, exclusiveMinimum: true` (same for the maximum) |
 //! | `examples: [a, ...]` in a schema | `example: a` |
 //! | `contentEncoding: base64` | `format: byte` |
+//! | `contentEncoding: binary` | `format: binary` |
 //! | `contentMediaType` of bytes | `format: binary` |
 //! | `$ref` beside keywords that constrain | `allOf: [{$ref}]` beside them (3.0 ignores a `$ref`'s siblings) |
 //! | `true` / `false` as a schema | `{}` / `{not: {}}` |
@@ -194,6 +195,10 @@ pub fn convert_schema(schema: &mut Map<String, Value>, at: &Tokens, diags: &mut 
         match encoding.as_str() {
             Some("base64" | "base64url") => {
                 schema.entry("format").or_insert_with(|| Value::String("byte".to_owned()));
+            }
+            // Raw bytes (RFC 2045's `binary`): what 3.0 calls a binary string, as in a file upload.
+            Some("binary") => {
+                schema.entry("format").or_insert_with(|| Value::String("binary".to_owned()));
             }
             _ => {
                 diags.warning(
@@ -434,6 +439,10 @@ mod tests {
         );
         assert_eq!(
             schema(json!({"type": "string", "contentMediaType": "application/octet-stream"})).0,
+            json!({"type": "string", "format": "binary"})
+        );
+        assert_eq!(
+            schema(json!({"type": "string", "contentEncoding": "binary"})).0,
             json!({"type": "string", "format": "binary"})
         );
         assert_eq!(schema(json!({"type": "string", "contentMediaType": "text/plain"})).0, json!({"type": "string"}));

@@ -119,6 +119,13 @@ pub const OPEN_ENUM_MACRO: (&str, &str) = ("src/open_enum.rs", include_str!("../
 /// `Nullable<T>`: the three states of an optional nullable request field; shipped only to crates that
 /// have such fields ([`Api::has_nullable_fields`]), and declared and re-exported by the facade.
 pub const NULLABLE: (&str, &str) = ("src/nullable.rs", include_str!("../../../templates/runtime/nullable.rs"));
+/// The multipart runtime (`File`, `Form`) and its tests: shipped only to crates whose spec sends a
+/// `multipart/form-data` body, since it needs reqwest's `multipart` feature (which `Cargo.toml` turns on
+/// exactly when the crate ships it); declared by the facade as the public `multipart` module.
+pub const MULTIPART: [(&str, &str); 2] = [
+    ("src/multipart.rs", include_str!("../../../templates/runtime/multipart.rs")),
+    ("src/multipart/tests.rs", include_str!("../../../templates/runtime/multipart/tests.rs")),
+];
 
 /// One example shipped with the generated crate. Each is hand-written for particular operations and
 /// types, so it is shipped only for a spec whose IR has them: a client generated from another spec
@@ -181,6 +188,9 @@ pub(super) fn list(api: &Api, tags: &[Tag<'_>], groups: &[ModelGroup<'_>], optio
     }
     if api.has_nullable_fields() {
         out.push(copy(NULLABLE.0, NULLABLE.1));
+    }
+    if api.sends_multipart() {
+        out.extend(MULTIPART.iter().map(|(path, text)| copy(path, text)));
     }
     out.extend(TEMPLATES.iter().map(|t| Artefact { path: t.path.to_owned(), maker: Maker::Template(t) }));
     out.extend(RUNTIME.iter().map(|(path, text)| copy(path, text)));

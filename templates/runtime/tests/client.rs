@@ -208,7 +208,7 @@ fn debug_of_bodies_shows_their_size_only() {
     assert!(text.contains(&format!("body: <{} bytes>", secret.len())), "{text}");
     assert!(text.contains("201") && text.contains("getOrgApiKey"), "{text}");
 
-    let body = RequestBody { content_type: "application/json", bytes: secret.as_bytes().to_vec() };
+    let body = RequestBody::Bytes { content_type: "application/json", bytes: secret.as_bytes().to_vec().into() };
     let spec = RequestSpec {
         operation_id: "createOrgApiKey",
         method: Method::POST,

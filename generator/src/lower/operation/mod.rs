@@ -2,6 +2,7 @@
 //! from its parameters, body, responses, API version and pagination (one submodule each).
 
 mod bodies;
+mod multipart;
 mod pagination;
 mod parameters;
 mod responses;
@@ -9,7 +10,7 @@ mod versions;
 
 use super::Lowerer;
 use crate::diag::{child, pointer};
-use crate::ir::{HttpMethod, Operation, PathSegment};
+use crate::ir::{BodyEncoding, HttpMethod, Operation, PathSegment};
 use crate::naming::{self, Case};
 use openapiv3::{PathItem, ReferenceOr};
 
@@ -86,9 +87,10 @@ impl Lowerer<'_> {
         let responses = self.lower_responses(&builder_name, op, op_pointer, version.as_ref());
         let (output, success_accept) = self.output(&id, &builder_name, &responses, op_pointer, version.as_ref());
         // The client asks for the media type it decodes; a success without a body still names the
-        // versioned media type its response lists (Atlas picks the API version from `Accept`).
+        // versioned media type its response lists (Atlas picks the API version from `Accept`), else
+        // the JSON body's (an upload's bytes or form say nothing about the answer).
         let accept = success_accept
-            .or_else(|| body.as_ref().map(|b| b.media_type.clone()))
+            .or_else(|| body.as_ref().filter(|b| b.encoding == BodyEncoding::Json).map(|b| b.media_type.clone()))
             .unwrap_or_else(|| "application/json".to_owned());
         let mut operation = Operation {
             id,

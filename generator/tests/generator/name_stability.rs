@@ -145,9 +145,6 @@ fn the_checks_catch_a_rename() {
         );
     let after = lower(&text);
     let (changed, reported) = renames(&before, &after);
-    assert_eq!(
-        changed,
-        ["type AccountId: AccountId -> None", "type accountId: AccountIdCamel -> Some(\"AccountId\")"]
-    );
+    assert_eq!(changed, ["type AccountId: AccountId -> None", "type accountId: AccountIdCamel -> Some(\"AccountId\")"]);
     assert_eq!(reported, ["schema accountId: type renamed: `AccountIdCamel` -> `AccountId`"]);
 }

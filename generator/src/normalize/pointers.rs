@@ -52,11 +52,26 @@ pub fn hoist(doc: &mut Value, origins: &mut Origins, diags: &mut Diagnostics) {
         let Some(fragment) = found.reference.strip_prefix('#') else { continue };
         let target = percent_decode(fragment);
         let tokens = tokens(&target);
-        if tokens.len() == 3 && tokens[0] == "components" && SECTIONS.contains(&tokens[1].as_str()) {
-            continue;
-        }
         let ref_pointer = diag::child(&diag::pointer(&found.at), "$ref");
-        let Some(node) = doc.pointer(&target).cloned() else {
+        if tokens.len() == 3 && tokens[0] == "components" && SECTIONS.contains(&tokens[1].as_str()) {
+            if tokens[1] == section || !interchangeable(&tokens[1], section) {
+                // A component of its own section, or of one no reading can make fit: the lowering's.
+                continue;
+            }
+            // PagerDuty: `responses: {200: {$ref: '#/components/requestBodies/X'}}`.
+            diags
+                .warning(
+                    &ref_pointer,
+                    format!(
+                        "`$ref: {}` points at a {} where a {} belongs; both are a description and `content`, so it is read as one",
+                        found.reference,
+                        singular(&tokens[1]),
+                        singular(section)
+                    ),
+                )
+                .with_hint(format!("point at a component under `#/components/{section}`"));
+        }
+        let Some(mut node) = doc.pointer(&target).cloned() else {
             diags.error(ref_pointer, format!("`$ref: {}` points to nothing", found.reference)).with_hint(format!(
                 "every token of the pointer must name a node of the document; `{}` does not",
                 missing(doc, &tokens)
@@ -70,6 +85,7 @@ pub fn hoist(doc: &mut Value, origins: &mut Origins, diags: &mut Diagnostics) {
                 let name = match node.get("$ref").and_then(Value::as_str).and_then(|r| component(r, section)) {
                     Some(name) if node.as_object().is_some_and(|m| m.len() == 1) => name,
                     _ => {
+                        fit(&mut node, section);
                         let name = free_name(doc, section, &derived_name(&tokens, section));
                         let out = diag::pointer(["components", section, name.as_str()]);
                         let mut at: Vec<String> = ["components", section, name.as_str()].map(str::to_owned).to_vec();
@@ -90,6 +106,39 @@ pub fn hoist(doc: &mut Value, origins: &mut Origins, diags: &mut Diagnostics) {
     }
 }
 
+/// Whether a component of section `from` reads as one of section `to`: a request body and a response are
+/// both a description and a map of media types.
+fn interchangeable(from: &str, to: &str) -> bool {
+    matches!((from, to), ("requestBodies", "responses") | ("responses", "requestBodies"))
+}
+
+/// Drops from a copied node the fields its new section does not have (a request body's `required`, a
+/// response's `headers` and `links`); a response needs a `description`, which a request body may lack.
+fn fit(node: &mut Value, section: &str) {
+    let Some(map) = node.as_object_mut() else { return };
+    match section {
+        "responses" => {
+            map.remove("required");
+            map.entry("description").or_insert_with(|| Value::String(String::new()));
+        }
+        "requestBodies" => {
+            map.remove("headers");
+            map.remove("links");
+        }
+        _ => {}
+    }
+}
+
+/// A section's object in prose (`requestBodies` -> `request body`).
+fn singular(section: &str) -> &'static str {
+    match section {
+        "schemas" => "schema",
+        "parameters" => "parameter",
+        "responses" => "response",
+        _ => "request body",
+    }
+}
+
 /// The local `$ref`s under `value` (at `at`), outside extensions and data: all of them, or (`all`
 /// false) those that do not name a component.
 pub(super) fn collect(value: &Value, at: &mut Vec<String>, out: &mut Vec<Found>, all: bool) {
@@ -97,7 +146,7 @@ pub(super) fn collect(value: &Value, at: &mut Vec<String>, out: &mut Vec<Found>,
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
                 // Most references name a component: skip them without allocating.
-                if reference.starts_with('#') && (all || !is_component(reference)) {
+                if reference.starts_with('#') && (all || !is_component(reference) || misplaced(at, reference)) {
                     out.push(Found { at: at.clone(), reference: reference.clone() });
                 }
             }
@@ -121,6 +170,14 @@ pub(super) fn collect(value: &Value, at: &mut Vec<String>, out: &mut Vec<Found>,
         }
         _ => {}
     }
+}
+
+/// Whether a component `reference` standing at `at` names a request body where a response belongs, or
+/// the other way round (which [`hoist`] copies into the right section).
+fn misplaced(at: &[String], reference: &str) -> bool {
+    let Some(rest) = reference.strip_prefix("#/components/") else { return false };
+    let Some((named, _)) = rest.split_once('/') else { return false };
+    section_at(at).is_some_and(|expected| interchangeable(named, expected))
 }
 
 /// Whether `reference` is `#/components/<section>/<name>` for a section the lowering follows.
@@ -321,6 +378,32 @@ mod tests {
         assert_eq!(d["y"]["$ref"], "#/components/schemas/A_properties_c");
         assert_eq!(doc["components"]["schemas"]["E"]["$ref"], "#/components/schemas/A_properties_c");
         assert_eq!(doc["components"]["schemas"]["A_b"], json!({"type": "string"}));
+    }
+
+    #[test]
+    fn a_response_that_names_a_request_body_is_read_as_a_response() {
+        let (doc, _, diags) = hoisted(json!({
+            "paths": {"/v": {"put": {"responses": {
+                "200": {"$ref": "#/components/requestBodies/Data"},
+                "400": {"$ref": "#/components/schemas/Data"}
+            }}}},
+            "components": {
+                "requestBodies": {"Data": {"required": true, "content": {"application/json": {"schema": {"type": "string"}}}}},
+                "schemas": {"Data": {"type": "string"}}
+            }
+        }));
+        let responses = &doc["paths"]["/v"]["put"]["responses"];
+        assert_eq!(responses["200"]["$ref"], "#/components/responses/requestBodies_Data");
+        // A schema is no response in any reading: the lowering reports it.
+        assert_eq!(responses["400"]["$ref"], "#/components/schemas/Data");
+        assert_eq!(
+            doc["components"]["responses"]["requestBodies_Data"],
+            json!({"description": "", "content": {"application/json": {"schema": {"type": "string"}}}})
+        );
+        let warnings: Vec<_> = diags.items().iter().map(|d| (d.pointer.as_str(), d.message.as_str())).collect();
+        assert_eq!(warnings.len(), 1, "{diags}");
+        assert_eq!(warnings[0].0, "/paths/~1v/put/responses/200/$ref");
+        assert!(warnings[0].1.contains("points at a request body where a response belongs"), "{diags}");
     }
 
     #[test]

@@ -25,13 +25,22 @@ impl Lowerer<'_> {
     ) -> Result<Option<MultipartForm>, ()> {
         let schema_pointer = child(mt_pointer, "schema");
         let mut gathered = Gathered::default();
-        if let Some(schema) = &media.schema {
+        // A multipart body whose schema is a scalar or an array (Jira's `type: string, format: binary`,
+        // `type: array` of strings) names no part: what the parts are called is only in its prose, so the
+        // caller builds them, as for a body without a schema.
+        let unnamed = media.schema.as_ref().and_then(|s| resolve(self.doc, s)).and_then(not_an_object);
+        if let (Some(schema), None) = (&media.schema, unnamed) {
             self.gather_member(schema, &schema_pointer, &mut gathered, 0).ok_or(())?;
         }
         if gathered.properties.is_empty() {
-            let (at, what) = match &media.schema {
-                None => (mt_pointer, "has no schema"),
-                Some(_) => (schema_pointer.as_str(), "lists no properties (an object with `properties`)"),
+            let not_object;
+            let (at, what) = match (&media.schema, unnamed) {
+                (None, _) => (mt_pointer, "has no schema"),
+                (Some(_), Some(kind)) => {
+                    not_object = format!("is described as {kind}, not as an object whose properties name the parts");
+                    (schema_pointer.as_str(), not_object.as_str())
+                }
+                (Some(_), None) => (schema_pointer.as_str(), "lists no properties (an object with `properties`)"),
             };
             self.diags
                 .warning(
@@ -162,6 +171,21 @@ fn spec_schema<'s>(doc: &'s OpenAPI, schema: &'s ReferenceOr<Box<Schema>>) -> Op
     match schema {
         ReferenceOr::Item(schema) => Some(schema),
         ReferenceOr::Reference { reference } => component(doc, reference),
+    }
+}
+
+/// What a schema is when it is plainly not an object (`a string`, `an array`), for a multipart body's
+/// warning; `None` for an object, an untyped schema or a composition, which gathering reads.
+fn not_an_object(schema: &Schema) -> Option<&'static str> {
+    match &schema.schema_kind {
+        Kind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => {
+            Some("one binary string")
+        }
+        Kind::Type(Type::String(_)) => Some("a string"),
+        Kind::Type(Type::Array(_)) => Some("an array"),
+        Kind::Type(Type::Number(_) | Type::Integer(_)) => Some("a number"),
+        Kind::Type(Type::Boolean(_)) => Some("a boolean"),
+        _ => None,
     }
 }
 

@@ -17,6 +17,11 @@ const KEYWORDS: &[&str] = &[
 /// Names of fields and locals the request builders use themselves.
 const RESERVED_FIELDS: &[&str] = &["client", "body"];
 
+/// Methods of every request builder besides its setters: a parameter of one of these names would
+/// give its setter the same name (Argo CD's `validate` query parameter).
+const BUILDER_METHODS: &[&str] =
+    &["send", "send_with_meta", "send_stream", "stream", "pages", "for_page", "walk", "validate", "into_request"];
+
 /// The cases the generator needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Case {
@@ -70,6 +75,16 @@ pub fn type_name(name: &str) -> String {
 pub fn field_name(name: &str) -> String {
     let mut out = sanitize(name, Case::Snake);
     if RESERVED_FIELDS.contains(&out.as_str()) {
+        out.push_str("_value");
+    }
+    out
+}
+
+/// A Rust name for an operation's parameter: its argument and its builder's setter, so not a name of
+/// the builder's own methods (`validate` -> `validate_value`).
+pub fn argument_name(name: &str) -> String {
+    let mut out = field_name(name);
+    if BUILDER_METHODS.contains(&out.as_str()) {
         out.push_str("_value");
     }
     out
@@ -144,6 +159,9 @@ mod tests {
         assert_eq!(type_name("Error"), "ErrorModel");
         assert_eq!(type_name("client"), "ClientModel");
         assert_eq!(field_name("client"), "client_value");
+        assert_eq!(argument_name("validate"), "validate_value");
+        assert_eq!(argument_name("Send"), "send_value");
+        assert_eq!(field_name("validate"), "validate", "a model field is no builder setter");
         assert_eq!(type_name("ApiError"), "ApiError");
         for import in crate::used_names::Import::ALL.iter().filter(|i| i.name().starts_with(char::is_uppercase)) {
             assert_eq!(type_name(import.name()), format!("{}Model", import.name()), "{import:?}");

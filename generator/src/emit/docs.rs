@@ -52,11 +52,21 @@ pub fn spec(text: &str) -> String {
         let body = line.trim_start();
         let indent = line.len() - body.len();
         // A fence without a language would be compiled as a Rust doctest: spec examples are shell or
-        // JSON, so an unlabelled one becomes `text`. Fenced lines are copied as they are.
-        if body.starts_with("```") {
-            let open = !in_fence && body.trim_end() == "```";
+        // JSON, so an unlabelled one becomes `text`. Fenced lines are copied as they are. Go doc comments
+        // (Kubernetes' `Quantity`) put the code right after the fence (`` ``` <quantity> ::= ... ``), which
+        // rustdoc would read as attributes: that text moves to the fence's first line.
+        if let Some(info) = body.strip_prefix("```") {
+            if in_fence {
+                out.push(line.trim_end().to_owned());
+            } else if is_language(info.trim()) {
+                out.push(line.trim_end().to_owned());
+            } else {
+                out.push(format!("{}```text", &line[..indent]));
+                if !info.trim().is_empty() {
+                    out.push(format!("{}{}", &line[..indent], info.trim()));
+                }
+            }
             in_fence = !in_fence;
-            out.push(if open { format!("{}```text", &line[..indent]) } else { line.trim_end().to_owned() });
             continue;
         }
         if in_fence {
@@ -74,6 +84,12 @@ pub fn spec(text: &str) -> String {
         out.push(clean_line(line));
     }
     out.join("\n")
+}
+
+/// Whether a fence's info string names a language (`json`, `shell-session`, `rust,ignore`), which rustdoc
+/// reads as such; an empty one does not (it would be a Rust doctest).
+fn is_language(info: &str) -> bool {
+    !info.is_empty() && info.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | ',' | '.'))
 }
 
 /// Markdown rewrapped to lines of at most `width` characters where spaces allow: each paragraph and
@@ -188,10 +204,21 @@ fn escape_links(line: &str) -> String {
         if !in_code && (rest.starts_with("https://") || rest.starts_with("http://")) {
             // A bare URL becomes an autolink; rustdoc warns about bare URLs, and CI denies warnings.
             let len = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            let url = rest[..len].trim_end_matches(['.', ',', ';', ':', ')', '\'', '"']);
-            out.push('<');
-            out.push_str(url);
-            out.push('>');
+            let mut url = rest[..len].trim_end_matches(['.', ',', ';', ':', ')', '\'', '"']);
+            if url.contains(['<', '{']) && !url.contains('`') {
+                // A URL template (Kubernetes' `http://<host>/<path>?<searchpart>`) is no link, and its
+                // placeholders would be HTML tags: it is code. A `>` closing an outer `<` stays outside.
+                while url.matches('>').count() > url.matches('<').count() && url.ends_with('>') {
+                    url = &url[..url.len() - 1];
+                }
+                out.push('`');
+                out.push_str(url);
+                out.push('`');
+            } else {
+                out.push('<');
+                out.push_str(url);
+                out.push('>');
+            }
             rest = &rest[url.len()..];
             continue;
         }
@@ -337,6 +364,20 @@ mod tests {
             super::spec(text),
             "Vendors:\n- AWS\n\n-- `MSK` for Kafka\n\n- GCP\n  indented continuation\n\n lazy\n1. one\n\n  two"
         );
+    }
+
+    #[test]
+    fn a_url_template_is_code_not_a_link() {
+        assert_eq!(
+            spec("Rules: <http://<host>/<path>?<searchpart>> -> backend, see https://k8s.io/docs."),
+            "Rules: &lt;`http://<host>/<path>?<searchpart>`&gt; -&gt; backend, see <https://k8s.io/docs>."
+        );
+    }
+
+    #[test]
+    fn code_on_the_fence_line_moves_below_a_text_fence() {
+        let text = "Format:\n\n``` <quantity> ::= <number><suffix>\n\n<digit> ::= 0 | 1\n```";
+        assert_eq!(spec(text), "Format:\n\n```text\n<quantity> ::= <number><suffix>\n\n<digit> ::= 0 | 1\n```");
     }
 
     #[test]

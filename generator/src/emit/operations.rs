@@ -466,6 +466,11 @@ fn builder_validate(api: &Api, op: &Operation) -> Option<TokenStream> {
                 checks(&p.constraints, &p.ty, &access, &quote!(#location), &p.name, None)
             }
         };
+        if check.is_empty() {
+            // Constraints no check applies to (NetBox's `minLength` on a string enum, whose values the
+            // type already fixes).
+            continue;
+        }
         if p.required {
             statements.push(check);
         } else if number {

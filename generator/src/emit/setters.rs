@@ -70,7 +70,8 @@ fn setter(field: &Field) -> String {
 /// The method that sets a [`Presence::Nullable`] field to `null`: `with_<field>_null`, or
 /// `clear_<field>` when another field's setter already has that name (fields `x` and `x_null`).
 pub(super) fn null_setter(schema: &Schema, field: &Field) -> String {
-    let name = format!("{}_null", setter(field));
+    // `type_` -> `with_type_null`: the keyword suffix would make `with_type__null`, not snake case.
+    let name = format!("with_{}_null", field.rust_name.trim_matches('_'));
     if schema.kept_fields().any(|f| setter(f) == name) {
         format!("clear_{}", field.rust_name.trim_start_matches('_'))
     } else {

@@ -91,15 +91,16 @@ impl Lowerer<'_> {
 
     /// The Rust names of one scope of fields or arguments (`claimants`, all of it), warning for each
     /// clash: `what` names the claimants (`properties`), `of` their owner (`` of `Account` ``), `kind`
-    /// the Rust item (`the Rust field`).
+    /// the Rust item (`the Rust field`); `natural` spells one name alone.
     pub(super) fn scope_names(
         &mut self,
         claimants: &[clash::Claimant<'_>],
+        natural: fn(&str) -> String,
         (what, of): (&str, &str),
         kind: &str,
         note: &str,
     ) -> Vec<String> {
-        let resolved = clash::resolve(claimants, naming::field_name, Case::Snake);
+        let resolved = clash::resolve(claimants, natural, Case::Snake);
         warn_clashes(&mut self.diags, claimants, &resolved, what, of, kind, note);
         resolved.into_iter().map(|r| r.rust).collect()
     }

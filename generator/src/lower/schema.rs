@@ -150,6 +150,7 @@ impl Lowerer<'_> {
         let mut rust_fields = self
             .scope_names(
                 &claimants,
+                naming::field_name,
                 ("properties", &format!(" of `{name}`")),
                 "the Rust field",
                 " (its JSON name stays)",

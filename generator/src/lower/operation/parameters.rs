@@ -75,7 +75,7 @@ impl Lowerer<'_> {
                     continue;
                 }
             };
-            let rust_name = names.next().unwrap_or_else(|| naming::field_name(&data.name));
+            let rust_name = names.next().unwrap_or_else(|| naming::argument_name(&data.name));
             // The schema: `schema`, or the one media type of `content` (JSON there means the value's
             // JSON text; any other media type its text, as with `schema`).
             let Some(described) = self.param_schema(data, &at, &defined_at) else { continue };
@@ -174,9 +174,21 @@ impl Lowerer<'_> {
                     continue;
                 }
             };
-            // An object's own constraints do not apply to its text; a struct checks its fields itself.
-            let constraints =
-                if matches!(shape, Shape::Object | Shape::Nested) { Constraints::default() } else { constraints };
+            // An object's own constraints do not apply to its text; a struct checks its fields itself. A
+            // string enum's length and pattern (NetBox's `face: {enum: [front, rear], minLength: 1}`) are
+            // settled by its values, which its type already fixes.
+            let constraints = match shape {
+                Shape::Object | Shape::Nested => Constraints::default(),
+                _ if matches!(ty, TypeRef::Named(_)) => Constraints {
+                    pattern: None,
+                    backtracking: false,
+                    ascii_classes: false,
+                    min_length: None,
+                    max_length: None,
+                    ..constraints
+                },
+                _ => constraints,
+            };
             let newtype = if ty == TypeRef::String && constraints.constrains_string() {
                 self.param_newtype(&data.name, builder_name, &constraints, &at)
             } else {
@@ -325,7 +337,13 @@ impl Lowerer<'_> {
                 Some(crate::naming::clash::Claimant { spelling, pointer: at, priority, qualifier: Some(location) })
             })
             .collect();
-        self.scope_names(&claimants, ("parameters", &format!(" of `{op_id}`")), "the Rust argument", "")
+        self.scope_names(
+            &claimants,
+            crate::naming::argument_name,
+            ("parameters", &format!(" of `{op_id}`")),
+            "the Rust argument",
+            "",
+        )
     }
 }
 

@@ -126,14 +126,26 @@ fn union_item(
             let ty = uses.spell(&v.ty);
             let tags: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
             let null = if matches!(v.ty, TypeRef::Nullable(_)) { " (or `null`)" } else { "" };
-            let doc = format!(" `{property}` {}: [`{}`]{null}.", tags.join(" or "), v.ty.non_null());
+            // Only a named type is an intra-doc link (`any` is `serde_json::Value`, no item of the crate).
+            let target = match v.ty.non_null() {
+                TypeRef::Named(_) => format!("[`{}`]", v.ty.non_null()),
+                other => format!("`{other}`"),
+            };
+            let doc = if tags.is_empty() {
+                format!(" {target}{null}, sent as it is; no `{property}` value selects it when decoding.")
+            } else {
+                format!(" `{property}` {}: {target}{null}.", tags.join(" or "))
+            };
             quote! { #[doc = #doc] #variant(#ty), }
         })
         .collect();
     let encode = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let first = v.tags.first().cloned().unwrap_or_default();
-        quote! { Self::#variant(value) => (#first, serde_json::to_value(value)), }
+        match v.tags.first() {
+            Some(first) => quote! { Self::#variant(value) => (#first, serde_json::to_value(value)), },
+            // No tag to add: the value goes as the caller built it (an empty tag would be sent).
+            None => quote! { Self::#variant(value) => return value.serialize(serializer), },
+        }
     });
     let decode: Vec<TokenStream> = variants
         .iter()

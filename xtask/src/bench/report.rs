@@ -178,7 +178,7 @@ pub(crate) fn report(results: &BTreeMap<String, Figure>, cx: &Context) -> Result
             Row { id: "codegen_real/ours_render", label: "… of which render (minijinja, 5 files)", baselines: &[] },
             Row {
                 id: "codegen_real/ours_reformat",
-                label: "… estimate of the formatting share: syn 2 parse + prettyplease of emit's output",
+                label: "… estimate of the formatting share: syn 3 parse + prettyplease of emit's output",
                 baselines: &[("emit", "codegen_real/ours_emit")],
             },
             Row {

@@ -79,7 +79,13 @@ fn item_text(item: Item) -> String {
 /// An impl member as the free item it prints like (a method as a function, and so on).
 fn member_as_item(member: ImplItem) -> Item {
     match member {
-        ImplItem::Fn(f) => Item::Fn(syn::ItemFn { attrs: f.attrs, vis: f.vis, modifiers: f.modifiers, sig: f.sig, block: Box::new(f.block) }),
+        ImplItem::Fn(f) => Item::Fn(syn::ItemFn {
+            attrs: f.attrs,
+            vis: f.vis,
+            modifiers: f.modifiers,
+            sig: f.sig,
+            block: Box::new(f.block),
+        }),
         ImplItem::Const(c) => Item::Const(syn::ItemConst {
             attrs: c.attrs,
             vis: c.vis,

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use minijinja::value::{Object, Serde, Value as Template};
 use minijinja::syntax::SyntaxConfig;
+use minijinja::value::{Object, Serde, Value as Template};
 use minijinja::{context, Environment, UndefinedBehavior};
 use serde::Serialize;
 use serde_json::Value;

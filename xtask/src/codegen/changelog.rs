@@ -87,7 +87,9 @@ mod tests {
         std::fs::write(root.join(UNRELEASED_NOTES), "**Crate changes:** reqwest 0.13.\n\n").unwrap();
         let noted = super::file(&root).unwrap().contents;
         assert!(
-            noted.contains("## Unreleased\n\n**Crate changes:** reqwest 0.13.\n\nNo API changes since the last release.\n"),
+            noted.contains(
+                "## Unreleased\n\n**Crate changes:** reqwest 0.13.\n\nNo API changes since the last release.\n"
+            ),
             "{noted}"
         );
         std::fs::remove_dir_all(&root).unwrap();

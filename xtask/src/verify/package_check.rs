@@ -110,8 +110,7 @@ fn check_docs_rs(root: &Path, manifest: &Path) -> Result<(), String> {
     }
     let index = target.join("doc").join(package.name.replace('-', "_")).join("index.html");
     let html = std::fs::read_to_string(&index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
-    let unlabelled: Vec<&String> =
-        package.tag_features.iter().filter(|f| !labels_feature(&html, f)).collect();
+    let unlabelled: Vec<&String> = package.tag_features.iter().filter(|f| !labels_feature(&html, f)).collect();
     if !unlabelled.is_empty() {
         return Err(format!(
             "package-check: {} labels no item with feature(s) {unlabelled:?} (is `feature(doc_cfg)` on under `docsrs`?)",

@@ -93,9 +93,9 @@ mod tests {
 
     #[test]
     fn constraints_read_as_json_schema_words_and_lists_are_code() {
-        let value = minijinja::Value::from_serialize(serde_json::json!({
+        let value = minijinja::Value::from(minijinja::value::Serde(serde_json::json!({
             "pattern": "^a|b$", "min_length": 2, "maximum": 10.0, "enum": [1], "unique_items": true
-        }));
+        })));
         assert_eq!(
             constraints_filter(value).unwrap_or_default(),
             "enum `[1]`, maximum 10, minLength 2, pattern `^a\\|b$`, uniqueItems"

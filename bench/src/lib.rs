@@ -116,15 +116,15 @@ pub fn ours_emitted_rust(api: &atlas_codegen::ir::Api) -> Vec<String> {
     files.into_iter().map(|f| f.contents).collect()
 }
 
-/// Formatting alone, as our emitter does it (syn 2 parse, prettyplease 0.2 print), applied to our
+/// Formatting alone, as our emitter does it (syn 3 parse, prettyplease 0.3 print), applied to our
 /// already formatted output: an estimate of the prettyplease share of emit (it parses text where the
 /// emitter parses a token stream, so it also pays for lexing).
 pub fn ours_reformat(files: &[String]) -> usize {
     files
         .iter()
         .map(|text| {
-            let file = syn2::parse_file(text).unwrap_or_else(|e| panic!("our output does not parse: {e}"));
-            prettyplease2::unparse(&file).len()
+            let file = syn3::parse_file(text).unwrap_or_else(|e| panic!("our output does not parse: {e}"));
+            prettyplease::unparse(&file).len()
         })
         .sum()
 }

@@ -8,6 +8,8 @@ use crate::ir::Api;
 use crate::options::Options;
 use crate::plan::artefacts::{Maker, Template, MULTIPART};
 use crate::plan::CratePlan;
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::{Serde, Value};
 use minijinja::{context, Environment, UndefinedBehavior};
 
 /// The templated files of the crate planned for `api` with the default options (see
@@ -29,9 +31,8 @@ pub fn render_planned(plan: &CratePlan<'_>) -> Result<Vec<GeneratedFile>, String
         .collect();
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
-    env.set_keep_trailing_newline(true);
+    let syntax = SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).keep_trailing_newline(true).build();
+    env.set_syntax(syntax.map_err(|e| format!("template syntax: {e}"))?);
     env.add_filter("constraints", constraints_filter);
     // `{{ text | prose }}`: spec prose made safe for Markdown that rustdoc renders (the generated
     // README is the crate's front page), exactly as the emitter does for doc comments.
@@ -40,13 +41,14 @@ pub fn render_planned(plan: &CratePlan<'_>) -> Result<Vec<GeneratedFile>, String
         env.add_template(name, source).map_err(|e| format!("template {name}: {e}"))?;
     }
     let ctx = context! {
-        api => api,
+        // minijinja 3's `context!` takes `Value::from` types only; the IR goes in through serde.
+        api => Value::from(Serde(api)),
         crate_name => plan.name,
         crate_version => plan.version,
         crate_ident => plan.ident(),
         fancy_regex => api.backtracking_patterns(),
         multipart => plan.ships(MULTIPART[0].0),
-        features => plan.features,
+        features => Value::from(Serde(&plan.features)),
     };
     let mut out = Vec::new();
     for Template { path, name, .. } in templates {
@@ -91,9 +93,9 @@ mod tests {
 
     #[test]
     fn constraints_read_as_json_schema_words_and_lists_are_code() {
-        let value = minijinja::Value::from_serialize(serde_json::json!({
+        let value = minijinja::Value::from(minijinja::value::Serde(serde_json::json!({
             "pattern": "^a|b$", "min_length": 2, "maximum": 10.0, "enum": [1], "unique_items": true
-        }));
+        })));
         assert_eq!(
             constraints_filter(value).unwrap_or_default(),
             "enum `[1]`, maximum 10, minLength 2, pattern `^a\\|b$`, uniqueItems"

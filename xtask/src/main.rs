@@ -9,6 +9,7 @@
 //!   (CI compiles a listed subset), each held to its expected outcome in `expected.txt`;
 //! - `check-official`: the whole Atlas API client from the vendored official description, held to
 //!   warnings-denied clippy and rustdoc;
+//! - `package-check [--dir DIR] [--verify] [--docs-rs]`: `generated/` (or DIR) packages for crates.io;
 //! - `lint-spec`: Redocly lint of the spec;
 //! - `fuzz [--time SECONDS] [--target NAME]`: the generator's cargo-fuzz targets;
 //! - `conformance fragment`: the generated client against a Prism mock built from the spec;
@@ -73,6 +74,10 @@ commands:
   check-official [--spec FILE]
                            generate the whole Atlas API from spec/upstream into target/official-client, then
                            clippy and rustdoc it with warnings denied, and build one tag feature alone
+  package-check [--dir DIR] [--verify] [--docs-rs]
+                           cargo package generated/ (or DIR): exactly its files, no manifest warning, under
+                           crates.io's 10 MiB; --verify: cargo publish --dry-run (builds it); --docs-rs: nightly
+                           docs with every feature and --cfg docsrs, tag features labelled
   lint-spec                lint the spec with Redocly
   fuzz [--time SECONDS] [--target NAME]
                            coverage-guided fuzzing of the generator (cargo-fuzz, nightly), SECONDS per
@@ -113,6 +118,7 @@ fn main() -> ExitCode {
         Some("check-readmes") => check_readmes::run(&root),
         Some("check-real") => check_real::run(&root, &args[1..]),
         Some("check-official") => check_official::run(&root, &args[1..]),
+        Some("package-check") => verify::package_check::run(&root, &args[1..]),
         Some("fuzz") => verify::fuzz::run(&root, &args[1..]),
         Some("spec-drift") => spec_drift::run(&root, &cwd, &args[1..]),
         Some("api-diff-judge") => verify::api_diff_judge::run(&root, &args[1..]),

@@ -56,9 +56,7 @@ pub fn spec(text: &str) -> String {
         // (Kubernetes' `Quantity`) put the code right after the fence (`` ``` <quantity> ::= ... ``), which
         // rustdoc would read as attributes: that text moves to the fence's first line.
         if let Some(info) = body.strip_prefix("```") {
-            if in_fence {
-                out.push(line.trim_end().to_owned());
-            } else if is_language(info.trim()) {
+            if in_fence || is_language(info.trim()) {
                 out.push(line.trim_end().to_owned());
             } else {
                 out.push(format!("{}```text", &line[..indent]));

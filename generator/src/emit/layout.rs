@@ -11,10 +11,10 @@ pub(super) fn unparse(file: syn::File) -> String {
     // follows them.
     let mut items = items.into_iter();
     let Some(first) = items.next() else {
-        return prettyplease::unparse(&syn::File { shebang: None, attrs, items: Vec::new() });
+        return prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs, items: Vec::new() });
     };
     let mut previous = Some(kind(&first));
-    let mut out = prettyplease::unparse(&syn::File { shebang: None, attrs, items: vec![first] });
+    let mut out = prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs, items: vec![first] });
     for item in items {
         let kind = kind(&item);
         let grouped = previous == Some(kind) && kind != Kind::Other;
@@ -44,7 +44,7 @@ enum Kind {
 }
 
 fn print(item: Item) -> String {
-    prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items: vec![item] })
+    prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items: vec![item] })
 }
 
 /// One item; an `impl` block gets its header and each member printed on their own, members indented
@@ -79,10 +79,17 @@ fn item_text(item: Item) -> String {
 /// An impl member as the free item it prints like (a method as a function, and so on).
 fn member_as_item(member: ImplItem) -> Item {
     match member {
-        ImplItem::Fn(f) => Item::Fn(syn::ItemFn { attrs: f.attrs, vis: f.vis, sig: f.sig, block: Box::new(f.block) }),
+        ImplItem::Fn(f) => Item::Fn(syn::ItemFn {
+            attrs: f.attrs,
+            vis: f.vis,
+            modifiers: f.modifiers,
+            sig: f.sig,
+            block: Box::new(f.block),
+        }),
         ImplItem::Const(c) => Item::Const(syn::ItemConst {
             attrs: c.attrs,
             vis: c.vis,
+            modifiers: c.modifiers,
             const_token: c.const_token,
             ident: c.ident,
             generics: c.generics,
@@ -95,12 +102,15 @@ fn member_as_item(member: ImplItem) -> Item {
         ImplItem::Type(t) => Item::Type(syn::ItemType {
             attrs: t.attrs,
             vis: t.vis,
+            modifiers: t.modifiers,
             type_token: t.type_token,
             ident: t.ident,
             generics: t.generics,
             eq_token: t.eq_token,
             ty: Box::new(t.ty),
             semi_token: t.semi_token,
+            // An associated type's where clause follows the type (`type T = U where ...;`).
+            where_clause_placement: syn::WhereClausePlacement::Late,
         }),
         other => Item::Verbatim(quote::ToTokens::into_token_stream(other)),
     }

@@ -217,6 +217,8 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
         // docs.rs builds with `--cfg docsrs` on nightly: each feature-gated item is marked with its feature.
+        // `doc_cfg` has absorbed `doc_auto_cfg` (nightly since late 2025), so the `#[cfg(feature)]`s are
+        // labelled without a `doc(cfg(..))` next to each (checked by `cargo xtask package-check`).
         #![cfg_attr(docsrs, feature(doc_cfg))]
 
         mod defaults;

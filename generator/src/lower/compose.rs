@@ -632,10 +632,13 @@ impl Lowerer<'_> {
         // Each variant's one tag-property value; a value two variants share (OpenAI's `message` for
         // both input and output messages, told apart by another property) selects neither.
         let owns: Vec<Option<String>> = match discriminator {
-            Some(d) => refs.iter().map(|(name, ty, _)| self.single_value(ty, name.as_deref(), &d.property_name)).collect(),
+            Some(d) => {
+                refs.iter().map(|(name, ty, _)| self.single_value(ty, name.as_deref(), &d.property_name)).collect()
+            }
             None => vec![None; refs.len()],
         };
-        let unique_own = |own: &Option<String>| own.clone().filter(|v| owns.iter().flatten().filter(|o| *o == v).count() == 1);
+        let unique_own =
+            |own: &Option<String>| own.clone().filter(|v| owns.iter().flatten().filter(|o| *o == v).count() == 1);
         let mut namer = Namer::new();
         let mut variants = Vec::new();
         for (i, (spec_name, ty, _)) in refs.into_iter().enumerate() {

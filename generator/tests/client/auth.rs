@@ -608,7 +608,7 @@ async fn bearer_and_none_credentials() {
 /// digest_auth crate with the `md-5` crate.
 fn expected_digest_response(header: &str, method: &str, password: &str) -> String {
     use md5::{Digest, Md5};
-    let hex = |s: String| format!("{:x}", Md5::digest(s.as_bytes()));
+    let hex = |s: String| Md5::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
     let p = |k: &str| digest_param(header, k).unwrap_or_else(|| panic!("`{k}` missing from {header}"));
     let ha1 = hex(format!("{}:{}:{password}", p("username"), p("realm")));
     let ha2 = hex(format!("{method}:{}", p("uri")));

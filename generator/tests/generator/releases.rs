@@ -107,7 +107,8 @@ fn every_release_is_listed_with_its_sha256() {
                         && l.contains(&format!("/{}", api.split('-').next().unwrap_or(api)))
                 })
                 .unwrap_or_else(|| panic!("SOURCE.md has no row for {api}/{name}"));
-            let sha = format!("{:x}", Sha256::digest(std::fs::read(&file).expect("readable")));
+            let sha: String =
+                Sha256::digest(std::fs::read(&file).expect("readable")).iter().map(|b| format!("{b:02x}")).collect();
             assert!(row.contains(&format!("`{sha}`")), "{api}/{name}: sha256 {sha} is not the recorded one:\n{row}");
             checked += 1;
         }

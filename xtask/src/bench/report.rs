@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use minijinja::value::{Object, Value as Template};
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::{Object, Serde, Value as Template};
 use minijinja::{context, Environment, UndefinedBehavior};
 use serde::Serialize;
 use serde_json::Value;
@@ -177,7 +178,7 @@ pub(crate) fn report(results: &BTreeMap<String, Figure>, cx: &Context) -> Result
             Row { id: "codegen_real/ours_render", label: "… of which render (minijinja, 5 files)", baselines: &[] },
             Row {
                 id: "codegen_real/ours_reformat",
-                label: "… estimate of the formatting share: syn 2 parse + prettyplease of emit's output",
+                label: "… estimate of the formatting share: syn 3 parse + prettyplease of emit's output",
                 baselines: &[("emit", "codegen_real/ours_emit")],
             },
             Row {
@@ -388,9 +389,8 @@ pub(crate) fn report(results: &BTreeMap<String, Figure>, cx: &Context) -> Result
 
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
-    env.set_keep_trailing_newline(true);
+    let syntax = SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).keep_trailing_newline(true).build();
+    env.set_syntax(syntax.map_err(|e| format!("template syntax: {e}"))?);
     env.add_filter("table", |rows: Template| {
         rows.downcast_object_ref::<Table>().map(|rows| table(&rows.0)).ok_or_else(|| {
             minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, "`table` takes the rows of a table")
@@ -405,16 +405,16 @@ pub(crate) fn report(results: &BTreeMap<String, Figure>, cx: &Context) -> Result
     let template = env.get_template("BENCHMARKS.md").map_err(|e| format!("BENCHMARKS.md.j2: {e}"))?;
     template
         .render(context! {
-            command => cx.command,
-            cargo_command => cx.cargo_command,
+            command => cx.command.as_str(),
+            cargo_command => cx.cargo_command.as_str(),
             quick => cx.quick,
             build_secs => cx.build_secs,
             run_secs => cx.run_secs,
-            machine => cx.machine,
+            machine => Template::from(Serde(&cx.machine)),
             real_output,
             official,
-            external => cx.external,
-            sweep => context! { sizes, large, patterns },
+            external => cx.external.as_str(),
+            sweep => context! { sizes => Template::from(Serde(sizes)), large, patterns },
             calls => context! {
                 key_bytes => number(&cx.payloads, "key_bytes"),
                 page_kib => number(&cx.payloads, "page_bytes") / 1024.0,
@@ -438,7 +438,7 @@ pub(crate) fn report(results: &BTreeMap<String, Figure>, cx: &Context) -> Result
                 decode,
                 digest => digest_rows,
             },
-            ids => results.iter().collect::<Vec<_>>(),
+            ids => Template::from(Serde(results.iter().collect::<Vec<_>>())),
         })
         .map_err(|e| format!("BENCHMARKS.md.j2: {e:#}"))
 }

@@ -6,11 +6,16 @@
 //! tree and `codegen --check` stays byte-stable (in a shallow clone too):
 //!
 //! - `spec/released/atlas-api-keys.yaml`: the spec as the last released crate was generated from it;
-//! - `spec/released/CHANGELOG.md`: the sections of the released versions, newest first.
+//! - `spec/released/CHANGELOG.md`: the sections of the released versions, newest first;
+//! - `spec/released/UNRELEASED.md` (optional): hand-written notes on changes of the crate that api-diff
+//!   cannot see, because they are not in the API description (a dependency whose types the crate's
+//!   public API names, a changed feature); they open the Unreleased section.
 //!
 //! Releasing is: move the Unreleased section's text under a version heading at the top of
 //! `spec/released/CHANGELOG.md`, copy `spec/atlas-api-keys.yaml` over `spec/released/atlas-api-keys.yaml`,
-//! bump the crate version, and run `cargo xtask codegen`.
+//! delete `spec/released/UNRELEASED.md`, set the crate version (`CRATE_VERSION` in
+//! `generator/src/plan.rs`) to the larger of api-diff's bump and the notes' one, and run
+//! `cargo xtask codegen`.
 
 use std::path::Path;
 
@@ -25,19 +30,28 @@ pub const RELEASED_SPEC: &str = "spec/released/atlas-api-keys.yaml";
 /// The sections of the released versions.
 pub const RELEASED_CHANGELOG: &str = "spec/released/CHANGELOG.md";
 
+/// Notes on unreleased changes api-diff cannot see (optional).
+pub const UNRELEASED_NOTES: &str = "spec/released/UNRELEASED.md";
+
 /// `CHANGELOG.md` for the crate generated from `SPEC`.
 pub fn file(root: &Path) -> Result<GeneratedFile, String> {
     let report = compare(root, &Base::File(RELEASED_SPEC.into()), Path::new(SPEC))?;
     let released = std::fs::read_to_string(root.join(RELEASED_CHANGELOG))
         .map_err(|e| format!("cannot read {RELEASED_CHANGELOG}: {e}"))?;
+    let notes = match std::fs::read_to_string(root.join(UNRELEASED_NOTES)) {
+        Ok(text) => format!("{}\n\n", text.trim()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("cannot read {UNRELEASED_NOTES}: {e}")),
+    };
     let unreleased = if report.is_empty() {
-        "No API changes since the last release.\n".to_owned()
+        format!("{notes}No API changes since the last release.\n")
     } else {
         // The report's own headings are `###`, below this section's `##`.
-        report.render_markdown()
+        format!("{notes}{}", report.render_markdown())
     };
     let body = format!(
         "# Changelog\n\nWhat changed in the API the crate exposes, release by release. The Unreleased section is \
+         the notes of {UNRELEASED_NOTES} (changes the API description does not show), if any, then \
          `cargo xtask api-diff --base {RELEASED_SPEC} --spec {SPEC} --format markdown`, written when the crate is \
          regenerated.\n\n## Unreleased\n\n{unreleased}\n{}",
         released.trim_end_matches('\n').to_owned() + "\n"
@@ -70,6 +84,14 @@ mod tests {
         assert_eq!(file.contents, super::file(&root).unwrap().contents);
         std::fs::copy(root.join(SPEC), root.join(RELEASED_SPEC)).unwrap();
         assert!(super::file(&root).unwrap().contents.contains("No API changes since the last release."));
+        std::fs::write(root.join(UNRELEASED_NOTES), "**Crate changes:** reqwest 0.13.\n\n").unwrap();
+        let noted = super::file(&root).unwrap().contents;
+        assert!(
+            noted.contains(
+                "## Unreleased\n\n**Crate changes:** reqwest 0.13.\n\nNo API changes since the last release.\n"
+            ),
+            "{noted}"
+        );
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -1,7 +1,9 @@
 //! `cargo xtask check-official [--spec FILE]`: the whole Atlas API as a crate. Generates a client from the
 //! vendored official description (540 operations) into a scratch folder under `target/` (never committed),
 //! then holds it to the same bar as `generated/`: codegen with 0 errors, `cargo clippy` (library and tests)
-//! and `cargo doc` with warnings denied, and a build with one tag feature alone when the crate has features.
+//! and `cargo doc` with warnings denied, a build with one tag feature alone when the crate has features,
+//! and `cargo package` without a build ([`package_check`](super::package_check): every file packaged, no
+//! manifest warning, within crates.io's size limit).
 //! Prints the time of each step, so CI's cost stays visible.
 
 use std::path::Path;
@@ -73,6 +75,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     } else {
         println!("check-official: the crate has no `{ONE_TAG}` feature; one-tag build skipped");
     }
+    super::package_check::check_package(root, &manifest, false)?;
     println!("check-official: done in {:.0?}", started.elapsed());
     Ok(())
 }

@@ -3,6 +3,8 @@
 //!
 //! - `check-fixtures`, `check-real`, `check-official`: generate crates from edge-case, real-world and the
 //!   official specs and hold them to warnings-denied builds (and behaviour tests, for fixtures);
+//! - `package-check`: a generated crate packages for crates.io (and, with flags, publishes dry and builds
+//!   its docs as docs.rs does);
 //! - `check-readmes`: every Rust snippet of the READMEs builds with the dependencies the README lists;
 //! - `spec-drift`: the fragment still describes its operations as the official description does;
 //! - `lint-spec`: Redocly lint of the fragment;
@@ -17,4 +19,5 @@ pub(crate) mod check_readmes;
 pub(crate) mod check_real;
 pub(crate) mod fuzz;
 pub(crate) mod lint_spec;
+pub(crate) mod package_check;
 pub(crate) mod spec_drift;

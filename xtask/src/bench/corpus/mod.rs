@@ -60,9 +60,9 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 list = None;
             }
             value if !value.starts_with("--") && list == Some("--only") => options.only.push(value.to_owned()),
-            value if !value.starts_with("--") && list == Some("--tool") => options
-                .tools
-                .push(Tool::parse(value).ok_or_else(|| format!("unknown tool `{value}`\n\n{USAGE}"))?),
+            value if !value.starts_with("--") && list == Some("--tool") => {
+                options.tools.push(Tool::parse(value).ok_or_else(|| format!("unknown tool `{value}`\n\n{USAGE}"))?)
+            }
             other => return Err(format!("unknown argument `{other}` for bench --corpus\n\n{USAGE}")),
         }
     }
@@ -74,8 +74,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
 
 /// Whether `description` (a path under the corpus) is one `--only` names: the path itself, or its first name.
 fn selected(description: &str, only: &[String]) -> bool {
-    only.is_empty()
-        || only.iter().any(|n| n == description || description.split(['/', '.']).next() == Some(n.as_str()))
+    only.is_empty() || only.iter().any(|n| n == description || description.split(['/', '.']).next() == Some(n.as_str()))
 }
 
 /// Entry point of `cargo xtask bench --corpus`.
@@ -111,7 +110,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let shapes = descriptions
         .iter()
         .map(|d| {
-            let shape = crate::verify::check_real::describe::shape(&root.join(crate::verify::check_real::CORPUS).join(d));
+            let shape =
+                crate::verify::check_real::describe::shape(&root.join(crate::verify::check_real::CORPUS).join(d));
             (d.clone(), shape.format, shape.operations)
         })
         .collect::<Vec<_>>();
@@ -122,7 +122,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         check_minutes: options.check_minutes,
     };
     let text = section::render(&shapes, &records, &context)?;
-    std::fs::write(&report, section::splice(&old, &text)).map_err(|e| format!("cannot write {}: {e}", super::REPORT))?;
+    std::fs::write(&report, section::splice(&old, &text))
+        .map_err(|e| format!("cannot write {}: {e}", super::REPORT))?;
     eprintln!("bench --corpus: wrote the corpus section of {} ({} cells)", super::REPORT, records.len());
     Ok(())
 }

@@ -228,7 +228,10 @@ mod tests {
             classify(Tool::Progenitor, signal(6), "memory allocation of 8589934592 bytes failed\n", 5),
             Err(Generation::Crashed { crash: Crash::OutOfMemory })
         );
-        assert_eq!(classify(Tool::Progenitor, signal(9), "", 5), Err(Generation::Crashed { crash: Crash::OutOfMemory }));
+        assert_eq!(
+            classify(Tool::Progenitor, signal(9), "", 5),
+            Err(Generation::Crashed { crash: Crash::OutOfMemory })
+        );
         assert_eq!(classify(Tool::Progenitor, signal(6), "", 5), Err(Generation::Crashed { crash: Crash::Abort }));
         assert_eq!(
             classify(Tool::Progenitor, signal(11), "", 5),

@@ -197,11 +197,27 @@ mod tests {
     }
 
     fn sample() -> (Vec<(String, String, usize)>, Vec<Record>) {
-        let shapes = vec![("a.yaml".to_owned(), "3.0.0".to_owned(), 4), ("b/root.json".to_owned(), "2.0".to_owned(), 9)];
+        let shapes =
+            vec![("a.yaml".to_owned(), "3.0.0".to_owned(), 4), ("b/root.json".to_owned(), "2.0".to_owned(), 9)];
         let records = vec![
-            record("a.yaml", Tool::AtlasCodegen, Generation::Generated { lines: 900 }, Some(Check::Compiled { secs: 2.3 })),
-            record("b/root.json", Tool::AtlasCodegen, Generation::Generated { lines: 50 }, Some(Check::Compiled { secs: 1.0 })),
-            record("a.yaml", Tool::Progenitor, Generation::Panicked { message: "not yet implemented".to_owned() }, None),
+            record(
+                "a.yaml",
+                Tool::AtlasCodegen,
+                Generation::Generated { lines: 900 },
+                Some(Check::Compiled { secs: 2.3 }),
+            ),
+            record(
+                "b/root.json",
+                Tool::AtlasCodegen,
+                Generation::Generated { lines: 50 },
+                Some(Check::Compiled { secs: 1.0 }),
+            ),
+            record(
+                "a.yaml",
+                Tool::Progenitor,
+                Generation::Panicked { message: "not yet implemented".to_owned() },
+                None,
+            ),
             record("b/root.json", Tool::Progenitor, Generation::Refused { message: "does not parse".to_owned() }, None),
             record(
                 "a.yaml",
@@ -235,7 +251,10 @@ mod tests {
             ),
             "{text}"
         );
-        assert!(text.contains("| `b/root.json` | 2.0 | 9 | generated (50 lines) | 1.0 s | refused |  | not run |  |"), "{text}");
+        assert!(
+            text.contains("| `b/root.json` | 2.0 | 9 | generated (50 lines) | 1.0 s | refused |  | not run |  |"),
+            "{text}"
+        );
         assert!(text.contains("| atlas-codegen | 2 of 2 | 2 | 2 | 0 | 0 | 0 | 0 | 0 | 3.3 s |"), "{text}");
         assert!(text.contains("| progenitor | 2 of 2 | 0 | 0 | 0 | 0 | 1 | 1 | 0 | 0.0 s |"), "{text}");
         assert!(text.contains("| openapi-generator | 1 of 2 | 1 | 0 | 1 | 0 | 0 | 0 | 0 | 0.0 s |"), "{text}");

@@ -74,7 +74,8 @@ pub fn generate(setup: &Setup, tool: Tool, description: &str, out: &Path) -> Res
     match tool {
         Tool::AtlasCodegen => {
             let started = Instant::now();
-            let generated = catch_unwind(AssertUnwindSafe(|| atlas_codegen::generate_path(&spec, &rel, &Default::default())));
+            let generated =
+                catch_unwind(AssertUnwindSafe(|| atlas_codegen::generate_path(&spec, &rel, &Default::default())));
             let secs = started.elapsed().as_secs_f64();
             let outcome = match generated {
                 Err(panic) => {
@@ -127,7 +128,10 @@ pub fn generate(setup: &Setup, tool: Tool, description: &str, out: &Path) -> Res
             }
             let manifest = out.join("Cargo.toml");
             let Ok(toml) = std::fs::read_to_string(&manifest) else {
-                return Ok((Generation::Refused { message: "exited 0 without writing a Cargo.toml".to_owned() }, ran.secs));
+                return Ok((
+                    Generation::Refused { message: "exited 0 without writing a Cargo.toml".to_owned() },
+                    ran.secs,
+                ));
             };
             // The output folder is inside the bench workspace's folder: a `[workspace]` table of its own keeps
             // cargo from refusing it. The only change made to the output.
@@ -149,7 +153,8 @@ pub fn check(setup: &Setup, tool: Tool, dir: &Path) -> Result<Check, String> {
     let deps = dir.with_extension("deps");
     let _ = std::fs::remove_dir_all(&deps);
     std::fs::create_dir_all(deps.join("src")).map_err(|e| e.to_string())?;
-    std::fs::copy(&manifest, deps.join("Cargo.toml")).map_err(|e| format!("cannot copy {}: {e}", manifest.display()))?;
+    std::fs::copy(&manifest, deps.join("Cargo.toml"))
+        .map_err(|e| format!("cannot copy {}: {e}", manifest.display()))?;
     std::fs::write(deps.join("src/lib.rs"), "").map_err(|e| e.to_string())?;
     let cargo = |manifest: &Path| {
         let mut command = Command::new(crate::util::cargo());

@@ -4,9 +4,10 @@
 //!
 //! `progenitor-probe [--as-is] SPEC [OUT.rs]`: by default the spec is first rewritten by
 //! `official_for_progenitor` (the bench's section 1b); `--as-is` gives progenitor the file untouched (the
-//! corpus comparison, `cargo xtask bench --corpus`). Exit 0 prints the number of generated lines; exit 1 is a
-//! refusal (progenitor's error on stderr); exit 101 is a panic progenitor raised (caught, message on stderr);
-//! death by a signal is a crash, told apart by the caller.
+//! corpus comparison, `cargo xtask bench --corpus`), read with serde_json when its name ends in `.json`.
+//! Exit 0 prints the number of generated lines; exit 1 is a refusal (progenitor's error on stderr); exit
+//! 101 is a panic progenitor raised (caught, message on stderr); death by a signal is a crash, told apart
+//! by the caller.
 
 use std::process::ExitCode;
 
@@ -27,7 +28,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let generated = if as_is {
+    let generated = if as_is && path.ends_with(".json") {
+        atlas_bench::progenitor_try_json(&text)
+    } else if as_is {
         atlas_bench::progenitor_try(&text)
     } else {
         atlas_bench::official_for_progenitor(&text).and_then(|copy| atlas_bench::progenitor_try(&copy.text))

@@ -80,8 +80,14 @@ pub enum Generation {
 pub enum Check {
     /// Passed, in `secs` of wall time (dependencies already built).
     Compiled { secs: f64 },
-    /// Failed with `errors` rustc errors (0: cargo refused before rustc, e.g. a bad manifest).
-    Failed { errors: usize, secs: f64 },
+    /// Failed with `errors` rustc errors (0: cargo refused before rustc, e.g. a bad manifest); `message`: the
+    /// first error line.
+    Failed {
+        errors: usize,
+        secs: f64,
+        #[serde(default)]
+        message: String,
+    },
     /// Killed at the time limit.
     TimedOut { minutes: u64 },
 }
@@ -192,6 +198,11 @@ pub fn shorten(text: &str) -> String {
     }
 }
 
+/// The first error line of `cargo check --message-format short` output, shortened.
+pub fn first_error(stderr: &str) -> String {
+    stderr.lines().find(|l| l.starts_with("error") || l.contains(": error")).map(shorten).unwrap_or_default()
+}
+
 /// Counts rustc's errors in `cargo check --message-format short` output.
 pub fn rustc_errors(stderr: &str) -> usize {
     stderr.lines().filter(|l| l.contains(": error") || l.starts_with("error[")).count()
@@ -292,6 +303,9 @@ mod tests {
         let out = "src/lib.rs:3:5: error[E0425]: cannot find value `x`\nsrc/lib.rs:9:1: warning: unused\n\
                    error[E0601]: no main\nerror: could not compile `x` due to 2 previous errors\n";
         assert_eq!(rustc_errors(out), 2);
+        assert_eq!(first_error(out), "src/lib.rs:3:5: error[E0425]: cannot find value 'x'");
+        let manifest = "error: unexpected character 'x' while parsing minor version number\n --> Cargo.toml:3:11\n";
+        assert_eq!(first_error(manifest), "error: unexpected character 'x' while parsing minor version number");
     }
 
     #[test]

@@ -78,8 +78,8 @@ fn check_cell(check: Option<&Check>) -> String {
     match check {
         None => String::new(),
         Some(Check::Compiled { secs }) => format!("{secs:.1} s"),
-        Some(Check::Failed { errors: 0, secs }) => format!("fails: cargo error ({secs:.0} s)"),
-        Some(Check::Failed { errors, secs }) => format!("fails: {errors} errors ({secs:.0} s)"),
+        Some(Check::Failed { errors: 0, secs, .. }) => format!("fails: cargo error ({secs:.0} s)"),
+        Some(Check::Failed { errors, secs, .. }) => format!("fails: {errors} errors ({secs:.0} s)"),
         Some(Check::TimedOut { minutes }) => format!("timed out after {minutes} min"),
     }
 }
@@ -135,9 +135,12 @@ pub fn render(shapes: &[(String, String, usize)], records: &[Record], context: &
     let notes: Vec<Note> = listed
         .iter()
         .filter_map(|r| {
-            let text = match &r.generation {
-                Generation::Refused { message } => format!("refused: {message}"),
-                Generation::Panicked { message } => format!("panicked: {message}"),
+            let text = match (&r.generation, &r.check) {
+                (Generation::Refused { message }, _) => format!("refused: {message}"),
+                (Generation::Panicked { message }, _) => format!("panicked: {message}"),
+                (_, Some(Check::Failed { message, .. })) if !message.is_empty() => {
+                    format!("`cargo check` fails, first: {message}")
+                }
                 _ => return None,
             };
             Some(Note { tool: r.tool.name(), description: r.description.clone(), text })
@@ -223,7 +226,11 @@ mod tests {
                 "a.yaml",
                 Tool::OpenapiGenerator,
                 Generation::Generated { lines: 3000 },
-                Some(Check::Failed { errors: 7, secs: 12.0 }),
+                Some(Check::Failed {
+                    errors: 7,
+                    secs: 12.0,
+                    message: "src/lib.rs:1:1: error[E0412]: cannot find type".to_owned(),
+                }),
             ),
             // A cell of a description no longer in the corpus is not shown or counted.
             record("gone.yaml", Tool::OpenapiGenerator, Generation::Crashed { crash: Crash::StackOverflow }, None),
@@ -259,6 +266,10 @@ mod tests {
         assert!(text.contains("| progenitor | 2 of 2 | 0 | 0 | 0 | 0 | 1 | 1 | 0 | 0.0 s |"), "{text}");
         assert!(text.contains("| openapi-generator | 1 of 2 | 1 | 0 | 1 | 0 | 0 | 0 | 0 | 0.0 s |"), "{text}");
         assert!(text.contains("- progenitor on `a.yaml`: panicked: not yet implemented"), "{text}");
+        assert!(
+            text.contains("- openapi-generator on `a.yaml`: `cargo check` fails, first: src/lib.rs:1:1: error[E0412]"),
+            "{text}"
+        );
         assert!(!text.contains("gone.yaml"), "{text}");
     }
 
@@ -266,7 +277,10 @@ mod tests {
     fn check_cells_say_why_there_is_no_time() {
         assert_eq!(check_cell(None), "");
         assert_eq!(check_cell(Some(&Check::TimedOut { minutes: 10 })), "timed out after 10 min");
-        assert_eq!(check_cell(Some(&Check::Failed { errors: 0, secs: 1.0 })), "fails: cargo error (1 s)");
+        assert_eq!(
+            check_cell(Some(&Check::Failed { errors: 0, secs: 1.0, message: String::new() })),
+            "fails: cargo error (1 s)"
+        );
         assert_eq!(
             outcome_cell(&Generation::Crashed { crash: Crash::TimedOut { minutes: 5 } }),
             "**crashed: timed out after 5 min**"

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::outcome::{classify, rustc_errors, shorten, Check, Exit, Generation, Tool};
+use super::outcome::{classify, first_error, rustc_errors, shorten, Check, Exit, Generation, Tool};
 
 /// What a tool needs to run, found once per run.
 pub struct Setup {
@@ -174,6 +174,6 @@ pub fn check(setup: &Setup, tool: Tool, dir: &Path) -> Result<Check, String> {
     } else if ran.exit.code == Some(0) {
         Check::Compiled { secs: ran.secs }
     } else {
-        Check::Failed { errors: rustc_errors(&ran.stderr), secs: ran.secs }
+        Check::Failed { errors: rustc_errors(&ran.stderr), secs: ran.secs, message: first_error(&ran.stderr) }
     })
 }

@@ -63,7 +63,7 @@ commands:
                            (default spec/upstream/atlas-admin-v2.yaml) other than as x-codegen-deviations lists
   bench [--no-run] [--quick]
                            run the benchmarks of bench/ and write BENCHMARKS.md
-  bench --corpus [--only NAME..] [--tool NAME..] [--generation-timeout MIN] [--check-timeout MIN] [--report-only]
+  bench --corpus [--only NAME..] [--tool NAME..] [--generation-timeout MIN] [--check-timeout MIN] [--report-only] [--resume]
                            atlas-codegen, progenitor and openapi-generator (-g rust) on every description of
                            generator/tests/fixtures/real as it is: generated / refused / panicked / crashed, and
                            `cargo check` time of what generated; writes BENCHMARKS.md's corpus section (slow: hours)

@@ -1,6 +1,6 @@
 //! `cargo xtask bench --corpus [--only NAME..] [--tool NAME..] [--generation-timeout MIN] [--check-timeout MIN]
-//! [--report-only]`: atlas-codegen, progenitor and openapi-generator (`-g rust`) side by side on every public
-//! description of the `check-real` corpus (`generator/tests/fixtures/real/`), each given the document as it
+//! [--report-only] [--resume]`: atlas-codegen, progenitor and openapi-generator (`-g rust`) side by side on every
+//! public description of the `check-real` corpus (`generator/tests/fixtures/real/`), each given the document as it
 //! is. For each tool and description: generated, refused, panicked or crashed; then, for what generated,
 //! `cargo check` and its wall time. The results go into BENCHMARKS.md's corpus section (see [`section`]).
 //!
@@ -20,13 +20,14 @@ use std::time::Duration;
 use outcome::{Generation, Record, Tool};
 
 const USAGE: &str = "usage: cargo xtask bench --corpus [--only NAME..] [--tool NAME..] [--generation-timeout MIN] \
-[--check-timeout MIN] [--report-only]
+[--check-timeout MIN] [--report-only] [--resume]
   --only NAME..            only these descriptions (a path under generator/tests/fixtures/real, or its first
                            name: `petstore`, `apify`)
   --tool NAME..            only these tools: atlas-codegen, progenitor, openapi-generator
   --generation-timeout MIN time limit of one generation (default 5)
   --check-timeout MIN      time limit of one `cargo check` (default 10)
-  --report-only            measure nothing: rewrite BENCHMARKS.md's corpus section from the stored results";
+  --report-only            measure nothing: rewrite BENCHMARKS.md's corpus section from the stored results
+  --resume                 skip the cells already stored (after an interrupted run)";
 
 struct Options {
     only: Vec<String>,
@@ -34,11 +35,19 @@ struct Options {
     generation_minutes: u64,
     check_minutes: u64,
     report_only: bool,
+    /// Skip the cells already stored.
+    resume: bool,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options =
-        Options { only: Vec::new(), tools: Vec::new(), generation_minutes: 5, check_minutes: 10, report_only: false };
+    let mut options = Options {
+        only: Vec::new(),
+        tools: Vec::new(),
+        generation_minutes: 5,
+        check_minutes: 10,
+        report_only: false,
+        resume: false,
+    };
     let mut list: Option<&str> = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -46,6 +55,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--corpus" => list = None,
             "--only" | "--tool" => list = Some(arg),
             "--report-only" => options.report_only = true,
+            "--resume" => options.resume = true,
             "--generation-timeout" | "--check-timeout" => {
                 let minutes = args
                     .next()
@@ -99,6 +109,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
                 continue;
             }
             for description in &chosen {
+                let stored = scratch.join("results").join(tool.name()).join(format!("{}.json", file_name(description)));
+                if options.resume && stored.is_file() {
+                    continue;
+                }
                 let record = measure(&setup, *tool, description)?;
                 store(&scratch, &record)?;
             }
@@ -228,10 +242,12 @@ mod tests {
     #[test]
     fn parses_lists_and_minutes() {
         let options =
-            parse(&args("--corpus --only petstore apify --tool progenitor --check-timeout 3 --report-only")).unwrap();
+            parse(&args("--corpus --only petstore apify --tool progenitor --check-timeout 3 --report-only --resume"))
+                .unwrap();
         assert_eq!(options.only, ["petstore", "apify"]);
         assert_eq!(options.tools, [Tool::Progenitor]);
         assert_eq!((options.generation_minutes, options.check_minutes, options.report_only), (5, 3, true));
+        assert!(options.resume);
         assert_eq!(parse(&args("--corpus")).unwrap().tools, Tool::ALL);
         assert!(parse(&args("--corpus --tool swagger-codegen")).is_err());
         assert!(parse(&args("--corpus --check-timeout 0")).is_err());

@@ -53,7 +53,11 @@ pub fn run_limited(mut command: Command, limit: Duration, log: &Path) -> Result<
         }
         if started.elapsed() > limit {
             timed_out = true;
-            let _ = Command::new("kill").arg("-KILL").arg(format!("-{}", child.id())).status();
+            // `--` first: util-linux's kill reads `-<pgid>` alone as an option.
+            let group = Command::new("kill").args(["-s", "KILL", "--"]).arg(format!("-{}", child.id())).status();
+            if !group.is_ok_and(|s| s.success()) {
+                let _ = child.kill();
+            }
             break child.wait().map_err(|e| e.to_string())?;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -211,11 +215,30 @@ fn renamed(toml: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn a_child_past_its_limit_is_killed_with_its_group_and_stderr_is_kept() {
+        let log = std::env::temp_dir().join(format!("corpus-run-limited-{}.log", std::process::id()));
+        let mut sleeper = Command::new("sh");
+        // The shell's own child must die too: the kill goes to the process group.
+        sleeper.args(["-c", "echo started >&2; sleep 30; echo never >&2"]);
+        let ran = run_limited(sleeper, Duration::from_millis(300), &log).unwrap();
+        assert!(ran.exit.timed_out && ran.exit.signal == Some(9), "{:?}", ran.exit);
+        assert!(ran.secs < 10.0, "{}", ran.secs);
+        assert_eq!(ran.stderr, "started\n");
+        let mut failing = Command::new("sh");
+        failing.args(["-c", "echo boom >&2; exit 3"]);
+        let ran = run_limited(failing, Duration::from_secs(30), &log).unwrap();
+        assert_eq!((ran.exit.code, ran.exit.timed_out, ran.stderr.as_str()), (Some(3), false, "boom\n"));
+        std::fs::remove_file(&log).unwrap();
+    }
+
     #[test]
     fn the_dependency_copy_renames_the_package_only() {
         let toml = "[package]\nversion = \"1.0.0\"\nname = \"openapi\"\n\n[dependencies]\nname = { version = \"1\" }\n";
         assert_eq!(
-            super::renamed(toml),
+            renamed(toml),
             "[package]\nversion = \"1.0.0\"\nname = \"corpus-deps-only\"\n\n[dependencies]\nname = { version = \"1\" }\n"
         );
     }

@@ -26,6 +26,10 @@ pub struct Setup {
 /// The dependencies progenitor 0.15.1's output names: shared with section 1b's check.
 const PROGENITOR_DEPENDENCIES: &str = super::super::external::PROGENITOR_DEPENDENCIES;
 
+/// What progenitor's output for a websocket channel (`x-dropshot-websocket`, as in nexus) names besides: the
+/// `Sec-WebSocket-Key` is 16 random bytes in base64.
+const PROGENITOR_WEBSOCKET: &str = "base64 = \"0.22\"\nrand = \"0.9\"\n";
+
 /// A child process's end, with its stderr (kept in a file: a pipe could fill and stall the child).
 pub struct Ran {
     pub exit: Exit,
@@ -114,7 +118,7 @@ pub fn generate(setup: &Setup, tool: Tool, description: &str, out: &Path) -> Res
             }
             let toml = format!(
                 "[package]\nname = \"progenitor-corpus\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-                 [workspace]\n\n[dependencies]\n{PROGENITOR_DEPENDENCIES}"
+                 [workspace]\n\n[dependencies]\n{PROGENITOR_DEPENDENCIES}{PROGENITOR_WEBSOCKET}"
             );
             std::fs::write(out.join("Cargo.toml"), toml).map_err(|e| e.to_string())?;
             Ok((Generation::Generated { lines: super::super::external::rust_lines(out) }, ran.secs))

@@ -75,10 +75,28 @@ fn constraints_filter(value: minijinja::Value) -> Result<String, minijinja::Erro
             Some(s) => format!("`{}`", s.replace('|', "\\|")),
             None => match f64::try_from(item.clone()) {
                 Ok(n) => crate::ir::number(n),
-                Err(_) => item.to_string(),
+                // A list (`enum [1, 2]`) as code: in the crate docs the README becomes, rustdoc would
+                // read `[1]` as an intra-doc link.
+                Err(_) => format!("`{}`", item.to_string().replace('|', "\\|")),
             },
         };
         parts.push(format!("{name} {shown}"));
     }
     Ok(parts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constraints_read_as_json_schema_words_and_lists_are_code() {
+        let value = minijinja::Value::from_serialize(serde_json::json!({
+            "pattern": "^a|b$", "min_length": 2, "maximum": 10.0, "enum": [1], "unique_items": true
+        }));
+        assert_eq!(
+            constraints_filter(value).unwrap_or_default(),
+            "enum `[1]`, maximum 10, minLength 2, pattern `^a\\|b$`, uniqueItems"
+        );
+    }
 }

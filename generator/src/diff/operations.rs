@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::constraints::{capitalize, constraint_changes, rejected};
 use super::{ChangeKind, Differ, ParamKey, Subject, Verdict};
-use crate::ir::{Operation, Param, Status};
+use crate::ir::{FormPart, MultipartForm, Operation, Param, ParamEncoding, PartKind, Status};
 
 impl Differ {
     pub(super) fn operation(&mut self, id: &str, before: Option<&Operation>, after: Option<&Operation>) {
@@ -118,8 +118,52 @@ impl Differ {
                     let kind = ChangeKind::BodyTypeChanged { before: a.ty.clone(), after: b.ty.clone() };
                     self.push(s, kind, Verdict::Breaking, "Callers must build another type for the body.");
                 }
+                if let (Some(before), Some(after)) = (&a.form, &b.form) {
+                    self.form(s, before, after);
+                }
             }
             (None, None) => {}
+        }
+    }
+
+    /// The parts of a typed multipart form (its type is `any` in [`Body::ty`], so the parts are the
+    /// form's API).
+    fn form(&mut self, s: &Subject, old: &MultipartForm, new: &MultipartForm) {
+        let names: BTreeSet<&str> = old.parts.iter().chain(&new.parts).map(|p| p.name.as_str()).collect();
+        for name in names {
+            let part = name.to_owned();
+            let a = old.parts.iter().find(|p| p.name == name);
+            let b = new.parts.iter().find(|p| p.name == name);
+            match (a, b) {
+                (None, Some(b)) => {
+                    let (verdict, note) = if b.required {
+                        (Verdict::Breaking, format!("`{}::new` takes a new argument `{}`.", new.rust_name, b.rust_name))
+                    } else {
+                        (Verdict::Compatible, format!("`{}` gains a setter for `{}`.", new.rust_name, b.rust_name))
+                    };
+                    self.push(s, ChangeKind::FormPartAdded { part, required: b.required }, verdict, note);
+                }
+                (Some(a), None) => {
+                    let note = format!("`{}` no longer has `{}`.", new.rust_name, a.rust_name);
+                    self.push(s, ChangeKind::FormPartRemoved { part }, Verdict::Breaking, note);
+                }
+                (Some(a), Some(b)) => {
+                    if a.required != b.required {
+                        let note = format!(
+                            "`{}` moves between an argument of `{}::new` and a setter.",
+                            b.rust_name, new.rust_name
+                        );
+                        let kind = ChangeKind::FormPartRequiredChanged { part: part.clone(), required: b.required };
+                        self.push(s, kind, Verdict::Breaking, note);
+                    }
+                    let (before, after) = (part_shape(a), part_shape(b));
+                    if before != after {
+                        let note = format!("Callers must give `{}` another value.", b.rust_name);
+                        self.push(s, ChangeKind::FormPartTypeChanged { part, before, after }, Verdict::Breaking, note);
+                    }
+                }
+                (None, None) => {}
+            }
         }
     }
 
@@ -183,6 +227,11 @@ impl Differ {
                 )
             };
             self.push(s, ChangeKind::ParamConstraintChanged { param: k.clone(), change }, verdict, note);
+        }
+        let (before, after) = (wire_form(a), wire_form(b));
+        if before != after {
+            let note = format!("Calls compile unchanged; the client now sends `{}` {after}.", b.name);
+            self.push(s, ChangeKind::ParamWireChanged { param: k.clone(), before, after }, Verdict::Compatible, note);
         }
         if a.default != b.default {
             let json = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string());
@@ -258,5 +307,39 @@ impl Differ {
             let kind = ChangeKind::SuccessTypeChanged { before: old_ty, after: new_ty };
             self.push(s, kind, Verdict::Breaking, "`send()` returns another type.");
         }
+    }
+}
+
+/// How a parameter's value travels, in words, for [`ChangeKind::ParamWireChanged`].
+fn wire_form(p: &Param) -> String {
+    if let Some(array) = &p.array {
+        return if array.explode {
+            "one pair per item".to_owned()
+        } else {
+            format!("items joined by `{}`", array.separator)
+        };
+    }
+    match &p.encoding {
+        None => "its text".to_owned(),
+        Some(ParamEncoding::Json) => "its JSON text".to_owned(),
+        Some(ParamEncoding::FormExploded) => "one pair per property".to_owned(),
+        Some(ParamEncoding::Joined { separator }) => format!("keys and values joined by `{separator}`"),
+        Some(ParamEncoding::DeepObject) => "`name[key]=value` pairs (deepObject)".to_owned(),
+        Some(ParamEncoding::Simple) => "`k1,v1,k2,v2`".to_owned(),
+        Some(ParamEncoding::SimpleExploded) => "`k1=v1,k2=v2`".to_owned(),
+    }
+}
+
+/// What a multipart part carries, in words, for [`ChangeKind::FormPartTypeChanged`].
+fn part_shape(p: &FormPart) -> String {
+    let what = match p.kind {
+        PartKind::Text => format!("text `{}`", p.ty),
+        PartKind::File => "a file".to_owned(),
+        PartKind::Json => format!("JSON `{}`", p.ty),
+    };
+    if p.repeated {
+        format!("one part per item, each {what}")
+    } else {
+        what
     }
 }

@@ -188,6 +188,44 @@ pub enum ChangeKind {
         /// Whether it is deprecated now.
         deprecated: bool,
     },
+    /// How a parameter's value travels changed (`style`, `explode`, `content`): calls compile as
+    /// before, the bytes sent differ.
+    ParamWireChanged {
+        /// Which.
+        param: ParamKey,
+        /// Before, in words (`deepObject`, `items joined by ,`).
+        before: String,
+        /// After.
+        after: String,
+    },
+    /// A multipart body gained a part.
+    FormPartAdded {
+        /// The part's name on the wire.
+        part: String,
+        /// Whether the form's constructor takes it.
+        required: bool,
+    },
+    /// A multipart body lost a part.
+    FormPartRemoved {
+        /// The part's name on the wire.
+        part: String,
+    },
+    /// A part became required or optional.
+    FormPartRequiredChanged {
+        /// The part's name on the wire.
+        part: String,
+        /// Whether it is required now.
+        required: bool,
+    },
+    /// What a part carries changed (text, file or JSON; its type; one value or one per item).
+    FormPartTypeChanged {
+        /// The part's name on the wire.
+        part: String,
+        /// Before, in words (`text `string``, `files`).
+        before: String,
+        /// After.
+        after: String,
+    },
     /// A newly documented response status.
     ResponseAdded {
         /// Its status.
@@ -331,6 +369,7 @@ impl ChangeKind {
             Self::OperationAdded { .. }
                 | Self::BodyAdded { .. }
                 | Self::ParamAdded { .. }
+                | Self::FormPartAdded { .. }
                 | Self::ResponseAdded { .. }
                 | Self::PaginationAdded
                 | Self::SchemaAdded { .. }
@@ -390,6 +429,17 @@ impl fmt::Display for ChangeKind {
             Self::ParamDeprecatedChanged { param, deprecated: true } => write!(f, "{param} deprecated"),
             Self::ParamDeprecatedChanged { param, deprecated: false } => {
                 write!(f, "{param} no longer deprecated")
+            }
+            Self::ParamWireChanged { param, before, after } => write!(f, "{param}: sent as {before} -> {after}"),
+            Self::FormPartAdded { part, required } => {
+                write!(f, "{} multipart part `{part}` added", required_word(*required))
+            }
+            Self::FormPartRemoved { part } => write!(f, "multipart part `{part}` removed"),
+            Self::FormPartRequiredChanged { part, required } => {
+                write!(f, "multipart part `{part}` now {}", required_word(*required))
+            }
+            Self::FormPartTypeChanged { part, before, after } => {
+                write!(f, "multipart part `{part}`: {before} -> {after}")
             }
             Self::ResponseAdded { status: s } => write!(f, "response {} added", status(*s)),
             Self::ResponseRemoved { status: s, .. } => write!(f, "response {} removed", status(*s)),

@@ -203,14 +203,10 @@ fn escape_links(line: &str) -> String {
     while let Some(c) = rest.chars().next() {
         if !in_code && (rest.starts_with("https://") || rest.starts_with("http://")) {
             // A bare URL becomes an autolink; rustdoc warns about bare URLs, and CI denies warnings.
-            let len = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            let mut url = rest[..len].trim_end_matches(['.', ',', ';', ':', ')', '\'', '"']);
-            if url.contains(['<', '{']) && !url.contains('`') {
+            let (url, template) = url_at(rest);
+            if template {
                 // A URL template (Kubernetes' `http://<host>/<path>?<searchpart>`) is no link, and its
-                // placeholders would be HTML tags: it is code. A `>` closing an outer `<` stays outside.
-                while url.matches('>').count() > url.matches('<').count() && url.ends_with('>') {
-                    url = &url[..url.len() - 1];
-                }
+                // placeholders would be HTML tags: it is code.
                 out.push('`');
                 out.push_str(url);
                 out.push('`');
@@ -239,6 +235,41 @@ fn escape_links(line: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// The URL at the start of `text` and whether it is a template with placeholders. A URL ends at white
+/// space or at a character no URL holds unescaped (`<`, `>`, `"`, `` ` ``), less trailing punctuation and
+/// a `)` that closes a Markdown link (`[docs](https://x/y).`), as GitHub reads autolinks. A URL cut right
+/// after `://`, `/`, `:`, `?`, `=` or `&` by a `<`, or holding a `{`, is a template
+/// (`https://<host>:<port>`, `https://x/{id}`): then it runs to the white space, less a `>` that closes
+/// an outer `<`.
+fn url_at(text: &str) -> (&str, bool) {
+    let token = &text[..text.find(char::is_whitespace).unwrap_or(text.len())];
+    let cut = token.find(['<', '>', '"', '`']).unwrap_or(token.len());
+    let url = trim_url(&token[..cut]);
+    let placeholder = token[cut..].starts_with('<') && url.ends_with(['/', ':', '?', '=', '&']) && url.len() == cut;
+    if (placeholder || url.contains('{')) && !token.contains('`') {
+        let mut template = trim_url(token);
+        while template.ends_with('>') && template.matches('>').count() > template.matches('<').count() {
+            template = trim_url(&template[..template.len() - 1]);
+        }
+        return (template, true);
+    }
+    (url, false)
+}
+
+/// `url` less trailing punctuation and unbalanced closing parentheses.
+fn trim_url(mut url: &str) -> &str {
+    loop {
+        let before = url.len();
+        url = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '"']);
+        if url.ends_with(')') && url.matches(')').count() > url.matches('(').count() {
+            url = &url[..url.len() - 1];
+        }
+        if url.len() == before {
+            return url;
+        }
+    }
 }
 
 /// The indefinite article for `word` as it is read aloud ("an `apiUserId`", "a `listOrgApiKeys`"),
@@ -372,6 +403,15 @@ mod tests {
             spec("Rules: <http://<host>/<path>?<searchpart>> -> backend, see https://k8s.io/docs."),
             "Rules: &lt;`http://<host>/<path>?<searchpart>`&gt; -&gt; backend, see <https://k8s.io/docs>."
         );
+    }
+
+    #[test]
+    fn a_url_ends_where_markdown_and_html_take_over() {
+        assert_eq!(
+            spec("See [docs](https://pkg.go.dev/gse#readme).<br/>-> next; Format: <https://<host>:<port>>. Or (https://x.io/a_(b))."),
+            "See \\[docs\\](<https://pkg.go.dev/gse#readme>).&lt;br/&gt;-&gt; next; Format: &lt;`https://<host>:<port>`&gt;. Or (<https://x.io/a_(b)>)."
+        );
+        assert_eq!(spec("GET https://api.x.io/v1/{id}."), "GET `https://api.x.io/v1/{id}`.");
     }
 
     #[test]

@@ -135,11 +135,30 @@ fn union_item(
         let first = v.tags.first().cloned().unwrap_or_default();
         quote! { Self::#variant(value) => (#first, serde_json::to_value(value)), }
     });
-    let decode = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
-        let variant = ident(&v.rust_name);
-        let tags = &v.tags;
-        quote! { Some(#(#tags)|*) => serde_json::from_value(value).map(Self::#variant), }
-    });
+    let decode: Vec<TokenStream> = variants
+        .iter()
+        .filter(|v| !v.tags.is_empty())
+        .map(|v| {
+            let variant = ident(&v.rust_name);
+            let tags = &v.tags;
+            quote! { Some(#(#tags)|*) => serde_json::from_value(value).map(Self::#variant), }
+        })
+        .collect();
+    // No variant with a tag of its own (OpenAI's realtime events name theirs only in `const`s the
+    // lowering could not read): every value is kept as it came, and the match would be a lone `_`.
+    let deserialize = if decode.is_empty() {
+        quote! { Ok(Self::#catch_all(serde_json::Value::deserialize(deserializer)?)) }
+    } else {
+        quote! {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            let tag = value.get(Self::TAG).and_then(serde_json::Value::as_str).map(str::to_owned);
+            let decoded = match tag.as_deref() {
+                #(#decode)*
+                _ => return Ok(Self::#catch_all(value)),
+            };
+            decoded.map_err(serde::de::Error::custom)
+        }
+    };
     let tag_doc = format!(" The property whose value names the subtype: `{property}`.");
     quote! {
         #docs
@@ -179,13 +198,7 @@ fn union_item(
 
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                let tag = value.get(Self::TAG).and_then(serde_json::Value::as_str).map(str::to_owned);
-                let decoded = match tag.as_deref() {
-                    #(#decode)*
-                    _ => return Ok(Self::#catch_all(value)),
-                };
-                decoded.map_err(serde::de::Error::custom)
+                #deserialize
             }
         }
     }

@@ -632,26 +632,39 @@ impl Lowerer<'_> {
         let mut namer = Namer::new();
         let mut variants = Vec::new();
         for (i, (spec_name, ty, _)) in refs.into_iter().enumerate() {
-            let base = match (&spec_name, ty.non_null()) {
-                (Some(n), _) => variant_base(rust_name, n),
-                (None, TypeRef::Named(n)) => n.as_str().strip_prefix(rust_name).unwrap_or(n.as_str()).to_owned(),
-                (None, other) => naming::sanitize(&other.to_string(), Case::Pascal),
-            };
-            let base = if base.is_empty() { format!("Variant{}", i + 1) } else { base };
-            let rust = unique(&mut namer, &i.to_string(), &base);
             let tags = match (discriminator, &spec_name) {
                 (Some(d), Some(name)) => {
                     let target = format!("#/components/schemas/{name}");
                     let mapped: Vec<String> =
                         d.mapping.iter().filter(|(_, t)| **t == target || *t == name).map(|(v, _)| v.clone()).collect();
                     if mapped.is_empty() {
-                        vec![name.clone()]
+                        // The implicit tag is the schema's name; a subtype whose tag property has one
+                        // value (OpenAI's `ClickParam` with `type: {const: click}`) is sent with that
+                        // value, which comes first.
+                        let own = self.single_value(&ty, spec_name.as_deref(), &d.property_name);
+                        own.into_iter().chain([name.clone()]).fold(Vec::new(), |mut tags, t| {
+                            if !tags.contains(&t) {
+                                tags.push(t);
+                            }
+                            tags
+                        })
                     } else {
                         mapped
                     }
                 }
+                // An inline subtype has no name: only its tag property's one value can select it.
+                (Some(d), None) => self.single_value(&ty, None, &d.property_name).into_iter().collect(),
                 _ => Vec::new(),
             };
+            let base = match (&spec_name, ty.non_null()) {
+                (Some(n), _) => variant_base(rust_name, n),
+                // An inline subtype is named after its one tag (`server_vad` -> `ServerVad`).
+                (None, _) if tags.len() == 1 => naming::sanitize(&tags[0], Case::Pascal),
+                (None, TypeRef::Named(n)) => n.as_str().strip_prefix(rust_name).unwrap_or(n.as_str()).to_owned(),
+                (None, other) => naming::sanitize(&other.to_string(), Case::Pascal),
+            };
+            let base = if base.is_empty() { format!("Variant{}", i + 1) } else { base };
+            let rust = unique(&mut namer, &i.to_string(), &base);
             variants.push(UnionVariant { rust_name: rust, ty, tags });
         }
         let tag = match (discriminator, keyword) {
@@ -664,6 +677,33 @@ impl Lowerer<'_> {
             return None;
         }
         Some(SchemaKind::Union { tag, variants })
+    }
+}
+
+impl Lowerer<'_> {
+    /// The one value the `property` of a union variant can have (a string `enum` of one value, which
+    /// 3.1's `const` becomes): from the variant's lowered struct, else from its component `spec_name`
+    /// when that is not lowered yet.
+    fn single_value(&self, ty: &TypeRef, spec_name: Option<&str>, property: &str) -> Option<String> {
+        if let TypeRef::Named(name) = ty.non_null() {
+            if let Some(schema) = self.schemas.iter().find(|s| s.rust_name == name.as_str()) {
+                let SchemaKind::Struct { fields, .. } = &schema.kind else { return None };
+                let field = fields.iter().find(|f| f.name == property)?;
+                let TypeRef::Named(inner) = field.ty.non_null() else { return None };
+                let target = self.schemas.iter().find(|s| s.rust_name == inner.as_str())?;
+                return match &target.kind {
+                    SchemaKind::Enum { values, .. } if values.len() == 1 => Some(values[0].name.clone()),
+                    _ => None,
+                };
+            }
+        }
+        let ReferenceOr::Item(schema) = self.doc.components.as_ref()?.schemas.get(spec_name?)? else { return None };
+        let Kind::Type(Type::Object(object)) = &normalize(schema).schema_kind else { return None };
+        let ReferenceOr::Item(field) = object.properties.get(property)? else { return None };
+        match &field.schema_kind {
+            Kind::Type(Type::String(s)) if s.enumeration.len() == 1 => s.enumeration[0].clone(),
+            _ => None,
+        }
     }
 }
 

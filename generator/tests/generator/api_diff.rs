@@ -111,6 +111,7 @@ const CASES: &[&str] = &[
     "enum_value_added",
     "enum_value_removed",
     "field_type_changed",
+    "form_parts_changed",
     "media_type_changed",
     "method_changed",
     "operation_added",
@@ -120,6 +121,7 @@ const CASES: &[&str] = &[
     "param_constraint_tightened",
     "param_removed",
     "param_required_changed",
+    "param_style_changed",
     "path_changed",
     "reordered",
     "request_field_added_optional",
@@ -218,6 +220,40 @@ fn param_added_optional() {
         "param_added_optional",
         Bump::Minor,
         [(op("listWidgets"), Compatible, ChangeKind::ParamAdded { param, required: false } if param.name == "pretty")]
+    );
+}
+
+#[test]
+fn param_style_changed() {
+    // Calls compile as before; the bytes on the wire differ (a patch release, listed for review).
+    check!(
+        "param_style_changed",
+        Bump::Patch,
+        [(
+            op("listCharges"),
+            Compatible,
+            ChangeKind::ParamWireChanged { param, before, after }
+                if param.name == "expand" && before == "one pair per item" && after == "items joined by `,`",
+        ), (
+            op("listCharges"),
+            Compatible,
+            ChangeKind::ParamWireChanged { param, after, .. }
+                if param.name == "metadata" && after.contains("deepObject"),
+        )]
+    );
+}
+
+#[test]
+fn form_parts_changed() {
+    check!(
+        "form_parts_changed",
+        Bump::Major,
+        [(op("uploadPhoto"), Compatible, ChangeKind::FormPartAdded { part, required: false } if part == "album"), (op("uploadPhoto"), Breaking, ChangeKind::FormPartRemoved { part } if part == "legacy"), (
+            op("uploadPhoto"),
+            Breaking,
+            ChangeKind::FormPartTypeChanged { part, before, after }
+                if part == "tags" && before == "text `string`" && after == "one part per item, each text `string`",
+        ), (op("uploadPhoto"), Breaking, ChangeKind::FormPartRequiredChanged { part, required: true } if part == "title")]
     );
 }
 

@@ -629,6 +629,13 @@ impl Lowerer<'_> {
             };
             refs.sort_by_key(|r| rank(r));
         }
+        // Each variant's one tag-property value; a value two variants share (OpenAI's `message` for
+        // both input and output messages, told apart by another property) selects neither.
+        let owns: Vec<Option<String>> = match discriminator {
+            Some(d) => refs.iter().map(|(name, ty, _)| self.single_value(ty, name.as_deref(), &d.property_name)).collect(),
+            None => vec![None; refs.len()],
+        };
+        let unique_own = |own: &Option<String>| own.clone().filter(|v| owns.iter().flatten().filter(|o| *o == v).count() == 1);
         let mut namer = Namer::new();
         let mut variants = Vec::new();
         for (i, (spec_name, ty, _)) in refs.into_iter().enumerate() {
@@ -639,9 +646,9 @@ impl Lowerer<'_> {
                         d.mapping.iter().filter(|(_, t)| **t == target || *t == name).map(|(v, _)| v.clone()).collect();
                     if mapped.is_empty() {
                         // The implicit tag is the schema's name; a subtype whose tag property has one
-                        // value (OpenAI's `ClickParam` with `type: {const: click}`) is sent with that
-                        // value, which comes first.
-                        let own = self.single_value(&ty, spec_name.as_deref(), &d.property_name);
+                        // value of its own (OpenAI's `ClickParam` with `type: {const: click}`) is sent
+                        // with that value, which comes first.
+                        let own = unique_own(&owns[i]);
                         own.into_iter().chain([name.clone()]).fold(Vec::new(), |mut tags, t| {
                             if !tags.contains(&t) {
                                 tags.push(t);
@@ -653,7 +660,7 @@ impl Lowerer<'_> {
                     }
                 }
                 // An inline subtype has no name: only its tag property's one value can select it.
-                (Some(d), None) => self.single_value(&ty, None, &d.property_name).into_iter().collect(),
+                (Some(_), None) => unique_own(&owns[i]).into_iter().collect(),
                 _ => Vec::new(),
             };
             let base = match (&spec_name, ty.non_null()) {

@@ -58,7 +58,18 @@ pub fn official_spec() -> String {
 /// also panic on input it does not support, which is caught and reported the same way.
 pub fn progenitor_try(text: &str) -> Result<String, String> {
     let spec: openapiv3::OpenAPI = serde_yaml::from_str(text).map_err(|e| format!("does not parse: {e}"))?;
-    let tokens = std::panic::catch_unwind(|| progenitor_impl::Generator::default().generate_tokens(&spec))
+    progenitor_generate(&spec)
+}
+
+/// [`progenitor_try`] for a JSON document, read with serde_json as progenitor's own examples and
+/// `cargo progenitor` read `.json` files (the YAML reader refuses some valid JSON string escapes).
+pub fn progenitor_try_json(text: &str) -> Result<String, String> {
+    let spec: openapiv3::OpenAPI = serde_json::from_str(text).map_err(|e| format!("does not parse: {e}"))?;
+    progenitor_generate(&spec)
+}
+
+fn progenitor_generate(spec: &openapiv3::OpenAPI) -> Result<String, String> {
+    let tokens = std::panic::catch_unwind(|| progenitor_impl::Generator::default().generate_tokens(spec))
         .map_err(|panic| {
             let message = panic
                 .downcast_ref::<String>()

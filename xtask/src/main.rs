@@ -17,7 +17,8 @@
 //!   generated harness (`conformance` and `conformance --spec FILE` are the old spellings of the two);
 //! - `api-diff`: what changed in an API between two descriptions (or since a git revision), and the semver bump it implies;
 //! - `spec-drift`: whether the spec still describes its operations as the official Atlas description does;
-//! - `bench`: benchmarks against progenitor and raw reqwest, written to `BENCHMARKS.md`.
+//! - `bench`: benchmarks against progenitor and raw reqwest, written to `BENCHMARKS.md`; `bench --corpus`:
+//!   atlas-codegen, progenitor and openapi-generator side by side on the public corpus, its own section there.
 //!
 //! The modules group the commands by purpose: [`codegen`] (the product path: generate, demo), [`verify`]
 //! (the check-* commands, spec-drift, lint-spec, api-diff), [`conformance`], [`bench`], and [`util`] for
@@ -63,6 +64,10 @@ commands:
                            (default spec/upstream/atlas-admin-v2.yaml) other than as x-codegen-deviations lists
   bench [--no-run] [--quick]
                            run the benchmarks of bench/ and write BENCHMARKS.md
+  bench --corpus [--only NAME..] [--tool NAME..] [--generation-timeout MIN] [--check-timeout MIN] [--report-only] [--resume]
+                           atlas-codegen, progenitor and openapi-generator (-g rust) on every description of
+                           generator/tests/fixtures/real as it is: generated / refused / panicked / crashed, and
+                           `cargo check` time of what generated; writes BENCHMARKS.md's corpus section (slow: hours)
   check-fixtures [NAME..]  generate and compile a client from every generator/tests/fixtures/good spec
                            (or only the named ones), and run their behaviour tests
   check-readmes            build every Rust snippet of README.md and generated/README.md with the

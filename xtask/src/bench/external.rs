@@ -60,7 +60,7 @@ fn timed(mut command: Command, scratch: &Path) -> Result<Timed, String> {
     Ok(Timed { wall_secs, cpu_secs, max_rss_kib, success: status.success() })
 }
 
-fn rust_lines(dir: &Path) -> usize {
+pub(super) fn rust_lines(dir: &Path) -> usize {
     let mut lines = 0;
     let mut pending = vec![dir.to_path_buf()];
     while let Some(d) = pending.pop() {
@@ -228,7 +228,7 @@ fn run_full_client_check(root: &Path, scratch: &Path) -> Result<String, String> 
 
 /// The dependencies progenitor 0.15.1's output names (its client crate, then what typify's types use:
 /// `chrono` for date-times, `uuid`, `regress` for patterns); progenitor-client 0.15 is built on reqwest 0.13.
-const PROGENITOR_DEPENDENCIES: &str = r#"progenitor-client = "=0.15.1"
+pub(super) const PROGENITOR_DEPENDENCIES: &str = r#"progenitor-client = "=0.15.1"
 reqwest = { version = "0.13", default-features = false, features = ["json", "stream", "query"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"

@@ -3,10 +3,14 @@
 //! benches write beside them.
 //!
 //! - `--no-run`: only builds the benches (what CI does);
-//! - `--quick`: shorter warm-up and measurement, for trying the command; the report says so.
+//! - `--quick`: shorter warm-up and measurement, for trying the command; the report says so;
+//! - `--corpus ...`: the three generators side by side on the public corpus instead (see [`corpus`]); it
+//!   writes only its own section.
 //!
-//! The "## Findings" section of an existing `BENCHMARKS.md` is hand-written and kept as it is.
+//! The "## Findings" section of an existing `BENCHMARKS.md` is hand-written and kept as it is; so is the
+//! corpus section, which only `--corpus` rewrites.
 
+pub(crate) mod corpus;
 pub(crate) mod external;
 mod report;
 
@@ -24,8 +28,11 @@ const QUICK_ARGS: [&str; 6] = ["--warm-up-time", "0.2", "--measurement-time", "0
 
 /// Entry point of `cargo xtask bench`.
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    if args.first().is_some_and(|a| a == "--corpus") {
+        return corpus::run(root, args);
+    }
     if let Some(bad) = args.iter().find(|a| !matches!(a.as_str(), "--no-run" | "--quick")) {
-        return Err(format!("unknown flag `{bad}` for bench (expected --no-run, --quick)"));
+        return Err(format!("unknown flag `{bad}` for bench (expected --no-run, --quick, or --corpus first)"));
     }
     let no_run = args.iter().any(|a| a == "--no-run");
     let quick = args.iter().any(|a| a == "--quick");
@@ -77,10 +84,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let command = format!("cargo xtask bench{}", if quick { " --quick" } else { "" });
     let cargo_command = format!("cargo {}", bench_args.join(" "));
     let report_path = root.join(REPORT);
-    let findings = std::fs::read_to_string(&report_path)
-        .ok()
-        .and_then(|old| old.find(FINDINGS).map(|at| old[at..].to_owned()))
+    let old = std::fs::read_to_string(&report_path).unwrap_or_default();
+    let findings = old
+        .find(FINDINGS)
+        .map(|at| old[at..].to_owned())
         .unwrap_or_else(|| format!("{FINDINGS}\n\n(none recorded yet)\n"));
+    // The corpus section is measured by `--corpus` alone (hours); this run keeps it.
+    let corpus = corpus::section::find(&old).map(|(start, end)| old[start..end].to_owned());
     let context = Context {
         command,
         cargo_command,
@@ -97,6 +107,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     };
     let mut text = report(&results, &context)?;
     text.push('\n');
+    if let Some(corpus) = corpus {
+        text.push_str(&corpus);
+        text.push('\n');
+    }
     text.push_str(&findings);
     std::fs::write(&report_path, text).map_err(|e| format!("cannot write {REPORT}: {e}"))?;
     eprintln!("bench: wrote {REPORT} ({} figures, {run_secs:.0} s of benchmarks)", results.len());

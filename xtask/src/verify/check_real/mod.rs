@@ -13,7 +13,7 @@
 //! lines to what this run measured instead of failing. `--readme` writes the table into the README, between
 //! its [`README_BEGIN`] and [`README_END`] markers, so the README's figures are the command's, not typed.
 
-mod describe;
+pub(crate) mod describe;
 mod expected;
 
 use std::collections::BTreeSet;
@@ -24,7 +24,7 @@ use std::time::Duration;
 use atlas_codegen::Severity;
 use expected::{Entry, Outcome};
 
-const CORPUS: &str = "generator/tests/fixtures/real";
+pub(crate) const CORPUS: &str = "generator/tests/fixtures/real";
 const EXPECTED: &str = "generator/tests/fixtures/real/expected.txt";
 /// The README that shows the table, and the markers around it there.
 const README: &str = "README.md";
@@ -119,6 +119,15 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             mismatches.join("\n  ")
         ))
     }
+}
+
+/// The corpus's descriptions as `expected.txt` lists them (paths under [`CORPUS`], in its order), checked to
+/// be every description on disk: what `cargo xtask bench --corpus` runs the generators on.
+pub(crate) fn descriptions(root: &Path) -> Result<Vec<String>, String> {
+    let list = std::fs::read_to_string(root.join(EXPECTED)).map_err(|e| format!("cannot read {EXPECTED}: {e}"))?;
+    let entries = expected::parse(EXPECTED, &list)?;
+    listed_exactly(root, &entries)?;
+    Ok(entries.into_iter().map(|e| e.path).collect())
 }
 
 /// Every description on disk is listed and every listed one exists: a top-level `.json`/`.yaml`/`.yml` file is

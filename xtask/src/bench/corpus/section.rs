@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::{Serde, Value as Template};
 use minijinja::{context, Environment, UndefinedBehavior};
 use serde::Serialize;
 
@@ -149,21 +151,22 @@ pub fn render(shapes: &[(String, String, usize)], records: &[Record], context: &
     let totals: Vec<Totals> = Tool::ALL.iter().map(|t| totals(*t, &listed)).collect();
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_trim_blocks(true);
+    let syntax = SyntaxConfig::builder().trim_blocks(true).build();
+    env.set_syntax(syntax.map_err(|e| format!("template syntax: {e}"))?);
     env.add_filter("fixed", |value: f64, digits: usize| format!("{value:.digits$}"));
     env.add_template("corpus", TEMPLATE).map_err(|e| format!("corpus.md.j2: {e:#}"))?;
     let text = env
         .get_template("corpus")
         .and_then(|t| {
             t.render(context! {
-                machine => context.machine,
-                java => context.java,
+                machine => context.machine.clone(),
+                java => context.java.clone(),
                 generation_minutes => context.generation_minutes,
                 check_minutes => context.check_minutes,
                 tools => Tool::ALL.map(Tool::name),
-                rows,
-                totals,
-                notes,
+                rows => Template::from(Serde(&rows)),
+                totals => Template::from(Serde(&totals)),
+                notes => Template::from(Serde(&notes)),
                 descriptions => shapes.len(),
             })
         })

@@ -126,3 +126,12 @@ fn lock_matches_stamp(tools: &Path) -> bool {
     let stamp = std::fs::read(tools.join("node_modules").join(".install-stamp"));
     matches!((lock, stamp), (Ok(lock), Ok(stamp)) if lock == stamp)
 }
+
+/// The text a panic carried (`panic!("...")` gives a `&str` or a `String`), empty for any other payload.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_default()
+}

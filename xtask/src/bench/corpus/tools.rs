@@ -87,11 +87,7 @@ pub fn generate(setup: &Setup, tool: Tool, description: &str, out: &Path) -> Res
             let secs = started.elapsed().as_secs_f64();
             let outcome = match generated {
                 Err(panic) => {
-                    let message = panic
-                        .downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                        .unwrap_or_default();
+                    let message = crate::util::panic_message(&*panic);
                     Generation::Panicked { message: shorten(&message) }
                 }
                 Ok(Err(diagnostics)) => {

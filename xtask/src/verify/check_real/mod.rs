@@ -180,11 +180,7 @@ fn measure(root: &Path, scratch: &Path, entry: &Entry, compile: bool) -> Result<
     };
     match catch_unwind(AssertUnwindSafe(|| atlas_codegen::generate_path(&root.join(&rel), &rel, &Default::default()))) {
         Err(panic) => {
-            let message = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_default();
+            let message = crate::util::panic_message(&*panic);
             row.result = Err(Outcome::Panics);
             row.measured.outcome = Outcome::Panics;
             row.measured.summary = shorten(&message.replace('\n', " "));

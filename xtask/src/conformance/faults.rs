@@ -4,7 +4,7 @@
 //! the client and a Prism mock breaking the exchange on purpose.
 //!
 //! The harness is the conformance one (`examples/conformance.rs`) in its faults mode: a client with a
-//! 2 s timeout per attempt, a 1 MiB body cap and 3 attempts within 5 s (it prints these on its
+//! 4 s timeout per attempt, a 1 MiB body cap and 3 attempts within 8 s (it prints these on its
 //! `FAULTS-CONFIG` line), many calls at a time, one `FAULT` line per call. Each call is judged
 //! ([`expect`]): no panic, no hang (it ends within the retry budget plus one attempt), the typed error
 //! a caller can act on, and as many requests as the retry rules allow: a request the server may have
@@ -37,6 +37,8 @@ const DEFAULT_CONCURRENCY: usize = 16;
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(300);
 /// The harness's output, every call with its error or body.
 const CALLS_LOG: &str = "target/conformance-client/faults.log";
+/// How long a stalled answer stays silent: well past the harness client's 4 s timeout per attempt.
+const STALL: Duration = Duration::from_secs(10);
 /// The harness's peak memory must stay below this (KiB): a huge body is 256 MiB, the cap 1 MiB.
 const MAX_PEAK_KIB: u64 = 512 * 1024;
 /// Slack on top of the client's own bound (retry budget plus one attempt) for a loaded machine.
@@ -334,8 +336,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
                 })
                 .collect();
             println!("faults: recorded Prism's answers to {} operations", recorded.len());
-            // Longer than the client's timeout, so a stalled answer always times out first.
-            let proxy = FaultProxy::new(upstream, recorded, preferred.clone(), success, Duration::from_secs(6));
+            let proxy = FaultProxy::new(upstream, recorded, preferred.clone(), success, STALL);
             let base = proxy.start().map_err(|e| format!("faults: cannot start the proxy: {e}"))?;
             let names: Vec<&str> = args.faults.iter().map(|f| f.name()).collect();
             println!("faults: {} operations x {} faults through {base}", operations.len(), names.len());
@@ -538,7 +539,7 @@ mod tests {
     use super::*;
 
     const CONFIG: ClientConfig =
-        ClientConfig { timeout: Duration::from_secs(2), attempts: 3, max_elapsed: Duration::from_secs(5) };
+        ClientConfig { timeout: Duration::from_secs(4), attempts: 3, max_elapsed: Duration::from_secs(8) };
 
     fn judge(fault: Fault, json: Value, requests: u32, upstream: Option<u16>) -> Result<(), String> {
         expect(fault, &Call { line: &json, seen: Seen { requests, upstream_status: upstream } }, &CONFIG)

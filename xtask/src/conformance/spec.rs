@@ -132,8 +132,8 @@ pub(crate) fn prepare(root: &Path, spec: &str, preview: bool, features: Option<&
     println!("conformance: generated the client and its harness for {} operations in {generation:.1?}", all.len());
 
     let dir = root.join(DIR);
-    crate::codegen::sync::write(&dir, &generated.files)?;
-    // After `sync::write`, which deletes what the generator did not emit.
+    atlas_codegen::write::write(&dir, &generated.files, atlas_codegen::write::Scope::Whole)?;
+    // After `write::write`, which deletes what the generator did not emit.
     let (prism_spec, reordered) = prism_spec(&api, &raw);
     let prism_file = format!("{DIR}/prism-spec.json");
     let json = serde_json::to_string(&prism_spec).map_err(|e| format!("cannot serialize {prism_file}: {e}"))?;

@@ -17,7 +17,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use atlas_codegen::ir::{Api, Status};
@@ -25,7 +24,7 @@ use serde_json::Value;
 
 use crate::conformance::fault_proxy::{FaultProxy, Seen, WRONG_SHAPE};
 use crate::conformance::recording_proxy::UpstreamResponse;
-use crate::conformance::spec::{call, prepare, Prepared};
+use crate::conformance::spec::{call, prepare, run_harness, Prepared};
 use crate::util::ensure_tool;
 use crate::util::prism::with_prism_on;
 
@@ -341,23 +340,14 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             let names: Vec<&str> = args.faults.iter().map(|f| f.name()).collect();
             println!("faults: {} operations x {} faults through {base}", operations.len(), names.len());
             let ids: Vec<&str> = operations.iter().map(|(id, _)| id.as_str()).collect();
-            let output = Command::new(&harness)
-                .env("ATLAS_FAULTS_URL", &base)
-                .env("ATLAS_FAULTS", names.join(","))
-                .env("ATLAS_FAULTS_CONCURRENCY", args.concurrency.to_string())
-                .env("ATLAS_CONFORMANCE_ONLY", ids.join(","))
-                .stdin(Stdio::null())
-                .stderr(Stdio::inherit())
-                .output()
-                .map_err(|e| format!("faults: could not run {}: {e}", harness.display()))?;
-            if !output.status.success() {
-                return Err(format!(
-                    "faults: the harness failed ({}).\n--- Prism log ---\n{}",
-                    output.status,
-                    prism.log_tail()
-                ));
-            }
-            Ok((String::from_utf8_lossy(&output.stdout).into_owned(), proxy.seen(), proxy.problems()))
+            let env = [
+                ("ATLAS_FAULTS_URL", base),
+                ("ATLAS_FAULTS", names.join(",")),
+                ("ATLAS_FAULTS_CONCURRENCY", args.concurrency.to_string()),
+                ("ATLAS_CONFORMANCE_ONLY", ids.join(",")),
+            ];
+            let stdout = run_harness(&harness, &env, prism, "faults")?;
+            Ok((stdout, proxy.seen(), proxy.problems()))
         })?;
     let elapsed = started.elapsed();
     // Every call as the harness reported it, for a closer look than the table's.

@@ -297,25 +297,37 @@ pub(crate) fn call(
     prism: &Prism,
 ) -> Result<Calls, String> {
     let proxy = Proxy::start(upstream, prefer)?;
-    let mut command = Command::new(harness);
-    command.env("ATLAS_CONFORMANCE_URL", &proxy.url);
+    let mut env = vec![("ATLAS_CONFORMANCE_URL", proxy.url.clone())];
     if let Some(only) = only {
-        command.env("ATLAS_CONFORMANCE_ONLY", only.join(","));
+        env.push(("ATLAS_CONFORMANCE_ONLY", only.join(",")));
     }
-    let output = command
+    let stdout = run_harness(harness, &env, prism, "conformance")?;
+    let lines = harness_lines(&stdout)?;
+    Ok((lines, proxy.take()))
+}
+
+/// Runs the harness with `env` (its mode and settings) and returns what it printed; `command` names
+/// the xtask command in errors, which carry the end of Prism's log.
+pub(crate) fn run_harness(
+    harness: &Path,
+    env: &[(&str, String)],
+    prism: &Prism,
+    command: &str,
+) -> Result<String, String> {
+    let output = Command::new(harness)
+        .envs(env.iter().map(|(name, value)| (name, value)))
         .stdin(Stdio::null())
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| format!("conformance: could not run {}: {e}", harness.display()))?;
+        .map_err(|e| format!("{command}: could not run {}: {e}", harness.display()))?;
     if !output.status.success() {
         return Err(format!(
-            "conformance: the harness failed ({}).\n--- Prism log ---\n{}",
+            "{command}: the harness failed ({}).\n--- Prism log ---\n{}",
             output.status,
             prism.log_tail()
         ));
     }
-    let lines = harness_lines(&String::from_utf8_lossy(&output.stdout))?;
-    Ok((lines, proxy.take()))
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// The harness's lines by operation id.

@@ -45,7 +45,7 @@ pub enum Error {
     },
 
     /// Any other transport-level failure (connection reset, invalid response, body read failure...).
-    #[error("{operation}: transport error while calling the Atlas API: {source}")]
+    #[error("{operation}: transport error while calling the Atlas API: {}", transport_message(.source))]
     Transport {
         /// Operation ID of the call.
         operation: &'static str,
@@ -221,6 +221,28 @@ impl Error {
         } else {
             Error::Transport { operation, source }
         }
+    }
+}
+
+/// What went wrong on the wire, in words a caller can act on: reqwest's message, with the innermost
+/// cause it leaves out (a reset, an early end of the stream). A body that stopped halfway is said so:
+/// reqwest calls that "error decoding response body", though the client decodes bodies itself and
+/// nothing had been decoded yet.
+fn transport_message(source: &reqwest::Error) -> String {
+    let head = if source.is_decode() || source.is_body() {
+        "the connection failed while the response body was read".to_owned()
+    } else {
+        source.to_string()
+    };
+    let mut cause: &dyn std::error::Error = source;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    let root = cause.to_string();
+    if root == source.to_string() {
+        head
+    } else {
+        format!("{head} ({root})")
     }
 }
 

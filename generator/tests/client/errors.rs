@@ -334,6 +334,31 @@ fn page_body(results: usize) -> serde_json::Value {
 }
 
 #[tokio::test]
+async fn a_body_cut_short_by_the_server_says_so() {
+    use std::io::{Read, Write};
+    // A server that promises 100 bytes, sends 10 and closes: reqwest reports a "decode" error, which
+    // the client words as what happened.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(1) {
+            let mut stream = stream.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let head = format!("HTTP/1.1 200 OK\r\ncontent-type: {MEDIA}\r\ncontent-length: 100\r\n\r\n");
+            stream.write_all(head.as_bytes()).unwrap();
+            stream.write_all(br#"{"id": "5d"#).unwrap();
+        }
+    });
+    let client = Client::builder().base_url(base).retry_policy(RetryPolicy::none()).build().unwrap();
+    let error = client.get_org_api_key(ORG, KEY).send().await.unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(message.contains("the connection failed while the response body was read"), "{message}");
+    assert!(!message.contains("decoding"), "{message}");
+}
+
+#[tokio::test]
 async fn a_body_over_the_limit_is_refused_and_not_retried() {
     let server = MockServer::start().await;
     let body = serde_json::to_vec(&page_body(200)).unwrap();

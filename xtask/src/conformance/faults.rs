@@ -191,7 +191,11 @@ fn expect(fault: Fault, call: &Call<'_>, config: &ClientConfig) -> Result<(), St
         Fault::Refused => (kind == "connect", Requests::None),
         Fault::Reset => (kind == "transport", Requests::MaybeProcessed),
         // A download hands its body over unread, so the reset is the caller's to see when reading.
-        Fault::ResetBody => (kind == "transport" || call.ok_unread(), Requests::MaybeProcessed),
+        Fault::ResetBody => (
+            (kind == "transport" && call.text("message").contains("while the response body was read"))
+                || call.ok_unread(),
+            Requests::MaybeProcessed,
+        ),
         Fault::Truncated => (kind == "decode" || call.ok_unread() || upstream_error.is_some_and(api), Requests::Once),
         Fault::InvalidJson => (kind == "decode" || call.ok_unread(), Requests::Once),
         // A string is the right shape for a string or free-form answer: decoded, it must be the same.

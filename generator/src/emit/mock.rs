@@ -269,7 +269,14 @@ fn answer(op: &Operation, case: &OutputCase, variant: Option<&str>, imports: &mu
     match &case.payload {
         Payload::Json(ty) => {
             let media = media_type(op, case.status);
-            let ty = spell(imports, ty);
+            // A list is taken as a slice (clippy's `ptr_arg`), which serializes alike.
+            let ty = match ty {
+                TypeRef::Array(item) => {
+                    let item = spell(imports, item);
+                    quote!([#item])
+                }
+                other => spell(imports, other),
+            };
             let name = name("respond_with");
             let doc = paragraphs([format!(
                 "Answers `{code}` with `value` as its `{media}` body, which the client decodes back into an equal value."

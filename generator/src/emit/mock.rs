@@ -233,7 +233,11 @@ fn status_code(status: Status) -> u16 {
 
 /// The media type of the response documented for `status`, else what the client asks for.
 fn media_type(op: &Operation, status: Status) -> String {
-    op.responses.iter().find(|r| r.status == status).and_then(|r| r.media_type.clone()).unwrap_or_else(|| op.accept.clone())
+    op.responses
+        .iter()
+        .find(|r| r.status == status)
+        .and_then(|r| r.media_type.clone())
+        .unwrap_or_else(|| op.accept.clone())
 }
 
 /// One answer method per success case (`respond_with` for one case, `respond_<variant>` for several),
@@ -243,7 +247,9 @@ fn answers(api: &Api, op: &Operation, imports: &mut Imports) -> Vec<TokenStream>
     let cases = &op.output.cases;
     let mut out: Vec<TokenStream> = match cases.as_slice() {
         [] => {
-            let doc = paragraphs(["Answers `200` with no body (the spec documents no success response, so the client accepts any 2xx)."]);
+            let doc = paragraphs([
+                "Answers `200` with no body (the spec documents no success response, so the client accepts any 2xx).",
+            ]);
             vec![quote! {
                 #doc
                 pub fn respond(self) -> Self {
@@ -336,7 +342,8 @@ fn items_answer(op: &Operation, p: &Pagination, imports: &mut Imports) -> TokenS
         Some(total) => quote!(Some(#total)),
         None => quote!(None),
     };
-    let total_doc = p.total_field.as_ref().map(|t| format!(", with `{t}` set to the length of the list")).unwrap_or_default();
+    let total_doc =
+        p.total_field.as_ref().map(|t| format!(", with `{t}` set to the length of the list")).unwrap_or_default();
     let doc = paragraphs([format!(
         "Serves `items` as a list of pages: each call gets, as a `{code}` `{media}` body, the page its `{page_param}` and `{size_name}` ask for (page 1 and {default_size} items when unset) in `{results}`{total_doc}. The client's `stream()` and `pages()` walk it to the end."
     )]);

@@ -104,7 +104,9 @@ fn tokens_of(plan: &CratePlan<'_>, module: RustModule) -> TokenStream {
         }
         RustModule::Operations(i) => operations::module(api, &plan.tags[i].operations),
         RustModule::ConformanceHarness => conformance::harness(plan),
-        RustModule::MockMod => mock::module_root(&plan.tags, |tag| cfg_tokens(std::slice::from_ref(&tag.feature), false)),
+        RustModule::MockMod => {
+            mock::module_root(&plan.tags, |tag| cfg_tokens(std::slice::from_ref(&tag.feature), false))
+        }
         RustModule::Mock(i) => mock::module(api, &plan.tags[i].operations),
     }
 }

@@ -90,7 +90,8 @@ async fn only_the_versioned_media_type_the_client_sends_is_matched() {
 async fn a_typed_body_is_matched_as_json_and_read_back() {
     let server = MockServer::start().await.unwrap();
     let created = key("created");
-    let calls = server.create_org_api_key(ORG, new_key()).respond_with(&created).expect(1).mount_as_scoped().await.unwrap();
+    let calls =
+        server.create_org_api_key(ORG, new_key()).respond_with(&created).expect(1).mount_as_scoped().await.unwrap();
     let client = server.client();
 
     let other = CreateAtlasOrganizationApiKey::new("another key", vec![OrganizationRole::OrgMember]);

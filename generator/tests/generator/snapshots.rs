@@ -87,7 +87,8 @@ fn fixture_snapshots() {
         assert_yaml_snapshot(&folder, "ir", &api);
         let generated = atlas_codegen::generate(&name, &text).unwrap_or_else(|d| panic!("{name}: {d}"));
         let laid_out = |f: &&GeneratedFile| {
-            ["src/models/", "src/operations/", "src/mock/"].iter().any(|dir| f.path.starts_with(dir)) || f.path == "API.md"
+            ["src/models/", "src/operations/", "src/mock/"].iter().any(|dir| f.path.starts_with(dir))
+                || f.path == "API.md"
         };
         assert!(generated.files.iter().any(|f| f.path == "src/models/mod.rs"), "{name}: no models module");
         for file in generated.files.iter().filter(laid_out) {
@@ -121,7 +122,8 @@ fn multi_file_fixture_snapshots() {
         let generated =
             atlas_codegen::generate_path(&root_file, &name, &options).unwrap_or_else(|d| panic!("{name}: {d}"));
         let laid_out = |f: &&GeneratedFile| {
-            ["src/models/", "src/operations/", "src/mock/"].iter().any(|dir| f.path.starts_with(dir)) || f.path == "API.md"
+            ["src/models/", "src/operations/", "src/mock/"].iter().any(|dir| f.path.starts_with(dir))
+                || f.path == "API.md"
         };
         for file in generated.files.iter().filter(laid_out) {
             assert_text_snapshot(&folder, &file.path, &file.contents);

@@ -151,7 +151,12 @@ pub fn run(root: &Path) -> Result<(), String> {
         let write = |path: &Path, contents: &str| {
             std::fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
         };
-        let toml = manifest(&format!("snippets-{name}"), &readme.dependencies, &readme.client_features, &root.join("generated"));
+        let toml = manifest(
+            &format!("snippets-{name}"),
+            &readme.dependencies,
+            &readme.client_features,
+            &root.join("generated"),
+        );
         write(&manifest_path, &toml)?;
         if let Ok(lock) = std::fs::read_to_string(root.join("Cargo.lock")) {
             write(&dir.join("Cargo.lock"), &lock)?;

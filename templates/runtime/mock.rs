@@ -151,7 +151,7 @@ impl<'a, R, B> OperationMock<'a, R, B> {
 
     /// Answers `status` with `value` as a JSON body of media type `content_type`.
     #[allow(dead_code)] // Unused by a spec whose operations have no JSON success body.
-    pub(crate) fn json<T: Serialize>(mut self, status: u16, content_type: &str, value: &T) -> Self {
+    pub(crate) fn json<T: Serialize + ?Sized>(mut self, status: u16, content_type: &str, value: &T) -> Self {
         let operation = self.operation;
         self.answer = serde_json::to_vec(value)
             .map(|body| Answer::Fixed(ResponseTemplate::new(status).set_body_raw(body, content_type)))

@@ -62,14 +62,15 @@ pub(crate) fn parse(text: &str) -> Readme {
 fn finish(readme: &mut Readme, start: usize, tag: &str, lines: &[&str]) {
     let language = tag.split(',').next().unwrap_or("").trim();
     if language == "toml" {
-        let mut in_dependencies = false;
+        let (mut in_dependencies, mut in_dev_dependencies) = (false, false);
         for line in lines {
             let line = line.trim();
             if line.starts_with('[') {
                 in_dependencies = line == "[dependencies]";
+                in_dev_dependencies = line == "[dev-dependencies]";
                 continue;
             }
-            if is_client(line) {
+            if (in_dependencies || in_dev_dependencies) && is_client(line) {
                 for feature in features_of(line) {
                     if !readme.client_features.contains(&feature) {
                         readme.client_features.push(feature);

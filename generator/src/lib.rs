@@ -17,6 +17,7 @@
 //! [`generate`] runs them all and returns the complete file set of the generated crate.
 #![deny(missing_docs)]
 
+pub mod build_script;
 pub mod diag;
 pub mod diff;
 pub mod emit;
@@ -30,7 +31,9 @@ pub mod options;
 pub mod plan;
 pub mod render;
 pub mod sample;
+pub mod single_file;
 pub mod used_names;
+pub mod write;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use options::Options;

@@ -92,7 +92,12 @@ commands:
   conformance spec FILE [--preview] [--features TAG,TAG] [--known-failures LIST]
                            call every operation of FILE through a client generated from it against a Prism
                            mock of FILE; prints `N of M operations pass` and each skipped or failing one
-                           (`conformance --spec FILE ...` is the same)";
+                           (`conformance --spec FILE ...` is the same)
+  faults [--spec FILE] [--tags TAG,TAG] [--faults F,F] [--concurrency N] [--table FILE]
+                           every operation of FILE (default: the official description) once per fault
+                           (refused, reset, truncated, invalid JSON, HTML pages, 5xx, 429, stall, huge
+                           body) through a fault proxy in front of Prism; prints the operations x faults
+                           table; fails on a panic, a hang, an untyped error or a write sent twice";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -118,6 +123,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(&root),
         Some("lint-spec") => lint_spec::run(&root),
         Some("conformance") => conformance::run(&root, &args[1..]),
+        Some("faults") => conformance::faults::run(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("check-fixtures") => check_fixtures::run(&root, &args[1..]),
         Some("check-readmes") => check_readmes::run(&root),

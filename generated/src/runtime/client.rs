@@ -181,11 +181,23 @@ impl RawResponse {
                         // Only trailing characters can fail the plain decode but not this one.
                         Ok(_) => ".".to_owned(),
                     };
-                    return Err(Error::Decode { operation, status, path, message: plain.to_string() });
+                    let message = not_json_hint(plain.to_string(), &headers);
+                    return Err(Error::Decode { operation, status, path, message });
                 }
             }
         };
         Ok(Response { value, status, headers })
+    }
+}
+
+/// `message`, followed by the response's `Content-Type` when that does not say JSON: an HTML page
+/// from a proxy or a captive portal fails to decode, and the media type tells the caller why.
+fn not_json_hint(message: String, headers: &HeaderMap) -> String {
+    let content_type = headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    if content_type.is_empty() || content_type.to_ascii_lowercase().contains("json") {
+        message
+    } else {
+        format!("{message} (the response's Content-Type is `{content_type}`, not JSON)")
     }
 }
 

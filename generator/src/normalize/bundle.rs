@@ -416,6 +416,7 @@ impl Bundler<'_> {
         let display = self.display(&file);
         if !is_document(&file) {
             // A Markdown (or other text) file stands for its text.
+            self.origins.note_source(self.root_dir.join(&file));
             match std::fs::read(self.root_dir.join(&file)) {
                 Ok(bytes) => {
                     *node = Value::String(String::from_utf8_lossy(&bytes).into_owned());
@@ -519,6 +520,7 @@ impl Bundler<'_> {
             return loaded.is_some();
         }
         let display = self.display(file);
+        self.origins.note_source(self.root_dir.join(file));
         let loaded = match std::fs::read(self.root_dir.join(file)) {
             Ok(bytes) => read_bytes(&display, &bytes, self.diags).ok(),
             Err(e) => {

@@ -2,7 +2,8 @@
 //! moved (a Swagger 2.0 `definitions` entry, a schema hoisted out of another, a node of another file)
 //! still names the file and JSON pointer the user wrote.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 /// A map from pointers of the normalised document to the file and pointer they were read from. A
 /// pointer that was not recorded resolves through its longest recorded ancestor (a node moved with its
@@ -13,17 +14,29 @@ pub struct Origins {
     file: String,
     /// Output pointer -> (file, input pointer), for each moved subtree.
     moved: BTreeMap<String, (String, String)>,
+    /// Every other file a `$ref` led to, as read (found or not): what a build script watches.
+    sources: BTreeSet<PathBuf>,
 }
 
 impl Origins {
     /// No node moved yet; every pointer lives in `file`.
     pub fn new(file: impl Into<String>) -> Self {
-        Self { file: file.into(), moved: BTreeMap::new() }
+        Self { file: file.into(), moved: BTreeMap::new(), sources: BTreeSet::new() }
     }
 
     /// The file unrecorded pointers live in.
     pub fn file(&self) -> &str {
         &self.file
+    }
+
+    /// Notes that `path` was read (or tried) because a `$ref` led to it.
+    pub fn note_source(&mut self, path: PathBuf) {
+        self.sources.insert(path);
+    }
+
+    /// The files other than the root one that `$ref`s led to, as paths on disk.
+    pub fn sources(&self) -> impl Iterator<Item = &Path> {
+        self.sources.iter().map(PathBuf::as_path)
     }
 
     /// Whether no subtree moved.

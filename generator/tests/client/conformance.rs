@@ -29,6 +29,7 @@ use serde_json::Value;
 
 // The proxy `cargo xtask conformance spec` uses too; one file, two crates (see its module docs).
 #[path = "../../../xtask/src/conformance/recording_proxy.rs"]
+#[allow(dead_code)] // The fault proxy's helpers (`ask`, `read_request`) are not used here.
 mod recording_proxy;
 use recording_proxy::{find_header, read_head, Exchange, Recorder, Request};
 

@@ -10,6 +10,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic on a broken fixture
 
 mod api_diff;
+mod build_script;
 mod diagnostics;
 mod name_stability;
 mod normalize;

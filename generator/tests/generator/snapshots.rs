@@ -10,9 +10,7 @@ use atlas_codegen::files::{GeneratedFile, RUNTIME};
 use super::{assert_text_snapshot, assert_yaml_snapshot, fixtures_in, root};
 
 // The write-or-check of `cargo xtask codegen`: the same compare, not a second copy of it.
-#[path = "../../../xtask/src/codegen/sync.rs"]
-#[allow(dead_code)] // `sync::write` is for `cargo xtask codegen`; this test only compares.
-mod sync;
+use atlas_codegen::write;
 
 const SPEC: &str = "spec/atlas-api-keys.yaml";
 /// The snapshot folder of the Atlas spec.
@@ -53,7 +51,7 @@ fn every_file_starts_with_the_do_not_edit_header() {
 #[test]
 fn checked_in_generated_crate_is_fresh() {
     let generated = atlas_codegen::generate(SPEC, &spec_text()).expect("the spec generates");
-    let mut drift = sync::compare(&root().join("generated"), &generated.files);
+    let mut drift = write::compare(&root().join("generated"), &generated.files);
     // `cargo xtask codegen` adds the changelog (api-diff against the last release's spec); its own
     // `--check` holds that file fresh.
     drift.extra.retain(|path| path != "CHANGELOG.md");

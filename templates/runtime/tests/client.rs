@@ -172,6 +172,29 @@ fn decode_reports_the_json_path() {
 }
 
 #[test]
+fn a_body_that_is_not_json_names_its_content_type() {
+    let page = |content_type: &'static str| {
+        let mut response = raw(200, "<html><body>Sign in</body></html>");
+        response.headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        response.decode::<Key>()
+    };
+    match page("text/html; charset=utf-8") {
+        Err(Error::Decode { message, .. }) => {
+            assert!(message.contains("expected value"), "{message}");
+            assert!(
+                message.ends_with("(the response's Content-Type is `text/html; charset=utf-8`, not JSON)"),
+                "{message}"
+            );
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    match page("application/vnd.atlas.2023-01-01+json") {
+        Err(Error::Decode { message, .. }) => assert!(!message.contains("Content-Type"), "{message}"),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
 fn empty_bodies_never_panic() {
     match raw(200, "").decode::<Key>() {
         Err(Error::Decode { path, message, .. }) => {

@@ -181,7 +181,7 @@ fn run_full_client_check(root: &Path, scratch: &Path) -> Result<String, String> 
         format!("the official description does not generate yet ({errors} errors)")
     })?;
     let dir = scratch.join("official-client");
-    crate::codegen::sync::write(&dir, &generated.files)?;
+    atlas_codegen::write::write(&dir, &generated.files, atlas_codegen::write::Scope::Whole)?;
     let manifest = crate::util::standalone(&dir)?;
     let lines: usize =
         generated.files.iter().filter(|f| f.path.ends_with(".rs")).map(|f| f.contents.lines().count()).sum();

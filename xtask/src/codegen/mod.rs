@@ -4,7 +4,6 @@
 
 pub(crate) mod changelog;
 pub(crate) mod demo;
-pub(crate) mod sync;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -105,7 +104,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         files.sort_by(|a, b| a.path.cmp(&b.path));
     }
     if options.check {
-        let drift = crate::codegen::sync::compare(&options.out, &files);
+        let drift = atlas_codegen::write::compare(&options.out, &files);
         if drift.is_empty() {
             if options.verbose {
                 eprintln!("{out_name}/ is up to date ({} files, {:.0?})", files.len(), started.elapsed());
@@ -127,7 +126,7 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         return Err(report);
     }
     refuse_foreign_folder(&options.out, out_name)?;
-    let drift = crate::codegen::sync::write(&options.out, &files)?;
+    let drift = atlas_codegen::write::write(&options.out, &files, atlas_codegen::write::Scope::Whole)?;
     let changed = drift.stale.len() + drift.missing.len() + drift.extra.len();
     eprintln!("generated {} files into {out_name}/ ({changed} changed) in {:.0?}", files.len(), started.elapsed());
     Ok(())

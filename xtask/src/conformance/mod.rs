@@ -8,6 +8,8 @@
 //! The old spellings still work: `conformance` alone is the fragment run, `conformance --spec FILE` the
 //! spec run.
 
+pub(crate) mod fault_proxy;
+pub(crate) mod faults;
 pub(crate) mod fragment;
 pub(crate) mod prism_spec;
 // Also compiled into the generator's conformance tests by `#[path]`; see its module docs.

@@ -76,21 +76,9 @@ pub(crate) fn start(upstream: SocketAddr, recorder: Arc<dyn Recorder>) -> io::Re
 /// Serves one connection: reads the request, forwards it (or lets the recorder answer it), records
 /// the exchange, relays the response.
 fn forward(client: TcpStream, upstream: SocketAddr, recorder: &dyn Recorder) -> io::Result<()> {
-    client.set_read_timeout(Some(IO_TIMEOUT))?;
-    let mut reader = BufReader::new(client.try_clone()?);
-    let Some((request_line, headers)) = read_head(&mut reader)? else {
+    let Some((request_line, request)) = read_request(&client)? else {
         return Ok(()); // closed without a request
     };
-    let mut parts = request_line.split(' ');
-    let (method, target) = (parts.next().unwrap_or_default().to_owned(), parts.next().unwrap_or_default().to_owned());
-    if find_header(&headers, "transfer-encoding").is_some() {
-        return Err(io::Error::other("chunked request bodies are not supported by the proxy"));
-    }
-    let length: usize = find_header(&headers, "content-length").map_or(Ok(0), str::parse).map_err(io::Error::other)?;
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body)?;
-    let request = Request { method, target, headers, body };
-
     let own: Vec<(String, String)> = request
         .headers
         .iter()
@@ -103,12 +91,76 @@ fn forward(client: TcpStream, upstream: SocketAddr, recorder: &dyn Recorder) -> 
         let _ = client.shutdown(Shutdown::Both);
         return Ok(());
     };
+    let upstream_response = ask(upstream, &request_line, &upstream_headers, &request.body)?;
+    recorder.record(Exchange {
+        request,
+        status: upstream_response.status,
+        headers: upstream_response.headers.clone(),
+        body: String::from_utf8_lossy(&upstream_response.body).into_owned(),
+    });
+    client.write_all(&upstream_response.relay())?;
+    client.flush()?;
+    let _ = client.shutdown(Shutdown::Both);
+    Ok(())
+}
+
+/// Reads one request from a client connection: its request line and the request; `None` when the
+/// client closed without sending one.
+pub(crate) fn read_request(client: &TcpStream) -> io::Result<Option<(String, Request)>> {
+    client.set_read_timeout(Some(IO_TIMEOUT))?;
+    let mut reader = BufReader::new(client.try_clone()?);
+    let Some((request_line, headers)) = read_head(&mut reader)? else {
+        return Ok(None);
+    };
+    let mut parts = request_line.split(' ');
+    let (method, target) = (parts.next().unwrap_or_default().to_owned(), parts.next().unwrap_or_default().to_owned());
+    if find_header(&headers, "transfer-encoding").is_some() {
+        return Err(io::Error::other("chunked request bodies are not supported by the proxy"));
+    }
+    let length: usize = find_header(&headers, "content-length").map_or(Ok(0), str::parse).map_err(io::Error::other)?;
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
+    Ok(Some((request_line, Request { method, target, headers, body })))
+}
+
+/// An upstream answer, read whole.
+#[derive(Debug, Clone)]
+pub(crate) struct UpstreamResponse {
+    /// `HTTP/1.1 200 OK`.
+    pub(crate) status_line: String,
+    pub(crate) status: u16,
+    /// Names lowercased.
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+}
+
+impl UpstreamResponse {
+    /// The response as relayed to the client: the same head without hop-by-hop headers, telling the
+    /// client not to reuse the connection.
+    pub(crate) fn relay(&self) -> Vec<u8> {
+        let mut relay = format!("{}\r\n", self.status_line).into_bytes();
+        for (name, value) in self.headers.iter().filter(|(n, _)| !matches!(n.as_str(), "connection" | "keep-alive")) {
+            relay.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+        }
+        relay.extend_from_slice(b"connection: close\r\n\r\n");
+        relay.extend_from_slice(&self.body);
+        relay
+    }
+}
+
+/// Sends a request upstream with `headers` (and `connection: close`) and reads the whole answer.
+pub(crate) fn ask(
+    upstream: SocketAddr,
+    request_line: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> io::Result<UpstreamResponse> {
     let mut outgoing = format!("{request_line}\r\n").into_bytes();
-    for (name, value) in &upstream_headers {
+    for (name, value) in headers {
         outgoing.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
     }
     outgoing.extend_from_slice(b"connection: close\r\n\r\n");
-    outgoing.extend_from_slice(&request.body);
+    outgoing.extend_from_slice(body);
     let mut prism = TcpStream::connect_timeout(&upstream, IO_TIMEOUT)?;
     prism.set_read_timeout(Some(IO_TIMEOUT))?;
     prism.write_all(&outgoing)?;
@@ -116,33 +168,16 @@ fn forward(client: TcpStream, upstream: SocketAddr, recorder: &dyn Recorder) -> 
     prism.read_to_end(&mut response)?; // Prism closes: we asked for `Connection: close`
 
     let mut response_reader = BufReader::new(response.as_slice());
-    let (status_line, response_headers) = read_head(&mut response_reader)?
+    let (status_line, headers) = read_head(&mut response_reader)?
         .ok_or_else(|| io::Error::other("Prism closed the connection without answering"))?;
-    let mut response_body = Vec::new();
-    response_reader.read_to_end(&mut response_body)?;
+    let mut body = Vec::new();
+    response_reader.read_to_end(&mut body)?;
     let status = status_line
         .split(' ')
         .nth(1)
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| io::Error::other(format!("bad status line `{status_line}`")))?;
-    recorder.record(Exchange {
-        request,
-        status,
-        headers: response_headers.clone(),
-        body: String::from_utf8_lossy(&response_body).into_owned(),
-    });
-
-    // Relay the response, telling the client not to reuse the connection.
-    let mut relay = format!("{status_line}\r\n").into_bytes();
-    for (name, value) in response_headers.iter().filter(|(n, _)| !matches!(n.as_str(), "connection" | "keep-alive")) {
-        relay.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
-    }
-    relay.extend_from_slice(b"connection: close\r\n\r\n");
-    relay.extend_from_slice(&response_body);
-    client.write_all(&relay)?;
-    client.flush()?;
-    let _ = client.shutdown(Shutdown::Both);
-    Ok(())
+    Ok(UpstreamResponse { status_line, status, headers, body })
 }
 
 /// A header's value (names compared without case).

@@ -84,13 +84,34 @@ pub(crate) const USAGE: &str =
        cargo xtask conformance fragment
 (`conformance --spec FILE ...` and `conformance` alone are the same two runs)";
 
-pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let args = parse(args)?;
-    let spec = &args.spec;
+/// A client generated with its harness, built, and the spec Prism mocks: what the conformance and
+/// the faults runs share.
+pub(crate) struct Prepared {
+    /// The lowered spec.
+    pub(crate) api: atlas_codegen::ir::Api,
+    /// Every `operationId` of the spec, in file order.
+    pub(crate) all: Vec<String>,
+    /// The operations the generator left out, with its warning.
+    pub(crate) left_out: BTreeMap<String, String>,
+    /// The built harness program.
+    pub(crate) harness: std::path::PathBuf,
+    /// The file Prism mocks, relative to the root.
+    pub(crate) prism_file: String,
+    /// The `Prefer: code=` status for operations whose client's version is only in a later 2xx.
+    pub(crate) preferred: BTreeMap<String, u16>,
+    /// How long generation took.
+    pub(crate) generation: Duration,
+    /// How long building the harness took.
+    pub(crate) build_time: Duration,
+}
+
+/// Generates the client of `spec` with its harness into [`DIR`], writes the spec Prism mocks and
+/// builds the harness (with `features` only, when given).
+pub(crate) fn prepare(root: &Path, spec: &str, preview: bool, features: Option<&str>) -> Result<Prepared, String> {
     let text = std::fs::read_to_string(root.join(spec)).map_err(|e| format!("cannot read {spec}: {e}"))?;
 
     let started = Instant::now();
-    let options = atlas_codegen::Options { preview: args.preview, conformance: true, ..Default::default() };
+    let options = atlas_codegen::Options { preview, conformance: true, ..Default::default() };
     let does_not_generate = |d| format!("{spec} does not generate:\n{d}");
     // Parsed once: the IR says what the client chose, the plain JSON is what Prism gets.
     let loaded = atlas_codegen::load::parse(spec, &text).map_err(does_not_generate)?;
@@ -111,8 +132,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     println!("conformance: generated the client and its harness for {} operations in {generation:.1?}", all.len());
 
     let dir = root.join(DIR);
-    crate::codegen::sync::write(&dir, &generated.files)?;
-    // After `sync::write`, which deletes what the generator did not emit.
+    atlas_codegen::write::write(&dir, &generated.files, atlas_codegen::write::Scope::Whole)?;
+    // After `write::write`, which deletes what the generator did not emit.
     let (prism_spec, reordered) = prism_spec(&api, &raw);
     let prism_file = format!("{DIR}/prism-spec.json");
     let json = serde_json::to_string(&prism_spec).map_err(|e| format!("cannot serialize {prism_file}: {e}"))?;
@@ -126,7 +147,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let mut build = Command::new(crate::util::cargo());
     build.args(["build", "--quiet", "--example", "conformance", "--manifest-path"]).arg(&manifest);
-    if let Some(features) = &args.features {
+    if let Some(features) = features {
         build.args(["--no-default-features", "--features", features]);
     }
     let status = build
@@ -140,6 +161,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let build_time = started.elapsed();
     println!("conformance: built the harness in {build_time:.0?}");
     let harness = root.join("target/debug/examples/conformance");
+    Ok(Prepared { api, all, left_out, harness, prism_file, preferred, generation, build_time })
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    let args = parse(args)?;
+    let Prepared { all, left_out, harness, prism_file, preferred, generation, build_time, .. } =
+        prepare(root, &args.spec, args.preview, args.features.as_deref())?;
 
     let Some(prism_bin) = ensure_tool(root, "prism")? else {
         return Ok(());
@@ -256,12 +284,12 @@ fn spec_operations(raw: &Value) -> Vec<String> {
 }
 
 /// What one run of the harness gave: its lines and the exchanges the proxy recorded, by operation id.
-type Calls = (BTreeMap<String, Value>, BTreeMap<String, Vec<Exchange>>);
+pub(crate) type Calls = (BTreeMap<String, Value>, BTreeMap<String, Vec<Exchange>>);
 
 /// Runs the harness against a proxy in front of Prism at `upstream` that adds `prefer` (a `Prefer`
 /// header value by operation id) to the operation's requests; `only`: the operations to call (all
 /// when `None`).
-fn call(
+pub(crate) fn call(
     harness: &Path,
     upstream: SocketAddr,
     prefer: BTreeMap<String, String>,
@@ -269,25 +297,37 @@ fn call(
     prism: &Prism,
 ) -> Result<Calls, String> {
     let proxy = Proxy::start(upstream, prefer)?;
-    let mut command = Command::new(harness);
-    command.env("ATLAS_CONFORMANCE_URL", &proxy.url);
+    let mut env = vec![("ATLAS_CONFORMANCE_URL", proxy.url.clone())];
     if let Some(only) = only {
-        command.env("ATLAS_CONFORMANCE_ONLY", only.join(","));
+        env.push(("ATLAS_CONFORMANCE_ONLY", only.join(",")));
     }
-    let output = command
+    let stdout = run_harness(harness, &env, prism, "conformance")?;
+    let lines = harness_lines(&stdout)?;
+    Ok((lines, proxy.take()))
+}
+
+/// Runs the harness with `env` (its mode and settings) and returns what it printed; `command` names
+/// the xtask command in errors, which carry the end of Prism's log.
+pub(crate) fn run_harness(
+    harness: &Path,
+    env: &[(&str, String)],
+    prism: &Prism,
+    command: &str,
+) -> Result<String, String> {
+    let output = Command::new(harness)
+        .envs(env.iter().map(|(name, value)| (name, value)))
         .stdin(Stdio::null())
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| format!("conformance: could not run {}: {e}", harness.display()))?;
+        .map_err(|e| format!("{command}: could not run {}: {e}", harness.display()))?;
     if !output.status.success() {
         return Err(format!(
-            "conformance: the harness failed ({}).\n--- Prism log ---\n{}",
+            "{command}: the harness failed ({}).\n--- Prism log ---\n{}",
             output.status,
             prism.log_tail()
         ));
     }
-    let lines = harness_lines(&String::from_utf8_lossy(&output.stdout))?;
-    Ok((lines, proxy.take()))
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// The harness's lines by operation id.

@@ -118,7 +118,7 @@ fn generate(api: &ir::Api, dir: &Path) -> Result<BTreeMap<String, String>, Strin
         .collect();
     let files = atlas_codegen::generate_planned(&plan)?;
     let _ = std::fs::remove_dir_all(dir);
-    crate::codegen::sync::write(dir, &files)?;
+    atlas_codegen::write::write(dir, &files, atlas_codegen::write::Scope::Whole)?;
     crate::util::standalone(dir)?;
     Ok(features)
 }

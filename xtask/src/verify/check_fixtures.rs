@@ -49,7 +49,7 @@ pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
         let generated =
             atlas_codegen::generate_path(spec, &rel, &options).map_err(|d| format!("{rel} does not generate:\n{d}"))?;
         let dir = scratch.join(&name);
-        crate::codegen::sync::write(&dir, &generated.files)?;
+        atlas_codegen::write::write(&dir, &generated.files, atlas_codegen::write::Scope::Whole)?;
         let manifest = util::standalone(&dir)?;
         println!("check-fixtures: {rel}");
         let (api, _) =

@@ -35,7 +35,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         started.elapsed()
     );
     let dir = root.join("target").join("official-client");
-    crate::codegen::sync::write(&dir, &generated.files)?;
+    atlas_codegen::write::write(&dir, &generated.files, atlas_codegen::write::Scope::Whole)?;
     let manifest = crate::util::standalone(&dir)?;
     let target = root.join("target");
     let step = |what: &str, args: &[&str], env: (&str, &str)| -> Result<(), String> {

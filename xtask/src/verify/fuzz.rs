@@ -1,8 +1,8 @@
 //! `cargo xtask fuzz [--time SECONDS] [--target NAME]`: coverage-guided fuzzing of the generator with
 //! cargo-fuzz (libFuzzer), the targets of `generator/fuzz/`.
 //!
-//! Checks that the nightly toolchain and cargo-fuzz are installed (and says how to install what is
-//! missing), seeds each target's corpus from the fixtures and the small real-world descriptions, builds
+//! Checks for cargo-fuzz (and says how to install it) and for the nightly toolchain (without it, says so
+//! and builds with the default toolchain: see [`check_tools`]), seeds each target's corpus from the fixtures and the small real-world descriptions, builds
 //! the targets, runs each for the given time and prints its executions, coverage (`cov:`, the edges
 //! reached, and `ft:`, libFuzzer's finer features) and crashes. Fails when a target crashes or hangs,
 //! naming the input libFuzzer saved.
@@ -40,22 +40,26 @@ struct Outcome {
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let options = parse(args)?;
-    check_tools()?;
+    let nightly = check_tools()?;
     let fuzz_dir = root.join(FUZZ_DIR);
     for target in &options.targets {
         let count = seed(root, &fuzz_dir, target)?;
         println!("fuzz: {target}: {count} seed inputs in {FUZZ_DIR}/corpus/{target}");
     }
-    println!("fuzz: building the targets (cargo +nightly fuzz build)");
-    let status = nightly_cargo(root)
+    let toolchain = if nightly { "cargo +nightly" } else { "cargo" };
+    println!("fuzz: building the targets ({toolchain} fuzz build)");
+    let status = fuzz_cargo(root, nightly)
         .args(["fuzz", "build", "--fuzz-dir", FUZZ_DIR, "--sanitizer", "none"])
         .status()
         .map_err(|e| format!("fuzz: could not run cargo: {e}"))?;
     if !status.success() {
         return Err(format!("fuzz: building the fuzz targets failed ({status})"));
     }
-    let outcomes: Vec<Outcome> =
-        options.targets.iter().map(|target| run_target(root, target, options.seconds)).collect::<Result<_, _>>()?;
+    let outcomes: Vec<Outcome> = options
+        .targets
+        .iter()
+        .map(|target| run_target(root, nightly, target, options.seconds))
+        .collect::<Result<_, _>>()?;
 
     println!("\nfuzz: {} s per target", options.seconds);
     println!("{:<10} {:>12} {:>8} {:>8}  finding", "target", "executions", "cov", "ft");
@@ -111,29 +115,39 @@ fn parse(args: &[String]) -> Result<Options, String> {
     Ok(options)
 }
 
-/// `cargo +nightly` from the rustup proxy on the PATH, without the variables `cargo xtask` (a stable
-/// cargo) sets, which would pin the nested cargo to stable.
-fn nightly_cargo(root: &Path) -> Command {
+/// `cargo +nightly` (or the default toolchain's `cargo` when `nightly` is false) from the rustup proxy
+/// on the PATH, without the variables `cargo xtask` (a stable cargo) sets, which would pin the nested
+/// cargo to stable.
+fn fuzz_cargo(root: &Path, nightly: bool) -> Command {
     let mut command = Command::new("cargo");
-    command.arg("+nightly").current_dir(root).stdin(Stdio::null());
+    if nightly {
+        command.arg("+nightly");
+    }
+    command.current_dir(root).stdin(Stdio::null());
     for var in ["RUSTUP_TOOLCHAIN", "CARGO", "RUSTC", "RUSTDOC", "CARGO_TARGET_DIR"] {
         command.env_remove(var);
     }
     command
 }
 
-fn check_tools() -> Result<(), String> {
-    let nightly = nightly_cargo(Path::new(".")).arg("--version").output();
-    if !nightly.is_ok_and(|out| out.status.success()) {
-        return Err("fuzz: the nightly toolchain is not installed (libFuzzer's instrumentation needs it); \
-                    install it with `rustup toolchain install nightly`"
-            .to_owned());
+/// Whether the nightly toolchain is installed (saying so when it is not), after checking cargo-fuzz.
+///
+/// libFuzzer's instrumentation (`-Cpasses=sancov-module` and the `-sanitizer-coverage-*` LLVM options)
+/// is stable; only sanitizers need nightly. The targets run with `--sanitizer none` (the generator has
+/// no unsafe code), so without nightly they are built with the default toolchain instead.
+fn check_tools() -> Result<bool, String> {
+    let nightly = fuzz_cargo(Path::new("."), true).arg("--version").output().is_ok_and(|out| out.status.success());
+    if !nightly {
+        println!(
+            "fuzz: the nightly toolchain is not installed (`rustup toolchain install nightly`); building the \
+             targets with the default toolchain instead, which works because they run without a sanitizer"
+        );
     }
-    let fuzz = nightly_cargo(Path::new(".")).args(["fuzz", "--version"]).output();
+    let fuzz = fuzz_cargo(Path::new("."), nightly).args(["fuzz", "--version"]).output();
     if !fuzz.is_ok_and(|out| out.status.success()) {
-        return Err("fuzz: cargo-fuzz is not installed; install it with `cargo install cargo-fuzz`".to_owned());
+        return Err("fuzz: cargo-fuzz is not installed; install it with `cargo install cargo-fuzz --locked`".to_owned());
     }
-    Ok(())
+    Ok(nightly)
 }
 
 /// Fills `corpus/TARGET` with the seeds; returns how many there are. Byte targets get the fixture
@@ -167,7 +181,7 @@ fn seed(root: &Path, fuzz_dir: &Path, target: &str) -> Result<usize, String> {
     Ok(count)
 }
 
-fn run_target(root: &Path, target: &'static str, seconds: u64) -> Result<Outcome, String> {
+fn run_target(root: &Path, nightly: bool, target: &'static str, seconds: u64) -> Result<Outcome, String> {
     let fuzz_dir = root.join(FUZZ_DIR);
     // cargo fuzz saves findings to artifacts/TARGET and reads the corpus from corpus/TARGET.
     let artifacts = fuzz_dir.join("artifacts").join(target);
@@ -177,7 +191,7 @@ fn run_target(root: &Path, target: &'static str, seconds: u64) -> Result<Outcome
     // libFuzzer's status lines go straight to the log, so a long run can be watched (`tail -f`).
     let file = std::fs::File::create(&log).map_err(|e| format!("fuzz: cannot create {}: {e}", log.display()))?;
     let file2 = file.try_clone().map_err(|e| format!("fuzz: cannot reopen {}: {e}", log.display()))?;
-    let status = nightly_cargo(root)
+    let status = fuzz_cargo(root, nightly)
         .args(["fuzz", "run", "--fuzz-dir", FUZZ_DIR, "--sanitizer", "none", target, "--"])
         .arg(format!("-max_total_time={seconds}"))
         .arg(format!("-timeout={HANG_SECONDS}"))

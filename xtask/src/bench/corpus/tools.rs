@@ -97,7 +97,7 @@ pub fn generate(setup: &Setup, tool: Tool, description: &str, out: &Path) -> Res
                     Generation::Refused { message: shorten(&format!("{} error(s), first: {first}", errors.len())) }
                 }
                 Ok(Ok(generated)) => {
-                    crate::codegen::sync::write(out, &generated.files)?;
+                    atlas_codegen::write::write(out, &generated.files, atlas_codegen::write::Scope::Whole)?;
                     crate::util::standalone(out)?;
                     Generation::Generated { lines: super::super::external::rust_lines(out) }
                 }

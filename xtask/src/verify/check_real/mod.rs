@@ -198,7 +198,7 @@ fn measure(root: &Path, scratch: &Path, entry: &Entry, compile: bool) -> Result<
             if compile {
                 let name = entry.path.split(['/', '.']).next().unwrap_or("spec");
                 let dir = scratch.join(name);
-                crate::codegen::sync::write(&dir, &generated.files)?;
+                atlas_codegen::write::write(&dir, &generated.files, atlas_codegen::write::Scope::Whole)?;
                 let manifest = crate::util::standalone(&dir)?;
                 let (ok, took) = crate::util::check_crate_timed(root, &manifest)?;
                 row.result = Ok(Some(ok));

@@ -1,7 +1,9 @@
-//! Write-or-check over the whole generated file set: every stale, missing or extra file is reported,
-//! not only the first.
+//! Writing the generated file set into a directory, or checking a directory against it (a `--check`
+//! mode): every stale, missing or extra file is reported, not only the first. `cargo xtask codegen`
+//! and the build script support ([`crate::build_script`]) write through here, and so can a team's own
+//! xtask (`generator/examples/team-xtask`).
 
-use atlas_codegen::GeneratedFile;
+use crate::GeneratedFile;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +19,7 @@ pub struct Drift {
 }
 
 impl Drift {
+    /// Whether the directory matches the file set.
     pub fn is_empty(&self) -> bool {
         self.stale.is_empty() && self.missing.is_empty() && self.extra.is_empty()
     }
@@ -45,8 +48,24 @@ fn on_disk(dir: &Path) -> Vec<String> {
     out
 }
 
-/// Compares `files` with `dir` (CRLF is normalized, so a Windows checkout is not "stale").
+/// Which files of a directory the generator owns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// All of them but build output (`target/`) and dot files: a file the set no longer has is
+    /// extra, and [`write`] deletes it (a crate directory of its own).
+    Whole,
+    /// Only the listed files: nothing is extra or deleted (`OUT_DIR`, shared with other output).
+    Listed,
+}
+
+/// Compares `files` with `dir` (CRLF is normalized, so a Windows checkout is not "stale"); every file
+/// under `dir` the set does not have is extra.
 pub fn compare(dir: &Path, files: &[GeneratedFile]) -> Drift {
+    compare_in(dir, files, Scope::Whole)
+}
+
+/// [`compare`] for a directory the generator owns to the given [`Scope`].
+pub fn compare_in(dir: &Path, files: &[GeneratedFile], scope: Scope) -> Drift {
     let mut drift = Drift::default();
     for f in files {
         match fs::read_to_string(dir.join(&f.path)) {
@@ -55,14 +74,16 @@ pub fn compare(dir: &Path, files: &[GeneratedFile]) -> Drift {
             Err(_) => drift.missing.push(f.path.clone()),
         }
     }
-    drift.extra = on_disk(dir).into_iter().filter(|p| !files.iter().any(|f| &f.path == p)).collect();
+    if scope == Scope::Whole {
+        drift.extra = on_disk(dir).into_iter().filter(|p| !files.iter().any(|f| &f.path == p)).collect();
+    }
     drift
 }
 
-/// Brings `dir` in line with `files`: writes only changed files (so cargo's mtimes stay put), deletes
-/// extras and the directories they leave empty.
-pub fn write(dir: &Path, files: &[GeneratedFile]) -> Result<Drift, String> {
-    let drift = compare(dir, files);
+/// Brings `dir` in line with `files`: writes only changed files (so cargo's mtimes stay put), and with
+/// [`Scope::Whole`] deletes extras and the directories they leave empty. Returns what differed.
+pub fn write(dir: &Path, files: &[GeneratedFile], scope: Scope) -> Result<Drift, String> {
+    let drift = compare_in(dir, files, scope);
     for f in files {
         if drift.stale.contains(&f.path) || drift.missing.contains(&f.path) {
             let path = dir.join(&f.path);
@@ -107,7 +128,7 @@ mod tests {
         assert_eq!(drift.stale, ["src/lib.rs"]);
         assert_eq!(drift.missing, ["src/new.rs"]);
         assert_eq!(drift.extra, ["src/old/gone.rs"]);
-        write(&dir, &files).unwrap();
+        write(&dir, &files, Scope::Whole).unwrap();
         assert!(compare(&dir, &files).is_empty());
         assert!(!dir.join("src/old").exists());
         fs::remove_dir_all(&dir).unwrap();

@@ -23,6 +23,12 @@ mod operations;
     allow(dead_code, unused_imports, unused_macros)
 )]
 mod runtime;
+#[cfg_attr(
+    not(feature = "programmatic-api-keys"),
+    allow(dead_code, unused_imports, unused_macros)
+)]
+#[cfg(feature = "mock")]
+pub mod mock;
 
 #[cfg(feature = "programmatic-api-keys")]
 pub use operations::{CreateOrgApiKey, GetOrgApiKey, ListOrgApiKeys};

@@ -82,6 +82,10 @@ imports! {
     RetryPolicy => "crate::runtime", "RetryPolicy";
     /// JSON values in the conformance harness (`serde_json::Value`).
     Value => "serde_json", "Value";
+    /// The mock server the per-tag mocks add a method to (the `mock` feature).
+    MockServer => "crate::mock", "MockServer";
+    /// The expectation each mock method returns (the `mock` feature).
+    OperationMock => "crate::mock", "OperationMock";
 }
 
 /// Type names the generated code spells unqualified without a `use` of its own: the prelude's (the

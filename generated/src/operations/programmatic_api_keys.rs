@@ -197,8 +197,9 @@ impl<'a> ListOrgApiKeys<'a> {
         Ok(())
     }
 
-    /// Checks the request and turns it into what the runtime sends.
-    fn into_request(self) -> Result<RequestSpec, Error> {
+    /// Checks the request and turns it into what the runtime sends (and what a mock of the
+    /// operation matches).
+    pub(crate) fn into_request(self) -> Result<RequestSpec, Error> {
         self.validate().map_err(|e| e.in_operation(Self::OPERATION))?;
         let org_id = wire::path_segment("/path/orgId", &self.org_id)
             .map_err(|e| e.in_operation(Self::OPERATION))?;
@@ -328,8 +329,9 @@ impl<'a> CreateOrgApiKey<'a> {
         Ok(())
     }
 
-    /// Checks the request and turns it into what the runtime sends.
-    fn into_request(self) -> Result<RequestSpec, Error> {
+    /// Checks the request and turns it into what the runtime sends (and what a mock of the
+    /// operation matches).
+    pub(crate) fn into_request(self) -> Result<RequestSpec, Error> {
         self.validate().map_err(|e| e.in_operation(Self::OPERATION))?;
         let org_id = wire::path_segment("/path/orgId", &self.org_id)
             .map_err(|e| e.in_operation(Self::OPERATION))?;
@@ -412,8 +414,9 @@ impl<'a> GetOrgApiKey<'a> {
         Ok(())
     }
 
-    /// Checks the request and turns it into what the runtime sends.
-    fn into_request(self) -> Result<RequestSpec, Error> {
+    /// Checks the request and turns it into what the runtime sends (and what a mock of the
+    /// operation matches).
+    pub(crate) fn into_request(self) -> Result<RequestSpec, Error> {
         self.validate().map_err(|e| e.in_operation(Self::OPERATION))?;
         let org_id = wire::path_segment("/path/orgId", &self.org_id)
             .map_err(|e| e.in_operation(Self::OPERATION))?;

@@ -9,6 +9,9 @@ mod body;
 mod client;
 mod download;
 mod error;
+// The typed mocks' shared part; the generated `crate::mock` adds one method per operation.
+#[cfg(feature = "mock")]
+pub(crate) mod mock;
 pub(crate) mod paginate;
 pub(crate) mod params;
 mod retry;
@@ -25,6 +28,8 @@ pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, RateLimit, Response};
 pub use download::{ByteStream, Download};
 pub use error::{ApiFailure, AtlasError, AtlasFieldViolation, AuthError, Error};
+#[cfg(feature = "mock")]
+pub use mock::{MockServer, MockedCalls, OperationMock};
 pub use paginate::{PageStream, PaginationError};
 pub use retry::RetryPolicy;
 pub use secret::SecretString;

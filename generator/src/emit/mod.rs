@@ -9,6 +9,7 @@ pub(crate) mod docs;
 mod forms;
 mod imports;
 mod layout;
+mod mock;
 mod models;
 mod operations;
 mod parallel;
@@ -103,6 +104,10 @@ fn tokens_of(plan: &CratePlan<'_>, module: RustModule) -> TokenStream {
         }
         RustModule::Operations(i) => operations::module(api, &plan.tags[i].operations),
         RustModule::ConformanceHarness => conformance::harness(plan),
+        RustModule::MockMod => {
+            mock::module_root(&plan.tags, |tag| cfg_tokens(std::slice::from_ref(&tag.feature), false))
+        }
+        RustModule::Mock(i) => mock::module(api, &plan.tags[i].operations),
     }
 }
 
@@ -229,6 +234,10 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
         mod operations;
         #subset
         mod runtime;
+        // Typed mocks for tests, on wiremock: nothing of it is compiled without the feature.
+        #subset
+        #[cfg(feature = "mock")]
+        pub mod mock;
 
         #(#reexports)*
         #nullable

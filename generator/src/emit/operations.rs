@@ -114,7 +114,7 @@ fn param_type(p: &Param) -> TokenStream {
 }
 
 /// Arguments of the `Client` method: required path/query parameters, then a required body.
-fn required_args(op: &Operation) -> Vec<(&Param, TokenStream)> {
+pub(super) fn required_args(op: &Operation) -> Vec<(&Param, TokenStream)> {
     op.params
         .iter()
         .filter(|p| p.required)
@@ -258,6 +258,14 @@ fn client_method(op: &Operation) -> TokenStream {
     }
 }
 
+/// What the setter of an optional parameter takes: anything string-like for a string, else its type.
+pub(super) fn setter_argument(p: &Param) -> TokenStream {
+    match &p.ty {
+        TypeRef::String => quote!(impl Into<String>),
+        other => type_tokens(other),
+    }
+}
+
 fn builder(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.builder_name);
     let id = &op.id;
@@ -281,10 +289,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let setters = op.params.iter().filter(|p| !p.required).map(|p| {
         let field = ident(&p.rust_name);
         let docs = doc_attrs(&param_doc(p));
-        let (arg, value) = match &p.ty {
-            TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
-            other => (type_tokens(other), quote!(value)),
-        };
+        let arg = setter_argument(p);
+        let value = if p.ty == TypeRef::String { quote!(value.into()) } else { quote!(value) };
         quote! {
             #docs
             pub fn #field(mut self, value: #arg) -> Self {
@@ -622,8 +628,9 @@ fn into_request(api: &Api, op: &Operation, validates: bool) -> TokenStream {
         None => quote!(None),
     };
     quote! {
-        /// Checks the request and turns it into what the runtime sends.
-        fn into_request(self) -> Result<RequestSpec, Error> {
+        /// Checks the request and turns it into what the runtime sends (and what a mock of the
+        /// operation matches).
+        pub(crate) fn into_request(self) -> Result<RequestSpec, Error> {
             #validate_call
             #(#segments)*
             let path = #path;
@@ -1001,7 +1008,7 @@ fn body_type(b: &crate::ir::Body) -> TokenStream {
 
 /// What the client method and the body setter take: raw bytes as anything that converts into
 /// `bytes::Bytes` (a `Vec<u8>`, a `String`, a `&'static [u8]`), anything else as held.
-fn body_argument(b: &crate::ir::Body) -> TokenStream {
+pub(super) fn body_argument(b: &crate::ir::Body) -> TokenStream {
     match b.encoding {
         BodyEncoding::Bytes => quote!(impl Into<bytes::Bytes>),
         _ => body_type(b),

@@ -54,6 +54,11 @@ pub enum RustModule {
     Operations(usize),
     /// `examples/conformance.rs`, with [`Options::conformance`].
     ConformanceHarness,
+    /// `src/mock/mod.rs`: the `mock` feature's module, one declaration per tag.
+    MockMod,
+    /// `src/mock/<tag>.rs`, by index into [`CratePlan::tags`](super::CratePlan): the typed mocks of
+    /// the tag's operations.
+    Mock(usize),
 }
 
 /// A template of `templates/`.
@@ -89,6 +94,9 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/client.rs", include_str!("../../../templates/runtime/client.rs")),
     ("src/runtime/download.rs", include_str!("../../../templates/runtime/download.rs")),
     ("src/runtime/error.rs", include_str!("../../../templates/runtime/error.rs")),
+    // The `mock` feature's shared part (server, expectation builder, matcher); `emit` builds the
+    // per-operation mocks of `src/mock/`.
+    ("src/runtime/mock.rs", include_str!("../../../templates/runtime/mock.rs")),
     ("src/runtime/mod.rs", include_str!("../../../templates/runtime/mod.rs")),
     ("src/runtime/paginate.rs", include_str!("../../../templates/runtime/paginate.rs")),
     ("src/runtime/params.rs", include_str!("../../../templates/runtime/params.rs")),
@@ -177,6 +185,8 @@ pub(super) fn list(api: &Api, tags: &[Tag<'_>], groups: &[ModelGroup<'_>], optio
             .map(|(i, t)| rust(format!("src/operations/{}.rs", t.module), RustModule::Operations(i))),
     );
     out.push(rust("src/operations/mod.rs".to_owned(), RustModule::OperationsMod));
+    out.extend(tags.iter().enumerate().map(|(i, t)| rust(format!("src/mock/{}.rs", t.module), RustModule::Mock(i))));
+    out.push(rust("src/mock/mod.rs".to_owned(), RustModule::MockMod));
     if options.conformance {
         out.push(rust("examples/conformance.rs".to_owned(), RustModule::ConformanceHarness));
     }

@@ -9,6 +9,7 @@
 mod auth;
 mod conformance;
 mod errors;
+mod mock;
 mod operations;
 mod pagination;
 mod rate_limit;

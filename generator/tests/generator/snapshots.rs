@@ -71,7 +71,7 @@ fn output_is_byte_identical_across_runs() {
     assert_eq!(a.files, b.files);
 }
 
-/// Every edge-case spec of `tests/fixtures/good`: its IR, the models and operations it emits and its
+/// Every edge-case spec of `tests/fixtures/good`: its IR, the models, operations and mocks it emits and its
 /// API.md, one snapshot each in `tests/snapshots/good/<fixture>/`, so a reviewer sees each construct
 /// (unions, merged `allOf`, numbered names, empty and download bodies, several success statuses, array
 /// and header parameters) plainly.
@@ -85,7 +85,8 @@ fn fixture_snapshots() {
         assert_yaml_snapshot(&folder, "ir", &api);
         let generated = atlas_codegen::generate(&name, &text).unwrap_or_else(|d| panic!("{name}: {d}"));
         let laid_out = |f: &&GeneratedFile| {
-            ["src/models/", "src/operations/"].iter().any(|dir| f.path.starts_with(dir)) || f.path == "API.md"
+            ["src/models/", "src/operations/", "src/mock/"].iter().any(|dir| f.path.starts_with(dir))
+                || f.path == "API.md"
         };
         assert!(generated.files.iter().any(|f| f.path == "src/models/mod.rs"), "{name}: no models module");
         for file in generated.files.iter().filter(laid_out) {
@@ -119,7 +120,8 @@ fn multi_file_fixture_snapshots() {
         let generated =
             atlas_codegen::generate_path(&root_file, &name, &options).unwrap_or_else(|d| panic!("{name}: {d}"));
         let laid_out = |f: &&GeneratedFile| {
-            ["src/models/", "src/operations/"].iter().any(|dir| f.path.starts_with(dir)) || f.path == "API.md"
+            ["src/models/", "src/operations/", "src/mock/"].iter().any(|dir| f.path.starts_with(dir))
+                || f.path == "API.md"
         };
         for file in generated.files.iter().filter(laid_out) {
             assert_text_snapshot(&folder, &file.path, &file.contents);

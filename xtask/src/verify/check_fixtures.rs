@@ -60,7 +60,9 @@ pub fn run(root: &Path, only: &[String]) -> Result<(), String> {
             [first, _, ..] => check_feature_alone(root, &manifest, first)?,
             _ => true,
         };
-        let documented = util::check_crate(root, &manifest)? && alone;
+        // The typed mocks (`mock` feature) of every construct the fixture has compile too.
+        let mocked = check_lib(root, &manifest, &["--features", "mock"])?;
+        let documented = util::check_crate(root, &manifest)? && alone && mocked;
         // A fixture may come with behaviour tests (`<name>.behaviour.rs`), run inside its crate.
         let behaviour = named.with_file_name(format!("{name}.behaviour.rs"));
         let behaves = !behaviour.exists() || documented && run_behaviour(root, &dir, &manifest, &behaviour)?;
@@ -86,8 +88,15 @@ fn fixture_name(spec: &Path) -> Option<String> {
 /// `cargo check --lib --no-default-features --features <feature>` with warnings denied.
 fn check_feature_alone(root: &Path, manifest: &Path, feature: &str) -> Result<bool, String> {
     println!("check-fixtures: only feature {feature}");
+    check_lib(root, manifest, &["--no-default-features", "--features", feature])
+}
+
+/// `cargo check --lib <features>` with warnings denied.
+fn check_lib(root: &Path, manifest: &Path, features: &[&str]) -> Result<bool, String> {
     Ok(Command::new(util::cargo())
-        .args(["check", "--quiet", "--lib", "--no-default-features", "--features", feature, "--manifest-path"])
+        .args(["check", "--quiet", "--lib"])
+        .args(features)
+        .arg("--manifest-path")
         .arg(manifest)
         .env("CARGO_TARGET_DIR", root.join("target"))
         .env("RUSTFLAGS", "-D warnings")
@@ -98,7 +107,7 @@ fn check_feature_alone(root: &Path, manifest: &Path, feature: &str) -> Result<bo
 }
 
 /// Copies `tests` into the generated crate as `tests/behaviour.rs` (with the shared `tests/support/`) and runs
-/// it with the library's unit tests.
+/// it with the library's unit tests, with the `mock` feature on (behaviour tests may use the typed mocks).
 /// The behaviour tests may use wiremock (the mock server of the client tests), which the generated
 /// crate itself does not depend on: it is added to the copy's dev-dependencies only.
 fn run_behaviour(root: &Path, dir: &Path, manifest: &Path, tests: &Path) -> Result<bool, String> {
@@ -113,7 +122,7 @@ fn run_behaviour(root: &Path, dir: &Path, manifest: &Path, tests: &Path) -> Resu
     }
     println!("check-fixtures: behaviour tests {}", tests.display());
     Ok(Command::new(util::cargo())
-        .args(["test", "--quiet", "--lib", "--test", "behaviour", "--manifest-path"])
+        .args(["test", "--quiet", "--lib", "--test", "behaviour", "--features", "mock", "--manifest-path"])
         .arg(manifest)
         .env("CARGO_TARGET_DIR", root.join("target"))
         .env("RUSTFLAGS", "-D warnings")

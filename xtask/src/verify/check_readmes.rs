@@ -28,6 +28,9 @@ pub(crate) struct Snippet {
 pub(crate) struct Readme {
     /// The `name = ...` lines below `[dependencies]` in its ```toml blocks, in order.
     pub dependencies: Vec<String>,
+    /// The features of the client a ```toml block turns on (`features = ["mock"]` on an
+    /// `atlas-admin-client` line, under `[dependencies]` or `[dev-dependencies]`).
+    pub client_features: Vec<String>,
     pub snippets: Vec<Snippet>,
     /// `line: text` of every hidden doctest line.
     pub hidden_lines: Vec<String>,
@@ -59,12 +62,22 @@ pub(crate) fn parse(text: &str) -> Readme {
 fn finish(readme: &mut Readme, start: usize, tag: &str, lines: &[&str]) {
     let language = tag.split(',').next().unwrap_or("").trim();
     if language == "toml" {
-        let mut in_dependencies = false;
+        let (mut in_dependencies, mut in_dev_dependencies) = (false, false);
         for line in lines {
             let line = line.trim();
             if line.starts_with('[') {
                 in_dependencies = line == "[dependencies]";
-            } else if in_dependencies && line.contains('=') {
+                in_dev_dependencies = line == "[dev-dependencies]";
+                continue;
+            }
+            if (in_dependencies || in_dev_dependencies) && is_client(line) {
+                for feature in features_of(line) {
+                    if !readme.client_features.contains(&feature) {
+                        readme.client_features.push(feature);
+                    }
+                }
+            }
+            if in_dependencies && line.contains('=') {
                 readme.dependencies.push(line.to_owned());
             }
         }
@@ -79,14 +92,30 @@ fn finish(readme: &mut Readme, start: usize, tag: &str, lines: &[&str]) {
     }
 }
 
-/// The scratch crate's manifest: the README's dependencies, `atlas-admin-client` from `generated`.
-fn manifest(name: &str, dependencies: &[String], generated: &Path) -> String {
+/// Whether a dependency line is the generated client's.
+fn is_client(line: &str) -> bool {
+    line.split('=').next().is_some_and(|key| key.trim() == "atlas-admin-client")
+}
+
+/// The quoted names in the `features = [...]` list of a dependency line.
+fn features_of(line: &str) -> Vec<String> {
+    let Some(list) = line.split_once("features").and_then(|(_, rest)| rest.split_once('[')) else {
+        return Vec::new();
+    };
+    let list = list.1.split(']').next().unwrap_or_default();
+    list.split(',').map(|f| f.trim().trim_matches('"').to_owned()).filter(|f| !f.is_empty()).collect()
+}
+
+/// The scratch crate's manifest: the README's dependencies, `atlas-admin-client` from `generated` with
+/// every feature the README turns on for it (the `mock` feature its test example needs).
+fn manifest(name: &str, dependencies: &[String], client_features: &[String], generated: &Path) -> String {
     let mut toml = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n"
     );
     for line in dependencies {
-        if line.split('=').next().is_some_and(|key| key.trim() == "atlas-admin-client") {
-            toml.push_str(&format!("atlas-admin-client = {{ path = {:?} }}\n", generated.display().to_string()));
+        if is_client(line) {
+            let path = generated.display().to_string();
+            toml.push_str(&format!("atlas-admin-client = {{ path = {path:?}, features = {client_features:?} }}\n"));
         } else {
             toml.push_str(line);
             toml.push('\n');
@@ -123,7 +152,13 @@ pub fn run(root: &Path) -> Result<(), String> {
         let write = |path: &Path, contents: &str| {
             std::fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
         };
-        write(&manifest_path, &manifest(&format!("snippets-{name}"), &readme.dependencies, &root.join("generated")))?;
+        let toml = manifest(
+            &format!("snippets-{name}"),
+            &readme.dependencies,
+            &readme.client_features,
+            &root.join("generated"),
+        );
+        write(&manifest_path, &toml)?;
         if let Ok(lock) = std::fs::read_to_string(root.join("Cargo.lock")) {
             write(&dir.join("Cargo.lock"), &lock)?;
         }
@@ -142,8 +177,9 @@ pub fn run(root: &Path) -> Result<(), String> {
             readme.snippets.len(),
             readme.dependencies
         );
+        // Built as tests, so a snippet's `#[tokio::test]` functions are compiled too.
         let status = Command::new(crate::util::cargo())
-            .args(["build", "--quiet", "--examples", "--manifest-path"])
+            .args(["test", "--no-run", "--quiet", "--examples", "--manifest-path"])
             .arg(&manifest_path)
             .env("CARGO_TARGET_DIR", root.join("target"))
             .stdin(Stdio::null())
@@ -167,26 +203,31 @@ pub fn run(root: &Path) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    const README: &str = "# x\n\n```toml\n[dependencies]\natlas-admin-client = \"0.1\"\nfutures = \"0.3\" # streams\n\n[dev-dependencies]\nwiremock = \"0.6\"\n```\n\n```rust,no_run\nuse futures::StreamExt;\n# fn hidden() {}\n#[derive(Debug)]\nstruct A;\n```\n\n```sh\ncargo run\n```\n\n```\nlet untagged = 1;\n```\n";
+    const README: &str = "# x\n\n```toml\n[dependencies]\natlas-admin-client = \"0.1\"\nfutures = \"0.3\" # streams\n\n[dev-dependencies]\nwiremock = \"0.6\"\natlas-admin-client = { version = \"0.1\", features = [\"mock\"] }\n```\n\n```rust,no_run\nuse futures::StreamExt;\n# fn hidden() {}\n#[derive(Debug)]\nstruct A;\n```\n\n```sh\ncargo run\n```\n\n```\nlet untagged = 1;\n```\n";
 
     #[test]
     fn finds_dependencies_snippets_and_hidden_lines() {
         let readme = parse(README);
         assert_eq!(readme.dependencies, ["atlas-admin-client = \"0.1\"", "futures = \"0.3\" # streams"]);
         assert_eq!(readme.snippets.len(), 2, "{readme:?}");
-        assert_eq!(readme.snippets[0].line, 12);
+        assert_eq!(readme.snippets[0].line, 13);
         assert!(readme.snippets[0].code.starts_with("use futures::StreamExt;"));
         assert_eq!(readme.snippets[1].code, "let untagged = 1;");
-        assert_eq!(readme.hidden_lines, ["14: # fn hidden() {}"]);
+        assert_eq!(readme.hidden_lines, ["15: # fn hidden() {}"]);
     }
 
     #[test]
     fn the_client_comes_from_generated() {
-        let toml = manifest("s", &parse(README).dependencies, Path::new("/repo/generated"));
+        let readme = parse(README);
+        assert_eq!(readme.client_features, ["mock"], "turned on under [dev-dependencies]");
+        let toml = manifest("s", &readme.dependencies, &readme.client_features, Path::new("/repo/generated"));
         assert!(
-            toml.contains("atlas-admin-client = { path = \"/repo/generated\" }\nfutures = \"0.3\" # streams\n"),
+            toml.contains(
+                "atlas-admin-client = { path = \"/repo/generated\", features = [\"mock\"] }\nfutures = \"0.3\" # streams\n"
+            ),
             "{toml}"
         );
+        assert_eq!(toml.matches("atlas-admin-client").count(), 1, "one client line: {toml}");
         assert!(!toml.contains("wiremock"), "dev-dependencies are not the reader's dependencies");
     }
 }

@@ -62,12 +62,13 @@ pub(crate) fn parse(text: &str) -> Readme {
 fn finish(readme: &mut Readme, start: usize, tag: &str, lines: &[&str]) {
     let language = tag.split(',').next().unwrap_or("").trim();
     if language == "toml" {
-        let (mut in_dependencies, mut in_dev_dependencies) = (false, false);
+        let (mut in_dependencies, mut in_dev_dependencies, mut in_build_dependencies) = (false, false, false);
         for line in lines {
             let line = line.trim();
             if line.starts_with('[') {
                 in_dependencies = line == "[dependencies]";
                 in_dev_dependencies = line == "[dev-dependencies]";
+                in_build_dependencies = line == "[build-dependencies]";
                 continue;
             }
             if (in_dependencies || in_dev_dependencies) && is_client(line) {
@@ -77,7 +78,8 @@ fn finish(readme: &mut Readme, start: usize, tag: &str, lines: &[&str]) {
                     }
                 }
             }
-            if in_dependencies && line.contains('=') {
+            // A build script's dependencies too: its snippet is built as a program like the others.
+            if (in_dependencies || in_build_dependencies) && line.contains('=') {
                 readme.dependencies.push(line.to_owned());
             }
         }
@@ -116,6 +118,10 @@ fn manifest(name: &str, dependencies: &[String], client_features: &[String], gen
         if is_client(line) {
             let path = generated.display().to_string();
             toml.push_str(&format!("atlas-admin-client = {{ path = {path:?}, features = {client_features:?} }}\n"));
+        } else if line.split('=').next().is_some_and(|key| key.trim() == "atlas-codegen") {
+            // The generator is not on crates.io: this checkout's (`generated` is `<root>/generated`).
+            let path = generated.with_file_name("generator").display().to_string();
+            toml.push_str(&format!("atlas-codegen = {{ path = {path:?} }}\n"));
         } else {
             toml.push_str(line);
             toml.push('\n');

@@ -14,7 +14,7 @@
 //! - an example: an entry in [`EXAMPLES`] naming the operations and types it needs.
 
 use super::layout::{ModelGroup, Tag};
-use crate::ir::Api;
+use crate::ir::{Api, TypeRef};
 use crate::options::Options;
 
 /// One file of the generated crate.
@@ -135,6 +135,21 @@ pub const MULTIPART: [(&str, &str); 2] = [
     ("src/multipart/tests.rs", include_str!("../../../templates/runtime/multipart/tests.rs")),
 ];
 
+/// The date-time runtime (`Timestamp`, `CalendarDate`, on chrono) and its tests: shipped only to crates
+/// whose API has a `format: date-time` or `date` ([`Api::uses_format`]), which then depend on chrono;
+/// declared by the facade as the public `datetime` module.
+pub const DATETIME: [(&str, &str); 2] = [
+    ("src/datetime.rs", include_str!("../../../templates/runtime/datetime.rs")),
+    ("src/datetime/tests.rs", include_str!("../../../templates/runtime/datetime/tests.rs")),
+];
+/// The bytes-in-JSON runtime (`Base64Bytes`, `BinaryString`) and its tests: shipped only to crates
+/// whose API has a `format: byte` or `binary` inside JSON, which then depend on base64; declared by
+/// the facade as the public `binary` module.
+pub const BINARY: [(&str, &str); 2] = [
+    ("src/binary.rs", include_str!("../../../templates/runtime/binary.rs")),
+    ("src/binary/tests.rs", include_str!("../../../templates/runtime/binary/tests.rs")),
+];
+
 /// One example shipped with the generated crate. Each is hand-written for particular operations and
 /// types, so it is shipped only for a spec whose IR has them: a client generated from another spec
 /// then still builds, examples included.
@@ -201,6 +216,12 @@ pub(super) fn list(api: &Api, tags: &[Tag<'_>], groups: &[ModelGroup<'_>], optio
     }
     if api.sends_multipart() {
         out.extend(MULTIPART.iter().map(|(path, text)| copy(path, text)));
+    }
+    if api.uses_format(&TypeRef::DateTime) || api.uses_format(&TypeRef::Date) {
+        out.extend(DATETIME.iter().map(|(path, text)| copy(path, text)));
+    }
+    if api.uses_format(&TypeRef::Base64) || api.uses_format(&TypeRef::Binary) {
+        out.extend(BINARY.iter().map(|(path, text)| copy(path, text)));
     }
     out.extend(TEMPLATES.iter().map(|t| Artefact { path: t.path.to_owned(), maker: Maker::Template(t) }));
     out.extend(RUNTIME.iter().map(|(path, text)| copy(path, text)));

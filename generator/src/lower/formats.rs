@@ -3,13 +3,14 @@
 //! the IR type. A user's configuration that maps a format to a type of their own overrides this one
 //! function.
 //!
-//! The date-time crate is chrono (`default-features = false, features = ["std", "serde"]` in the
-//! generated `Cargo.toml`): it is 1.x and has been for years, it is what progenitor/typify, sqlx,
-//! bson and most of the ecosystem's clients already use (so a team rarely compiles a second
-//! date-time crate, and can pass our values to their database layer as they are), and with its
-//! default features off it builds no time-zone database and no `clock`. jiff has the better design
-//! but is 0.x (a breaking bump would be a breaking bump of every generated crate); `time` is 0.3 and
-//! less common in the crates users pair a client with.
+//! The date-time crate is chrono (`default-features = false, features = ["alloc"]` in the generated
+//! `Cargo.toml`: no clock, no time-zone database; the runtime writes its own serde impls). It is what
+//! the crates a client's values travel on to already speak: sqlx, bson and the mongodb driver,
+//! progenitor/typify output, and most of the ecosystem's API clients, so a team rarely compiles a second
+//! date-time crate or converts at the boundary; it has kept 0.4 without a breaking release for years.
+//! jiff has the better design and reached 1.0, but far fewer of those crates accept its types yet;
+//! `time` is 0.3 and rarer still. A team that wants another type is to map the format to it with
+//! the customisation config, which replaces [`format_type`]'s answer.
 
 use crate::ir::TypeRef;
 use openapiv3::{Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};

@@ -269,4 +269,40 @@ mod tests {
         let harness = CratePlan::new(&api, &Options { conformance: true, ..Options::default() });
         assert!(harness.ships("examples/conformance.rs"));
     }
+
+    #[test]
+    fn the_format_runtimes_ship_only_to_crates_that_use_their_formats() {
+        let ships = |spec: &str, path: &str| {
+            let api = crate::lower_spec("formats.yaml", spec).expect("the spec lowers").0;
+            CratePlan::new(&api, &Options::default()).ships(path)
+        };
+        let with = |format: &str| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        x: {{type: array, items: {{type: string, format: {format}}}}}\n"
+            )
+        };
+        let atlas = atlas();
+        let plain = CratePlan::new(&atlas, &Options::default());
+        assert!(!plain.ships(DATETIME[0].0) && !plain.ships(BINARY[0].0));
+        let depends = |spec: &str, krate: &str| {
+            let generated = crate::generate("formats.yaml", spec).expect("the spec generates");
+            let manifest = generated.files.iter().find(|f| f.path == "Cargo.toml").expect("a manifest");
+            manifest.contents.lines().any(|line| line.starts_with(&format!("{krate} = ")))
+        };
+        // Format, then whether the crate ships `datetime` and `binary` and depends on chrono, uuid, base64.
+        let table = [
+            ("date-time", [true, false], [true, false, false]),
+            ("date", [true, false], [true, false, false]),
+            ("uuid", [false, false], [false, true, false]),
+            ("byte", [false, true], [false, false, true]),
+            ("binary", [false, true], [false, false, true]),
+            ("email", [false, false], [false, false, false]),
+        ];
+        for (format, [datetime, binary], crates) in table {
+            let spec = with(format);
+            assert_eq!(ships(&spec, DATETIME[0].0), datetime, "{format}");
+            assert_eq!(ships(&spec, BINARY[0].0), binary, "{format}");
+            assert_eq!(["chrono", "uuid", "base64"].map(|c| depends(&spec, c)), crates, "{format}");
+        }
+    }
 }

@@ -54,7 +54,7 @@ mod tests {
 
     #[test]
     fn the_typed_formats_and_the_rest() {
-        let typed = ["date-time", "date", "uuid", "byte", "binary"].map(|f| format_type(f));
+        let typed = ["date-time", "date", "uuid", "byte", "binary"].map(format_type);
         assert_eq!(typed.map(Option::unwrap), TypeRef::TYPED_FORMATS);
         for untyped in ["email", "uri", "password", "int64", "DATE-TIME", ""] {
             assert_eq!(format_type(untyped), None, "{untyped}");

@@ -5,6 +5,7 @@
 
 mod check;
 mod compose;
+mod formats;
 mod keywords;
 mod names;
 mod operation;

@@ -578,7 +578,7 @@ impl Lowerer<'_> {
         match &schema.schema_kind {
             Kind::Type(Type::String(s)) if !s.enumeration.is_empty() => self.synthesize(name_hint, schema, pointer),
             Kind::Type(Type::String(_)) if is_secret(schema) => Some(TypeRef::Secret),
-            Kind::Type(Type::String(_)) => Some(TypeRef::String),
+            Kind::Type(Type::String(_)) => Some(super::formats::typed_format(schema).unwrap_or(TypeRef::String)),
             Kind::Type(Type::Integer(i)) => Some(match i.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
                 _ => TypeRef::I64,
@@ -726,6 +726,9 @@ impl Lowerer<'_> {
         }
         let mut c = Constraints::default();
         match &schema.schema_kind {
+            // A typed format (a date-time, a uuid, ...) is checked by its type: a string pattern or
+            // length would only restate (or contradict) it, and the value is no string to check.
+            Kind::Type(Type::String(_)) if !is_secret(schema) && super::formats::typed_format(schema).is_some() => {}
             Kind::Type(Type::String(s)) => {
                 c.pattern = s.pattern.clone();
                 c.min_length = s.min_length.map(|v| v as u64);

@@ -3,7 +3,7 @@
 
 use crate::ir::TypeRef;
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens};
 
 /// An identifier; names were sanitized during lowering, so this never needs `r#`.
 pub(super) fn ident(name: &str) -> Ident {
@@ -32,9 +32,29 @@ pub(super) fn type_tokens(ty: &TypeRef) -> TokenStream {
             quote!(#name)
         }
         TypeRef::Any => quote!(serde_json::Value),
+        TypeRef::External(path) => rust_path::<syn::Type>(path),
         TypeRef::Nullable(inner) => {
             let inner = type_tokens(inner);
             quote!(Option<#inner>)
+        }
+    }
+}
+
+/// Extra derives of a type ([`crate::ir::Schema::derives`]), each a path, ready to go after the
+/// type's own in a `#[derive(...)]` (with a leading comma when there are any).
+pub(super) fn extra_derives(derives: &[String]) -> TokenStream {
+    let paths = derives.iter().map(|d| rust_path::<syn::Path>(d));
+    quote!(#(, #paths)*)
+}
+
+/// A Rust type or path the customisation names; the lowering checked that it parses, so the
+/// fallback (a compile error naming it) is never reached from a checked IR.
+fn rust_path<T: syn::parse::Parse + ToTokens>(text: &str) -> TokenStream {
+    match syn::parse_str::<T>(text) {
+        Ok(parsed) => parsed.into_token_stream(),
+        Err(_) => {
+            let message = format!("`{text}` is not a Rust path");
+            quote!(compile_error!(#message))
         }
     }
 }

@@ -49,6 +49,8 @@ pub fn render_planned(plan: &CratePlan<'_>) -> Result<Vec<GeneratedFile>, String
         fancy_regex => api.backtracking_patterns(),
         multipart => plan.ships(MULTIPART[0].0),
         features => Value::from(Serde(&plan.features)),
+        // Crates the customisation adds (skipped in the IR's serialization when there are none).
+        dependencies => Value::from(Serde(&api.dependencies)),
     };
     let mut out = Vec::new();
     for Template { path, name, .. } in templates {

@@ -354,18 +354,18 @@ fn blocker(api: &Api, schema: &Schema, derive: &str, has: &dyn Fn(&str, &str) ->
             // A request's optional nullable field is the runtime's `Nullable<T>` (no order).
             let wrapper = schema.presence(field) == Presence::Nullable && matches!(derive, "PartialOrd" | "Ord");
             let reason = if wrapper {
-                Some("it is the runtime's `Nullable<T>`, which has no order".to_owned())
+                Some("and the runtime's `Nullable<T>` around it has no order".to_owned())
             } else {
                 type_blocker(api, &field.ty, derive, has, depth)
             };
-            reason.map(|r| format!("field `{}` ({}) is `{}`: {r}", field.rust_name, field.pointer, field.ty))
+            reason.map(|r| format!("field `{}` ({}) is `{}`, {r}", field.rust_name, field.pointer, field.ty))
         }),
         SchemaKind::Union { tag, variants } => {
             if matches!(tag, UnionTag::Discriminator { .. }) && matches!(derive, "PartialOrd" | "Ord") {
                 return Some(format!("its catch-all variant for unknown subtypes holds a `serde_json::Value`, which has no `{derive}`"));
             }
             variants.iter().find_map(|v| {
-                type_blocker(api, &v.ty, derive, has, depth).map(|r| format!("variant `{}` is `{}`: {r}", v.rust_name, v.ty))
+                type_blocker(api, &v.ty, derive, has, depth).map(|r| format!("variant `{}` is `{}`, {r}", v.rust_name, v.ty))
             })
         }
         SchemaKind::Enum { .. } | SchemaKind::Newtype { .. } | SchemaKind::Alias { .. } => None,
@@ -378,11 +378,11 @@ fn type_blocker(api: &Api, ty: &TypeRef, derive: &str, has: &dyn Fn(&str, &str) 
         TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::Bool => None,
         // The user's type answers for itself (the docs say it must implement what it is asked).
         TypeRef::External(_) => None,
-        TypeRef::F64 if derive != "PartialOrd" => Some(format!("`f64` has no `{derive}` (NaN is not equal to itself)")),
+        TypeRef::F64 if derive != "PartialOrd" => Some(format!("and `f64` has no `{derive}` (NaN breaks it)")),
         TypeRef::F64 => None,
-        TypeRef::Secret if derive != "Eq" => Some(format!("the runtime's `SecretString` has no `{derive}`")),
+        TypeRef::Secret if derive != "Eq" => Some(format!("and the runtime's `SecretString` has no `{derive}`")),
         TypeRef::Secret => None,
-        TypeRef::Any if matches!(derive, "PartialOrd" | "Ord") => Some(format!("`serde_json::Value` has no `{derive}`")),
+        TypeRef::Any if matches!(derive, "PartialOrd" | "Ord") => Some(format!("and `serde_json::Value` has no `{derive}`")),
         TypeRef::Any => None,
         TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => type_blocker(api, inner, derive, has, depth),
         TypeRef::Named(name) => {
@@ -395,9 +395,9 @@ fn type_blocker(api: &Api, ty: &TypeRef, derive: &str, has: &dyn Fn(&str, &str) 
                     // One type further says why it could not have it either (deeper stays a hint).
                     let deeper = if depth < 1 { blocker(api, target, derive, has, depth + 1) } else { None };
                     let why = deeper
-                        .map(|r| format!(", and cannot have it: {r}"))
+                        .map(|r| format!(" and cannot have it: {r}"))
                         .unwrap_or_else(|| format!(" (add `{derive}` to `{}` under `[derives.schemas]`)", target.name));
-                    Some(format!("`{name}` does not derive `{derive}`{why}"))
+                    Some(format!("and `{name}` does not derive `{derive}`{why}"))
                 }
             }
         }

@@ -438,76 +438,20 @@ impl OrgId {
 
 string_newtype!(OrgId);
 
-/// Name of an organization role that a new API key can be granted.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum OrganizationRole {
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_STREAM_PROCESSING_ADMIN`
-    OrgStreamProcessingAdmin,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// A value this version of the client does not know; kept verbatim so it round-trips.
-    Unknown(String),
-}
-
-impl OrganizationRole {
-    /// Every value this version of the client knows, in spec order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::OrgOwner,
-        Self::OrgMember,
-        Self::OrgGroupCreator,
-        Self::OrgBillingAdmin,
-        Self::OrgBillingReadOnly,
-        Self::OrgStreamProcessingAdmin,
-        Self::OrgReadOnly,
-    ];
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrgOwner => "ORG_OWNER",
-            Self::OrgMember => "ORG_MEMBER",
-            Self::OrgGroupCreator => "ORG_GROUP_CREATOR",
-            Self::OrgBillingAdmin => "ORG_BILLING_ADMIN",
-            Self::OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
-            Self::OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN",
-            Self::OrgReadOnly => "ORG_READ_ONLY",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// Whether this is a value the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+open_enum! {
+    /// Name of an organization role that a new API key can be granted.
+    pub enum OrganizationRole {
+        OrgOwner = "ORG_OWNER",
+        OrgMember = "ORG_MEMBER",
+        OrgGroupCreator = "ORG_GROUP_CREATOR",
+        OrgBillingAdmin = "ORG_BILLING_ADMIN",
+        OrgBillingReadOnly = "ORG_BILLING_READ_ONLY",
+        OrgStreamProcessingAdmin = "ORG_STREAM_PROCESSING_ADMIN",
+        OrgReadOnly = "ORG_READ_ONLY",
+        /// A value this version of the client does not know; kept verbatim so it round-trips.
+        Unknown(String),
     }
 }
-
-impl From<&str> for OrganizationRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "ORG_OWNER" => Self::OrgOwner,
-            "ORG_MEMBER" => Self::OrgMember,
-            "ORG_GROUP_CREATOR" => Self::OrgGroupCreator,
-            "ORG_BILLING_ADMIN" => Self::OrgBillingAdmin,
-            "ORG_BILLING_READ_ONLY" => Self::OrgBillingReadOnly,
-            "ORG_STREAM_PROCESSING_ADMIN" => Self::OrgStreamProcessingAdmin,
-            "ORG_READ_ONLY" => Self::OrgReadOnly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-open_enum!(OrganizationRole, Unknown);
 
 /// One page of an organization's API keys.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -14,7 +14,18 @@ pub(super) fn unparse(file: syn::File) -> String {
         return prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs, items: Vec::new() });
     };
     let mut previous = Some(kind(&first));
-    let mut out = prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs, items: vec![first] });
+    let mut out = match declared_enum(first) {
+        // Printed on its own, after the inner attributes' lines.
+        Ok(text) => {
+            let mut out =
+                prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs, items: Vec::new() });
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out + &text
+        }
+        Err(first) => prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs, items: vec![first] }),
+    };
     for item in items {
         let kind = kind(&item);
         let grouped = previous == Some(kind) && kind != Kind::Other;
@@ -50,6 +61,10 @@ fn print(item: Item) -> String {
 /// One item; an `impl` block gets its header and each member printed on their own, members indented
 /// and separated by blank lines.
 fn item_text(item: Item) -> String {
+    let item = match declared_enum(item) {
+        Ok(text) => return text,
+        Err(item) => item,
+    };
     let Item::Impl(mut block) = item else { return print(item) };
     let printable = block.items.iter().all(|m| matches!(m, ImplItem::Fn(_) | ImplItem::Const(_) | ImplItem::Type(_)));
     if block.items.len() < 2 || !printable {
@@ -74,6 +89,29 @@ fn item_text(item: Item) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+/// `open_enum! { pub enum .. }` printed with its body laid out as the enum it reads like (one
+/// `Variant = "wire",` per line); prettyplease fills a macro's tokens like a paragraph. Any other item
+/// is handed back.
+fn declared_enum(item: Item) -> Result<String, Item> {
+    let Item::Macro(mac) = &item else { return Err(item) };
+    if !mac.mac.path.is_ident("open_enum") {
+        return Err(item);
+    }
+    // `Variant = "wire"` parses as an enum with discriminant expressions, which prettyplease prints
+    // one per line.
+    let Ok(body) = syn::parse2::<syn::ItemEnum>(mac.mac.tokens.clone()) else { return Err(item) };
+    let mut out = String::from("open_enum! {\n");
+    for line in print(Item::Enum(body)).lines() {
+        if !line.is_empty() {
+            out.push_str("    ");
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out.push_str("}\n");
+    Ok(out)
 }
 
 /// An impl member as the free item it prints like (a method as a function, and so on).

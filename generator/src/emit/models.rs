@@ -461,67 +461,29 @@ fn catch_all_name(values: &[EnumValue]) -> &'static str {
 }
 
 /// A string enum that stays open: values added to the API later decode into `Unknown` and serialize
-/// back unchanged, so a new role in Atlas never breaks a deployed client.
+/// back unchanged, so a new role in Atlas never breaks a deployed client. Declared through the
+/// runtime's `open_enum!`, one `Variant = "wire"` line per value (the macro writes the variants'
+/// docs, `KNOWN`, `as_str`, `From<&str>` and the rest); `layout.rs` prints the body as the enum it
+/// reads like.
 fn enum_item(name: &proc_macro2::Ident, docs: TokenStream, values: &[EnumValue], derives: &[String]) -> TokenStream {
-    let extra = super::tokens::extra_derives(derives);
+    // The customisation's derives go in as one more attribute of the declaration.
+    let extra = super::tokens::derive_attr(derives);
     let catch_all = format_ident!("{}", catch_all_name(values));
     let variants = values.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let doc = format!(" `{}`", v.name);
-        quote! { #[doc = #doc] #variant, }
-    });
-    let to_str = values.iter().map(|v| {
-        let variant = ident(&v.rust_name);
         let wire = &v.name;
-        quote! { Self::#variant => #wire, }
-    });
-    let from_str = values.iter().map(|v| {
-        let variant = ident(&v.rust_name);
-        let wire = &v.name;
-        quote! { #wire => Self::#variant, }
-    });
-    let known = values.iter().map(|v| {
-        let variant = ident(&v.rust_name);
-        quote! { Self::#variant }
+        quote! { #variant = #wire, }
     });
     quote! {
-        #docs
-        #[derive(Debug, Clone #extra)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A value this version of the client does not know; kept verbatim so it round-trips.
-            #catch_all(String),
-        }
-
-        impl #name {
-            /// Every value this version of the client knows, in spec order.
-            pub const KNOWN: &'static [Self] = &[#(#known),*];
-
-            /// The value as it appears on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::#catch_all(value) => value,
-                }
-            }
-
-            /// Whether this is a value the client does not know.
-            pub fn is_unknown(&self) -> bool {
-                matches!(self, Self::#catch_all(_))
+        open_enum! {
+            #docs
+            #extra
+            pub enum #name {
+                #(#variants)*
+                /// A value this version of the client does not know; kept verbatim so it round-trips.
+                #catch_all(String),
             }
         }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => Self::#catch_all(other.to_owned()),
-                }
-            }
-        }
-
-        open_enum!(#name, #catch_all);
     }
 }
 

@@ -47,6 +47,16 @@ pub(super) fn extra_derives(derives: &[String]) -> TokenStream {
     quote!(#(, #paths)*)
 }
 
+/// Extra derives as an attribute of their own (`#[derive(schemars::JsonSchema)]`), or nothing: for
+/// items declared through a macro that writes the type's own derives.
+pub(super) fn derive_attr(derives: &[String]) -> TokenStream {
+    if derives.is_empty() {
+        return quote!();
+    }
+    let paths = derives.iter().map(|d| rust_path::<syn::Path>(d));
+    quote!(#[derive(#(#paths),*)])
+}
+
 /// A Rust type or path the customisation names; the lowering checked that it parses, so the
 /// fallback (a compile error naming it) is never reached from a checked IR.
 fn rust_path<T: syn::parse::Parse + ToTokens>(text: &str) -> TokenStream {

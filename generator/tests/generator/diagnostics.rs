@@ -204,9 +204,9 @@ fn keywords_and_leading_digits_generate() {
         "#[serde(rename = \"3dModel\", default, skip_serializing_if = \"Option::is_none\")]\n    pub _3d_model: Option<String>,",
         "pub kind: Option<V2ndKind>,",
         "pub enum V2ndKind {",
-        "Self::Type => \"type\",",
-        "Self::Self_ => \"self\",",
-        "Self::V1st => \"1st\",",
+        "Type = \"type\",",
+        "Self_ = \"self\",",
+        "V1st = \"1st\",",
     ] {
         assert!(models.contains(expected), "models.rs lacks {expected:?}:\n{models}");
     }

@@ -54,6 +54,7 @@ fn library_options_are_the_file() {
     by_hand.replace.formats.insert("ipv4".into(), "std::net::Ipv4Addr".into());
     by_hand.derives.all = vec!["Eq".into(), "Hash".into()];
     by_hand.derives.schemas.insert("Mirror".into(), vec!["Ord".into(), "schemars::JsonSchema".into()]);
+    by_hand.derives.schemas.insert("Channel".into(), vec!["schemars::JsonSchema".into()]);
     by_hand.dependencies.insert(
         "semver".into(),
         config::Dependency { version: Some("1".into()), features: vec!["serde".into()], ..Default::default() },

@@ -18,8 +18,9 @@
 //! include!(concat!(env!("OUT_DIR"), "/client.rs"));
 //! ```
 //!
-//! [`BuildScript::run`] tells Cargo to run the script again when the description or any file its
-//! `$ref`s lead to changes (and only then), and turns every generator warning into a `cargo::warning`.
+//! [`BuildScript::run`] tells Cargo to run the script again when the description, any file its
+//! `$ref`s lead to or the customisation file beside it (`atlas-codegen.toml`, see [`crate::config`])
+//! changes (and only then), and turns every generator warning into a `cargo::warning`.
 //! The same in a team's own xtask, which commits the client as a crate of its own instead, is
 //! [`crate::generate_path`] followed by [`crate::write::write`] (or [`crate::write::compare`] for a
 //! `--check`); `generator/examples/` in this repository has both.

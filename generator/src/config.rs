@@ -155,18 +155,13 @@ impl Dependency {
 // `name = "1"` or `name = { ... }`: a string is the version.
 impl<'de> Deserialize<'de> for Dependency {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
+        #[derive(Default, Deserialize)]
         #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
         struct Table {
             version: Option<String>,
             features: Vec<String>,
             default_features: Option<bool>,
             package: Option<String>,
-        }
-        impl Default for Table {
-            fn default() -> Self {
-                Table { version: None, features: Vec::new(), default_features: None, package: None }
-            }
         }
         struct Either;
         impl<'de> Visitor<'de> for Either {

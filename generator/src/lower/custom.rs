@@ -403,3 +403,79 @@ fn type_blocker(api: &Api, ty: &TypeRef, derive: &str, has: &dyn Fn(&str, &str) 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Customisation;
+    use crate::Options;
+
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: https://x}]
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody: {required: true, content: {application/json: {schema: {$ref: "#/components/schemas/Thing"}}}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        note: {type: string, nullable: true}
+    Secretive:
+      type: object
+      properties:
+        token: {type: string, format: password}
+    Loose:
+      type: object
+      properties:
+        extra: {}
+    Pet:
+      oneOf: [{$ref: "#/components/schemas/Cat"}]
+      discriminator: {propertyName: kind}
+    Cat: {type: object, required: [kind], properties: {kind: {type: string}}}
+    Names: {type: array, items: {type: string}}
+    Colour: {type: string, enum: [red]}
+"##;
+
+    fn lower(derives: &[(&str, &[&str])]) -> Result<crate::ir::Api, String> {
+        let mut custom = Customisation::default();
+        for (schema, list) in derives {
+            custom.derives.schemas.insert((*schema).to_owned(), list.iter().map(|d| (*d).to_owned()).collect());
+        }
+        let options = Options { customisation: custom, ..Options::default() };
+        crate::lower_spec_with("t.yaml", SPEC, &options).map(|(api, _)| api).map_err(|d| d.to_string())
+    }
+
+    #[test]
+    fn what_each_runtime_type_allows() {
+        // `SecretString` is `Eq` only; `serde_json::Value` is `Eq` and `Hash`; `Nullable<T>` has no order.
+        let api = lower(&[("Secretive", &["Eq"]), ("Loose", &["Eq", "Hash"]), ("Thing", &["Hash"])]).unwrap();
+        assert_eq!(api.schema_named("Secretive").unwrap().derives, ["Eq"]);
+        assert_eq!(api.schema_named("Loose").unwrap().derives, ["Eq", "Hash"]);
+        let error = lower(&[("Secretive", &["Hash"])]).unwrap_err();
+        assert!(error.contains("field `token`") && error.contains("`SecretString` has no `Hash`"), "{error}");
+        let error = lower(&[("Loose", &["PartialOrd"])]).unwrap_err();
+        assert!(error.contains("`serde_json::Value` has no `PartialOrd`"), "{error}");
+        let error = lower(&[("Thing", &["PartialOrd"])]).unwrap_err();
+        assert!(error.contains("field `note`") && error.contains("`Nullable<T>`"), "{error}");
+    }
+
+    #[test]
+    fn unions_aliases_and_enums() {
+        let error = lower(&[("Pet", &["Ord"])]).unwrap_err();
+        assert!(error.contains("catch-all variant"), "{error}");
+        let api = lower(&[("Pet", &["Hash", "Eq"]), ("Cat", &["Hash", "Eq"])]).unwrap();
+        assert_eq!(api.schema_named("Pet").unwrap().derives, ["Eq", "Hash"]);
+        let error = lower(&[("Names", &["Hash"])]).unwrap_err();
+        assert!(error.contains("cannot carry derives"), "{error}");
+        // An open enum has every standard derive already: only the external one is added.
+        let api = lower(&[("Colour", &["Ord", "schemars::JsonSchema"])]).unwrap();
+        assert_eq!(api.schema_named("Colour").unwrap().derives, ["schemars::JsonSchema"]);
+        let error = lower(&[("Pet", &["Hash"])]).unwrap_err();
+        assert!(error.contains("variant `Cat`") && error.contains("`Cat` does not derive `Hash`"), "{error}");
+    }
+}

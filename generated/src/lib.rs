@@ -16,6 +16,12 @@ mod newtype;
 )]
 #[macro_use]
 mod open_enum;
+#[cfg_attr(
+    not(feature = "programmatic-api-keys"),
+    allow(dead_code, unused_imports, unused_macros)
+)]
+#[macro_use]
+mod setters;
 pub mod models;
 mod operations;
 #[cfg_attr(

@@ -8,14 +8,11 @@ use std::sync::LazyLock;
 
 /// The error object Atlas returns with every unsuccessful response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiError {
     /// What was wrong with a rejected request, field by field.
-    #[serde(
-        rename = "badRequestDetail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bad_request_detail: Option<BadRequestDetail>,
     /// Human-readable explanation of the error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,7 +24,6 @@ pub struct ApiError {
     /// Application error code, stable across releases (for example `RESOURCE_NOT_FOUND`).
     ///
     /// Read-only: set by Atlas, never sent.
-    #[serde(rename = "errorCode")]
     pub error_code: String,
     /// Values that give more information about the error.
     ///
@@ -53,49 +49,28 @@ impl ApiError {
             reason: None,
         }
     }
+}
 
-    /// Sets `badRequestDetail` and returns the value, for building it in one expression.
-    pub fn with_bad_request_detail(mut self, value: BadRequestDetail) -> Self {
-        self.bad_request_detail = Some(value);
-        self
-    }
-
-    /// Sets `detail` and returns the value, for building it in one expression.
-    pub fn with_detail(mut self, value: impl Into<String>) -> Self {
-        self.detail = Some(value.into());
-        self
-    }
-
-    /// Sets `error` and returns the value, for building it in one expression.
-    pub fn with_error(mut self, value: i32) -> Self {
-        self.error = value;
-        self
-    }
-
-    /// Sets `errorCode` and returns the value, for building it in one expression.
-    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
-        self.error_code = value.into();
-        self
-    }
-
-    /// Sets `parameters` and returns the value, for building it in one expression.
-    pub fn with_parameters(
-        mut self,
-        value: Vec<BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.parameters = value;
-        self
-    }
-
-    /// Sets `reason` and returns the value, for building it in one expression.
-    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
-        self.reason = Some(value.into());
-        self
+setters! {
+    impl ApiError {
+        /// Sets `badRequestDetail` and returns the value, for building it in one expression.
+        pub fn with_bad_request_detail(value: BadRequestDetail) { bad_request_detail = Some(value); }
+        /// Sets `detail` and returns the value, for building it in one expression.
+        pub fn with_detail(value: impl Into<String>) { detail = Some(value.into()); }
+        /// Sets `error` and returns the value, for building it in one expression.
+        pub fn with_error(value: i32) { error = value; }
+        /// Sets `errorCode` and returns the value, for building it in one expression.
+        pub fn with_error_code(value: impl Into<String>) { error_code = value.into(); }
+        /// Sets `parameters` and returns the value, for building it in one expression.
+        pub fn with_parameters(value: Vec<BTreeMap<String, serde_json::Value>>) { parameters = value; }
+        /// Sets `reason` and returns the value, for building it in one expression.
+        pub fn with_reason(value: impl Into<String>) { reason = Some(value.into()); }
     }
 }
 
 /// Details of one organization API key.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiKeyUserDetails {
     /// Purpose or explanation given when the key was created.
@@ -121,55 +96,34 @@ pub struct ApiKeyUserDetails {
     /// Read-only: set by Atlas, never sent.
     ///
     /// Secret: shown as `[redacted]` in `Debug` output; read it with `expose_secret()`.
-    #[serde(rename = "privateKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<SecretString>,
     /// Public key of this API key; the user name for Digest authentication.
     ///
     /// Constraints (as documented; not enforced on responses): exactly 8 characters.
     ///
     /// Read-only: set by Atlas, never sent.
-    #[serde(rename = "publicKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// Roles this API key holds in the organization and its projects.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<CloudAccessRoleAssignment>,
 }
 
-impl ApiKeyUserDetails {
-    /// Sets `desc` and returns the value, for building it in one expression.
-    pub fn with_desc(mut self, value: impl Into<String>) -> Self {
-        self.desc = Some(value.into());
-        self
-    }
-
-    /// Sets `id` and returns the value, for building it in one expression.
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-
-    /// Sets `links` and returns the value, for building it in one expression.
-    pub fn with_links(mut self, value: Vec<Link>) -> Self {
-        self.links = value;
-        self
-    }
-
-    /// Sets `privateKey` and returns the value, for building it in one expression.
-    pub fn with_private_key(mut self, value: impl Into<SecretString>) -> Self {
-        self.private_key = Some(value.into());
-        self
-    }
-
-    /// Sets `publicKey` and returns the value, for building it in one expression.
-    pub fn with_public_key(mut self, value: impl Into<String>) -> Self {
-        self.public_key = Some(value.into());
-        self
-    }
-
-    /// Sets `roles` and returns the value, for building it in one expression.
-    pub fn with_roles(mut self, value: Vec<CloudAccessRoleAssignment>) -> Self {
-        self.roles = value;
-        self
+setters! {
+    impl ApiKeyUserDetails {
+        /// Sets `desc` and returns the value, for building it in one expression.
+        pub fn with_desc(value: impl Into<String>) { desc = Some(value.into()); }
+        /// Sets `id` and returns the value, for building it in one expression.
+        pub fn with_id(value: impl Into<String>) { id = Some(value.into()); }
+        /// Sets `links` and returns the value, for building it in one expression.
+        pub fn with_links(value: Vec<Link>) { links = value; }
+        /// Sets `privateKey` and returns the value, for building it in one expression.
+        pub fn with_private_key(value: impl Into<SecretString>) { private_key = Some(value.into()); }
+        /// Sets `publicKey` and returns the value, for building it in one expression.
+        pub fn with_public_key(value: impl Into<String>) { public_key = Some(value.into()); }
+        /// Sets `roles` and returns the value, for building it in one expression.
+        pub fn with_roles(value: Vec<CloudAccessRoleAssignment>) { roles = value; }
     }
 }
 
@@ -231,53 +185,44 @@ pub struct BadRequestDetail {
     pub fields: Vec<FieldViolation>,
 }
 
-impl BadRequestDetail {
-    /// Sets `fields` and returns the value, for building it in one expression.
-    pub fn with_fields(mut self, value: Vec<FieldViolation>) -> Self {
-        self.fields = value;
-        self
+setters! {
+    impl BadRequestDetail {
+        /// Sets `fields` and returns the value, for building it in one expression.
+        pub fn with_fields(value: Vec<FieldViolation>) { fields = value; }
     }
 }
 
 /// One role granted to an API key, in an organization or in a project (never both).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloudAccessRoleAssignment {
     /// Unique 24-hexadecimal digit string that identifies the project of a project role.
     ///
     /// Constraints (as documented; not enforced on responses): exactly 24 characters, matches
     /// `^([a-f0-9]{24})$`.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the organization of an organization role.
     ///
     /// Constraints (as documented; not enforced on responses): exactly 24 characters, matches
     /// `^([a-f0-9]{24})$`.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
     /// Name of the role: an organization role (such as `ORG_MEMBER`) or a project role (such as
     /// `GROUP_READ_ONLY`).
-    #[serde(rename = "roleName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
-impl CloudAccessRoleAssignment {
-    /// Sets `groupId` and returns the value, for building it in one expression.
-    pub fn with_group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = Some(value.into());
-        self
-    }
-
-    /// Sets `orgId` and returns the value, for building it in one expression.
-    pub fn with_org_id(mut self, value: impl Into<String>) -> Self {
-        self.org_id = Some(value.into());
-        self
-    }
-
-    /// Sets `roleName` and returns the value, for building it in one expression.
-    pub fn with_role_name(mut self, value: impl Into<String>) -> Self {
-        self.role_name = Some(value.into());
-        self
+setters! {
+    impl CloudAccessRoleAssignment {
+        /// Sets `groupId` and returns the value, for building it in one expression.
+        pub fn with_group_id(value: impl Into<String>) { group_id = Some(value.into()); }
+        /// Sets `orgId` and returns the value, for building it in one expression.
+        pub fn with_org_id(value: impl Into<String>) { org_id = Some(value.into()); }
+        /// Sets `roleName` and returns the value, for building it in one expression.
+        pub fn with_role_name(value: impl Into<String>) { role_name = Some(value.into()); }
     }
 }
 
@@ -302,18 +247,6 @@ impl CreateAtlasOrganizationApiKey {
         Self { desc: desc.into(), roles }
     }
 
-    /// Sets `desc` and returns the value, for building it in one expression.
-    pub fn with_desc(mut self, value: impl Into<String>) -> Self {
-        self.desc = value.into();
-        self
-    }
-
-    /// Sets `roles` and returns the value, for building it in one expression.
-    pub fn with_roles(mut self, value: Vec<OrganizationRole>) -> Self {
-        self.roles = value;
-        self
-    }
-
     /// Checks every constraint the spec declares on this value and on the request types inside it.
     ///
     /// `pointer` is where this value sits in the request, such as `/body`; an error names the
@@ -328,6 +261,15 @@ impl CreateAtlasOrganizationApiKey {
         validate::max_length(pointer, "desc", &self.desc, 250)?;
         validate::min_items(pointer, "roles", &self.roles, 1)?;
         Ok(())
+    }
+}
+
+setters! {
+    impl CreateAtlasOrganizationApiKey {
+        /// Sets `desc` and returns the value, for building it in one expression.
+        pub fn with_desc(value: impl Into<String>) { desc = value.into(); }
+        /// Sets `roles` and returns the value, for building it in one expression.
+        pub fn with_roles(value: Vec<OrganizationRole>) { roles = value; }
     }
 }
 
@@ -349,17 +291,14 @@ impl FieldViolation {
             field: field.into(),
         }
     }
+}
 
-    /// Sets `description` and returns the value, for building it in one expression.
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = value.into();
-        self
-    }
-
-    /// Sets `field` and returns the value, for building it in one expression.
-    pub fn with_field(mut self, value: impl Into<String>) -> Self {
-        self.field = value.into();
-        self
+setters! {
+    impl FieldViolation {
+        /// Sets `description` and returns the value, for building it in one expression.
+        pub fn with_description(value: impl Into<String>) { description = value.into(); }
+        /// Sets `field` and returns the value, for building it in one expression.
+        pub fn with_field(value: impl Into<String>) { field = value.into(); }
     }
 }
 
@@ -375,17 +314,12 @@ pub struct Link {
     pub rel: Option<String>,
 }
 
-impl Link {
-    /// Sets `href` and returns the value, for building it in one expression.
-    pub fn with_href(mut self, value: impl Into<String>) -> Self {
-        self.href = Some(value.into());
-        self
-    }
-
-    /// Sets `rel` and returns the value, for building it in one expression.
-    pub fn with_rel(mut self, value: impl Into<String>) -> Self {
-        self.rel = Some(value.into());
-        self
+setters! {
+    impl Link {
+        /// Sets `href` and returns the value, for building it in one expression.
+        pub fn with_href(value: impl Into<String>) { href = Some(value.into()); }
+        /// Sets `rel` and returns the value, for building it in one expression.
+        pub fn with_rel(value: impl Into<String>) { rel = Some(value.into()); }
     }
 }
 
@@ -455,6 +389,7 @@ open_enum! {
 
 /// One page of an organization's API keys.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaginatedApiApiUserView {
     /// Links to this page and its neighbours.
@@ -472,7 +407,7 @@ pub struct PaginatedApiApiUserView {
     /// Constraints (as documented; not enforced on responses): >= 0.
     ///
     /// Read-only: set by Atlas, never sent.
-    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
 }
 
@@ -485,23 +420,16 @@ impl PaginatedApiApiUserView {
             total_count: None,
         }
     }
+}
 
-    /// Sets `links` and returns the value, for building it in one expression.
-    pub fn with_links(mut self, value: Vec<Link>) -> Self {
-        self.links = value;
-        self
-    }
-
-    /// Sets `results` and returns the value, for building it in one expression.
-    pub fn with_results(mut self, value: Vec<ApiKeyUserDetails>) -> Self {
-        self.results = value;
-        self
-    }
-
-    /// Sets `totalCount` and returns the value, for building it in one expression.
-    pub fn with_total_count(mut self, value: i32) -> Self {
-        self.total_count = Some(value);
-        self
+setters! {
+    impl PaginatedApiApiUserView {
+        /// Sets `links` and returns the value, for building it in one expression.
+        pub fn with_links(value: Vec<Link>) { links = value; }
+        /// Sets `results` and returns the value, for building it in one expression.
+        pub fn with_results(value: Vec<ApiKeyUserDetails>) { results = value; }
+        /// Sets `totalCount` and returns the value, for building it in one expression.
+        pub fn with_total_count(value: i32) { total_count = Some(value); }
     }
 }
 

@@ -122,45 +122,37 @@ pub struct ListOrgApiKeys<'a> {
     pretty: Option<bool>,
 }
 
+setters! {
+    impl<'a> ListOrgApiKeys<'a> {
+        /// Whether the response reports the total number of items (`totalCount`).
+        ///
+        /// When unset, nothing is sent and Atlas uses its default, `true`.
+        pub fn include_count(value: bool) { include_count = Some(value); }
+
+        /// Number of items the response returns per page.
+        ///
+        /// Checked before sending: >= 1, <= 500.
+        ///
+        /// When unset, nothing is sent and Atlas uses its default, `100`.
+        pub fn items_per_page(value: i64) { items_per_page = Some(value); }
+
+        /// Number of the page to return, counting from one.
+        ///
+        /// Checked before sending: >= 1.
+        ///
+        /// When unset, nothing is sent and Atlas uses its default, `1`.
+        pub fn page_num(value: i64) { page_num = Some(value); }
+
+        /// Whether the response body is pretty-printed.
+        ///
+        /// When unset, nothing is sent and Atlas uses its default, `false`.
+        pub fn pretty(value: bool) { pretty = Some(value); }
+    }
+}
+
 impl<'a> ListOrgApiKeys<'a> {
     /// The operation's `operationId`, which errors name.
     const OPERATION: &'static str = "listOrgApiKeys";
-
-    /// Whether the response reports the total number of items (`totalCount`).
-    ///
-    /// When unset, nothing is sent and Atlas uses its default, `true`.
-    pub fn include_count(mut self, value: bool) -> Self {
-        self.include_count = Some(value);
-        self
-    }
-
-    /// Number of items the response returns per page.
-    ///
-    /// Checked before sending: >= 1, <= 500.
-    ///
-    /// When unset, nothing is sent and Atlas uses its default, `100`.
-    pub fn items_per_page(mut self, value: i64) -> Self {
-        self.items_per_page = Some(value);
-        self
-    }
-
-    /// Number of the page to return, counting from one.
-    ///
-    /// Checked before sending: >= 1.
-    ///
-    /// When unset, nothing is sent and Atlas uses its default, `1`.
-    pub fn page_num(mut self, value: i64) -> Self {
-        self.page_num = Some(value);
-        self
-    }
-
-    /// Whether the response body is pretty-printed.
-    ///
-    /// When unset, nothing is sent and Atlas uses its default, `false`.
-    pub fn pretty(mut self, value: bool) -> Self {
-        self.pretty = Some(value);
-        self
-    }
 
     /// Sends the request and returns the decoded `200` response.
     ///
@@ -288,17 +280,18 @@ pub struct CreateOrgApiKey<'a> {
     body: CreateAtlasOrganizationApiKey,
 }
 
+setters! {
+    impl<'a> CreateOrgApiKey<'a> {
+        /// Whether the response body is pretty-printed.
+        ///
+        /// When unset, nothing is sent and Atlas uses its default, `false`.
+        pub fn pretty(value: bool) { pretty = Some(value); }
+    }
+}
+
 impl<'a> CreateOrgApiKey<'a> {
     /// The operation's `operationId`, which errors name.
     const OPERATION: &'static str = "createOrgApiKey";
-
-    /// Whether the response body is pretty-printed.
-    ///
-    /// When unset, nothing is sent and Atlas uses its default, `false`.
-    pub fn pretty(mut self, value: bool) -> Self {
-        self.pretty = Some(value);
-        self
-    }
 
     /// Sends the request and returns the decoded `200` response.
     ///
@@ -373,17 +366,18 @@ pub struct GetOrgApiKey<'a> {
     pretty: Option<bool>,
 }
 
+setters! {
+    impl<'a> GetOrgApiKey<'a> {
+        /// Whether the response body is pretty-printed.
+        ///
+        /// When unset, nothing is sent and Atlas uses its default, `false`.
+        pub fn pretty(value: bool) { pretty = Some(value); }
+    }
+}
+
 impl<'a> GetOrgApiKey<'a> {
     /// The operation's `operationId`, which errors name.
     const OPERATION: &'static str = "getOrgApiKey";
-
-    /// Whether the response body is pretty-printed.
-    ///
-    /// When unset, nothing is sent and Atlas uses its default, `false`.
-    pub fn pretty(mut self, value: bool) -> Self {
-        self.pretty = Some(value);
-        self
-    }
 
     /// Sends the request and returns the decoded `200` response.
     ///

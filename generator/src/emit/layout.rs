@@ -61,7 +61,7 @@ fn print(item: Item) -> String {
 /// One item; an `impl` block gets its header and each member printed on their own, members indented
 /// and separated by blank lines.
 fn item_text(item: Item) -> String {
-    let item = match declared_enum(item) {
+    let item = match declared_enum(item).or_else(declared_setters) {
         Ok(text) => return text,
         Err(item) => item,
     };
@@ -111,6 +111,55 @@ fn declared_enum(item: Item) -> Result<String, Item> {
         out.push('\n');
     }
     out.push_str("}\n");
+    Ok(out)
+}
+
+/// `setters! { impl X { .. } }` printed with each setter on one line under its doc comment
+/// (`pub fn with_id(value: impl Into<String>) { id = Some(value.into()); }`): printed as a function,
+/// prettyplease spreads it over three lines or more. Any other item is handed back.
+fn declared_setters(item: Item) -> Result<String, Item> {
+    let Item::Macro(mac) = &item else { return Err(item) };
+    if !mac.mac.path.is_ident("setters") {
+        return Err(item);
+    }
+    let Ok(mut block) = syn::parse2::<syn::ItemImpl>(mac.mac.tokens.clone()) else { return Err(item) };
+    let members = std::mem::take(&mut block.items);
+    let header = print(Item::Impl(block));
+    let open = header.rfind('{').unwrap_or(header.len());
+    let mut out = format!("setters! {{\n    {}{{\n", &header[..open]);
+    let printed: Vec<String> = members.into_iter().map(|m| print(member_as_item(m))).collect();
+    // One-line docs (a model's `with_<field>`) stack up like a table; longer ones (a builder's
+    // parameters) are separated by a blank line, as methods are.
+    let spaced = printed.iter().any(|p| p.lines().filter(|l| l.trim_start().starts_with("///")).count() > 1);
+    for (i, text) in printed.iter().enumerate() {
+        if spaced && i > 0 {
+            out.push('\n');
+        }
+        let mut code = String::new();
+        for line in text.lines() {
+            let line = line.trim();
+            if line.starts_with("///") {
+                out.push_str("        ");
+                out.push_str(line);
+                out.push('\n');
+            } else {
+                // The signature and body, joined; a parameter list prettyplease wrapped closes up
+                // (`with_x(\n    value: T,\n) {` is `with_x(value: T) {`).
+                if code.ends_with('(') {
+                    code.push_str(line.strip_suffix(',').unwrap_or(line));
+                } else {
+                    if !code.is_empty() && !line.starts_with(')') {
+                        code.push(' ');
+                    }
+                    code.push_str(line);
+                }
+            }
+        }
+        out.push_str("        ");
+        out.push_str(&code);
+        out.push('\n');
+    }
+    out.push_str("    }\n}\n");
     Ok(out)
 }
 

@@ -20,7 +20,7 @@ mod validation;
 use crate::files::GeneratedFile;
 use crate::ir::{Api, SchemaKind, SchemaRef, TypeRef};
 use crate::options::Options;
-use crate::plan::artefacts::{Maker, RustModule, MULTIPART, NEWTYPE_MACRO, NULLABLE, OPEN_ENUM_MACRO};
+use crate::plan::artefacts::{Maker, RustModule, MULTIPART, NEWTYPE_MACRO, NULLABLE, OPEN_ENUM_MACRO, SETTERS_MACRO};
 use crate::plan::layout::{ModelGroup, SHARED, UNREFERENCED};
 use crate::plan::CratePlan;
 use proc_macro2::TokenStream;
@@ -179,7 +179,7 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
         [one] => quote!(#[cfg_attr(not(feature = #one), allow(dead_code, unused_imports, unused_macros))]),
         _ => quote!(#[cfg_attr(not(all(#(feature = #features),*)), allow(dead_code, unused_imports, unused_macros))]),
     };
-    // The shared impls of newtypes and open enums are macros, declared before `models` (textual scope).
+    // The shared impls of newtypes, open enums and setters are macros, declared before `models` (textual scope).
     let newtype = if plan.ships(NEWTYPE_MACRO.0) {
         quote!(
             #subset
@@ -194,6 +194,15 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
             #subset
             #[macro_use]
             mod open_enum;
+        )
+    } else {
+        quote!()
+    };
+    let setters = if plan.ships(SETTERS_MACRO.0) {
+        quote!(
+            #subset
+            #[macro_use]
+            mod setters;
         )
     } else {
         quote!()
@@ -229,6 +238,7 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
         mod defaults;
         #newtype
         #open_enum
+        #setters
         pub mod models;
         #multipart
         mod operations;

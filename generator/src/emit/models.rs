@@ -271,7 +271,9 @@ fn struct_item(
     uses.import(Import::Deserialize);
     // A field the struct does not keep (a `readOnly` one of a request-only type) is not mentioned.
     let kept: Vec<&Field> = schema.kept_fields().collect();
-    let field_items: Vec<TokenStream> = kept.iter().map(|f| field_item(api, schema, f, uses)).collect();
+    let camel_case = camel_case_fields(&kept);
+    let field_items: Vec<TokenStream> = kept.iter().map(|f| field_item(api, schema, f, camel_case, uses)).collect();
+    let rename_all = if camel_case { quote!(#[serde(rename_all = "camelCase")]) } else { quote!() };
     let has_required = kept.iter().any(|f| schema.presence(f) == Presence::Required);
     let default = if has_required { quote!() } else { quote!(Default,) };
     let extra = super::tokens::extra_derives(&schema.derives);
@@ -285,15 +287,15 @@ fn struct_item(
     // code that builds these values: request types through `new(required fields)` (optional fields
     // are public and set afterwards), response types through `Default` or `new` the same way.
     let constructor = if schema.in_request || has_required { constructor(schema, &kept, uses) } else { quote!() };
-    let setters = super::setters::setters(schema, &kept, uses);
-    // One inherent impl per type: the constructor, the `with_<field>` setters, then `validate`.
-    let methods = if constructor.is_empty() && setters.is_empty() && validate.is_empty() {
+    let setters = super::setters::setters(schema, name, &kept, uses);
+    // The constructor and `validate` in one inherent impl, the `with_<field>` setters in a second
+    // (`setters!`).
+    let methods = if constructor.is_empty() && validate.is_empty() {
         quote!()
     } else {
         quote! {
             impl #name {
                 #constructor
-                #setters
                 #validate
             }
         }
@@ -301,12 +303,14 @@ fn struct_item(
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize #extra)]
+        #rename_all
         #[non_exhaustive]
         pub struct #name {
             #(#field_items)*
         }
         #statics
         #methods
+        #setters
     }
 }
 
@@ -371,11 +375,53 @@ fn field_type(schema: &Schema, field: &Field, uses: &mut Imports) -> TokenStream
     }
 }
 
-fn field_item(api: &Api, schema: &Schema, field: &Field, uses: &mut Imports) -> TokenStream {
+/// Whether a struct's fields take `#[serde(rename_all = "camelCase")]`: when that spares more
+/// `rename`s (a camelCase API's `groupId` from `group_id`) than it adds (a snake_case wire name, which
+/// then needs a `rename` of its own). Either way every field keeps its exact wire name.
+fn camel_case_fields(fields: &[&Field]) -> bool {
+    let camel = |f: &Field| serde_camel_case(&f.rust_name).as_deref() == Some(f.name.as_str());
+    let spared = fields.iter().filter(|f| f.rust_name != f.name && camel(f)).count();
+    let added = fields.iter().filter(|f| f.rust_name == f.name && !camel(f)).count();
+    spared > added
+}
+
+/// A field name as serde's `rename_all = "camelCase"` spells it on the wire, by serde's own rule
+/// (`serde_derive`'s `RenameRule::CamelCase`): after each `_` the next character is upper-cased (ASCII
+/// only) and the underscores dropped, then the first character is lower-cased. `None` where serde's
+/// rule would not apply cleanly (an empty result or a non-ASCII first character), so such a field
+/// keeps an explicit `rename`.
+fn serde_camel_case(field: &str) -> Option<String> {
+    let field = field.strip_prefix("r#").unwrap_or(field);
+    let mut pascal = String::new();
+    let mut capitalize = true;
+    for ch in field.chars() {
+        if ch == '_' {
+            capitalize = true;
+        } else if capitalize {
+            pascal.push(ch.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            pascal.push(ch);
+        }
+    }
+    let first = pascal.chars().next().filter(char::is_ascii)?;
+    Some(format!("{}{}", first.to_ascii_lowercase(), &pascal[1..]))
+}
+
+/// What serde names `field` on the wire without a `rename`.
+fn unrenamed(field: &Field, camel_case: bool) -> Option<String> {
+    if camel_case {
+        serde_camel_case(&field.rust_name)
+    } else {
+        Some(field.rust_name.clone())
+    }
+}
+
+fn field_item(api: &Api, schema: &Schema, field: &Field, camel_case: bool, uses: &mut Imports) -> TokenStream {
     let name = ident(&field.rust_name);
     let ty = field_type(schema, field, uses);
     let mut serde_args: Vec<TokenStream> = Vec::new();
-    if field.rust_name != field.name {
+    if unrenamed(field, camel_case).as_deref() != Some(field.name.as_str()) {
         let wire = &field.name;
         serde_args.push(quote!(rename = #wire));
     }
@@ -532,4 +578,26 @@ fn page_impls(api: &Api, schemas: &[&Schema], uses: &mut Imports) -> Vec<TokenSt
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::serde_camel_case;
+
+    /// The spellings serde's `rename_all = "camelCase"` gives, which a field without `rename` relies on.
+    #[test]
+    fn camel_case_is_serdes() {
+        for (field, wire) in [
+            ("group_id", Some("groupId")),
+            ("id", Some("id")),
+            ("_3d_model", Some("3dModel")),
+            ("type_", Some("type")),
+            ("r#type", Some("type")),
+            ("a__b", Some("aB")),
+            ("links_v2", Some("linksV2")),
+            ("_", None),
+        ] {
+            assert_eq!(serde_camel_case(field).as_deref(), wire, "{field}");
+        }
+    }
 }

@@ -293,10 +293,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         let value = if p.ty == TypeRef::String { quote!(value.into()) } else { quote!(value) };
         quote! {
             #docs
-            pub fn #field(mut self, value: #arg) -> Self {
-                self.#field = Some(#value);
-                self
-            }
+            pub fn #field(value: #arg) { #field = Some(#value); }
         }
     });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
@@ -305,12 +302,23 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         let docs = doc_attrs(&prose(b.description.as_deref()).unwrap_or_else(|| "The request body.".to_owned()));
         quote! {
             #docs
-            pub fn body(mut self, value: #ty) -> Self {
-                self.body = Some(#value);
-                self
-            }
+            pub fn body(value: #ty) { body = Some(#value); }
         }
     });
+    // The setters come first in the docs, as they do in a call; `setters!` writes them out (see
+    // `templates/runtime/setters.rs`).
+    let setters: Vec<TokenStream> = setters.chain(body_setter).collect();
+    let setters = if setters.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            setters! {
+                impl<'a> #name<'a> {
+                    #(#setters)*
+                }
+            }
+        }
+    };
     let (output, decode, returns) = output(op);
     // A JSON body goes through the runtime's shared send-and-decode; other outputs pick their decoding.
     let decode = match (&op.output.enum_name, op.output.cases.as_slice()) {
@@ -376,12 +384,11 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             #body_field
         }
 
+        #setters
+
         impl<'a> #name<'a> {
             /// The operation's `operationId`, which errors name.
             const OPERATION: &'static str = #id;
-
-            #(#setters)*
-            #body_setter
 
             #send_docs
             pub async fn send(self) -> Result<#output, Error> {

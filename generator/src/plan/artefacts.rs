@@ -124,6 +124,20 @@ pub const NEWTYPE_MACRO: (&str, &str) = ("src/newtype.rs", include_str!("../../.
 /// `open_enum!`: the impls every open string enum shares; shipped only to crates with enums.
 pub const OPEN_ENUM_MACRO: (&str, &str) = ("src/open_enum.rs", include_str!("../../../templates/runtime/open_enum.rs"));
 
+/// `setters!`: the setters of the models and request builders; shipped only to crates that have one
+/// ([`has_setters`]).
+pub const SETTERS_MACRO: (&str, &str) = ("src/setters.rs", include_str!("../../../templates/runtime/setters.rs"));
+
+/// Whether any struct has a field (its `with_<field>` setter) or any operation an optional parameter or
+/// body (the builder's setter): what `emit::setters` and `emit::operations` declare with `setters!`.
+fn has_setters(api: &Api) -> bool {
+    api.schemas.iter().any(|s| s.kept_fields().next().is_some())
+        || api
+            .operations
+            .iter()
+            .any(|op| op.params.iter().any(|p| !p.required) || op.body.as_ref().is_some_and(|b| !b.required))
+}
+
 /// `Nullable<T>`: the three states of an optional nullable request field; shipped only to crates that
 /// have such fields ([`Api::has_nullable_fields`]), and declared and re-exported by the facade.
 pub const NULLABLE: (&str, &str) = ("src/nullable.rs", include_str!("../../../templates/runtime/nullable.rs"));
@@ -195,6 +209,9 @@ pub(super) fn list(api: &Api, tags: &[Tag<'_>], groups: &[ModelGroup<'_>], optio
     }
     if api.schemas.iter().any(|s| !s.enum_values().is_empty()) {
         out.push(copy(OPEN_ENUM_MACRO.0, OPEN_ENUM_MACRO.1));
+    }
+    if has_setters(api) {
+        out.push(copy(SETTERS_MACRO.0, SETTERS_MACRO.1));
     }
     if api.has_nullable_fields() {
         out.push(copy(NULLABLE.0, NULLABLE.1));

@@ -198,10 +198,13 @@ fn keywords_and_leading_digits_generate() {
     };
     let models = file("src/models/");
     for expected in [
-        "#[serde(rename = \"type\", default, skip_serializing_if = \"Option::is_none\")]\n    pub type_: Option<String>,",
-        "#[serde(rename = \"self\", default, skip_serializing_if = \"Option::is_none\")]\n    pub self_: Option<String>,",
-        "#[serde(rename = \"match\", default, skip_serializing_if = \"Option::is_none\")]\n    pub match_: Option<bool>,",
-        "#[serde(rename = \"3dModel\", default, skip_serializing_if = \"Option::is_none\")]\n    pub _3d_model: Option<String>,",
+        // serde's camelCase spells `type_` as `type` and `_3d_model` as `3dModel` (the wire names),
+        // so no field needs a `rename` of its own.
+        "#[serde(rename_all = \"camelCase\")]\n#[non_exhaustive]\npub struct Thing {",
+        "#[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub type_: Option<String>,",
+        "#[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub self_: Option<String>,",
+        "#[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub match_: Option<bool>,",
+        "#[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub _3d_model: Option<String>,",
         "pub kind: Option<V2ndKind>,",
         "pub enum V2ndKind {",
         "Type = \"type\",",

@@ -465,6 +465,20 @@ components:
     }
 
     #[test]
+    fn the_template_dependencies_are_the_templates() {
+        let template = include_str!("../../../templates/Cargo.toml.j2");
+        let table = template.split("[dependencies]\n").nth(1).and_then(|t| t.split("\n[").next()).unwrap();
+        let mut named: Vec<&str> = table
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with('{') && l.contains(" = "))
+            .filter_map(|l| l.split(" = ").next())
+            .filter(|name| !name.contains("{{"))
+            .collect();
+        named.dedup();
+        assert_eq!(named, super::TEMPLATE_DEPENDENCIES);
+    }
+
+    #[test]
     fn unions_aliases_and_enums() {
         let error = lower(&[("Pet", &["Ord"])]).unwrap_err();
         assert!(error.contains("catch-all variant"), "{error}");

@@ -518,6 +518,19 @@ pub enum TypeRef {
     F64,
     /// `boolean`.
     Bool,
+    /// `format: date-time`: an instant, the runtime's lenient `Timestamp` (a value the server sends in
+    /// a form it cannot read is kept as its text rather than failing the whole response).
+    DateTime,
+    /// `format: date`: a calendar date, the runtime's lenient `CalendarDate`.
+    Date,
+    /// `format: uuid`: `uuid::Uuid`.
+    Uuid,
+    /// `format: byte`: bytes, base64 in JSON (the runtime's `Base64Bytes`).
+    Base64,
+    /// `format: binary` inside JSON (a property, an item): bytes, the string's own bytes on the wire
+    /// (the runtime's `BinaryString`). A whole binary body or multipart file part is not this: it
+    /// travels as raw bytes ([`BodyEncoding::Bytes`], [`PartKind::File`]).
+    Binary,
     /// `array`.
     Array(Box<TypeRef>),
     /// An object with only `additionalProperties`: a string-keyed map.
@@ -562,6 +575,15 @@ impl TypeRef {
             other => other,
         }
     }
+
+    /// Whether it is a string `format` the client types ([`Self::DateTime`], [`Self::Date`],
+    /// [`Self::Uuid`], [`Self::Base64`], [`Self::Binary`]): a string on the wire, a typed value in Rust.
+    pub fn is_typed_format(&self) -> bool {
+        Self::TYPED_FORMATS.contains(self)
+    }
+
+    /// Every typed format, in the order the generated `Cargo.toml` names their crates.
+    pub const TYPED_FORMATS: [TypeRef; 5] = [Self::DateTime, Self::Date, Self::Uuid, Self::Base64, Self::Binary];
 }
 
 impl std::fmt::Display for TypeRef {
@@ -573,6 +595,11 @@ impl std::fmt::Display for TypeRef {
             Self::I64 => f.write_str("i64"),
             Self::F64 => f.write_str("f64"),
             Self::Bool => f.write_str("bool"),
+            Self::DateTime => f.write_str("date-time"),
+            Self::Date => f.write_str("date"),
+            Self::Uuid => f.write_str("uuid"),
+            Self::Base64 => f.write_str("byte"),
+            Self::Binary => f.write_str("binary"),
             Self::Array(inner) => write!(f, "[{inner}]"),
             Self::Map(inner) => write!(f, "map<string, {inner}>"),
             Self::Named(name) => f.write_str(name.as_str()),

@@ -4,7 +4,7 @@
 //! cannot silently print nothing.
 
 use crate::files::GeneratedFile;
-use crate::ir::Api;
+use crate::ir::{Api, TypeRef};
 use crate::options::Options;
 use crate::plan::artefacts::{Maker, Template, MULTIPART};
 use crate::plan::CratePlan;
@@ -48,6 +48,11 @@ pub fn render_planned(plan: &CratePlan<'_>) -> Result<Vec<GeneratedFile>, String
         crate_ident => plan.ident(),
         fancy_regex => api.backtracking_patterns(),
         multipart => plan.ships(MULTIPART[0].0),
+        // Each typed format's crate, only when the API uses the format: a dependency, never a cargo
+        // feature (a feature that changed a field's type would not be additive).
+        chrono => api.uses_format(&TypeRef::DateTime) || api.uses_format(&TypeRef::Date),
+        uuid => api.uses_format(&TypeRef::Uuid),
+        base64 => api.uses_format(&TypeRef::Base64) || api.uses_format(&TypeRef::Binary),
         features => Value::from(Serde(&plan.features)),
         // Crates the customisation adds (skipped in the IR's serialization when there are none).
         dependencies => Value::from(Serde(&api.dependencies)),

@@ -155,6 +155,18 @@ pub fn formatted(format: &str) -> Option<&'static str> {
     })
 }
 
+/// The sample of a typed format ([`TypeRef::is_typed_format`]), in the form the client sends it.
+fn typed_format(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::DateTime => "2024-01-01T00:00:00Z",
+        TypeRef::Date => "2024-01-01",
+        TypeRef::Uuid => "00000000-0000-4000-8000-000000000000",
+        // The bytes of "sample", base64-encoded.
+        TypeRef::Base64 => "c2FtcGxl",
+        _ => "sample",
+    }
+}
+
 /// A number within `constraints`' bounds, as close to 1 as they allow; whole when `integer`.
 pub fn number(constraints: &Constraints, integer: bool) -> f64 {
     let step = if integer { 1.0 } else { 0.5 };
@@ -193,6 +205,10 @@ impl Sampler<'_> {
     fn value(&self, ty: &TypeRef, constraints: &Constraints, depth: usize) -> Value {
         match ty {
             TypeRef::String | TypeRef::Secret => Value::String(string(constraints)),
+            // A typed format has no string checks (lowering drops them): its one valid form.
+            TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid | TypeRef::Base64 | TypeRef::Binary => {
+                Value::String(typed_format(ty).to_owned())
+            }
             TypeRef::I32 | TypeRef::I64 => Value::from(integer(constraints)),
             TypeRef::F64 => Value::from(number(constraints, false)),
             TypeRef::Bool => Value::Bool(true),
@@ -317,6 +333,7 @@ impl Sampler<'_> {
         let none = Constraints::default();
         match ty {
             TypeRef::String | TypeRef::Secret => value.as_str().is_some_and(|s| string_fits(constraints, s)),
+            TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid | TypeRef::Base64 | TypeRef::Binary => value.is_string(),
             TypeRef::I32 | TypeRef::I64 => value.as_i64().is_some_and(|n| {
                 let values = &constraints.integer_values;
                 number_fits(constraints, n as f64) && (values.is_empty() || values.contains(&n))

@@ -9,7 +9,7 @@
 //! belong to which operation. With `ATLAS_CONFORMANCE_ONLY=id,id` it calls only those operations (the
 //! run's second pass, for bodies Prism generates instead of its examples).
 
-use super::tokens::{ident, type_tokens};
+use super::tokens::{ident, type_tokens_in};
 use crate::ir::{Api, BodyEncoding, Operation, Output, Param, PartKind, Payload, SchemaKind, TypeRef};
 use crate::plan::CratePlan;
 use crate::sample;
@@ -361,7 +361,7 @@ fn call(api: &Api, krate: &proc_macro2::Ident, op: &Operation, index: usize) -> 
             args.push(quote!(#text));
         } else {
             let name = ident(&format!("arg{n}"));
-            let ty = type_tokens(&p.ty);
+            let ty = type_tokens_in(&p.ty, &quote!(#krate));
             let json = value.to_string();
             lets.push(quote!(let #name: #ty = sample(#json)?;));
             args.push(quote!(#name));
@@ -390,7 +390,7 @@ fn call(api: &Api, krate: &proc_macro2::Ident, op: &Operation, index: usize) -> 
                         let ty =
                             if part.repeated { TypeRef::Array(Box::new(part.ty.clone())) } else { part.ty.clone() };
                         let json = sample::value(api, &ty, &Default::default()).to_string();
-                        let ty = type_tokens(&ty);
+                        let ty = type_tokens_in(&ty, &quote!(#krate));
                         quote!(sample::<#ty>(#json)?)
                     };
                     parts.push(part_value);
@@ -399,7 +399,7 @@ fn call(api: &Api, krate: &proc_macro2::Ident, op: &Operation, index: usize) -> 
             }
             (BodyEncoding::Multipart, None) => lets.push(quote!(let body = #krate::multipart::Form::new();)),
             (_, _) => {
-                let ty = type_tokens(&body.ty);
+                let ty = type_tokens_in(&body.ty, &quote!(#krate));
                 let json = value.to_string();
                 lets.push(quote!(let body: #ty = sample(#json)?;));
             }

@@ -275,7 +275,7 @@ fn trim_url(mut url: &str) -> &str {
 /// first vowel letter sounds like a consonant ("a `uniqueId`", "a `userId`", "a `oneTimeCode`").
 pub fn article(word: &str, capital: bool) -> &'static str {
     let lower = word.trim_start_matches(['`', '/', '{']).to_ascii_lowercase();
-    let consonant_sound = ["uni", "use", "usa", "usi", "uti", "ure", "one", "once", "eu"];
+    let consonant_sound = ["uni", "use", "usa", "usi", "uti", "ure", "uu", "one", "once", "eu"];
     let vowel = lower.starts_with(['a', 'e', 'i', 'o', 'u']) && !consonant_sound.iter().any(|p| lower.starts_with(p));
     match (vowel, capital) {
         (true, true) => "An",

@@ -6,7 +6,7 @@
 
 use super::docs::{doc_attrs, paragraphs, prose};
 use super::imports::Imports;
-use super::tokens::ident;
+use super::tokens::{ident, into_arg};
 use crate::ir::{FormPart, MultipartForm, Operation, PartKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -159,10 +159,10 @@ fn argument_type(p: &FormPart, imports: &mut Imports, value: TokenStream) -> (To
     if p.repeated {
         return (field_type(p, imports), value);
     }
-    match (p.kind, &p.ty) {
-        (PartKind::File, _) => (quote!(impl Into<multipart::File>), quote!(#value.into())),
-        (_, TypeRef::String) => (quote!(impl Into<String>), quote!(#value.into())),
-        (_, TypeRef::Secret) => (quote!(impl Into<SecretString>), quote!(#value.into())),
+    match (p.kind, &p.ty, into_arg(&p.ty)) {
+        (PartKind::File, _, _) => (quote!(impl Into<multipart::File>), quote!(#value.into())),
+        (_, _, Some(arg)) => (arg, quote!(#value.into())),
+        (_, TypeRef::Secret, None) => (quote!(impl Into<SecretString>), quote!(#value.into())),
         _ => (item_type(p, imports), value),
     }
 }

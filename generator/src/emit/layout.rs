@@ -14,9 +14,9 @@ pub(super) fn unparse(file: syn::File) -> String {
         return prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs, items: Vec::new() });
     };
     let mut previous = Some(kind(&first));
-    let mut out = match declared_enum(first) {
+    let mut out = match declared_enum(&first) {
         // Printed on its own, after the inner attributes' lines.
-        Ok(text) => {
+        Some(text) => {
             let mut out =
                 prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs, items: Vec::new() });
             if !out.is_empty() && !out.ends_with('\n') {
@@ -24,7 +24,7 @@ pub(super) fn unparse(file: syn::File) -> String {
             }
             out + &text
         }
-        Err(first) => prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs, items: vec![first] }),
+        None => prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs, items: vec![first] }),
     };
     for item in items {
         let kind = kind(&item);
@@ -61,10 +61,9 @@ fn print(item: Item) -> String {
 /// One item; an `impl` block gets its header and each member printed on their own, members indented
 /// and separated by blank lines.
 fn item_text(item: Item) -> String {
-    let item = match declared_enum(item).or_else(declared_setters) {
-        Ok(text) => return text,
-        Err(item) => item,
-    };
+    if let Some(text) = declared_enum(&item).or_else(|| declared_setters(&item)) {
+        return text;
+    }
     let Item::Impl(mut block) = item else { return print(item) };
     let printable = block.items.iter().all(|m| matches!(m, ImplItem::Fn(_) | ImplItem::Const(_) | ImplItem::Type(_)));
     if block.items.len() < 2 || !printable {
@@ -93,15 +92,15 @@ fn item_text(item: Item) -> String {
 
 /// `open_enum! { pub enum .. }` printed with its body laid out as the enum it reads like (one
 /// `Variant = "wire",` per line); prettyplease fills a macro's tokens like a paragraph. Any other item
-/// is handed back.
-fn declared_enum(item: Item) -> Result<String, Item> {
-    let Item::Macro(mac) = &item else { return Err(item) };
+/// is `None`.
+fn declared_enum(item: &Item) -> Option<String> {
+    let Item::Macro(mac) = item else { return None };
     if !mac.mac.path.is_ident("open_enum") {
-        return Err(item);
+        return None;
     }
     // `Variant = "wire"` parses as an enum with discriminant expressions, which prettyplease prints
     // one per line.
-    let Ok(body) = syn::parse2::<syn::ItemEnum>(mac.mac.tokens.clone()) else { return Err(item) };
+    let body = syn::parse2::<syn::ItemEnum>(mac.mac.tokens.clone()).ok()?;
     let mut out = String::from("open_enum! {\n");
     for line in print(Item::Enum(body)).lines() {
         if !line.is_empty() {
@@ -111,18 +110,18 @@ fn declared_enum(item: Item) -> Result<String, Item> {
         out.push('\n');
     }
     out.push_str("}\n");
-    Ok(out)
+    Some(out)
 }
 
 /// `setters! { impl X { .. } }` printed with each setter on one line under its doc comment
 /// (`pub fn with_id(value: impl Into<String>) { id = Some(value.into()); }`): printed as a function,
-/// prettyplease spreads it over three lines or more. Any other item is handed back.
-fn declared_setters(item: Item) -> Result<String, Item> {
-    let Item::Macro(mac) = &item else { return Err(item) };
+/// prettyplease spreads it over three lines or more. Any other item is `None`.
+fn declared_setters(item: &Item) -> Option<String> {
+    let Item::Macro(mac) = item else { return None };
     if !mac.mac.path.is_ident("setters") {
-        return Err(item);
+        return None;
     }
-    let Ok(mut block) = syn::parse2::<syn::ItemImpl>(mac.mac.tokens.clone()) else { return Err(item) };
+    let mut block = syn::parse2::<syn::ItemImpl>(mac.mac.tokens.clone()).ok()?;
     let members = std::mem::take(&mut block.items);
     let header = print(Item::Impl(block));
     let open = header.rfind('{').unwrap_or(header.len());
@@ -135,7 +134,7 @@ fn declared_setters(item: Item) -> Result<String, Item> {
         if spaced && i > 0 {
             out.push('\n');
         }
-        let mut code = String::new();
+        let mut code: Vec<&str> = Vec::new();
         for line in text.lines() {
             let line = line.trim();
             if line.starts_with("///") {
@@ -143,24 +142,35 @@ fn declared_setters(item: Item) -> Result<String, Item> {
                 out.push_str(line);
                 out.push('\n');
             } else {
-                // The signature and body, joined; a parameter list prettyplease wrapped closes up
-                // (`with_x(\n    value: T,\n) {` is `with_x(value: T) {`).
-                if code.ends_with('(') {
-                    code.push_str(line.strip_suffix(',').unwrap_or(line));
-                } else {
-                    if !code.is_empty() && !line.starts_with(')') {
-                        code.push(' ');
-                    }
-                    code.push_str(line);
-                }
+                code.push(line);
             }
         }
+        let code = one_line(&code);
         out.push_str("        ");
         out.push_str(&code);
         out.push('\n');
     }
     out.push_str("    }\n}\n");
-    Ok(out)
+    Some(out)
+}
+
+/// Lines prettyplease wrapped, joined back into one: it breaks only after an opening bracket or a
+/// comma and puts a trailing comma before a closing bracket, so that comma goes and brackets close up
+/// (`with_x(`, `value: Vec<`, `Item,`, `>,`, `) {` is `with_x(value: Vec<Item>) {`).
+fn one_line(lines: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        let closes_next = lines.get(i + 1).is_some_and(|next| next.starts_with([')', '>', ']', '}']));
+        let line =
+            if closes_next && !lines[i + 1].starts_with('}') { line.strip_suffix(',').unwrap_or(line) } else { line };
+        let opened = out.ends_with(['(', '<', '[']);
+        let closing = line.starts_with([')', '>', ']']);
+        if !out.is_empty() && !opened && !closing {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// An impl member as the free item it prints like (a method as a function, and so on).
@@ -200,5 +210,26 @@ fn member_as_item(member: ImplItem) -> Item {
             where_clause_placement: syn::WhereClausePlacement::Late,
         }),
         other => Item::Verbatim(quote::ToTokens::into_token_stream(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn wrapped_setters_join_into_one_line() {
+        assert_eq!(
+            one_line(&["pub fn with_x(", "value: Vec<", "LongItemName,", ">,", ") {", "x = value;", "}"]),
+            "pub fn with_x(value: Vec<LongItemName>) { x = value; }"
+        );
+        assert_eq!(
+            one_line(&["pub fn with_y(", "value: BTreeMap<String, Thing>,", ") {", "y = Some(value);", "}"]),
+            "pub fn with_y(value: BTreeMap<String, Thing>) { y = Some(value); }"
+        );
+        assert_eq!(
+            one_line(&["pub fn with_z_null() {", "z = Nullable::Null;", "}"]),
+            "pub fn with_z_null() { z = Nullable::Null; }"
+        );
     }
 }

@@ -20,7 +20,9 @@ mod validation;
 use crate::files::GeneratedFile;
 use crate::ir::{Api, SchemaKind, SchemaRef, TypeRef};
 use crate::options::Options;
-use crate::plan::artefacts::{Maker, RustModule, MULTIPART, NEWTYPE_MACRO, NULLABLE, OPEN_ENUM_MACRO, SETTERS_MACRO};
+use crate::plan::artefacts::{
+    Maker, RustModule, BINARY, DATETIME, MULTIPART, NEWTYPE_MACRO, NULLABLE, OPEN_ENUM_MACRO, SETTERS_MACRO,
+};
 use crate::plan::layout::{ModelGroup, SHARED, UNREFERENCED};
 use crate::plan::CratePlan;
 use proc_macro2::TokenStream;
@@ -226,6 +228,24 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
     } else {
         quote!()
     };
+    // The typed formats' runtime: public modules of their own, named by paths (`datetime::Timestamp`),
+    // so they never shadow a spec type of the same name.
+    let datetime = if plan.ships(DATETIME[0].0) {
+        quote!(
+            #subset
+            pub mod datetime;
+        )
+    } else {
+        quote!()
+    };
+    let binary = if plan.ships(BINARY[0].0) {
+        quote!(
+            #subset
+            pub mod binary;
+        )
+    } else {
+        quote!()
+    };
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
@@ -235,6 +255,8 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
         // labelled without a `doc(cfg(..))` next to each (checked by `cargo xtask package-check`).
         #![cfg_attr(docsrs, feature(doc_cfg))]
 
+        #binary
+        #datetime
         mod defaults;
         #newtype
         #open_enum

@@ -2,7 +2,7 @@
 
 use super::docs::{doc_attrs, paragraphs};
 use super::imports::Imports;
-use super::tokens::ident;
+use super::tokens::{ident, into_arg};
 use super::validation;
 use crate::ir::{Api, EnumValue, Field, Presence, Schema, SchemaKind, SchemaRef, TypeRef, UnionTag, UnionVariant};
 use crate::used_names::Import;
@@ -323,14 +323,14 @@ fn constructor(schema: &Schema, fields: &[&Field], uses: &mut Imports) -> TokenS
         .iter()
         .map(|f| {
             let arg = ident(&f.rust_name);
-            let ty = if f.ty == TypeRef::String { quote!(impl Into<String>) } else { uses.spell(&f.ty) };
+            let ty = into_arg(&f.ty).unwrap_or_else(|| uses.spell(&f.ty));
             quote!(#arg: #ty)
         })
         .collect();
     let inits = fields.iter().map(|f| {
         let member = ident(&f.rust_name);
         match schema.presence(f) {
-            Presence::Required if f.ty == TypeRef::String => quote!(#member: #member.into()),
+            Presence::Required if into_arg(&f.ty).is_some() => quote!(#member: #member.into()),
             Presence::Required if f.boxed => quote!(#member: Box::new(#member)),
             Presence::Required => quote!(#member),
             Presence::Nullable => quote!(#member: Nullable::Absent),

@@ -6,7 +6,7 @@
 
 use super::docs::{doc_attrs, list_item, paragraphs, prose, spec};
 use super::imports::Imports;
-use super::tokens::{ident, type_tokens};
+use super::tokens::{ident, into_arg, type_tokens};
 use super::validation::checks;
 use crate::ir::{
     Api, BodyEncoding, Location, Operation, OutputCase, Param, ParamEncoding, PathSegment, Payload, SchemaRef, Status,
@@ -119,11 +119,7 @@ pub(super) fn required_args(op: &Operation) -> Vec<(&Param, TokenStream)> {
         .iter()
         .filter(|p| p.required)
         .map(|p| {
-            let ty = match &p.ty {
-                TypeRef::String => quote!(impl Into<String>),
-                other => type_tokens(other),
-            };
-            (p, ty)
+            (p, setter_argument(p))
         })
         .collect()
 }
@@ -199,7 +195,7 @@ fn client_method(op: &Operation) -> TokenStream {
         let name = ident(&p.rust_name);
         if !p.required {
             quote!(#name: None)
-        } else if p.ty == TypeRef::String {
+        } else if into_arg(&p.ty).is_some() {
             quote!(#name: #name.into())
         } else {
             quote!(#name)
@@ -258,12 +254,10 @@ fn client_method(op: &Operation) -> TokenStream {
     }
 }
 
-/// What the setter of an optional parameter takes: anything string-like for a string, else its type.
+/// What the setter of an optional parameter (or the method, for a required one) takes: anything
+/// string-like for a string, a typed format's natural value ([`into_arg`]), else its type.
 pub(super) fn setter_argument(p: &Param) -> TokenStream {
-    match &p.ty {
-        TypeRef::String => quote!(impl Into<String>),
-        other => type_tokens(other),
-    }
+    into_arg(&p.ty).unwrap_or_else(|| type_tokens(&p.ty))
 }
 
 fn builder(api: &Api, op: &Operation) -> TokenStream {
@@ -290,7 +284,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         let field = ident(&p.rust_name);
         let docs = doc_attrs(&param_doc(p));
         let arg = setter_argument(p);
-        let value = if p.ty == TypeRef::String { quote!(value.into()) } else { quote!(value) };
+        let value = if into_arg(&p.ty).is_some() { quote!(value.into()) } else { quote!(value) };
         quote! {
             #docs
             pub fn #field(value: #arg) { #field = Some(#value); }

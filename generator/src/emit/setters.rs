@@ -4,7 +4,7 @@
 
 use super::docs::doc_attrs;
 use super::imports::Imports;
-use super::tokens::ident;
+use super::tokens::{ident, into_arg};
 use crate::ir::{Field, Presence, Schema, TypeRef};
 use crate::used_names::Import;
 use proc_macro2::TokenStream;
@@ -26,13 +26,13 @@ pub(super) fn setters(
     for field in fields {
         let member = ident(&field.rust_name);
         let method = format_ident!("{}", setter(field));
-        let (arg, value) = match field.ty {
-            TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
-            TypeRef::Secret => {
+        let (arg, value) = match (into_arg(&field.ty), &field.ty) {
+            (Some(arg), _) => (arg, quote!(value.into())),
+            (None, TypeRef::Secret) => {
                 uses.import(Import::SecretString);
                 (quote!(impl Into<SecretString>), quote!(value.into()))
             }
-            _ => (uses.spell(&field.ty), quote!(value)),
+            (None, ty) => (uses.spell(ty), quote!(value)),
         };
         let value = if field.boxed { quote!(Box::new(#value)) } else { value };
         let presence = schema.presence(field);

@@ -10,8 +10,14 @@ pub(super) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// The Rust spelling of a type reference.
+/// The Rust spelling of a type reference, inside the generated crate.
 pub(super) fn type_tokens(ty: &TypeRef) -> TokenStream {
+    type_tokens_in(ty, &quote!(crate))
+}
+
+/// The Rust spelling of a type reference in code whose path to the generated crate is `root`
+/// (`crate` inside it, the crate's name in an example).
+pub(super) fn type_tokens_in(ty: &TypeRef, root: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::String => quote!(String),
         TypeRef::Secret => quote!(SecretString),
@@ -19,12 +25,19 @@ pub(super) fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::I64 => quote!(i64),
         TypeRef::F64 => quote!(f64),
         TypeRef::Bool => quote!(bool),
+        // The typed formats, by path: the runtime's modules are public and never clash with a spec's
+        // type name (a schema called `Timestamp` stays `Timestamp`).
+        TypeRef::DateTime => quote!(#root::datetime::Timestamp),
+        TypeRef::Date => quote!(#root::datetime::CalendarDate),
+        TypeRef::Uuid => quote!(uuid::Uuid),
+        TypeRef::Base64 => quote!(#root::binary::Base64Bytes),
+        TypeRef::Binary => quote!(#root::binary::BinaryString),
         TypeRef::Array(inner) => {
-            let inner = type_tokens(inner);
+            let inner = type_tokens_in(inner, root);
             quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = type_tokens(inner);
+            let inner = type_tokens_in(inner, root);
             quote!(BTreeMap<String, #inner>)
         }
         TypeRef::Named(name) => {
@@ -34,9 +47,24 @@ pub(super) fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::Any => quote!(serde_json::Value),
         TypeRef::External(path) => rust_path::<syn::Type>(path),
         TypeRef::Nullable(inner) => {
-            let inner = type_tokens(inner);
+            let inner = type_tokens_in(inner, root);
             quote!(Option<#inner>)
         }
+    }
+}
+
+/// The argument type of a constructor or setter taking a value of `ty`, and whether it is an
+/// `impl Into<..>` (then the value is `.into()`-ed): strings take `&str` and `String`, the typed
+/// formats their natural Rust value (`chrono::DateTime<Utc>` for a `Timestamp`, `Vec<u8>` or `&[u8]`
+/// for bytes); `None` for any other type, which is taken as it is.
+pub(super) fn into_arg(ty: &TypeRef) -> Option<TokenStream> {
+    match ty {
+        TypeRef::String => Some(quote!(impl Into<String>)),
+        TypeRef::DateTime | TypeRef::Date | TypeRef::Base64 | TypeRef::Binary => {
+            let ty = type_tokens(ty);
+            Some(quote!(impl Into<#ty>))
+        }
+        _ => None,
     }
 }
 

@@ -6,7 +6,7 @@
 //! These are derived, not stored: they are functions of fields the IR snapshot already shows, so the
 //! snapshot stays the one description of the IR.
 
-use super::{Api, BodyEncoding, Constraints, Field, Presence, Schema, SchemaKind, SchemaRef, TypeRef};
+use super::{Api, Body, BodyEncoding, Constraints, Field, Presence, Schema, SchemaKind, SchemaRef, TypeRef};
 use std::borrow::Cow;
 
 impl Schema {
@@ -158,6 +158,27 @@ impl Api {
     /// multipart runtime and turns on reqwest's `multipart` feature.
     pub fn sends_multipart(&self) -> bool {
         self.operations.iter().any(|op| op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Multipart))
+    }
+
+    /// Whether any type of the API holds `format` (a [typed format](TypeRef::is_typed_format)), as a
+    /// field, an item, a parameter, a body or a response: the generated `Cargo.toml` depends on the
+    /// format's crate (chrono, uuid, base64) only then, and the crate ships the formats runtime when
+    /// any is used.
+    pub fn uses_format(&self, format: &TypeRef) -> bool {
+        let schemas = self.schemas.iter().flat_map(Schema::type_refs);
+        let operations = self.operations.iter().flat_map(|op| {
+            let params = op.params.iter().map(|p| &p.ty);
+            let body = op.body.iter().flat_map(Body::types);
+            let responses = op.responses.iter().filter_map(|r| r.ty.as_ref());
+            let outputs = op.output.cases.iter().filter_map(|c| c.payload.json());
+            params.chain(body).chain(responses).chain(outputs)
+        });
+        schemas.chain(operations).any(|ty| ty.mentions(format))
+    }
+
+    /// Whether the API uses any typed format ([`Self::uses_format`]).
+    pub fn uses_typed_formats(&self) -> bool {
+        TypeRef::TYPED_FORMATS.iter().any(|f| self.uses_format(f))
     }
 }
 

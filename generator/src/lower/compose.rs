@@ -625,7 +625,9 @@ impl Lowerer<'_> {
                 TypeRef::I32 | TypeRef::I64 => 1001,
                 TypeRef::F64 | TypeRef::Bool => 1002,
                 TypeRef::Array(_) => 1003,
+                // A typed format is a string on the wire; ties keep spec order.
                 TypeRef::String | TypeRef::Secret => 1004,
+                TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid | TypeRef::Base64 | TypeRef::Binary => 1004,
                 TypeRef::Map(_) => 1005,
                 // A user's type (`[replace]`) may accept anything: tried last, with `Any`.
                 TypeRef::Any | TypeRef::External(_) | TypeRef::Nullable(_) => 1006,

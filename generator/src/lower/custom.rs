@@ -24,8 +24,10 @@ const BASE_DERIVES: [&str; 5] = ["Debug", "Clone", "PartialEq", "Serialize", "De
 
 /// The crates the generated `Cargo.toml` always names (`templates/Cargo.toml.j2`): the customisation
 /// cannot add them a second time.
-pub(super) const TEMPLATE_DEPENDENCIES: [&str; 18] = [
+pub(super) const TEMPLATE_DEPENDENCIES: [&str; 21] = [
+    "base64",
     "bytes",
+    "chrono",
     "digest_auth",
     "fancy-regex",
     "fastrand",
@@ -42,6 +44,7 @@ pub(super) const TEMPLATE_DEPENDENCIES: [&str; 18] = [
     "thiserror",
     "tokio",
     "tracing",
+    "uuid",
     "wiremock",
 ];
 
@@ -376,6 +379,13 @@ fn blocker(api: &Api, schema: &Schema, derive: &str, has: &dyn Fn(&str, &str) ->
 fn type_blocker(api: &Api, ty: &TypeRef, derive: &str, has: &dyn Fn(&str, &str) -> bool, depth: usize) -> Option<String> {
     match ty {
         TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::Bool => None,
+        // `uuid::Uuid` and the runtime's bytes have every standard derive; the lenient date types
+        // (`Timestamp`, `CalendarDate`: a value or the text it came as) are `Eq` and `Hash`, unordered.
+        TypeRef::Uuid | TypeRef::Base64 | TypeRef::Binary => None,
+        TypeRef::DateTime | TypeRef::Date if matches!(derive, "PartialOrd" | "Ord") => {
+            Some(format!("and the runtime's `{}` has no `{derive}` (a value it could not read keeps its text)", if *ty == TypeRef::DateTime { "Timestamp" } else { "CalendarDate" }))
+        }
+        TypeRef::DateTime | TypeRef::Date => None,
         // The user's type answers for itself (the docs say it must implement what it is asked).
         TypeRef::External(_) => None,
         TypeRef::F64 if derive != "PartialOrd" => Some(format!("and `f64` has no `{derive}` (NaN breaks it)")),

@@ -6,6 +6,7 @@
 mod check;
 mod compose;
 mod custom;
+mod formats;
 mod keywords;
 mod names;
 mod operation;

@@ -590,7 +590,7 @@ impl Lowerer<'_> {
             Kind::Type(Type::String(s)) if !s.enumeration.is_empty() => self.synthesize(name_hint, schema, pointer),
             Kind::Type(Type::String(_)) if self.mapped_format(schema).is_some() => self.mapped_format(schema),
             Kind::Type(Type::String(_)) if is_secret(schema) => Some(TypeRef::Secret),
-            Kind::Type(Type::String(_)) => Some(TypeRef::String),
+            Kind::Type(Type::String(_)) => Some(super::formats::typed_format(schema).unwrap_or(TypeRef::String)),
             Kind::Type(Type::Integer(i)) => Some(match i.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
                 _ => TypeRef::I64,
@@ -740,6 +740,9 @@ impl Lowerer<'_> {
         match &schema.schema_kind {
             // A format mapped to the user's type is checked by that type, not as a string.
             Kind::Type(Type::String(_)) if self.mapped_format(schema).is_some() => {}
+            // A typed format (a date-time, a uuid, ...) is checked by its type: a string pattern or
+            // length would only restate (or contradict) it, and the value is no string to check.
+            Kind::Type(Type::String(_)) if !is_secret(schema) && super::formats::typed_format(schema).is_some() => {}
             Kind::Type(Type::String(s)) => {
                 c.pattern = s.pattern.clone();
                 c.min_length = s.min_length.map(|v| v as u64);

@@ -14,7 +14,7 @@
 //! - an example: an entry in [`EXAMPLES`] naming the operations and types it needs.
 
 use super::layout::{ModelGroup, Tag};
-use crate::ir::Api;
+use crate::ir::{Api, TypeRef};
 use crate::options::Options;
 
 /// One file of the generated crate.
@@ -149,6 +149,21 @@ pub const MULTIPART: [(&str, &str); 2] = [
     ("src/multipart/tests.rs", include_str!("../../../templates/runtime/multipart/tests.rs")),
 ];
 
+/// The date-time runtime (`Timestamp`, `CalendarDate`, on chrono) and its tests: shipped only to crates
+/// whose API has a `format: date-time` or `date` ([`Api::uses_format`]), which then depend on chrono;
+/// declared by the facade as the public `datetime` module.
+pub const DATETIME: [(&str, &str); 2] = [
+    ("src/datetime.rs", include_str!("../../../templates/runtime/datetime.rs")),
+    ("src/datetime/tests.rs", include_str!("../../../templates/runtime/datetime/tests.rs")),
+];
+/// The bytes-in-JSON runtime (`Base64Bytes`, `BinaryString`) and its tests: shipped only to crates
+/// whose API has a `format: byte` or `binary` inside JSON, which then depend on base64; declared by
+/// the facade as the public `binary` module.
+pub const BINARY: [(&str, &str); 2] = [
+    ("src/binary.rs", include_str!("../../../templates/runtime/binary.rs")),
+    ("src/binary/tests.rs", include_str!("../../../templates/runtime/binary/tests.rs")),
+];
+
 /// One example shipped with the generated crate. Each is hand-written for particular operations and
 /// types, so it is shipped only for a spec whose IR has them: a client generated from another spec
 /// then still builds, examples included.
@@ -219,6 +234,12 @@ pub(super) fn list(api: &Api, tags: &[Tag<'_>], groups: &[ModelGroup<'_>], optio
     if api.sends_multipart() {
         out.extend(MULTIPART.iter().map(|(path, text)| copy(path, text)));
     }
+    if api.uses_format(&TypeRef::DateTime) || api.uses_format(&TypeRef::Date) {
+        out.extend(DATETIME.iter().map(|(path, text)| copy(path, text)));
+    }
+    if api.uses_format(&TypeRef::Base64) || api.uses_format(&TypeRef::Binary) {
+        out.extend(BINARY.iter().map(|(path, text)| copy(path, text)));
+    }
     out.extend(TEMPLATES.iter().map(|t| Artefact { path: t.path.to_owned(), maker: Maker::Template(t) }));
     out.extend(RUNTIME.iter().map(|(path, text)| copy(path, text)));
     out.extend(EXAMPLES.iter().filter(|e| e.fits(api)).map(|e| copy(e.path, e.source)));
@@ -264,5 +285,41 @@ mod tests {
         assert!(!plain.ships("examples/conformance.rs"));
         let harness = CratePlan::new(&api, &Options { conformance: true, ..Options::default() });
         assert!(harness.ships("examples/conformance.rs"));
+    }
+
+    #[test]
+    fn the_format_runtimes_ship_only_to_crates_that_use_their_formats() {
+        let ships = |spec: &str, path: &str| {
+            let api = crate::lower_spec("formats.yaml", spec).expect("the spec lowers").0;
+            CratePlan::new(&api, &Options::default()).ships(path)
+        };
+        let with = |format: &str| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        x: {{type: array, items: {{type: string, format: {format}}}}}\n"
+            )
+        };
+        let atlas = atlas();
+        let plain = CratePlan::new(&atlas, &Options::default());
+        assert!(!plain.ships(DATETIME[0].0) && !plain.ships(BINARY[0].0));
+        let depends = |spec: &str, krate: &str| {
+            let generated = crate::generate("formats.yaml", spec).expect("the spec generates");
+            let manifest = generated.files.iter().find(|f| f.path == "Cargo.toml").expect("a manifest");
+            manifest.contents.lines().any(|line| line.starts_with(&format!("{krate} = ")))
+        };
+        // Format, then whether the crate ships `datetime` and `binary` and depends on chrono, uuid, base64.
+        let table = [
+            ("date-time", [true, false], [true, false, false]),
+            ("date", [true, false], [true, false, false]),
+            ("uuid", [false, false], [false, true, false]),
+            ("byte", [false, true], [false, false, true]),
+            ("binary", [false, true], [false, false, true]),
+            ("email", [false, false], [false, false, false]),
+        ];
+        for (format, [datetime, binary], crates) in table {
+            let spec = with(format);
+            assert_eq!(ships(&spec, DATETIME[0].0), datetime, "{format}");
+            assert_eq!(ships(&spec, BINARY[0].0), binary, "{format}");
+            assert_eq!(["chrono", "uuid", "base64"].map(|c| depends(&spec, c)), crates, "{format}");
+        }
     }
 }

@@ -110,6 +110,7 @@ const CASES: &[&str] = &[
     "default_changed",
     "enum_value_added",
     "enum_value_removed",
+    "field_format_typed",
     "field_type_changed",
     "form_parts_changed",
     "media_type_changed",
@@ -424,6 +425,22 @@ fn request_field_removed() {
         "request_field_removed",
         Bump::Major,
         [(schema("NewWidget"), Breaking, ChangeKind::FieldRemoved { field } if field == "labels")]
+    );
+}
+
+/// A string that gains a typed format (`format: uuid`) changes its Rust type (`String` -> `uuid::Uuid`),
+/// even in a response-only field: code that reads it as a `String` stops compiling.
+#[test]
+fn field_format_typed() {
+    check!(
+        "field_format_typed",
+        Bump::Major,
+        [(
+            schema("Widget"),
+            Breaking,
+            ChangeKind::FieldTypeChanged { field, before: ir::TypeRef::String, after: ir::TypeRef::Uuid }
+            if field == "id",
+        )]
     );
 }
 

@@ -101,3 +101,19 @@ fn a_derive_through_a_vec_of_a_type_without_it_names_the_field() {
     assert!(error.contains("field `stats`"), "{error}");
     assert!(error.contains("field `load`") && error.contains("`f64` has no `Eq`"), "{error}");
 }
+
+#[test]
+fn a_users_format_mapping_wins_over_the_generators_own() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://x'}]\npaths: {}\ncomponents:\n  schemas:\n    Thing:\n      type: object\n      properties:\n        id: {type: string, format: uuid}\n        at: {type: string, format: date-time}\n";
+    let field = |options: &Options, name: &str| {
+        let (api, _) = atlas_codegen::lower_spec_with("t.yaml", spec, options).unwrap();
+        let thing = api.schemas.iter().find(|s| s.rust_name == "Thing").unwrap();
+        thing.fields().iter().find(|f| f.name == name).unwrap().ty.to_string()
+    };
+    let plain = Options::default();
+    assert_eq!((field(&plain, "id"), field(&plain, "at")), ("uuid".to_owned(), "date-time".to_owned()));
+    let mut custom = Customisation::default();
+    custom.replace.formats.insert("uuid".into(), "my_types::Id".into());
+    let mapped = Options { customisation: custom, ..Options::default() };
+    assert_eq!((field(&mapped, "id"), field(&mapped, "at")), ("my_types::Id".to_owned(), "date-time".to_owned()));
+}

@@ -112,6 +112,8 @@ impl Lowerer<'_> {
                 TypeRef::String | TypeRef::Secret | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => {
                     return true
                 }
+                // Their `Display` is their wire form (RFC 3339, a hyphenated uuid, base64).
+                ty if ty.is_typed_format() => return true,
                 TypeRef::Named(name) => {
                     let Some(schema) = self.schemas.iter().find(|s| s.rust_name == name.as_str()) else { return false };
                     match &schema.kind {

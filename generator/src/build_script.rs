@@ -18,13 +18,14 @@
 //! include!(concat!(env!("OUT_DIR"), "/client.rs"));
 //! ```
 //!
-//! [`BuildScript::run`] tells Cargo to run the script again when the description or any file its
-//! `$ref`s lead to changes (and only then), and turns every generator warning into a `cargo::warning`.
+//! [`BuildScript::run`] tells Cargo to run the script again when the description, any file its
+//! `$ref`s lead to or the customisation file beside it (`atlas-codegen.toml`, see [`crate::config`])
+//! changes (and only then), and turns every generator warning into a `cargo::warning`.
 //! The same in a team's own xtask, which commits the client as a crate of its own instead, is
 //! [`crate::generate_path`] followed by [`crate::write::write`] (or [`crate::write::compare`] for a
 //! `--check`); `generator/examples/` in this repository has both.
 
-use crate::{diag::Diagnostics, load, lower, plan, single_file, write, Options};
+use crate::{config, diag::Diagnostics, load, lower, plan, single_file, write, Options};
 use std::path::{Path, PathBuf};
 
 /// What to generate, and where (the file name inside `OUT_DIR`).
@@ -40,7 +41,9 @@ pub struct BuildScript {
 pub struct Output {
     /// The file written (`OUT_DIR/client.rs`).
     pub path: PathBuf,
-    /// Every file read: the description and the files its `$ref`s lead to.
+    /// Every file read: the description, the files its `$ref`s lead to, and the customisation file
+    /// (`atlas-codegen.toml`) when there is one. A customisation file added later is seen once the
+    /// description changes (or after `cargo clean`).
     pub sources: Vec<PathBuf>,
     /// The cargo features the code is gated on, one per tag: the including crate declares each
     /// (`[features] clusters = []`), and enables those it wants.
@@ -98,16 +101,18 @@ impl BuildScript {
     /// and reports what it read; prints nothing.
     pub fn write_to(&self, dir: &Path) -> Result<Output, String> {
         let name = self.spec.to_string_lossy().replace('\\', "/");
+        let (options, config) = config::resolve(&self.spec, &name, &self.options).map_err(|d| d.to_string())?;
         let spec = load::read_path(&self.spec, &name).map_err(|d| d.to_string())?;
         let mut sources = vec![self.spec.clone()];
         sources.extend(spec.origins.sources().map(Path::to_path_buf));
-        let (api, warnings) = match lower::lower(&spec, &self.options) {
+        sources.extend(config);
+        let (api, warnings) = match lower::lower(&spec, &options) {
             Ok((api, warnings)) => (api, spec.relocate(warnings)),
             Err(diags) => return Err(spec.relocate(diags).to_string()),
         };
-        let generated = crate::generate_lowered(&api, warnings, &self.options).map_err(|d| d.to_string())?;
+        let generated = crate::generate_lowered(&api, warnings, &options).map_err(|d| d.to_string())?;
         let single = single_file::single_file(&generated.files)?;
-        let features = plan::CratePlan::new(&api, &self.options).tags.iter().map(|tag| tag.feature.clone()).collect();
+        let features = plan::CratePlan::new(&api, &options).tags.iter().map(|tag| tag.feature.clone()).collect();
         let cargo_toml = generated.files.iter().find(|f| f.path == "Cargo.toml").map(|f| f.contents.clone());
         // Not `files::header`: that names `cargo xtask codegen`, this repository's command.
         let header =

@@ -42,6 +42,19 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Every named type, sorted by Rust name.
     pub schemas: Vec<Schema>,
+    /// Crates the customisation adds to the generated `Cargo.toml` (for the types and derives it
+    /// names), by crate name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<Dependency>,
+}
+
+/// A crate the generated `Cargo.toml` depends on because the customisation names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dependency {
+    /// The key under `[dependencies]`.
+    pub name: String,
+    /// Its TOML value (`"1"`, `{ version = "1", features = ["derive"] }`).
+    pub toml: String,
 }
 
 /// An authentication scheme from `components/securitySchemes`.
@@ -526,6 +539,10 @@ pub enum TypeRef {
     Named(SchemaRef),
     /// A schema that admits any JSON value.
     Any,
+    /// A type of the user's own, by Rust path (`my_types::Money`): a schema or a string `format` the
+    /// customisation replaces. It implements what every model derives (`Serialize`, `Deserialize`,
+    /// `Debug`, `Clone`, `PartialEq`), and `Display` where it is a path, query or header parameter.
+    External(String),
     /// A value that may also be `null` (`nullable: true` on array items, map values, union variants,
     /// response bodies, or a named schema that is itself nullable, wherever it is referenced). Never
     /// the top-level type of a struct field, whose nullability is [`Field::nullable`], nor of a
@@ -587,6 +604,7 @@ impl std::fmt::Display for TypeRef {
             Self::Map(inner) => write!(f, "map<string, {inner}>"),
             Self::Named(name) => f.write_str(name.as_str()),
             Self::Any => f.write_str("any"),
+            Self::External(path) => f.write_str(path),
             Self::Nullable(inner) => write!(f, "{inner}?"),
         }
     }
@@ -865,6 +883,10 @@ pub struct Schema {
     /// type is what the rest of the schema says); sample values avoid such types.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unsatisfiable: Option<String>,
+    /// Derives the customisation adds to the type, in the order written (`Hash`, `Eq`,
+    /// `schemars::JsonSchema`); only those the type does not already implement.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub derives: Vec<String>,
     /// What it is.
     pub kind: SchemaKind,
 }

@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod build_script;
+pub mod config;
 pub mod diag;
 pub mod diff;
 pub mod emit;
@@ -62,14 +63,16 @@ pub fn lower_spec_with(file: &str, text: &str, options: &Options) -> Result<(ir:
 }
 
 /// Like [`lower_spec_with`], for a description read from `path` (named `file` in diagnostics and
-/// headers) together with every local file its `$ref`s lead to.
+/// headers) together with every local file its `$ref`s lead to, customised by the
+/// `atlas-codegen.toml` beside it ([`Options::config_file`]).
 pub fn lower_path_with(
     path: &std::path::Path,
     file: &str,
     options: &Options,
 ) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+    let (options, _) = config::resolve(path, file, options)?;
     let spec = load::read_path(path, file)?;
-    match lower::lower(&spec, options) {
+    match lower::lower(&spec, &options) {
         Ok((api, warnings)) => Ok((api, spec.relocate(warnings))),
         Err(diags) => Err(spec.relocate(diags)),
     }
@@ -97,7 +100,7 @@ pub fn generate_with(file: &str, text: &str, options: &Options) -> Result<Genera
 
 /// Runs the whole pipeline on the description read from `path` (named `file` in diagnostics and
 /// headers; use a path relative to the repository root for reproducible output) and every local file
-/// its `$ref`s lead to.
+/// its `$ref`s lead to, customised by the `atlas-codegen.toml` beside it ([`Options::config_file`]).
 pub fn generate_path(path: &std::path::Path, file: &str, options: &Options) -> Result<Generated, Diagnostics> {
     let (api, warnings) = lower_path_with(path, file, options)?;
     generate_lowered(&api, warnings, options)

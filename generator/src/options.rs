@@ -1,5 +1,5 @@
-//! What a caller chooses about the generated client; read by lowering (which API version) and by
-//! the crate plan (which artefacts).
+//! What a caller chooses about the generated client; read by lowering (which API version, the
+//! customisation) and by the crate plan (which artefacts).
 
 /// Choices a caller makes about the generated client (`cargo xtask codegen --api-version DATE --preview`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -13,4 +13,10 @@ pub struct Options {
     /// Also emit `examples/conformance.rs`, a program that calls every operation once with sample
     /// values (`cargo xtask conformance --spec FILE`); off for the normal output.
     pub conformance: bool,
+    /// What a team customises (subset, renames, replacement types, derives, extra dependencies):
+    /// the library form of the `atlas-codegen.toml` file ([`crate::config`]). Applied by the lowering.
+    pub customisation: crate::config::Customisation,
+    /// Where the entry points that read a spec from a path ([`crate::generate_path`],
+    /// [`crate::build_script::BuildScript`]) find the customisation file: beside the spec by default.
+    pub config_file: crate::config::ConfigFile,
 }

@@ -54,6 +54,8 @@ pub fn render_planned(plan: &CratePlan<'_>) -> Result<Vec<GeneratedFile>, String
         uuid => api.uses_format(&TypeRef::Uuid),
         base64 => api.uses_format(&TypeRef::Base64) || api.uses_format(&TypeRef::Binary),
         features => Value::from(Serde(&plan.features)),
+        // Crates the customisation adds (skipped in the IR's serialization when there are none).
+        dependencies => Value::from(Serde(&api.dependencies)),
     };
     let mut out = Vec::new();
     for Template { path, name, .. } in templates {

@@ -213,6 +213,8 @@ impl Sampler<'_> {
             TypeRef::F64 => Value::from(number(constraints, false)),
             TypeRef::Bool => Value::Bool(true),
             TypeRef::Any | TypeRef::Map(_) => Value::Object(Map::new()),
+            // A user's type (`[replace]`): its wire form is theirs to know.
+            TypeRef::External(_) => Value::Null,
             // A value where `null` is also allowed: the value, which exercises more of the type.
             TypeRef::Nullable(inner) => self.value(inner, constraints, depth),
             TypeRef::Array(item) => {
@@ -338,7 +340,7 @@ impl Sampler<'_> {
             }),
             TypeRef::F64 => value.as_f64().is_some_and(|n| number_fits(constraints, n)),
             TypeRef::Bool => value.is_boolean(),
-            TypeRef::Any => true,
+            TypeRef::Any | TypeRef::External(_) => true,
             TypeRef::Nullable(inner) => value.is_null() || self.matches(inner, constraints, value, depth + 1),
             TypeRef::Map(inner) => {
                 value.as_object().is_some_and(|o| o.values().all(|v| self.matches(inner, &none, v, depth + 1)))

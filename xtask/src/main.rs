@@ -1,7 +1,7 @@
 //! `cargo xtask`: the project's own commands (`cargo xtask help` lists them).
 //!
 //! - `demo`: regenerate, then run the quickstart example against a Prism mock (the README's main job);
-//! - `codegen [--spec FILE] [--out DIR] [--check]`: regenerate `generated/` from `spec/atlas-api-keys.yaml`
+//! - `codegen [--spec FILE] [--out DIR] [--config FILE] [--check]`: regenerate `generated/` from `spec/atlas-api-keys.yaml`
 //!   (or any spec into any folder), or check it is fresh;
 //! - `check-fixtures`: generate and compile a client from every edge-case spec of the generator's tests;
 //! - `check-readmes`: build every Rust snippet of the READMEs with exactly the dependencies they list;
@@ -49,9 +49,10 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   demo                     regenerate generated/, then run its quickstart example against a Prism mock
-  codegen [--spec FILE] [--out DIR] [--check] [-v]
+  codegen [--spec FILE] [--out DIR] [--config FILE | --no-config] [--check] [-v]
                            regenerate generated/ from the spec (--check: fail if it is stale);
-                           --spec/--out: any spec into any folder (defaults: spec/atlas-api-keys.yaml, generated)
+                           --spec/--out: any spec into any folder (defaults: spec/atlas-api-keys.yaml, generated);
+                           customised by the atlas-codegen.toml beside the spec (--config: another file)
   api-diff [--spec FILE] [BASE | --base FILE] [--format text|markdown] [--fail-on-breaking]
                            API changes between two descriptions, grouped by tag, and the semver bump:
                            FILE (default the spec) against itself at git revision BASE (default HEAD),

@@ -1,5 +1,7 @@
 //! Generates the client of the Programmatic API Keys fragment into `OUT_DIR/client.rs` (see
-//! `atlas_codegen::build_script`). Cargo runs this again only when the description changes.
+//! `atlas_codegen::build_script`). Cargo runs this again only when the description changes (or the
+//! `atlas-codegen.toml` beside it, which would customise the client: a subset, renames, types of your
+//! own, derives; this example has none, or `.options(Options { config_file: ConfigFile::Path(..), .. })`).
 
 use atlas_codegen::build_script::BuildScript;
 

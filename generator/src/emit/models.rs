@@ -52,9 +52,9 @@ fn schema_item(api: &Api, schema: &Schema, uses: &mut Imports) -> TokenStream {
     match &schema.kind {
         SchemaKind::Struct { .. } => struct_item(api, schema, &name, docs, uses),
         // `open_enum!` names what it needs by full path.
-        SchemaKind::Enum { values } => enum_item(&name, docs, values),
+        SchemaKind::Enum { values } => enum_item(&name, docs, values, &schema.derives),
         SchemaKind::Newtype { constraints } => {
-            validation::newtype_item(&schema.rust_name, &schema.name, constraints, uses)
+            validation::newtype_item(&schema.rust_name, &schema.name, constraints, &schema.derives, uses)
         }
         SchemaKind::Alias { ty } => {
             let ty = uses.spell(ty);
@@ -77,6 +77,7 @@ fn union_item(
 ) -> TokenStream {
     let SchemaKind::Union { tag, variants } = &schema.kind else { return quote!() };
     let validate = union_validate(api, schema, variants, uses);
+    let extra = super::tokens::extra_derives(&schema.derives);
     // Derived (untagged) or implemented by hand (tagged), the serde traits are named either way.
     uses.import(Import::Serialize);
     uses.import(Import::Deserialize);
@@ -102,7 +103,7 @@ fn union_item(
             #docs
             #[doc = ""]
             #how
-            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize #extra)]
             #[serde(untagged)]
             // Variants hold decoded values as the spec shapes them; boxing the large ones would make
             // every construction and match pay for it.
@@ -174,7 +175,7 @@ fn union_item(
     let tag_doc = format!(" The property whose value names the subtype: `{property}`.");
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq #extra)]
         #[non_exhaustive]
         // Variants hold decoded values as the spec shapes them; boxing the large ones would make every
         // construction and match pay for it.
@@ -275,6 +276,7 @@ fn struct_item(
     let rename_all = if camel_case { quote!(#[serde(rename_all = "camelCase")]) } else { quote!() };
     let has_required = kept.iter().any(|f| schema.presence(f) == Presence::Required);
     let default = if has_required { quote!() } else { quote!(Default,) };
+    let extra = super::tokens::extra_derives(&schema.derives);
     let validate =
         if schema.validates() { Some(validation::struct_validate(api, schema, name, &kept, uses)) } else { None };
     let (statics, validate) = match validate {
@@ -300,7 +302,7 @@ fn struct_item(
     };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize #extra)]
         #rename_all
         #[non_exhaustive]
         pub struct #name {
@@ -509,7 +511,9 @@ fn catch_all_name(values: &[EnumValue]) -> &'static str {
 /// runtime's `open_enum!`, one `Variant = "wire"` line per value (the macro writes the variants'
 /// docs, `KNOWN`, `as_str`, `From<&str>` and the rest); `layout.rs` prints the body as the enum it
 /// reads like.
-fn enum_item(name: &proc_macro2::Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStream {
+fn enum_item(name: &proc_macro2::Ident, docs: TokenStream, values: &[EnumValue], derives: &[String]) -> TokenStream {
+    // The customisation's derives go in as one more attribute of the declaration.
+    let extra = super::tokens::derive_attr(derives);
     let catch_all = format_ident!("{}", catch_all_name(values));
     let variants = values.iter().map(|v| {
         let variant = ident(&v.rust_name);
@@ -519,6 +523,7 @@ fn enum_item(name: &proc_macro2::Ident, docs: TokenStream, values: &[EnumValue])
     quote! {
         open_enum! {
             #docs
+            #extra
             pub enum #name {
                 #(#variants)*
                 /// A value this version of the client does not know; kept verbatim so it round-trips.

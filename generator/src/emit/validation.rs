@@ -127,7 +127,14 @@ fn standalone_checks(constraints: &Constraints, pattern: Option<&Ident>) -> Toke
 
 /// A validated newtype for a constrained string (`OrgId`): it can only hold valid values, it
 /// validates again when deserialized, and it converts back into `String` for free.
-pub fn newtype_item(rust_name: &str, spec_name: &str, constraints: &Constraints, uses: &mut Imports) -> TokenStream {
+pub fn newtype_item(
+    rust_name: &str,
+    spec_name: &str,
+    constraints: &Constraints,
+    derives: &[String],
+    uses: &mut Imports,
+) -> TokenStream {
+    let extra = super::tokens::extra_derives(derives);
     let name = ident(rust_name);
     let pattern = constraints.pattern.as_ref().map(|_| pattern_static(rust_name));
     let pattern_static = match (&constraints.pattern, &pattern) {
@@ -147,7 +154,7 @@ pub fn newtype_item(rust_name: &str, spec_name: &str, constraints: &Constraints,
         #pattern_static
 
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize #extra)]
         #[serde(transparent)]
         pub struct #name(String);
 

@@ -223,6 +223,7 @@ mod tests {
             in_request,
             in_response,
             unsatisfiable: None,
+            derives: Vec::new(),
             kind: SchemaKind::Struct { fields: Vec::new() },
         }
     }

@@ -317,7 +317,9 @@ impl Lowerer<'_> {
         match member {
             ReferenceOr::Reference { reference } => {
                 let (name, target) = self.component(reference, at)?;
-                out.parents.push(SchemaRef::new(self.component_type(&name)));
+                if self.replaced_schema(&name).is_none() {
+                    out.parents.push(SchemaRef::new(self.component_type(&name)));
+                }
                 let target_pointer = crate::diag::pointer(["components", "schemas", name.as_str()]);
                 self.gather(&target, &target_pointer, &mut inner, depth)?;
             }
@@ -627,7 +629,8 @@ impl Lowerer<'_> {
                 TypeRef::String | TypeRef::Secret => 1004,
                 TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid | TypeRef::Base64 | TypeRef::Binary => 1004,
                 TypeRef::Map(_) => 1005,
-                TypeRef::Any | TypeRef::Nullable(_) => 1006,
+                // A user's type (`[replace]`) may accept anything: tried last, with `Any`.
+                TypeRef::Any | TypeRef::External(_) | TypeRef::Nullable(_) => 1006,
             };
             refs.sort_by_key(|r| rank(r));
         }

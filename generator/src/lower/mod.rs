@@ -5,6 +5,7 @@
 
 mod check;
 mod compose;
+mod custom;
 mod formats;
 mod keywords;
 mod names;
@@ -50,6 +51,7 @@ fn lower_with(
         unsatisfiable: Vec::new(),
     };
     keywords::unenforced(&spec.raw, &mut lowerer.diags);
+    lowerer.check_customisation();
     lowerer.name_components();
     lowerer.lower_components();
     lowerer.sunset_reference = options.api_version.clone().or_else(|| lowerer.newest_version());
@@ -72,8 +74,11 @@ fn lower_with(
         security,
         operations,
         schemas,
+        dependencies: custom::dependencies(&options.customisation),
     };
     graph::link(&mut api);
+    custom::prune(&mut api, &options.customisation);
+    custom::derives(&mut api, &options.customisation, &mut diags);
     check::api(&api, &mut diags);
     let result = if diags.has_errors() { Err(diags) } else { Ok((api, diags)) };
     (result, wanted)

@@ -33,10 +33,13 @@ impl Lowerer<'_> {
             .collect();
         let resolved = clash::resolve(&claimants, naming::type_name, Case::Pascal);
         warn_clashes(&mut self.diags, &claimants, &resolved, "schemas", "", "the Rust type", "");
-        for (c, r) in claimants.iter().zip(resolved) {
-            // Distinct by construction, so every claim succeeds.
-            let _ = self.types.claim_at(c.spelling, c.pointer, &r.rust);
-            self.component_types.insert(c.spelling.to_owned(), r.rust);
+        let spellings: Vec<&str> = claimants.iter().map(|c| c.spelling).collect();
+        let names = self.rename_types(&spellings, resolved.into_iter().map(|r| r.rust).collect());
+        for (c, rust) in claimants.iter().zip(names) {
+            // Distinct by construction (a rename onto a taken name is an error of its own), so every
+            // claim succeeds.
+            let _ = self.types.claim_at(c.spelling, c.pointer, &rust);
+            self.component_types.insert(c.spelling.to_owned(), rust);
         }
     }
 

@@ -16,6 +16,10 @@ impl Lowerer<'_> {
         for (name, schema) in &components.schemas {
             let pointer = crate::diag::pointer(["components", "schemas", name.as_str()]);
             let rust_name = self.component_type(name);
+            // A schema the customisation replaces with a type of the user's own is not generated.
+            if self.replaced_schema(name).is_some() {
+                continue;
+            }
             match schema {
                 ReferenceOr::Reference { reference } => {
                     if let Some(target) = self.schema_ref(reference, &pointer) {
@@ -64,6 +68,7 @@ impl Lowerer<'_> {
             in_request: false,
             in_response: false,
             unsatisfiable,
+            derives: Vec::new(),
             kind,
         });
     }
@@ -114,7 +119,7 @@ impl Lowerer<'_> {
             }
             Kind::Type(Type::String(_)) => {
                 let constraints = self.constraints(schema, pointer);
-                if constraints.constrains_string() && !is_secret(schema) {
+                if constraints.constrains_string() && !is_secret(schema) && self.mapped_format(schema).is_none() {
                     Some(SchemaKind::Newtype { constraints })
                 } else {
                     let ty = self.type_of(schema, pointer, rust_name)?;
@@ -405,7 +410,7 @@ impl Lowerer<'_> {
                         parts.iter().filter(|p| !compose::adds_nothing(&p.schema)).collect();
                     if let [only] = named.as_slice() {
                         if let Some(target) = &only.component {
-                            let ty = TypeRef::Named(SchemaRef::new(self.component_type(target)));
+                            let ty = self.component_ref(target);
                             if single {
                                 return Some(SchemaKind::Alias { ty });
                             }
@@ -513,12 +518,18 @@ impl Lowerer<'_> {
     /// A reference to the component `name`: nullable when the component is (see
     /// [`Self::component_nullable`]).
     pub(super) fn named_ref(&self, name: &str) -> TypeRef {
-        let ty = TypeRef::Named(SchemaRef::new(self.component_type(name)));
+        let ty = self.component_ref(name);
         if self.component_nullable(name, 0) {
             TypeRef::nullable(ty)
         } else {
             ty
         }
+    }
+
+    /// The type a reference to the component `name` is: the named type, or the user's type that
+    /// replaces it.
+    pub(super) fn component_ref(&self, name: &str) -> TypeRef {
+        self.replaced_schema(name).unwrap_or_else(|| TypeRef::Named(SchemaRef::new(self.component_type(name))))
     }
 
     /// Whether every reference to the component `name` may be `null`: it says `nullable: true`, or it
@@ -577,6 +588,7 @@ impl Lowerer<'_> {
         }
         match &schema.schema_kind {
             Kind::Type(Type::String(s)) if !s.enumeration.is_empty() => self.synthesize(name_hint, schema, pointer),
+            Kind::Type(Type::String(_)) if self.mapped_format(schema).is_some() => self.mapped_format(schema),
             Kind::Type(Type::String(_)) if is_secret(schema) => Some(TypeRef::Secret),
             Kind::Type(Type::String(_)) => Some(super::formats::typed_format(schema).unwrap_or(TypeRef::String)),
             Kind::Type(Type::Integer(i)) => Some(match i.format {
@@ -726,6 +738,8 @@ impl Lowerer<'_> {
         }
         let mut c = Constraints::default();
         match &schema.schema_kind {
+            // A format mapped to the user's type is checked by that type, not as a string.
+            Kind::Type(Type::String(_)) if self.mapped_format(schema).is_some() => {}
             // A typed format (a date-time, a uuid, ...) is checked by its type: a string pattern or
             // length would only restate (or contradict) it, and the value is no string to check.
             Kind::Type(Type::String(_)) if !is_secret(schema) && super::formats::typed_format(schema).is_some() => {}
@@ -771,7 +785,7 @@ fn is_secret(schema: &openapiv3::Schema) -> bool {
 }
 
 /// A string schema's `format`, as the spec spells it.
-fn string_format(schema: &openapiv3::Schema) -> Option<String> {
+pub(super) fn string_format(schema: &openapiv3::Schema) -> Option<String> {
     use openapiv3::{StringFormat, VariantOrUnknownOrEmpty};
     let openapiv3::SchemaKind::Type(openapiv3::Type::String(string)) = &schema.schema_kind else { return None };
     match &string.format {

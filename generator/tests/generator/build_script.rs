@@ -49,3 +49,22 @@ fn a_bad_description_is_a_diagnostic_naming_the_file() {
     assert!(error.contains("missing_file/schemas/pet.yaml#/properties/owner/$ref"), "{error}");
     assert!(error.contains("does not exist") && error.contains("hint:"), "{error}");
 }
+
+#[test]
+fn the_customisation_beside_the_description_applies_and_is_watched() {
+    let spec = root().join("generator/tests/fixtures/good/customised.yaml");
+    let dir = std::env::temp_dir().join(format!("atlas-build-script-custom-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let output = BuildScript::new(&spec).write_to(&dir).expect("the customised description generates");
+    let code = std::fs::read_to_string(&output.path).unwrap();
+    assert!(code.contains("pub fn release(&self, version: semver::Version)"), "renamed method, replaced type");
+    assert!(!code.contains("get_stats"), "the selection leaves the Admin tag out");
+    assert!(output.cargo_toml.contains("semver = { version = \"1\", features = [\"serde\"] }"), "{}", output.cargo_toml);
+    assert!(
+        output.sources.iter().any(|p| p.ends_with("customised.atlas-codegen.toml")),
+        "Cargo reruns the script when the customisation changes: {:?}",
+        output.sources
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

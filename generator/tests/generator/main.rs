@@ -1,6 +1,6 @@
 //! The generator's integration tests, one binary (every `tests/*.rs` file used to link its own, each with
 //! the whole dependency tree): what the generator makes of the Atlas spec and of every fixture
-//! ([`snapshots`]), its diagnostics ([`diagnostics`]), the API diff ([`api_diff`]), recursion
+//! ([`snapshots`]), its diagnostics ([`diagnostics`]), the customisation file ([`customisation`]), the API diff ([`api_diff`]), recursion
 //! ([`recursive`]), robustness on damaged specs ([`robustness`]) and the vendored specs' provenance
 //! ([`upstream`]). The generated client's behaviour is tested in `tests/client/`.
 //!
@@ -11,6 +11,7 @@
 
 mod api_diff;
 mod build_script;
+mod customisation;
 mod diagnostics;
 mod name_stability;
 mod normalize;

@@ -81,18 +81,35 @@ fn fixture_snapshots() {
         let name = path.file_name().and_then(|n| n.to_str()).expect("a file name").to_owned();
         let folder = format!("good/{}", name.trim_end_matches(".yaml"));
         let text = std::fs::read_to_string(&path).expect("the fixture is readable");
-        let (api, _) = atlas_codegen::lower_spec(&name, &text).unwrap_or_else(|d| panic!("{name}: {d}"));
+        // A fixture may come with its customisation beside it (`<name>.atlas-codegen.toml`).
+        let options = customisation_beside(&path);
+        let customised = !options.customisation.is_empty();
+        let (api, _) =
+            atlas_codegen::lower_spec_with(&name, &text, &options).unwrap_or_else(|d| panic!("{name}: {d}"));
         assert_yaml_snapshot(&folder, "ir", &api);
-        let generated = atlas_codegen::generate(&name, &text).unwrap_or_else(|d| panic!("{name}: {d}"));
+        let generated =
+            atlas_codegen::generate_with(&name, &text, &options).unwrap_or_else(|d| panic!("{name}: {d}"));
+        // A customised crate's `Cargo.toml` shows the dependencies the customisation adds.
         let laid_out = |f: &&GeneratedFile| {
             ["src/models/", "src/operations/", "src/mock/"].iter().any(|dir| f.path.starts_with(dir))
                 || f.path == "API.md"
+                || (customised && f.path == "Cargo.toml")
         };
         assert!(generated.files.iter().any(|f| f.path == "src/models/mod.rs"), "{name}: no models module");
         for file in generated.files.iter().filter(laid_out) {
             assert_text_snapshot(&folder, &file.path, &file.contents);
         }
     }
+}
+
+/// The options of a one-file fixture: its customisation file (`<name>.atlas-codegen.toml`) when it
+/// has one, read as `cargo xtask codegen --spec` reads it.
+fn customisation_beside(spec: &std::path::Path) -> atlas_codegen::Options {
+    let Some(file) = atlas_codegen::config::beside(spec) else { return atlas_codegen::Options::default() };
+    let name = file.file_name().and_then(|n| n.to_str()).expect("a file name").to_owned();
+    let text = std::fs::read_to_string(&file).expect("the customisation is readable");
+    let customisation = atlas_codegen::config::parse(&name, &text).unwrap_or_else(|d| panic!("{name}: {d}"));
+    atlas_codegen::Options { customisation, ..Default::default() }
 }
 
 /// Every edge-case description of `tests/fixtures/good` split over several files (a folder whose root

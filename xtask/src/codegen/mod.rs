@@ -1,6 +1,7 @@
-//! `cargo xtask codegen [--spec FILE] [--out DIR] [--check] [-v]`: generate a client crate, or check that
-//! one on disk is fresh. The defaults are the project's own pair, `spec/atlas-api-keys.yaml` into
-//! `generated/`; `--spec` and `--out` take any description into any folder.
+//! `cargo xtask codegen [--spec FILE] [--out DIR] [--config FILE | --no-config] [--check] [-v]`: generate a
+//! client crate, or check that one on disk is fresh. The defaults are the project's own pair,
+//! `spec/atlas-api-keys.yaml` into `generated/`; `--spec` and `--out` take any description into any folder,
+//! customised by the `atlas-codegen.toml` beside it (`--config` another file, `--no-config` none).
 
 pub(crate) mod changelog;
 pub(crate) mod demo;
@@ -67,6 +68,11 @@ impl Options {
                     }
                     options.generator.api_version = Some(value.clone());
                 }
+                "--config" => {
+                    let value = flags.next().ok_or("`--config` needs the path of an atlas-codegen.toml")?;
+                    options.generator.config_file = atlas_codegen::config::ConfigFile::Path(cwd.join(value));
+                }
+                "--no-config" => options.generator.config_file = atlas_codegen::config::ConfigFile::Ignore,
                 "--spec" | "--out" => {
                     let value = flags.next().ok_or_else(|| format!("`{flag}` needs a path"))?;
                     let path = cwd.join(value);
@@ -179,6 +185,20 @@ mod tests {
         assert_eq!(options.spec_name, "spec/upstream/atlas-admin-v2.yaml");
         assert_eq!(options.out, Path::new("/tmp/full"));
         assert_eq!(options.out_name, "/tmp/full");
+    }
+
+    #[test]
+    fn the_customisation_file_is_beside_the_spec_unless_named_or_refused() {
+        use atlas_codegen::config::ConfigFile;
+        let root = Path::new("/repo");
+        let options = Options::parse(root, root, &strings(&["--spec", "api.yaml"])).unwrap();
+        assert_eq!(options.generator.config_file, ConfigFile::Beside);
+        let flags = strings(&["--spec", "api.yaml", "--config", "team.toml"]);
+        let options = Options::parse(root, &root.join("x"), &flags).unwrap();
+        assert_eq!(options.generator.config_file, ConfigFile::Path(root.join("x/team.toml")));
+        let options = Options::parse(root, root, &strings(&["--no-config"])).unwrap();
+        assert_eq!(options.generator.config_file, ConfigFile::Ignore);
+        assert!(Options::parse(root, root, &strings(&["--config"])).unwrap_err().contains("atlas-codegen.toml"));
     }
 
     #[test]

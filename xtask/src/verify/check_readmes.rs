@@ -61,7 +61,10 @@ pub(crate) fn parse(text: &str) -> Readme {
 
 fn finish(readme: &mut Readme, start: usize, tag: &str, lines: &[&str]) {
     let language = tag.split(',').next().unwrap_or("").trim();
-    if language == "toml" {
+    // A customisation file (`# atlas-codegen.toml` on its first line) is no manifest: its
+    // `[dependencies]` are the generated crate's, not the snippets'.
+    let customisation = lines.first().is_some_and(|l| l.trim_start().starts_with("# atlas-codegen.toml"));
+    if language == "toml" && !customisation {
         let (mut in_dependencies, mut in_dev_dependencies, mut in_build_dependencies) = (false, false, false);
         for line in lines {
             let line = line.trim();
@@ -220,6 +223,12 @@ mod tests {
         assert!(readme.snippets[0].code.starts_with("use futures::StreamExt;"));
         assert_eq!(readme.snippets[1].code, "let untagged = 1;");
         assert_eq!(readme.hidden_lines, ["15: # fn hidden() {}"]);
+    }
+
+    #[test]
+    fn a_customisation_file_is_no_manifest() {
+        let readme = parse("```toml\n# atlas-codegen.toml\n[dependencies]\nsemver = \"1\"\n```\n\n```toml\n[dependencies]\nfutures = \"0.3\"\n```\n");
+        assert_eq!(readme.dependencies, ["futures = \"0.3\""]);
     }
 
     #[test]

@@ -21,12 +21,17 @@ impl Lowerer<'_> {
         for (path, item) in &self.doc.paths.paths {
             if let ReferenceOr::Item(item) = item {
                 for (method, op) in methods_of(item) {
+                    let id = operation_id(method, path, op);
+                    if !self.selected(&id, &op.tags) {
+                        continue;
+                    }
                     let op_pointer = child(&pointer(["paths", path.as_str()]), method.as_str().to_ascii_lowercase());
-                    ids.push((op_pointer, operation_id(method, path, op)));
+                    ids.push((op_pointer, id));
                 }
             }
         }
-        let mut methods = self.method_names(&ids).into_iter();
+        let methods = self.method_names(&ids);
+        let mut methods = self.rename_methods(&ids, methods).into_iter();
         let mut out = Vec::new();
         for (path, item) in &self.doc.paths.paths {
             let path_pointer = pointer(["paths", path.as_str()]);
@@ -35,6 +40,9 @@ impl Lowerer<'_> {
                 continue;
             };
             for (method, op) in methods_of(item) {
+                if !self.selected(&operation_id(method, path, op), &op.tags) {
+                    continue;
+                }
                 let op_pointer = child(&path_pointer, method.as_str().to_ascii_lowercase());
                 let rust_name = methods.next().unwrap_or_default();
                 if let Some(op) = self.lower_operation(path, item, method, op, &op_pointer, rust_name) {
@@ -152,7 +160,7 @@ struct OpSite<'a> {
 }
 
 /// The operations of a path item in a fixed order.
-fn methods_of(item: &PathItem) -> Vec<(HttpMethod, &openapiv3::Operation)> {
+pub(super) fn methods_of(item: &PathItem) -> Vec<(HttpMethod, &openapiv3::Operation)> {
     [
         (HttpMethod::Get, &item.get),
         (HttpMethod::Put, &item.put),
@@ -169,7 +177,7 @@ fn methods_of(item: &PathItem) -> Vec<(HttpMethod, &openapiv3::Operation)> {
 }
 
 /// The operation's `operationId`, or one made from the method and path when it has none.
-fn operation_id(method: HttpMethod, path: &str, op: &openapiv3::Operation) -> String {
+pub(super) fn operation_id(method: HttpMethod, path: &str, op: &openapiv3::Operation) -> String {
     match op.operation_id.clone().filter(|id| !id.trim().is_empty()) {
         Some(id) => id,
         None => derived_operation_id(method, path),

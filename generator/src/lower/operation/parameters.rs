@@ -416,6 +416,8 @@ impl Lowerer<'_> {
     fn shape(&self, ty: &TypeRef) -> Shape {
         match ty {
             TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => Shape::Text,
+            // A user's type (`[replace]`) in a parameter is written with its `Display`.
+            TypeRef::External(_) => Shape::Text,
             // Formatted as the spec's string form (RFC 3339, a hyphenated uuid, base64).
             TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid | TypeRef::Base64 | TypeRef::Binary => Shape::Text,
             TypeRef::Map(_) | TypeRef::Any => Shape::Object,

@@ -310,7 +310,8 @@ pub fn parse(file: &str, text: &str) -> Result<Customisation, Diagnostics> {
                     let within: Vec<&str> = path.iter().map(String::as_str).collect();
                     let valid = valid_keys(&within);
                     let d = diags.error(&pointer, format!("unknown key `{unknown}` in {}", table_name(&within)));
-                    d.location = keys.get(&pointer).copied().or_else(|| e.inner().span().map(|s| line_column(text, s.start)));
+                    d.location =
+                        keys.get(&pointer).copied().or_else(|| e.inner().span().map(|s| line_column(text, s.start)));
                     let list = valid.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
                     d.hint = Some(match closest(unknown, valid.iter().copied()) {
                         Some(near) => format!("did you mean `{near}`? (valid keys: {list})"),
@@ -320,7 +321,8 @@ pub fn parse(file: &str, text: &str) -> Result<Customisation, Diagnostics> {
                 None => {
                     let pointer = to_pointer(path.iter().map(String::as_str));
                     let d = diags.error(&pointer, message);
-                    d.location = keys.get(&pointer).copied().or_else(|| e.inner().span().map(|s| line_column(text, s.start)));
+                    d.location =
+                        keys.get(&pointer).copied().or_else(|| e.inner().span().map(|s| line_column(text, s.start)));
                 }
             }
             return Err(diags);
@@ -351,10 +353,12 @@ pub fn check_paths(c: &Customisation, diags: &mut Diagnostics) {
             }
         }
     }
-    let derives =
-        c.derives.all.iter().map(|d| (to_pointer(["derives", "all"]), d)).chain(c.derives.schemas.iter().flat_map(
-            |(schema, list)| list.iter().map(move |d| (to_pointer(["derives", "schemas", schema]), d)),
-        ));
+    let derives = c.derives.all.iter().map(|d| (to_pointer(["derives", "all"]), d)).chain(
+        c.derives
+            .schemas
+            .iter()
+            .flat_map(|(schema, list)| list.iter().map(move |d| (to_pointer(["derives", "schemas", schema]), d))),
+    );
     for (pointer, derive) in derives {
         if syn::parse_str::<syn::Path>(derive).is_err() {
             bad(pointer, derive, "a derive (a trait or a derive macro's path)", "schemars::JsonSchema");
@@ -376,7 +380,8 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let lower = word.to_lowercase();
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
-        let distance = if candidate.to_lowercase() == lower { 0 } else { edit_distance(&lower, &candidate.to_lowercase()) };
+        let distance =
+            if candidate.to_lowercase() == lower { 0 } else { edit_distance(&lower, &candidate.to_lowercase()) };
         if best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
@@ -564,7 +569,10 @@ schemars = { version = "1", features = ["derive"], default-features = false }
 
     #[test]
     fn the_file_beside_a_spec_is_named_beside_it() {
-        assert_eq!(beside_name("fixtures/good/a.yaml", Path::new("/x/fixtures/good/a.atlas-codegen.toml")), "fixtures/good/a.atlas-codegen.toml");
+        assert_eq!(
+            beside_name("fixtures/good/a.yaml", Path::new("/x/fixtures/good/a.atlas-codegen.toml")),
+            "fixtures/good/a.atlas-codegen.toml"
+        );
         assert_eq!(beside_name("a.yaml", Path::new("atlas-codegen.toml")), "atlas-codegen.toml");
         assert_eq!(beside_name("a.yaml", Path::new("/etc/other.toml")), "/etc/other.toml");
     }

@@ -115,13 +115,7 @@ fn param_type(p: &Param) -> TokenStream {
 
 /// Arguments of the `Client` method: required path/query parameters, then a required body.
 pub(super) fn required_args(op: &Operation) -> Vec<(&Param, TokenStream)> {
-    op.params
-        .iter()
-        .filter(|p| p.required)
-        .map(|p| {
-            (p, setter_argument(p))
-        })
-        .collect()
+    op.params.iter().filter(|p| p.required).map(|p| (p, setter_argument(p))).collect()
 }
 
 fn http_line(op: &Operation) -> String {

@@ -89,14 +89,14 @@ impl Lowerer<'_> {
                 self.unknown_name(&custom, &pointer, &key, "schema", "`components/schemas`", &schemas);
             }
         }
-        let id_keys = custom
-            .rename
-            .operations
-            .keys()
-            .map(|k| named(to_pointer(["rename", "operations", k]), k))
-            .chain(custom.select.operations.iter().enumerate().map(|(i, k)| {
-                named(to_pointer(["select", "operations", &i.to_string()]), k)
-            }));
+        let id_keys = custom.rename.operations.keys().map(|k| named(to_pointer(["rename", "operations", k]), k)).chain(
+            custom
+                .select
+                .operations
+                .iter()
+                .enumerate()
+                .map(|(i, k)| named(to_pointer(["select", "operations", &i.to_string()]), k)),
+        );
         for (pointer, key) in id_keys.collect::<Vec<_>>() {
             if !ids.contains(&key) {
                 self.unknown_name(&custom, &pointer, &key, "operationId", "the spec's operations", &ids);
@@ -310,8 +310,17 @@ pub(super) fn derives(api: &mut Api, custom: &Customisation, diags: &mut Diagnos
         if let Some(own) = custom.derives.schemas.get(&schema.name).filter(|_| component) {
             let pointer = to_pointer(["derives", "schemas", &schema.name]);
             if let SchemaKind::Alias { ty } = &schema.kind {
-                let message = format!("`{}` is another name for `{ty}` (`type {} = ...;`), which cannot carry derives", schema.name, schema.rust_name);
-                custom_error(diags, custom, &pointer, message, Some(format!("add the derives to the type it names (`{ty}`)")));
+                let message = format!(
+                    "`{}` is another name for `{ty}` (`type {} = ...;`), which cannot carry derives",
+                    schema.name, schema.rust_name
+                );
+                custom_error(
+                    diags,
+                    custom,
+                    &pointer,
+                    message,
+                    Some(format!("add the derives to the type it names (`{ty}`)")),
+                );
                 continue;
             }
             list.extend(own.iter().map(|d| (d.clone(), pointer.clone())));
@@ -336,14 +345,18 @@ pub(super) fn derives(api: &mut Api, custom: &Customisation, diags: &mut Diagnos
         }
     }
     for (pointer, message, derive) in errors {
-        let hint = format!("leave `{derive}` out for this type (name the types that can have it under `[derives.schemas]`)");
+        let hint =
+            format!("leave `{derive}` out for this type (name the types that can have it under `[derives.schemas]`)");
         custom_error(diags, custom, &pointer, message, Some(hint));
     }
     for schema in &mut api.schemas {
         let Some(list) = wanted.remove(&schema.rust_name) else { continue };
         // Open enums and validated strings implement every standard derive already.
         let implements_std = matches!(schema.kind, SchemaKind::Enum { .. } | SchemaKind::Newtype { .. });
-        let std = STD_DERIVES.iter().filter(|d| !implements_std && list.iter().any(|(w, _)| w == *d)).map(|d| (*d).to_owned());
+        let std = STD_DERIVES
+            .iter()
+            .filter(|d| !implements_std && list.iter().any(|(w, _)| w == *d))
+            .map(|d| (*d).to_owned());
         let external = list.iter().filter(|(d, _)| !STD_DERIVES.contains(&d.as_str())).map(|(d, _)| d.clone());
         schema.derives = std.chain(external).collect();
     }
@@ -365,10 +378,13 @@ fn blocker(api: &Api, schema: &Schema, derive: &str, has: &dyn Fn(&str, &str) ->
         }),
         SchemaKind::Union { tag, variants } => {
             if matches!(tag, UnionTag::Discriminator { .. }) && matches!(derive, "PartialOrd" | "Ord") {
-                return Some(format!("its catch-all variant for unknown subtypes holds a `serde_json::Value`, which has no `{derive}`"));
+                return Some(format!(
+                    "its catch-all variant for unknown subtypes holds a `serde_json::Value`, which has no `{derive}`"
+                ));
             }
             variants.iter().find_map(|v| {
-                type_blocker(api, &v.ty, derive, has, depth).map(|r| format!("variant `{}` is `{}`, {r}", v.rust_name, v.ty))
+                type_blocker(api, &v.ty, derive, has, depth)
+                    .map(|r| format!("variant `{}` is `{}`, {r}", v.rust_name, v.ty))
             })
         }
         SchemaKind::Enum { .. } | SchemaKind::Newtype { .. } | SchemaKind::Alias { .. } => None,
@@ -376,15 +392,22 @@ fn blocker(api: &Api, schema: &Schema, derive: &str, has: &dyn Fn(&str, &str) ->
 }
 
 /// Why a value of `ty` has no `derive`, or `None` when it has it.
-fn type_blocker(api: &Api, ty: &TypeRef, derive: &str, has: &dyn Fn(&str, &str) -> bool, depth: usize) -> Option<String> {
+fn type_blocker(
+    api: &Api,
+    ty: &TypeRef,
+    derive: &str,
+    has: &dyn Fn(&str, &str) -> bool,
+    depth: usize,
+) -> Option<String> {
     match ty {
         TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::Bool => None,
         // `uuid::Uuid` and the runtime's bytes have every standard derive; the lenient date types
         // (`Timestamp`, `CalendarDate`: a value or the text it came as) are `Eq` and `Hash`, unordered.
         TypeRef::Uuid | TypeRef::Base64 | TypeRef::Binary => None,
-        TypeRef::DateTime | TypeRef::Date if matches!(derive, "PartialOrd" | "Ord") => {
-            Some(format!("and the runtime's `{}` has no `{derive}` (a value it could not read keeps its text)", if *ty == TypeRef::DateTime { "Timestamp" } else { "CalendarDate" }))
-        }
+        TypeRef::DateTime | TypeRef::Date if matches!(derive, "PartialOrd" | "Ord") => Some(format!(
+            "and the runtime's `{}` has no `{derive}` (a value it could not read keeps its text)",
+            if *ty == TypeRef::DateTime { "Timestamp" } else { "CalendarDate" }
+        )),
         TypeRef::DateTime | TypeRef::Date => None,
         // The user's type answers for itself (the docs say it must implement what it is asked).
         TypeRef::External(_) => None,
@@ -392,9 +415,13 @@ fn type_blocker(api: &Api, ty: &TypeRef, derive: &str, has: &dyn Fn(&str, &str) 
         TypeRef::F64 => None,
         TypeRef::Secret if derive != "Eq" => Some(format!("and the runtime's `SecretString` has no `{derive}`")),
         TypeRef::Secret => None,
-        TypeRef::Any if matches!(derive, "PartialOrd" | "Ord") => Some(format!("and `serde_json::Value` has no `{derive}`")),
+        TypeRef::Any if matches!(derive, "PartialOrd" | "Ord") => {
+            Some(format!("and `serde_json::Value` has no `{derive}`"))
+        }
         TypeRef::Any => None,
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => type_blocker(api, inner, derive, has, depth),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            type_blocker(api, inner, derive, has, depth)
+        }
         TypeRef::Named(name) => {
             let target = api.schema(name)?;
             match &target.kind {

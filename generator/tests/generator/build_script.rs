@@ -60,7 +60,11 @@ fn the_customisation_beside_the_description_applies_and_is_watched() {
     let code = std::fs::read_to_string(&output.path).unwrap();
     assert!(code.contains("pub fn release(&self, version: semver::Version)"), "renamed method, replaced type");
     assert!(!code.contains("get_stats"), "the selection leaves the Admin tag out");
-    assert!(output.cargo_toml.contains("semver = { version = \"1\", features = [\"serde\"] }"), "{}", output.cargo_toml);
+    assert!(
+        output.cargo_toml.contains("semver = { version = \"1\", features = [\"serde\"] }"),
+        "{}",
+        output.cargo_toml
+    );
     assert!(
         output.sources.iter().any(|p| p.ends_with("customised.atlas-codegen.toml")),
         "Cargo reruns the script when the customisation changes: {:?}",

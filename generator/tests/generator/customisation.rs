@@ -11,7 +11,9 @@ const SPEC: &str = "tests/fixtures/good/customised.yaml";
 
 /// Lowers the customised fixture with `options` (paths relative to the package, where tests run).
 fn lower(options: &Options) -> Result<atlas_codegen::ir::Api, String> {
-    atlas_codegen::lower_path_with(Path::new(SPEC), "customised.yaml", options).map(|(api, _)| api).map_err(|d| d.to_string())
+    atlas_codegen::lower_path_with(Path::new(SPEC), "customised.yaml", options)
+        .map(|(api, _)| api)
+        .map_err(|d| d.to_string())
 }
 
 fn with_file(file: &str) -> Options {
@@ -59,7 +61,9 @@ fn library_options_are_the_file() {
         "semver".into(),
         config::Dependency { version: Some("1".into()), features: vec!["serde".into()], ..Default::default() },
     );
-    by_hand.dependencies.insert("schemars".into(), config::Dependency { version: Some("1".into()), ..Default::default() });
+    by_hand
+        .dependencies
+        .insert("schemars".into(), config::Dependency { version: Some("1".into()), ..Default::default() });
     assert_eq!(Customisation { origin: None, ..from_file.clone() }, by_hand);
     let spec = std::fs::read_to_string(SPEC).unwrap();
     let options = Options { customisation: by_hand, ..Options::default() };

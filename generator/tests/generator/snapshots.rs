@@ -84,11 +84,9 @@ fn fixture_snapshots() {
         // A fixture may come with its customisation beside it (`<name>.atlas-codegen.toml`).
         let options = customisation_beside(&path);
         let customised = !options.customisation.is_empty();
-        let (api, _) =
-            atlas_codegen::lower_spec_with(&name, &text, &options).unwrap_or_else(|d| panic!("{name}: {d}"));
+        let (api, _) = atlas_codegen::lower_spec_with(&name, &text, &options).unwrap_or_else(|d| panic!("{name}: {d}"));
         assert_yaml_snapshot(&folder, "ir", &api);
-        let generated =
-            atlas_codegen::generate_with(&name, &text, &options).unwrap_or_else(|d| panic!("{name}: {d}"));
+        let generated = atlas_codegen::generate_with(&name, &text, &options).unwrap_or_else(|d| panic!("{name}: {d}"));
         // A customised crate's `Cargo.toml` shows the dependencies the customisation adds.
         let laid_out = |f: &&GeneratedFile| {
             ["src/models/", "src/operations/", "src/mock/"].iter().any(|dir| f.path.starts_with(dir))

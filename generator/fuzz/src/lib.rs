@@ -48,5 +48,5 @@ pub fn options(byte: u8) -> Options {
         2 => Some("2024-08-05".to_owned()),
         _ => Some("2023-01-01".to_owned()),
     };
-    Options { api_version, preview: byte & 0b100 != 0, conformance: byte & 0b1000 != 0 }
+    Options { api_version, preview: byte & 0b100 != 0, conformance: byte & 0b1000 != 0, ..Options::default() }
 }

@@ -181,34 +181,30 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
         [one] => quote!(#[cfg_attr(not(feature = #one), allow(dead_code, unused_imports, unused_macros))]),
         _ => quote!(#[cfg_attr(not(all(#(feature = #features),*)), allow(dead_code, unused_imports, unused_macros))]),
     };
+    // A module the crate has only when its file is shipped, allowed to go unused when a tag is off.
+    let shipped = |file: &str, module: TokenStream| if plan.ships(file) { quote!(#subset #module) } else { quote!() };
     // The shared impls of newtypes, open enums and setters are macros, declared before `models` (textual scope).
-    let newtype = if plan.ships(NEWTYPE_MACRO.0) {
+    let newtype = shipped(
+        NEWTYPE_MACRO.0,
         quote!(
-            #subset
             #[macro_use]
             mod newtype;
-        )
-    } else {
-        quote!()
-    };
-    let open_enum = if plan.ships(OPEN_ENUM_MACRO.0) {
+        ),
+    );
+    let open_enum = shipped(
+        OPEN_ENUM_MACRO.0,
         quote!(
-            #subset
             #[macro_use]
             mod open_enum;
-        )
-    } else {
-        quote!()
-    };
-    let setters = if plan.ships(SETTERS_MACRO.0) {
+        ),
+    );
+    let setters = shipped(
+        SETTERS_MACRO.0,
         quote!(
-            #subset
             #[macro_use]
             mod setters;
-        )
-    } else {
-        quote!()
-    };
+        ),
+    );
     // Optional nullable request fields are `Nullable<T>`, which callers name and match on.
     let nullable = if plan.ships(NULLABLE.0) {
         quote!(
@@ -220,32 +216,26 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
     };
     // The multipart runtime is a public module of its own: its `File` and `Form` are named by paths,
     // so they never shadow a spec type called `File` or `Form`.
-    let multipart = if plan.ships(MULTIPART[0].0) {
+    let multipart = shipped(
+        MULTIPART[0].0,
         quote!(
-            #subset
             pub mod multipart;
-        )
-    } else {
-        quote!()
-    };
+        ),
+    );
     // The typed formats' runtime: public modules of their own, named by paths (`datetime::Timestamp`),
     // so they never shadow a spec type of the same name.
-    let datetime = if plan.ships(DATETIME[0].0) {
+    let datetime = shipped(
+        DATETIME[0].0,
         quote!(
-            #subset
             pub mod datetime;
-        )
-    } else {
-        quote!()
-    };
-    let binary = if plan.ships(BINARY[0].0) {
+        ),
+    );
+    let binary = shipped(
+        BINARY[0].0,
         quote!(
-            #subset
             pub mod binary;
-        )
-    } else {
-        quote!()
-    };
+        ),
+    );
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]

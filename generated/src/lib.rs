@@ -9,6 +9,12 @@ mod defaults;
     allow(dead_code, unused_imports, unused_macros)
 )]
 #[macro_use]
+mod deserialize;
+#[cfg_attr(
+    not(feature = "programmatic-api-keys"),
+    allow(dead_code, unused_imports, unused_macros)
+)]
+#[macro_use]
 mod newtype;
 #[cfg_attr(
     not(feature = "programmatic-api-keys"),

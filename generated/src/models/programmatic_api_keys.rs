@@ -2,12 +2,12 @@
 //! The types only the operations of the `programmatic-api-keys` feature reach.
 use crate::runtime::{validate, Page, SecretString, ValidationError};
 use regex::Regex;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// The error object Atlas returns with every unsuccessful response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiError {
@@ -35,6 +35,17 @@ pub struct ApiError {
     /// Read-only: set by Atlas, never sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+deserialize_struct! {
+    ApiError {
+        bad_request_detail: "badRequestDetail" default,
+        detail: "detail" default,
+        error: "error",
+        error_code: "errorCode",
+        parameters: "parameters" default,
+        reason: "reason" default,
+    }
 }
 
 impl ApiError {
@@ -69,7 +80,7 @@ setters! {
 }
 
 /// Details of one organization API key.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApiKeyUserDetails {
@@ -108,6 +119,17 @@ pub struct ApiKeyUserDetails {
     /// Roles this API key holds in the organization and its projects.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<CloudAccessRoleAssignment>,
+}
+
+deserialize_struct! {
+    ApiKeyUserDetails {
+        desc: "desc" default,
+        id: "id" default,
+        links: "links" default,
+        private_key: "privateKey" default,
+        public_key: "publicKey" default,
+        roles: "roles" default,
+    }
 }
 
 setters! {
@@ -177,12 +199,18 @@ impl ApiUserId {
 string_newtype!(ApiUserId);
 
 /// What was wrong with a rejected request, field by field.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct BadRequestDetail {
     /// Every violation found in the request.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldViolation>,
+}
+
+deserialize_struct! {
+    BadRequestDetail {
+        fields: "fields" default,
+    }
 }
 
 setters! {
@@ -193,7 +221,7 @@ setters! {
 }
 
 /// One role granted to an API key, in an organization or in a project (never both).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloudAccessRoleAssignment {
@@ -215,6 +243,14 @@ pub struct CloudAccessRoleAssignment {
     pub role_name: Option<String>,
 }
 
+deserialize_struct! {
+    CloudAccessRoleAssignment {
+        group_id: "groupId" default,
+        org_id: "orgId" default,
+        role_name: "roleName" default,
+    }
+}
+
 setters! {
     impl CloudAccessRoleAssignment {
         /// Sets `groupId` and returns the value, for building it in one expression.
@@ -227,7 +263,7 @@ setters! {
 }
 
 /// An organization API key to create.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateAtlasOrganizationApiKey {
     /// Purpose or explanation of the new API key.
@@ -238,6 +274,13 @@ pub struct CreateAtlasOrganizationApiKey {
     ///
     /// Constraints (checked before sending): at least 1 item.
     pub roles: Vec<OrganizationRole>,
+}
+
+deserialize_struct! {
+    CreateAtlasOrganizationApiKey {
+        desc: "desc",
+        roles: "roles",
+    }
 }
 
 impl CreateAtlasOrganizationApiKey {
@@ -274,13 +317,20 @@ setters! {
 }
 
 /// One problem with one element of a request body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct FieldViolation {
     /// Why the element is wrong.
     pub description: String,
     /// The path to the element in the request body.
     pub field: String,
+}
+
+deserialize_struct! {
+    FieldViolation {
+        description: "description",
+        field: "field",
+    }
 }
 
 impl FieldViolation {
@@ -303,7 +353,7 @@ setters! {
 }
 
 /// A link to a related resource, as in RFC 8288.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct Link {
     /// Uniform Resource Locator (URL) that points to the related resource.
@@ -312,6 +362,13 @@ pub struct Link {
     /// Relation of the linked resource to this one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
+}
+
+deserialize_struct! {
+    Link {
+        href: "href" default,
+        rel: "rel" default,
+    }
 }
 
 setters! {
@@ -388,7 +445,7 @@ open_enum! {
 }
 
 /// One page of an organization's API keys.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaginatedApiApiUserView {
@@ -409,6 +466,14 @@ pub struct PaginatedApiApiUserView {
     /// Read-only: set by Atlas, never sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
+}
+
+deserialize_struct! {
+    PaginatedApiApiUserView {
+        links: "links" default,
+        results: "results",
+        total_count: "totalCount" default,
+    }
 }
 
 impl PaginatedApiApiUserView {

@@ -21,7 +21,8 @@ use crate::files::GeneratedFile;
 use crate::ir::{Api, SchemaKind, SchemaRef, TypeRef};
 use crate::options::Options;
 use crate::plan::artefacts::{
-    Maker, RustModule, BINARY, DATETIME, MULTIPART, NEWTYPE_MACRO, NULLABLE, OPEN_ENUM_MACRO, SETTERS_MACRO,
+    Maker, RustModule, BINARY, DATETIME, DESERIALIZE_MACRO, MULTIPART, NEWTYPE_MACRO, NULLABLE, OPEN_ENUM_MACRO,
+    SETTERS_MACRO,
 };
 use crate::plan::layout::{ModelGroup, SHARED, UNREFERENCED};
 use crate::plan::CratePlan;
@@ -183,7 +184,8 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
     };
     // A module the crate has only when its file is shipped, allowed to go unused when a tag is off.
     let shipped = |file: &str, module: TokenStream| if plan.ships(file) { quote!(#subset #module) } else { quote!() };
-    // The shared impls of newtypes, open enums and setters are macros, declared before `models` (textual scope).
+    // The shared impls of newtypes, open enums, setters and the structs' `Deserialize` are macros,
+    // declared before `models` (textual scope).
     let newtype = shipped(
         NEWTYPE_MACRO.0,
         quote!(
@@ -196,6 +198,13 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
         quote!(
             #[macro_use]
             mod open_enum;
+        ),
+    );
+    let deserialize = shipped(
+        DESERIALIZE_MACRO[0].0,
+        quote!(
+            #[macro_use]
+            mod deserialize;
         ),
     );
     let setters = shipped(
@@ -248,6 +257,7 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
         #binary
         #datetime
         mod defaults;
+        #deserialize
         #newtype
         #open_enum
         #setters

@@ -268,7 +268,6 @@ fn struct_item(
     uses: &mut Imports,
 ) -> TokenStream {
     uses.import(Import::Serialize);
-    uses.import(Import::Deserialize);
     // A field the struct does not keep (a `readOnly` one of a request-only type) is not mentioned.
     let kept: Vec<&Field> = schema.kept_fields().collect();
     let camel_case = camel_case_fields(&kept);
@@ -300,18 +299,57 @@ fn struct_item(
             }
         }
     };
+    let deserialize = deserialize_item(schema, name, &kept);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize #extra)]
+        #[derive(Debug, Clone, PartialEq, #default Serialize #extra)]
         #rename_all
         #[non_exhaustive]
         pub struct #name {
             #(#field_items)*
         }
+        #deserialize
         #statics
         #methods
         #setters
     }
+}
+
+/// The struct's `Deserialize` impl through the runtime's `deserialize_struct!` (see
+/// `templates/runtime/deserialize.rs`: serde's derive expands to ~270 lines per struct, which dominated
+/// compiling a large API): one `field: "wireName"` line per field it reads, marked `default` where the
+/// field's serde attributes say `default`, then the `skip_deserializing` fields. `layout.rs` prints it
+/// one field per line.
+fn deserialize_item(schema: &Schema, name: &proc_macro2::Ident, fields: &[&Field]) -> TokenStream {
+    let (skipped, read): (Vec<&Field>, Vec<&Field>) = fields.iter().partition(|f| skips_deserializing(schema, f));
+    let read = read.iter().map(|f| {
+        let member = ident(&f.rust_name);
+        let wire = &f.name;
+        let default = if defaulted(f) { quote!(default) } else { quote!() };
+        quote!(#member: #wire #default,)
+    });
+    let skipped: Vec<proc_macro2::Ident> = skipped.iter().map(|f| ident(&f.rust_name)).collect();
+    let skip = if skipped.is_empty() { quote!() } else { quote!(skip { #(#skipped,)* }) };
+    quote! {
+        deserialize_struct! {
+            #name {
+                #(#read)*
+            }
+            #skip
+        }
+    }
+}
+
+/// Whether a missing field decodes as its default (`#[serde(default)]`): an optional one, or a
+/// required nullable one (Atlas leaves some of those out).
+fn defaulted(field: &Field) -> bool {
+    !field.required || field.nullable
+}
+
+/// Whether a field is never read from a response (`#[serde(skip_deserializing)]`): a write-only field
+/// of a type that is both sent and received.
+fn skips_deserializing(schema: &Schema, field: &Field) -> bool {
+    schema.in_request && schema.in_response && field.write_only
 }
 
 /// `new` taking the required fields (strings as `impl Into<String>`); optional ones start empty and are
@@ -436,16 +474,14 @@ fn field_item(api: &Api, schema: &Schema, field: &Field, camel_case: bool, uses:
             _ => "Option::is_none",
         };
         serde_args.push(quote!(default, skip_serializing_if = #skip));
-    } else if field.nullable {
+    } else if defaulted(field) {
         serde_args.push(quote!(default));
     }
-    if schema.in_request && schema.in_response {
-        if field.read_only {
-            serde_args.push(quote!(skip_serializing));
-        }
-        if field.write_only {
-            serde_args.push(quote!(skip_deserializing));
-        }
+    if schema.in_request && schema.in_response && field.read_only {
+        serde_args.push(quote!(skip_serializing));
+    }
+    if skips_deserializing(schema, field) {
+        serde_args.push(quote!(skip_deserializing));
     }
     let serde = if serde_args.is_empty() { quote!() } else { quote!(#[serde(#(#serde_args),*)]) };
     let mut notes: Vec<String> = Vec::new();

@@ -14,7 +14,7 @@
 //! - an example: an entry in [`EXAMPLES`] naming the operations and types it needs.
 
 use super::layout::{ModelGroup, Tag};
-use crate::ir::{Api, TypeRef};
+use crate::ir::{Api, SchemaKind, TypeRef};
 use crate::options::Options;
 
 /// One file of the generated crate.
@@ -128,6 +128,14 @@ pub const OPEN_ENUM_MACRO: (&str, &str) = ("src/open_enum.rs", include_str!("../
 /// ([`has_setters`]).
 pub const SETTERS_MACRO: (&str, &str) = ("src/setters.rs", include_str!("../../../templates/runtime/setters.rs"));
 
+/// `deserialize_struct!`: the `Deserialize` impls of the models' structs (in place of serde's derive,
+/// whose expansion dominated compiling a large API), and its tests; shipped only to crates with a
+/// struct.
+pub const DESERIALIZE_MACRO: [(&str, &str); 2] = [
+    ("src/deserialize.rs", include_str!("../../../templates/runtime/deserialize.rs")),
+    ("src/deserialize/tests.rs", include_str!("../../../templates/runtime/deserialize/tests.rs")),
+];
+
 /// Whether any struct has a field (its `with_<field>` setter) or any operation an optional parameter or
 /// body (the builder's setter): what `emit::setters` and `emit::operations` declare with `setters!`.
 fn has_setters(api: &Api) -> bool {
@@ -221,6 +229,9 @@ pub(super) fn list(api: &Api, tags: &[Tag<'_>], groups: &[ModelGroup<'_>], optio
     }
     if api.schemas.iter().any(|s| s.newtype_constraints().is_some()) {
         out.push(copy(NEWTYPE_MACRO.0, NEWTYPE_MACRO.1));
+    }
+    if api.schemas.iter().any(|s| matches!(s.kind, SchemaKind::Struct { .. })) {
+        out.extend(DESERIALIZE_MACRO.iter().map(|(path, text)| copy(path, text)));
     }
     if api.schemas.iter().any(|s| !s.enum_values().is_empty()) {
         out.push(copy(OPEN_ENUM_MACRO.0, OPEN_ENUM_MACRO.1));

@@ -1,9 +1,11 @@
 //! Encoding of request pieces: path segments and JSON bodies.
 
+use std::fmt::Display;
+
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde::Serialize;
 
-use crate::runtime::validate::{self, ValidationError};
+use crate::runtime::validate;
 use crate::runtime::{Error, RequestBody};
 
 /// Characters escaped in a path segment: everything but RFC 3986 unreserved characters and the
@@ -26,12 +28,18 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'|')
     .add(b'}');
 
-/// One path parameter (named by `pointer`, such as `/path/orgId`), percent-encoded so that it stays
-/// one segment whatever it contains; empty, `.` and `..` are refused, since URL parsers would collapse
-/// or resolve them (even percent-encoded) and the request would reach another resource.
-pub(crate) fn path_segment(pointer: &str, value: &str) -> Result<String, ValidationError> {
-    validate::path_segment(pointer, value)?;
-    Ok(utf8_percent_encode(value, SEGMENT).to_string())
+/// One path parameter of `operation` (named by `pointer`, such as `/path/orgId`), percent-encoded so
+/// that it stays one segment whatever it contains; empty, `.` and `..` are refused, since URL parsers
+/// would collapse or resolve them (even percent-encoded) and the request would reach another resource.
+/// The value is taken by its `Display` text (strings as they are, numbers, enums' wire values, uuids).
+pub(crate) fn path_segment(
+    operation: &'static str,
+    pointer: &str,
+    value: &(impl Display + ?Sized),
+) -> Result<String, Error> {
+    let value = value.to_string();
+    validate::path_segment(pointer, &value).map_err(|e| e.in_operation(operation))?;
+    Ok(utf8_percent_encode(&value, SEGMENT).to_string())
 }
 
 impl RequestBody {

@@ -290,15 +290,13 @@ impl CreateAtlasOrganizationApiKey {
         Self { desc: desc.into(), roles }
     }
 
-    /// Checks every constraint the spec declares on this value and on the request types inside it.
-    ///
-    /// `pointer` is where this value sits in the request, such as `/body`; an error names the
-    /// failing field below it. Request builders call this before sending, so an invalid value never
-    /// leaves the process.
+    /// Checks every constraint the spec declares on this value and the request types inside it;
+    /// request builders call this before sending, so an invalid value never leaves the process.
     ///
     /// # Errors
     ///
-    /// A [`ValidationError`] naming the first constraint that fails.
+    /// A [`ValidationError`] naming the first constraint that fails, below `pointer` (where this
+    /// value sits in the request, such as `/body`).
     pub fn validate(&self, pointer: &str) -> Result<(), ValidationError> {
         validate::min_length(pointer, "desc", &self.desc, 1)?;
         validate::max_length(pointer, "desc", &self.desc, 250)?;

@@ -5,8 +5,8 @@ use crate::models::{
     PaginatedApiApiUserView,
 };
 use crate::runtime::{
-    paginate, validate, wire, Client, Error, PageStream, RequestBody, RequestSpec,
-    Response, ValidationError,
+    paginate, params, validate, wire, Client, Error, PageStream, RequestBody,
+    RequestSpec, Response, ValidationError,
 };
 
 impl Client {
@@ -189,26 +189,16 @@ impl<'a> ListOrgApiKeys<'a> {
         Ok(())
     }
 
-    /// Checks the request and turns it into what the runtime sends (and what a mock of the
-    /// operation matches).
+    /// Checks the request and turns it into what the runtime sends (and a mock matches).
     pub(crate) fn into_request(self) -> Result<RequestSpec, Error> {
         self.validate().map_err(|e| e.in_operation(Self::OPERATION))?;
-        let org_id = wire::path_segment("/path/orgId", &self.org_id)
-            .map_err(|e| e.in_operation(Self::OPERATION))?;
+        let org_id = wire::path_segment(Self::OPERATION, "/path/orgId", &self.org_id)?;
         let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys");
         let mut query = Vec::new();
-        if let Some(value) = &self.include_count {
-            query.push(("includeCount".into(), value.to_string()));
-        }
-        if let Some(value) = &self.items_per_page {
-            query.push(("itemsPerPage".into(), value.to_string()));
-        }
-        if let Some(value) = &self.page_num {
-            query.push(("pageNum".into(), value.to_string()));
-        }
-        if let Some(value) = &self.pretty {
-            query.push(("pretty".into(), value.to_string()));
-        }
+        params::push(&mut query, "includeCount", &self.include_count);
+        params::push(&mut query, "itemsPerPage", &self.items_per_page);
+        params::push(&mut query, "pageNum", &self.page_num);
+        params::push(&mut query, "pretty", &self.pretty);
         Ok(RequestSpec {
             operation_id: Self::OPERATION,
             method: reqwest::Method::GET,
@@ -233,13 +223,8 @@ impl<'a> ListOrgApiKeys<'a> {
         paginate::items(self.walk(), move |page| self.for_page(page).send())
     }
 
-    /// Streams whole pages, in order.
-    ///
-    /// Pages start at `pageNum` if set (else 1) and hold `itemsPerPage` items if set (else 500, the
-    /// largest page the spec allows, for the fewest round trips). The stream stops after an empty
-    /// page, a page shorter than the page size, or once `totalCount` items have arrived. An error
-    /// ends the stream after being yielded once; retries apply to each page. A server that repeats
-    /// a page ends the stream with [`Error::Pagination`].
+    /// Streams whole pages, in order, starting, stopping and failing as [`stream`](Self::stream)
+    /// does.
     pub fn pages(self) -> PageStream<'a, PaginatedApiApiUserView> {
         paginate::pages(self.walk(), move |page| self.for_page(page).send())
     }
@@ -322,17 +307,13 @@ impl<'a> CreateOrgApiKey<'a> {
         Ok(())
     }
 
-    /// Checks the request and turns it into what the runtime sends (and what a mock of the
-    /// operation matches).
+    /// Checks the request and turns it into what the runtime sends (and a mock matches).
     pub(crate) fn into_request(self) -> Result<RequestSpec, Error> {
         self.validate().map_err(|e| e.in_operation(Self::OPERATION))?;
-        let org_id = wire::path_segment("/path/orgId", &self.org_id)
-            .map_err(|e| e.in_operation(Self::OPERATION))?;
+        let org_id = wire::path_segment(Self::OPERATION, "/path/orgId", &self.org_id)?;
         let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys");
         let mut query = Vec::new();
-        if let Some(value) = &self.pretty {
-            query.push(("pretty".into(), value.to_string()));
-        }
+        params::push(&mut query, "pretty", &self.pretty);
         Ok(RequestSpec {
             operation_id: Self::OPERATION,
             method: reqwest::Method::POST,
@@ -408,19 +389,18 @@ impl<'a> GetOrgApiKey<'a> {
         Ok(())
     }
 
-    /// Checks the request and turns it into what the runtime sends (and what a mock of the
-    /// operation matches).
+    /// Checks the request and turns it into what the runtime sends (and a mock matches).
     pub(crate) fn into_request(self) -> Result<RequestSpec, Error> {
         self.validate().map_err(|e| e.in_operation(Self::OPERATION))?;
-        let org_id = wire::path_segment("/path/orgId", &self.org_id)
-            .map_err(|e| e.in_operation(Self::OPERATION))?;
-        let api_user_id = wire::path_segment("/path/apiUserId", &self.api_user_id)
-            .map_err(|e| e.in_operation(Self::OPERATION))?;
+        let org_id = wire::path_segment(Self::OPERATION, "/path/orgId", &self.org_id)?;
+        let api_user_id = wire::path_segment(
+            Self::OPERATION,
+            "/path/apiUserId",
+            &self.api_user_id,
+        )?;
         let path = format!("/api/atlas/v2/orgs/{org_id}/apiKeys/{api_user_id}");
         let mut query = Vec::new();
-        if let Some(value) = &self.pretty {
-            query.push(("pretty".into(), value.to_string()));
-        }
+        params::push(&mut query, "pretty", &self.pretty);
         Ok(RequestSpec {
             operation_id: Self::OPERATION,
             method: reqwest::Method::GET,

@@ -7,6 +7,7 @@
 //! unquoted, numbers and booleans as JSON writes them. Percent-encoding is the URL's business.
 
 use std::borrow::Cow;
+use std::fmt::Display;
 
 use bytes::Bytes;
 use reqwest::header::HeaderValue;
@@ -28,6 +29,15 @@ pub(crate) fn header(
         message: format!("the `{name}` header parameter is not a valid HTTP header value"),
     })?;
     Ok((name, value))
+}
+
+/// Adds an optional query parameter to `query` when it is set, as its `Display` text (a string as it
+/// is, numbers and booleans as Rust writes them, enums as their wire value).
+#[allow(dead_code)] // Used by the generated operations of specs with optional query parameters.
+pub(crate) fn push<T: Display>(query: &mut Vec<(Cow<'static, str>, String)>, name: &'static str, value: &Option<T>) {
+    if let Some(value) = value {
+        query.push((Cow::Borrowed(name), value.to_string()));
+    }
 }
 
 /// The texts of a parameter whose type is a union (a `oneOf` of strings, numbers, arrays, ...), which

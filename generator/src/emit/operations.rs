@@ -58,7 +58,12 @@ pub fn module(api: &Api, ops: &[&Operation]) -> TokenStream {
     let streams = ops.iter().copied().any(|o| stream_method(o).is_some());
     imports.add_if(streams, "crate::runtime", "ByteStream");
     let params = ops.iter().copied().any(|o| {
-        o.params.iter().any(|p| p.location == Location::Header || p.encoding.is_some() || is_union(api, &p.ty))
+        o.params.iter().any(|p| {
+            p.location == Location::Header
+                || p.encoding.is_some()
+                || is_union(api, &p.ty)
+                || is_optional_scalar_query(api, p)
+        })
     });
     imports.add_if(params, "crate::runtime", "params");
     let uses_map = ops.iter().copied().any(|o| {
@@ -557,19 +562,18 @@ fn into_request(api: &Api, op: &Operation, validates: bool) -> TokenStream {
                     _ if p.is_some_and(|p| p.encoding == Some(ParamEncoding::Json)) => {
                         quote!(&params::json(Self::OPERATION, #name, &self.#field)?)
                     }
-                    Some(TypeRef::String) => quote!(&self.#field),
                     // A union has no `Display`: its JSON form, array items joined (`simple` style).
                     Some(ty) if is_union(api, ty) => {
                         quote!(&params::texts(Self::OPERATION, #name, &self.#field)?.join(","))
                     }
-                    _ => quote!(&self.#field.to_string()),
+                    _ => quote!(&self.#field),
                 };
                 template.push('{');
                 template.push_str(rust_name);
                 template.push('}');
                 let pointer = format!("/path/{name}");
                 segments.push(quote! {
-                    let #field = wire::path_segment(#pointer, #value).map_err(|e| e.in_operation(Self::OPERATION))?;
+                    let #field = wire::path_segment(Self::OPERATION, #pointer, #value)?;
                 });
             }
         }
@@ -623,8 +627,7 @@ fn into_request(api: &Api, op: &Operation, validates: bool) -> TokenStream {
         None => quote!(None),
     };
     quote! {
-        /// Checks the request and turns it into what the runtime sends (and what a mock of the
-        /// operation matches).
+        /// Checks the request and turns it into what the runtime sends (and a mock matches).
         pub(crate) fn into_request(self) -> Result<RequestSpec, Error> {
             #validate_call
             #(#segments)*
@@ -678,9 +681,10 @@ fn pagination_methods(op: &Operation, p: &crate::ir::Pagination, validates: bool
     );
     let stream_docs = paragraphs([
         "Streams every item of every page, in order, fetching the next page only when needed.".to_owned(),
-        docs_common.clone(),
+        docs_common,
     ]);
-    let pages_docs = paragraphs(["Streams whole pages, in order.".to_owned(), docs_common]);
+    let pages_docs =
+        paragraphs(["Streams whole pages, in order, starting, stopping and failing as [`stream`](Self::stream) does."]);
     let page_param = op.params.iter().find(|q| q.name == p.page_param);
     let last_page = if page_param.map(|q| &q.ty) == Some(&TypeRef::I32) {
         quote!(i32::MAX.unsigned_abs())
@@ -896,6 +900,10 @@ fn param_push(api: &Api, p: &Param, list: TokenStream) -> TokenStream {
             quote!(#list.push((#wire_name.into(), #value));)
         }
     };
+    // The most common parameter, in one line.
+    if is_optional_scalar_query(api, p) {
+        return quote!(params::push(&mut #list, #wire_name, &self.#field););
+    }
     let body = match (&p.ty, &p.array, &p.encoding) {
         (_, _, Some(encoding)) => object_push(p, encoding, &list),
         (TypeRef::Array(item), Some(array), None) if array.explode && !header => {
@@ -927,6 +935,16 @@ fn param_push(api: &Api, p: &Param, list: TokenStream) -> TokenStream {
     } else {
         quote! { if let Some(value) = &self.#field { #body } }
     }
+}
+
+/// An optional query parameter sent as its `Display` text (`params::push`): not an array, a union or an
+/// object, which have their own encodings.
+fn is_optional_scalar_query(api: &Api, p: &Param) -> bool {
+    p.location == Location::Query
+        && !p.required
+        && p.encoding.is_none()
+        && !matches!(p.ty, TypeRef::Array(_))
+        && !is_union(api, &p.ty)
 }
 
 /// Statements adding an object or JSON-encoded parameter (`value`, a reference) to `list`.

@@ -263,9 +263,8 @@ pub fn struct_validate(
         }
     }
     let docs = paragraphs([
-        "Checks every constraint the spec declares on this value and on the request types inside it.",
-        "`pointer` is where this value sits in the request, such as `/body`; an error names the failing field below it. Request builders call this before sending, so an invalid value never leaves the process.",
-        "# Errors\n\nA [`ValidationError`] naming the first constraint that fails.",
+        "Checks every constraint the spec declares on this value and the request types inside it; request builders call this before sending, so an invalid value never leaves the process.",
+        "# Errors\n\nA [`ValidationError`] naming the first constraint that fails, below `pointer` (where this value sits in the request, such as `/body`).",
     ]);
     let unused = if body.is_empty() { quote!(let _ = pointer;) } else { quote!() };
     // The field patterns live inside `validate`, so their names cannot collide with a newtype's.

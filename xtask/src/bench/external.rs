@@ -1,8 +1,9 @@
 //! The parts of `cargo xtask bench` that criterion cannot time, all on the vendored official Atlas
-//! description: openapi-generator's `rust` generator (a Java process, run once, timed by the OS),
-//! `cargo check` of the full generated client (every tag, then one tag) from warm dependencies, and
-//! `cargo check` of progenitor's client. Each returns its Markdown paragraph; a tool that is missing or
-//! fails is reported, never fatal.
+//! description: openapi-generator's `rust` generator (a Java process, run once, timed by the OS), and
+//! compiling our full generated client and progenitor's, one after the other in the same run: first
+//! `cargo check` and first `cargo build --release` from an empty target directory, each again after a
+//! touch (see [`compile_times`]), with a side-by-side table. Each returns its Markdown; a tool that is
+//! missing or fails is reported, never fatal.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -76,22 +77,100 @@ pub(super) fn rust_lines(dir: &Path) -> usize {
     lines
 }
 
-/// `cargo check` of the crate at `manifest` with its own target directory; returns whether it passed
-/// and how many `error` diagnostics rustc printed.
+/// `cargo check` of the crate at `manifest` with its own target directory; returns whether it passed,
+/// how many `error` diagnostics rustc printed and the wall-clock seconds.
 fn cargo_check(manifest: &Path, target: &Path, extra: &[&str]) -> Result<(bool, usize, f64), String> {
+    cargo_timed("check", manifest, target, extra)
+}
+
+/// `cargo <verb>` (`check`, `build`) of the crate at `manifest`, as [`cargo_check`].
+fn cargo_timed(verb: &str, manifest: &Path, target: &Path, extra: &[&str]) -> Result<(bool, usize, f64), String> {
     let started = Instant::now();
     let output = Command::new(crate::util::cargo())
-        .args(["check", "--message-format", "short", "--manifest-path"])
+        .args([verb, "--message-format", "short", "--manifest-path"])
         .arg(manifest)
         .args(extra)
         .env("CARGO_TARGET_DIR", target)
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("cannot run cargo check: {e}"))?;
+        .map_err(|e| format!("cannot run cargo {verb}: {e}"))?;
     let secs = started.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&output.stderr);
     let errors = stderr.lines().filter(|l| l.contains(": error") || l.starts_with("error[")).count();
     Ok((output.status.success(), errors, secs))
+}
+
+/// What compiling one generated crate costs a team, each step from the state the one before left:
+/// an empty target directory, then a touch of `src/lib.rs`, then a release build (whose artefacts a
+/// check does not provide), then a touch again.
+#[derive(Clone, Copy)]
+pub struct CompileTimes {
+    /// First `cargo check`, dependencies included.
+    check_cold: f64,
+    /// `cargo check` after touching `src/lib.rs`: the crate alone.
+    check_touched: f64,
+    /// First `cargo build --release` (dependencies built for the release profile too).
+    release_cold: f64,
+    /// `cargo build --release` after touching `src/lib.rs`: the crate alone.
+    release_touched: f64,
+}
+
+/// Measures [`CompileTimes`] of the crate in `dir` with the default features, from an empty `target`.
+fn compile_times(dir: &Path, target: &Path) -> Result<CompileTimes, String> {
+    let manifest = dir.join("Cargo.toml");
+    if target.exists() {
+        std::fs::remove_dir_all(target).map_err(|e| format!("cannot clear {}: {e}", target.display()))?;
+    }
+    let lib = dir.join("src").join("lib.rs");
+    let touch = || {
+        let text = std::fs::read(&lib).map_err(|e| format!("cannot read {}: {e}", lib.display()))?;
+        std::fs::write(&lib, text).map_err(|e| format!("cannot touch {}: {e}", lib.display()))
+    };
+    let step = |verb: &str, extra: &[&str]| -> Result<f64, String> {
+        let (ok, errors, secs) = cargo_timed(verb, &manifest, target, extra)?;
+        if ok {
+            Ok(secs)
+        } else {
+            Err(format!("`cargo {verb}` of {} fails ({errors} errors)", dir.display()))
+        }
+    };
+    let check_cold = step("check", &[])?;
+    touch()?;
+    let check_touched = step("check", &[])?;
+    let release_cold = step("build", &["--release"])?;
+    touch()?;
+    let release_touched = step("build", &["--release"])?;
+    Ok(CompileTimes { check_cold, check_touched, release_cold, release_touched })
+}
+
+/// The side-by-side table of our whole-API crate's compile times and progenitor's, with the ratios and
+/// issue 29's goal (at most 0.5x progenitor's for a first check and a first release build).
+pub fn compile_side_by_side(ours: Option<CompileTimes>, theirs: Option<CompileTimes>) -> String {
+    let heading = "### Compiling the whole-API client: ours and progenitor's, side by side";
+    let (Some(ours), Some(theirs)) = (ours, theirs) else {
+        return format!("{heading}\n\nNot measured: one of the two crates did not compile (see above).\n\n");
+    };
+    let mut out = format!(
+        "{heading}\n\nOne crate after the other in this run, each from an empty target directory, default features (ours: \
+         every tag feature, not `mock`; progenitor's has none). A touch is a rewrite of `src/lib.rs`: what a change to \
+         the crate costs once its dependencies are built.\n\n| | ours | progenitor | ratio | goal |\n|---|---:|---:|---:|---|\n"
+    );
+    let rows = [
+        ("first `cargo check` (dependencies included)", ours.check_cold, theirs.check_cold, "≤ 0.5×"),
+        ("`cargo check` after a touch", ours.check_touched, theirs.check_touched, ""),
+        ("first `cargo build --release` (dependencies included)", ours.release_cold, theirs.release_cold, "≤ 0.5×"),
+        ("`cargo build --release` after a touch", ours.release_touched, theirs.release_touched, ""),
+    ];
+    for (what, a, b, goal) in rows {
+        let met = match goal {
+            "" => String::new(),
+            _ if a / b <= 0.5 => format!("{goal} (met)"),
+            _ => format!("{goal} (not met)"),
+        };
+        let _ = writeln!(out, "| {what} | {a:.1} s | {b:.1} s | {:.2}× | {met} |", a / b);
+    }
+    out.push('\n');
+    out
 }
 
 /// A report section: its heading, then the measurement's paragraph, or why there is none.
@@ -168,13 +247,16 @@ fn run_openapi_generator(root: &Path, scratch: &Path) -> Result<String, String> 
     ))
 }
 
-/// `cargo check` of our full client from warm dependencies: every feature, then each single feature
-/// alone when the crate has features (one per tag), the first one timed.
-pub fn full_client_check(root: &Path, scratch: &Path) -> String {
-    section("### `cargo check` of the generated full client", run_full_client_check(root, scratch))
+/// Compile times of our full client (see [`compile_times`]), then `cargo check` of one tag feature alone.
+/// Returns the Markdown and the times for [`compile_side_by_side`].
+pub fn full_client_check(root: &Path, scratch: &Path) -> (String, Option<CompileTimes>) {
+    match run_full_client_check(root, scratch) {
+        Ok((text, times)) => (section("### Compiling the generated full client", Ok(text)), Some(times)),
+        Err(e) => (section("### Compiling the generated full client", Err(e)), None),
+    }
 }
 
-fn run_full_client_check(root: &Path, scratch: &Path) -> Result<String, String> {
+fn run_full_client_check(root: &Path, scratch: &Path) -> Result<(String, CompileTimes), String> {
     let text = std::fs::read_to_string(root.join(OFFICIAL)).map_err(|e| format!("cannot read {OFFICIAL}: {e}"))?;
     let generated = atlas_codegen::generate(OFFICIAL, &text).map_err(|d| {
         let errors = d.items().iter().filter(|x| x.severity == atlas_codegen::Severity::Error).count();
@@ -183,17 +265,24 @@ fn run_full_client_check(root: &Path, scratch: &Path) -> Result<String, String> 
     let dir = scratch.join("official-client");
     atlas_codegen::write::write(&dir, &generated.files, atlas_codegen::write::Scope::Whole)?;
     let manifest = crate::util::standalone(&dir)?;
-    let lines: usize =
-        generated.files.iter().filter(|f| f.path.ends_with(".rs")).map(|f| f.contents.lines().count()).sum();
+    let rust = |f: &&atlas_codegen::GeneratedFile| f.path.ends_with(".rs");
+    let lines: usize = generated.files.iter().filter(rust).map(|f| f.contents.lines().count()).sum();
+    // The `mock` module is test support behind a feature no release build enables; counted apart.
+    let mock_lines: usize = generated
+        .files
+        .iter()
+        .filter(rust)
+        .filter(|f| f.path.starts_with("src/mock"))
+        .map(|f| f.contents.lines().count())
+        .sum();
+    let operations = generated
+        .files
+        .iter()
+        .find(|f| f.path == "API.md")
+        .map_or(0, |f| f.contents.lines().filter(|l| l.starts_with("## `")).count());
     let target = scratch.join("official-client-target");
-    // Warm the dependencies once; then touch the crate so only it is checked again.
-    let (ok, errors, cold) = cargo_check(&manifest, &target, &[])?;
-    if !ok {
-        return Err(format!("the generated crate does not pass `cargo check` ({errors} errors)"));
-    }
-    let touch = || std::fs::write(dir.join("src/lib.rs"), std::fs::read(dir.join("src/lib.rs")).unwrap_or_default());
-    touch().map_err(|e| e.to_string())?;
-    let (_, _, all) = cargo_check(&manifest, &target, &[])?;
+    eprintln!("bench: compiling our full client");
+    let times = compile_times(&dir, &target)?;
     let toml = std::fs::read_to_string(&manifest).unwrap_or_default();
     let features: Vec<String> = toml
         .lines()
@@ -201,29 +290,37 @@ fn run_full_client_check(root: &Path, scratch: &Path) -> Result<String, String> 
         .skip(1)
         .take_while(|l| !l.trim_start().starts_with('['))
         .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_owned()))
-        .filter(|k| !k.is_empty() && k != "default")
+        .filter(|k| !k.is_empty() && k != "default" && k != "mock")
         .collect();
+    let without_mock = lines - mock_lines;
+    let per_op = without_mock.checked_div(operations).map(|n| format!(" ({n} per operation)")).unwrap_or_default();
     let mut out = format!(
-        "{lines} lines of Rust in {} files. First `cargo check` (dependencies included) {cold:.0} s; again after touching \
-         `src/lib.rs`, every feature: {all:.1} s.",
-        generated.files.len()
+        "{lines} lines of Rust in {} files, of which {mock_lines} in the `mock` feature's module; without it \
+         {without_mock}{per_op}. First `cargo check` (dependencies included) {:.0} s; again after touching `src/lib.rs`, \
+         every tag feature: {:.1} s. First `cargo build --release` {:.0} s; after a touch {:.0} s.",
+        generated.files.len(),
+        times.check_cold,
+        times.check_touched,
+        times.release_cold,
+        times.release_touched
     );
     if let Some(one) = features.iter().find(|f| f.as_str() == "programmatic-api-keys").or(features.first()) {
         let flags = ["--no-default-features", "--features", one.as_str()];
         cargo_check(&manifest, &target, &flags)?;
-        touch().map_err(|e| e.to_string())?;
+        std::fs::write(dir.join("src/lib.rs"), std::fs::read(dir.join("src/lib.rs")).unwrap_or_default())
+            .map_err(|e| e.to_string())?;
         let (ok, _, single) = cargo_check(&manifest, &target, &flags)?;
         let verdict = if ok { format!("{single:.1} s") } else { "fails".to_owned() };
         let _ = write!(
             out,
-            " One tag alone (`--no-default-features --features {one}`, of {} tag features): {verdict}.",
+            " One tag alone (`--no-default-features --features {one}`, of {} tag features), after a touch: {verdict}.",
             features.len()
         );
     } else {
         out.push_str(" The crate has no tag features.");
     }
     out.push_str("\n\n");
-    Ok(out)
+    Ok((out, times))
 }
 
 /// The dependencies progenitor 0.15.1's output names (its client crate, then what typify's types use:
@@ -240,12 +337,16 @@ bytes = "1"
 "#;
 
 /// progenitor's output for its rewritten copy of the official description (see section 1b), as a crate:
-/// does it pass `cargo check`, and how long does that take from warm dependencies.
-pub fn progenitor_check(bench_target: &Path, scratch: &Path) -> String {
-    section("### `cargo check` of progenitor's client", run_progenitor_check(bench_target, scratch))
+/// does it compile, and what does that cost ([`compile_times`]).
+pub fn progenitor_check(bench_target: &Path, scratch: &Path) -> (String, Option<CompileTimes>) {
+    let heading = "### Compiling progenitor's client";
+    match run_progenitor_check(bench_target, scratch) {
+        Ok((text, times)) => (section(heading, Ok(text)), times),
+        Err(e) => (section(heading, Err(e)), None),
+    }
 }
 
-fn run_progenitor_check(bench_target: &Path, scratch: &Path) -> Result<String, String> {
+fn run_progenitor_check(bench_target: &Path, scratch: &Path) -> Result<(String, Option<CompileTimes>), String> {
     let probe = bench_target.join("release").join("progenitor-probe");
     let dir = scratch.join("progenitor-client");
     std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -267,19 +368,21 @@ fn run_progenitor_check(bench_target: &Path, scratch: &Path) -> Result<String, S
     );
     std::fs::write(&manifest, toml).map_err(|e| format!("cannot write {}: {e}", manifest.display()))?;
     let target = scratch.join("progenitor-client-target");
-    eprintln!("bench: cargo check of progenitor's crate");
-    let (ok, errors, cold) = cargo_check(&manifest, &target, &[])?;
-    if !ok {
-        return Ok(format!(
-            "{} lines of Rust in one file; `cargo check` fails with {errors} error(s) ({cold:.0} s).\n\n",
-            rust_lines(&dir)
-        ));
+    eprintln!("bench: compiling progenitor's crate");
+    match compile_times(&dir, &target) {
+        Ok(times) => Ok((
+            format!(
+                "{} lines of Rust in one file (no features: the whole API or nothing). First `cargo check` (dependencies \
+                 included) {:.0} s; again after touching `src/lib.rs`: {:.1} s. First `cargo build --release` {:.0} s; \
+                 after a touch {:.0} s.\n\n",
+                rust_lines(&dir),
+                times.check_cold,
+                times.check_touched,
+                times.release_cold,
+                times.release_touched
+            ),
+            Some(times),
+        )),
+        Err(e) => Ok((format!("{} lines of Rust in one file; {e}.\n\n", rust_lines(&dir)), None)),
     }
-    std::fs::write(&lib, std::fs::read(&lib).unwrap_or_default()).map_err(|e| e.to_string())?;
-    let (_, _, warm) = cargo_check(&manifest, &target, &[])?;
-    Ok(format!(
-        "{} lines of Rust in one file (no features: the whole API or nothing). First `cargo check` (dependencies \
-         included) {cold:.0} s; again after touching `src/lib.rs`: {warm:.1} s.\n\n",
-        rust_lines(&dir)
-    ))
 }

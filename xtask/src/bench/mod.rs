@@ -67,11 +67,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     // What criterion cannot time: openapi-generator (a Java process) and `cargo check` of our full client and of
     // progenitor's.
     let scratch = target.join("external");
+    let (ours, our_times) = external::full_client_check(root, &scratch);
+    let (theirs, their_times) = external::progenitor_check(&target, &scratch);
     let external = format!(
-        "{}{}{}",
-        crate::bench::external::openapi_generator(root, &scratch),
-        crate::bench::external::full_client_check(root, &scratch),
-        crate::bench::external::progenitor_check(&target, &scratch)
+        "{}{ours}{theirs}{}",
+        external::openapi_generator(root, &scratch),
+        external::compile_side_by_side(our_times, their_times)
     );
 
     let results = read_results(&criterion_home)?;

@@ -144,11 +144,13 @@ impl<'de, K, F: FnOnce(&str) -> Option<K>> Visitor<'de> for FieldKey<F> {
 
 /// A missing field's value, as serde's derive computes it: `None` for an `Option` (whose
 /// `Deserialize` asks for an option), the `missing field` error for anything else.
+#[allow(dead_code)] // Used only by specs with a struct field that is required and has no default.
 pub(crate) fn missing<'de, T: de::Deserialize<'de>, E: de::Error>(field: &'static str) -> Result<T, E> {
     T::deserialize(Missing(field, PhantomData))
 }
 
 /// The deserializer of a field that is not there (serde's private `MissingFieldDeserializer`).
+#[allow(dead_code)] // As `missing`.
 struct Missing<E>(&'static str, PhantomData<E>);
 
 impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {

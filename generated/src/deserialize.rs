@@ -172,4 +172,5 @@ impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
 }
 
 #[cfg(test)]
+#[path = "tests/deserialize.rs"]
 mod tests;

@@ -184,4 +184,5 @@ impl<'de> Deserialize<'de> for BinaryString {
 }
 
 #[cfg(test)]
+#[path = "tests/binary.rs"]
 mod tests;

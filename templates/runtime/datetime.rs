@@ -204,4 +204,5 @@ fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
 }
 
 #[cfg(test)]
+#[path = "tests/datetime.rs"]
 mod tests;

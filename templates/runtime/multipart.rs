@@ -222,4 +222,5 @@ impl fmt::Debug for Size {
 }
 
 #[cfg(test)]
+#[path = "tests/multipart.rs"]
 mod tests;

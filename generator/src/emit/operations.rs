@@ -57,14 +57,7 @@ pub fn module(api: &Api, ops: &[&Operation]) -> TokenStream {
     imports.add_if(downloads, "crate::runtime", "Download");
     let streams = ops.iter().copied().any(|o| stream_method(o).is_some());
     imports.add_if(streams, "crate::runtime", "ByteStream");
-    let params = ops.iter().copied().any(|o| {
-        o.params.iter().any(|p| {
-            p.location == Location::Header
-                || p.encoding.is_some()
-                || is_union(api, &p.ty)
-                || is_optional_scalar_query(api, p)
-        })
-    });
+    let params = ops.iter().copied().any(|o| o.params.iter().any(|p| calls_params_runtime(api, p)));
     imports.add_if(params, "crate::runtime", "params");
     let uses_map = ops.iter().copied().any(|o| {
         o.params.iter().any(|p| p.ty.has_map())
@@ -935,6 +928,13 @@ fn param_push(api: &Api, p: &Param, list: TokenStream) -> TokenStream {
     } else {
         quote! { if let Some(value) = &self.#field { #body } }
     }
+}
+
+/// Whether the code that sends `p` (`param_push`, or its path segment in `into_request`) calls the
+/// runtime's `params`: every header (`params::header`), every object or JSON encoding, every union
+/// (`params::texts`) and every optional scalar query parameter (`params::push`).
+fn calls_params_runtime(api: &Api, p: &Param) -> bool {
+    p.location == Location::Header || p.encoding.is_some() || is_union(api, &p.ty) || is_optional_scalar_query(api, p)
 }
 
 /// An optional query parameter sent as its `Display` text (`params::push`): not an array, a union or an

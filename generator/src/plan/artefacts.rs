@@ -133,7 +133,7 @@ pub const SETTERS_MACRO: (&str, &str) = ("src/setters.rs", include_str!("../../.
 /// struct.
 pub const DESERIALIZE_MACRO: [(&str, &str); 2] = [
     ("src/deserialize.rs", include_str!("../../../templates/runtime/deserialize.rs")),
-    ("src/deserialize/tests.rs", include_str!("../../../templates/runtime/deserialize/tests.rs")),
+    ("src/tests/deserialize.rs", include_str!("../../../templates/runtime/tests/deserialize.rs")),
 ];
 
 /// Whether any struct has a field (its `with_<field>` setter) or any operation an optional parameter or
@@ -154,7 +154,7 @@ pub const NULLABLE: (&str, &str) = ("src/nullable.rs", include_str!("../../../te
 /// exactly when the crate ships it); declared by the facade as the public `multipart` module.
 pub const MULTIPART: [(&str, &str); 2] = [
     ("src/multipart.rs", include_str!("../../../templates/runtime/multipart.rs")),
-    ("src/multipart/tests.rs", include_str!("../../../templates/runtime/multipart/tests.rs")),
+    ("src/tests/multipart.rs", include_str!("../../../templates/runtime/tests/multipart.rs")),
 ];
 
 /// The date-time runtime (`Timestamp`, `CalendarDate`, on chrono) and its tests: shipped only to crates
@@ -162,14 +162,14 @@ pub const MULTIPART: [(&str, &str); 2] = [
 /// declared by the facade as the public `datetime` module.
 pub const DATETIME: [(&str, &str); 2] = [
     ("src/datetime.rs", include_str!("../../../templates/runtime/datetime.rs")),
-    ("src/datetime/tests.rs", include_str!("../../../templates/runtime/datetime/tests.rs")),
+    ("src/tests/datetime.rs", include_str!("../../../templates/runtime/tests/datetime.rs")),
 ];
 /// The bytes-in-JSON runtime (`Base64Bytes`, `BinaryString`) and its tests: shipped only to crates
 /// whose API has a `format: byte` or `binary` inside JSON, which then depend on base64; declared by
 /// the facade as the public `binary` module.
 pub const BINARY: [(&str, &str); 2] = [
     ("src/binary.rs", include_str!("../../../templates/runtime/binary.rs")),
-    ("src/binary/tests.rs", include_str!("../../../templates/runtime/binary/tests.rs")),
+    ("src/tests/binary.rs", include_str!("../../../templates/runtime/tests/binary.rs")),
 ];
 
 /// One example shipped with the generated crate. Each is hand-written for particular operations and

@@ -64,18 +64,12 @@ impl ApiError {
 
 setters! {
     impl ApiError {
-        /// Sets `badRequestDetail` and returns the value, for building it in one expression.
-        pub fn with_bad_request_detail(value: BadRequestDetail) { bad_request_detail = Some(value); }
-        /// Sets `detail` and returns the value, for building it in one expression.
-        pub fn with_detail(value: impl Into<String>) { detail = Some(value.into()); }
-        /// Sets `error` and returns the value, for building it in one expression.
-        pub fn with_error(value: i32) { error = value; }
-        /// Sets `errorCode` and returns the value, for building it in one expression.
-        pub fn with_error_code(value: impl Into<String>) { error_code = value.into(); }
-        /// Sets `parameters` and returns the value, for building it in one expression.
-        pub fn with_parameters(value: Vec<BTreeMap<String, serde_json::Value>>) { parameters = value; }
-        /// Sets `reason` and returns the value, for building it in one expression.
-        pub fn with_reason(value: impl Into<String>) { reason = Some(value.into()); }
+        sets "badRequestDetail" pub fn with_bad_request_detail(value: BadRequestDetail) { bad_request_detail = Some(value); }
+        sets "detail" pub fn with_detail(value: impl Into<String>) { detail = Some(value.into()); }
+        sets "error" pub fn with_error(value: i32) { error = value; }
+        sets "errorCode" pub fn with_error_code(value: impl Into<String>) { error_code = value.into(); }
+        sets "parameters" pub fn with_parameters(value: Vec<BTreeMap<String, serde_json::Value>>) { parameters = value; }
+        sets "reason" pub fn with_reason(value: impl Into<String>) { reason = Some(value.into()); }
     }
 }
 
@@ -134,18 +128,12 @@ deserialize_struct! {
 
 setters! {
     impl ApiKeyUserDetails {
-        /// Sets `desc` and returns the value, for building it in one expression.
-        pub fn with_desc(value: impl Into<String>) { desc = Some(value.into()); }
-        /// Sets `id` and returns the value, for building it in one expression.
-        pub fn with_id(value: impl Into<String>) { id = Some(value.into()); }
-        /// Sets `links` and returns the value, for building it in one expression.
-        pub fn with_links(value: Vec<Link>) { links = value; }
-        /// Sets `privateKey` and returns the value, for building it in one expression.
-        pub fn with_private_key(value: impl Into<SecretString>) { private_key = Some(value.into()); }
-        /// Sets `publicKey` and returns the value, for building it in one expression.
-        pub fn with_public_key(value: impl Into<String>) { public_key = Some(value.into()); }
-        /// Sets `roles` and returns the value, for building it in one expression.
-        pub fn with_roles(value: Vec<CloudAccessRoleAssignment>) { roles = value; }
+        sets "desc" pub fn with_desc(value: impl Into<String>) { desc = Some(value.into()); }
+        sets "id" pub fn with_id(value: impl Into<String>) { id = Some(value.into()); }
+        sets "links" pub fn with_links(value: Vec<Link>) { links = value; }
+        sets "privateKey" pub fn with_private_key(value: impl Into<SecretString>) { private_key = Some(value.into()); }
+        sets "publicKey" pub fn with_public_key(value: impl Into<String>) { public_key = Some(value.into()); }
+        sets "roles" pub fn with_roles(value: Vec<CloudAccessRoleAssignment>) { roles = value; }
     }
 }
 
@@ -215,8 +203,7 @@ deserialize_struct! {
 
 setters! {
     impl BadRequestDetail {
-        /// Sets `fields` and returns the value, for building it in one expression.
-        pub fn with_fields(value: Vec<FieldViolation>) { fields = value; }
+        sets "fields" pub fn with_fields(value: Vec<FieldViolation>) { fields = value; }
     }
 }
 
@@ -253,12 +240,9 @@ deserialize_struct! {
 
 setters! {
     impl CloudAccessRoleAssignment {
-        /// Sets `groupId` and returns the value, for building it in one expression.
-        pub fn with_group_id(value: impl Into<String>) { group_id = Some(value.into()); }
-        /// Sets `orgId` and returns the value, for building it in one expression.
-        pub fn with_org_id(value: impl Into<String>) { org_id = Some(value.into()); }
-        /// Sets `roleName` and returns the value, for building it in one expression.
-        pub fn with_role_name(value: impl Into<String>) { role_name = Some(value.into()); }
+        sets "groupId" pub fn with_group_id(value: impl Into<String>) { group_id = Some(value.into()); }
+        sets "orgId" pub fn with_org_id(value: impl Into<String>) { org_id = Some(value.into()); }
+        sets "roleName" pub fn with_role_name(value: impl Into<String>) { role_name = Some(value.into()); }
     }
 }
 
@@ -307,10 +291,8 @@ impl CreateAtlasOrganizationApiKey {
 
 setters! {
     impl CreateAtlasOrganizationApiKey {
-        /// Sets `desc` and returns the value, for building it in one expression.
-        pub fn with_desc(value: impl Into<String>) { desc = value.into(); }
-        /// Sets `roles` and returns the value, for building it in one expression.
-        pub fn with_roles(value: Vec<OrganizationRole>) { roles = value; }
+        sets "desc" pub fn with_desc(value: impl Into<String>) { desc = value.into(); }
+        sets "roles" pub fn with_roles(value: Vec<OrganizationRole>) { roles = value; }
     }
 }
 
@@ -343,10 +325,8 @@ impl FieldViolation {
 
 setters! {
     impl FieldViolation {
-        /// Sets `description` and returns the value, for building it in one expression.
-        pub fn with_description(value: impl Into<String>) { description = value.into(); }
-        /// Sets `field` and returns the value, for building it in one expression.
-        pub fn with_field(value: impl Into<String>) { field = value.into(); }
+        sets "description" pub fn with_description(value: impl Into<String>) { description = value.into(); }
+        sets "field" pub fn with_field(value: impl Into<String>) { field = value.into(); }
     }
 }
 
@@ -371,10 +351,8 @@ deserialize_struct! {
 
 setters! {
     impl Link {
-        /// Sets `href` and returns the value, for building it in one expression.
-        pub fn with_href(value: impl Into<String>) { href = Some(value.into()); }
-        /// Sets `rel` and returns the value, for building it in one expression.
-        pub fn with_rel(value: impl Into<String>) { rel = Some(value.into()); }
+        sets "href" pub fn with_href(value: impl Into<String>) { href = Some(value.into()); }
+        sets "rel" pub fn with_rel(value: impl Into<String>) { rel = Some(value.into()); }
     }
 }
 
@@ -487,12 +465,9 @@ impl PaginatedApiApiUserView {
 
 setters! {
     impl PaginatedApiApiUserView {
-        /// Sets `links` and returns the value, for building it in one expression.
-        pub fn with_links(value: Vec<Link>) { links = value; }
-        /// Sets `results` and returns the value, for building it in one expression.
-        pub fn with_results(value: Vec<ApiKeyUserDetails>) { results = value; }
-        /// Sets `totalCount` and returns the value, for building it in one expression.
-        pub fn with_total_count(value: i32) { total_count = Some(value); }
+        sets "links" pub fn with_links(value: Vec<Link>) { links = value; }
+        sets "results" pub fn with_results(value: Vec<ApiKeyUserDetails>) { results = value; }
+        sets "totalCount" pub fn with_total_count(value: i32) { total_count = Some(value); }
     }
 }
 

@@ -115,15 +115,20 @@ fn declared_enum(item: &Item) -> Option<String> {
 }
 
 /// `setters! { impl X { .. } }` printed with each setter on one line under its doc comment
-/// (`pub fn with_id(value: impl Into<String>) { id = Some(value.into()); }`): printed as a function,
+/// (`pub fn with_id(value: impl Into<String>) { id = Some(value.into()); }`), or on one line alone
+/// when the macro writes its doc (`sets "id" pub fn with_id(..) { .. }`): printed as a function,
 /// prettyplease spreads it over three lines or more. Any other item is `None`.
 fn declared_setters(item: &Item) -> Option<String> {
     let Item::Macro(mac) = item else { return None };
     if !mac.mac.path.is_ident("setters") {
         return None;
     }
-    let mut block = syn::parse2::<syn::ItemImpl>(mac.mac.tokens.clone()).ok()?;
+    let (tokens, prefixes) = without_sets_prefixes(mac.mac.tokens.clone());
+    let mut block = syn::parse2::<syn::ItemImpl>(tokens).ok()?;
     let members = std::mem::take(&mut block.items);
+    if prefixes.len() != members.len() {
+        return None;
+    }
     let header = print(Item::Impl(block));
     let open = header.rfind('{').unwrap_or(header.len());
     let mut out = format!("setters! {{\n    {}{{\n", &header[..open]);
@@ -131,7 +136,7 @@ fn declared_setters(item: &Item) -> Option<String> {
     // One-line docs (a model's `with_<field>`) stack up like a table; longer ones (a builder's
     // parameters) are separated by a blank line, as methods are.
     let spaced = printed.iter().any(|p| p.lines().filter(|l| l.trim_start().starts_with("///")).count() > 1);
-    for (i, text) in printed.iter().enumerate() {
+    for (i, (text, prefix)) in printed.iter().zip(&prefixes).enumerate() {
         if spaced && i > 0 {
             out.push('\n');
         }
@@ -148,11 +153,50 @@ fn declared_setters(item: &Item) -> Option<String> {
         }
         let code = one_line(&code);
         out.push_str("        ");
+        if let Some(wire) = prefix {
+            out.push_str("sets ");
+            out.push_str(wire);
+            out.push(' ');
+        }
         out.push_str(&code);
         out.push('\n');
     }
     out.push_str("    }\n}\n");
     Some(out)
+}
+
+/// The tokens of `setters!` without the `sets "wire"` before a setter (which is no Rust syntax syn
+/// could parse), and for each setter in order the literal that preceded it, if any.
+fn without_sets_prefixes(tokens: proc_macro2::TokenStream) -> (proc_macro2::TokenStream, Vec<Option<String>>) {
+    use proc_macro2::{Group, TokenTree};
+    let mut prefixes = Vec::new();
+    let tokens = tokens
+        .into_iter()
+        .map(|token| match token {
+            // The block's body: the one brace group at the top level of `impl X { .. }`.
+            TokenTree::Group(body) if body.delimiter() == proc_macro2::Delimiter::Brace => {
+                let mut kept = Vec::new();
+                let mut pending = None;
+                let mut members = body.stream().into_iter().peekable();
+                while let Some(member) = members.next() {
+                    match &member {
+                        TokenTree::Ident(word) if word == "sets" => {
+                            if let Some(TokenTree::Literal(wire)) = members.next() {
+                                pending = Some(wire.to_string());
+                            }
+                            continue;
+                        }
+                        TokenTree::Ident(word) if word == "fn" => prefixes.push(pending.take()),
+                        _ => {}
+                    }
+                    kept.push(member);
+                }
+                TokenTree::Group(Group::new(body.delimiter(), kept.into_iter().collect()))
+            }
+            other => other,
+        })
+        .collect();
+    (tokens, prefixes)
 }
 
 /// `deserialize_struct! { X { field: "wire" default, .. } skip { .. } }` printed with one field per
@@ -264,7 +308,7 @@ fn member_as_item(member: ImplItem) -> Item {
 
 #[cfg(test)]
 mod tests {
-    use super::{declared_deserialize, one_line};
+    use super::{declared_deserialize, declared_setters, one_line};
 
     #[test]
     fn declared_deserialize_is_one_field_per_line() {
@@ -277,6 +321,21 @@ mod tests {
         assert_eq!(declared_deserialize(&item).as_deref(), Some(expected));
         let empty: syn::Item = syn::parse_quote!(deserialize_struct! { Empty {} });
         assert_eq!(declared_deserialize(&empty).as_deref(), Some("deserialize_struct! {\n    Empty {}\n}\n"));
+    }
+
+    #[test]
+    fn setters_the_macro_documents_are_one_line_each() {
+        let item: syn::Item = syn::parse_quote! {
+            setters! {
+                impl Thing {
+                    sets "id" pub fn with_id(value: impl Into<String>) { id = Some(value.into()); }
+                    /// Sets `x` to `null`.
+                    pub fn with_x_null() { x = Nullable::Null; }
+                }
+            }
+        };
+        let expected = "setters! {\n    impl Thing {\n        sets \"id\" pub fn with_id(value: impl Into<String>) { id = Some(value.into()); }\n        /// Sets `x` to `null`.\n        pub fn with_x_null() { x = Nullable::Null; }\n    }\n}\n";
+        assert_eq!(declared_setters(&item).as_deref(), Some(expected));
     }
 
     #[test]

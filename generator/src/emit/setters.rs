@@ -12,10 +12,11 @@ use quote::{format_ident, quote};
 
 /// One `with_<field>` method per field of `schema`, taking the value without `Option`, plus
 /// `with_<field>_null` for each field that can be sent as `null` ([`Presence::Nullable`]), declared
-/// through the runtime's `setters!` as an `impl` block of its own: each setter is its doc line and
-/// `pub fn with_x(value: T) { x = Some(value); }`, which the macro completes to
-/// `pub fn with_x(mut self, value: T) -> Self { self.x = Some(value); self }`. Written out, a setter
-/// is six lines; there are thousands (5,551 in the whole Atlas API). Empty when `fields` is.
+/// through the runtime's `setters!` as an `impl` block of its own: each setter is one line,
+/// `sets "wireName" pub fn with_x(value: T) { x = Some(value); }`, which the macro completes to
+/// `pub fn with_x(mut self, value: T) -> Self { self.x = Some(value); self }` with the doc "Sets
+/// `wireName` and returns the value, ..". Written out, a setter is six lines; there are thousands
+/// (5,551 in the whole Atlas API). Empty when `fields` is.
 pub(super) fn setters(
     schema: &Schema,
     name: &proc_macro2::Ident,
@@ -41,11 +42,10 @@ pub(super) fn setters(
             Presence::Nullable => quote!(Nullable::Value(#value)),
             Presence::Required | Presence::EmptyWhenAbsent => value,
         };
-        let doc =
-            doc_attrs(&format!("Sets `{}` and returns the value, for building it in one expression.", field.name));
+        // The macro writes the doc, "Sets `wireName` and returns the value, ..".
+        let wire_name = &field.name;
         methods.push(quote! {
-            #doc
-            pub fn #method(value: #arg) { #member = #value; }
+            sets #wire_name pub fn #method(value: #arg) { #member = #value; }
         });
         if presence == Presence::Nullable {
             let method = format_ident!("{}", null_setter(schema, field));

@@ -15,6 +15,7 @@ use tracing::Instrument;
 use crate::runtime::auth::{bearer_header, Authenticator, Credentials, DEFAULT_TOKEN_REFRESH_MARGIN};
 use crate::runtime::body::{read_capped, Capped};
 use crate::runtime::error::{truncate_body, ApiFailure, AtlasError, AuthError, Error};
+use crate::runtime::json_path;
 use crate::runtime::retry::{retryability, RetryPolicy};
 use crate::runtime::secret::SecretString;
 
@@ -168,18 +169,13 @@ impl RawResponse {
                 message: "the response body is empty".to_owned(),
             })?
         } else {
-            // The fast path decodes with plain serde_json (tracking the path costs ~1.7x on a 500-item
-            // page, see BENCHMARKS.md); only a failed decode is repeated through serde_path_to_error to
-            // name the failing field.
+            // Plain serde_json; the path of a failure is read off the body at the error's position
+            // (`json_path`), not by decoding again through a path-tracking deserializer, which would
+            // instantiate every response type's `Deserialize` a second time.
             match serde_json::from_slice::<T>(&body) {
                 Ok(value) => value,
                 Err(plain) => {
-                    let mut deserializer = serde_json::Deserializer::from_slice(&body);
-                    let path = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-                        Err(error) => error.path().to_string(),
-                        // Only trailing characters can fail the plain decode but not this one.
-                        Ok(_) => ".".to_owned(),
-                    };
+                    let path = json_path::of_error(&body, &plain);
                     let message = not_json_hint(plain.to_string(), &headers);
                     return Err(Error::Decode { operation, status, path, message });
                 }

@@ -8,6 +8,7 @@ mod body;
 mod client;
 mod download;
 mod error;
+pub(crate) mod json_path;
 // The typed mocks' shared part; the generated `crate::mock` adds one method per operation.
 #[cfg(feature = "mock")]
 pub(crate) mod mock;

@@ -24,7 +24,7 @@ const BASE_DERIVES: [&str; 5] = ["Debug", "Clone", "PartialEq", "Serialize", "De
 
 /// The crates the generated `Cargo.toml` always names (`templates/Cargo.toml.j2`): the customisation
 /// cannot add them a second time.
-pub(super) const TEMPLATE_DEPENDENCIES: [&str; 21] = [
+pub(super) const TEMPLATE_DEPENDENCIES: [&str; 20] = [
     "base64",
     "bytes",
     "chrono",
@@ -39,7 +39,6 @@ pub(super) const TEMPLATE_DEPENDENCIES: [&str; 21] = [
     "reqwest",
     "serde",
     "serde_json",
-    "serde_path_to_error",
     "serde_urlencoded",
     "thiserror",
     "tokio",

@@ -97,6 +97,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     // The `mock` feature's shared part (server, expectation builder, matcher); `emit` builds the
     // per-operation mocks of `src/mock/`.
     ("src/runtime/mock.rs", include_str!("../../../templates/runtime/mock.rs")),
+    ("src/runtime/json_path.rs", include_str!("../../../templates/runtime/json_path.rs")),
     ("src/runtime/mod.rs", include_str!("../../../templates/runtime/mod.rs")),
     ("src/runtime/paginate.rs", include_str!("../../../templates/runtime/paginate.rs")),
     ("src/runtime/params.rs", include_str!("../../../templates/runtime/params.rs")),
@@ -108,6 +109,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/tests/client.rs", include_str!("../../../templates/runtime/tests/client.rs")),
     ("src/runtime/tests/download.rs", include_str!("../../../templates/runtime/tests/download.rs")),
     ("src/runtime/tests/error.rs", include_str!("../../../templates/runtime/tests/error.rs")),
+    ("src/runtime/tests/json_path.rs", include_str!("../../../templates/runtime/tests/json_path.rs")),
     ("src/runtime/tests/paginate.rs", include_str!("../../../templates/runtime/tests/paginate.rs")),
     ("src/runtime/tests/params.rs", include_str!("../../../templates/runtime/tests/params.rs")),
     ("src/runtime/tests/retry.rs", include_str!("../../../templates/runtime/tests/retry.rs")),

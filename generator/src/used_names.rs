@@ -78,6 +78,8 @@ imports! {
     ByteStream => "crate::runtime", "ByteStream";
     /// Header, object and JSON-encoded parameter encoding (operations).
     Params => "crate::runtime", "params";
+    /// Unions decoded from a JSON value inside the deserializer's visitor, so errors keep their path (models).
+    JsonPath => "crate::runtime", "json_path";
     /// The retry policy the conformance harness turns off.
     RetryPolicy => "crate::runtime", "RetryPolicy";
     /// JSON values in the conformance harness (`serde_json::Value`).

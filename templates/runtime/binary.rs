@@ -9,7 +9,6 @@ use std::ops::Deref;
 
 use base64::engine::general_purpose::{GeneralPurpose, STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine as _;
-use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Bytes that travel as a base64 string (`format: byte`), decoded.
@@ -94,8 +93,9 @@ impl Serialize for Base64Bytes {
 
 impl<'de> Deserialize<'de> for Base64Bytes {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Self::decode(&text).map_err(|e| D::Error::custom(format!("invalid base64 ({e})")))
+        crate::runtime::json_path::string_then(deserializer, "a base64 string", |text| {
+            Self::decode(&text).map_err(|e| format!("invalid base64 ({e})"))
+        })
     }
 }
 

@@ -12,6 +12,105 @@
 //! The path is spelled as `serde_path_to_error` spells it: keys joined by `.`, indexes as `[n]`, `.`
 //! for the document itself.
 
+/// `convert` applied to a string the deserializer reads, inside its visitor: so that a failed
+/// conversion (a validated newtype, base64) carries serde_json's position right after the string.
+/// Converted after `String::deserialize` returned, its error would have no position until the
+/// enclosing object ends, and [`of_error`] would name that object instead of the field.
+#[allow(dead_code)] // Used only by specs with validated newtypes or base64 fields.
+pub(crate) fn string_then<'de, D, T, E>(
+    deserializer: D,
+    expected: &'static str,
+    convert: impl FnOnce(String) -> Result<T, E>,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    E: std::fmt::Display,
+{
+    struct Then<F>(F, &'static str);
+    impl<'de, T, E: std::fmt::Display, F: FnOnce(String) -> Result<T, E>> serde::de::Visitor<'de> for Then<F> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.1)
+        }
+        fn visit_str<X: serde::de::Error>(self, text: &str) -> Result<T, X> {
+            self.visit_string(text.to_owned())
+        }
+        fn visit_string<X: serde::de::Error>(self, text: String) -> Result<T, X> {
+            (self.0)(text).map_err(X::custom)
+        }
+    }
+    deserializer.deserialize_string(Then(convert, expected))
+}
+
+/// `decide` applied to any JSON value the deserializer reads, as a `serde_json::Value`, inside its
+/// visitor (the unions of the models): its error carries the position right after the value, for
+/// the reason [`string_then`] gives.
+#[allow(dead_code)] // Used only by specs with unions.
+pub(crate) fn value_then<'de, D, T>(
+    deserializer: D,
+    decide: impl FnOnce(serde_json::Value) -> Result<T, String>,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+    use serde::de::{Error, MapAccess, SeqAccess};
+    use serde::Deserialize;
+    use serde_json::Value;
+    struct Then<F>(F);
+    impl<F> Then<F> {
+        fn decide<T, X: Error>(self, value: Value) -> Result<T, X>
+        where
+            F: FnOnce(Value) -> Result<T, String>,
+        {
+            (self.0)(value).map_err(X::custom)
+        }
+    }
+    impl<'de, T, F: FnOnce(Value) -> Result<T, String>> serde::de::Visitor<'de> for Then<F> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<X: Error>(self, value: bool) -> Result<T, X> {
+            self.decide(Value::Bool(value))
+        }
+        fn visit_i64<X: Error>(self, value: i64) -> Result<T, X> {
+            self.decide(Value::from(value))
+        }
+        fn visit_u64<X: Error>(self, value: u64) -> Result<T, X> {
+            self.decide(Value::from(value))
+        }
+        fn visit_f64<X: Error>(self, value: f64) -> Result<T, X> {
+            self.decide(Value::from(value))
+        }
+        fn visit_str<X: Error>(self, value: &str) -> Result<T, X> {
+            self.decide(Value::from(value))
+        }
+        fn visit_string<X: Error>(self, value: String) -> Result<T, X> {
+            self.decide(Value::from(value))
+        }
+        fn visit_unit<X: Error>(self) -> Result<T, X> {
+            self.decide(Value::Null)
+        }
+        fn visit_none<X: Error>(self) -> Result<T, X> {
+            self.decide(Value::Null)
+        }
+        fn visit_some<S: serde::Deserializer<'de>>(self, inner: S) -> Result<T, S::Error> {
+            let value = Value::deserialize(inner)?;
+            self.decide(value)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+            let value = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+            self.decide(value)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            let value = Value::deserialize(MapAccessDeserializer::new(map))?;
+            self.decide(value)
+        }
+    }
+    deserializer.deserialize_any(Then(decide))
+}
+
 /// The JSON path in `body` where `error` (serde_json's, from decoding `body`) happened: `.` when the
 /// error carries no position or happened at the top level.
 pub(crate) fn of_error(body: &[u8], error: &serde_json::Error) -> String {

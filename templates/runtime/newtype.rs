@@ -60,8 +60,7 @@ macro_rules! string_newtype {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-                Self::new(value).map_err(serde::de::Error::custom)
+                crate::runtime::json_path::string_then(deserializer, "a string", Self::new)
             }
         }
     };

@@ -99,17 +99,40 @@ fn union_item(
         };
         let how = doc_attrs(how);
         let methods = if validate.is_empty() { quote!() } else { quote!(impl #name { #validate }) };
+        // Decoded by hand, not by serde's `untagged`: serde buffers the value and fails after reading
+        // it, so the error has no position until the enclosing object ends and the client's decode
+        // error would name that object; inside `value_then` it names the union's own path.
+        uses.import(Import::JsonPath);
+        let attempts = variants.iter().map(|v| {
+            let variant = ident(&v.rust_name);
+            let ty = uses.spell(&v.ty);
+            quote! {
+                if let Ok(decoded) = <#ty as Deserialize>::deserialize(&value) {
+                    return Ok(Self::#variant(decoded));
+                }
+            }
+        });
+        let no_match = format!("data did not match any variant of untagged enum {name}");
         return quote! {
             #docs
             #[doc = ""]
             #how
-            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize #extra)]
+            #[derive(Debug, Clone, PartialEq, Serialize #extra)]
             #[serde(untagged)]
             // Variants hold decoded values as the spec shapes them; boxing the large ones would make
             // every construction and match pay for it.
             #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #(#items)*
+            }
+
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    json_path::value_then(deserializer, |value| {
+                        #(#attempts)*
+                        Err(#no_match.to_owned())
+                    })
+                }
             }
 
             #methods
@@ -162,14 +185,17 @@ fn union_item(
     let deserialize = if decode.is_empty() {
         quote! { Ok(Self::#catch_all(serde_json::Value::deserialize(deserializer)?)) }
     } else {
+        // Inside `value_then`, so a subtype's error names the union's path (see the untagged case).
+        uses.import(Import::JsonPath);
         quote! {
-            let value = serde_json::Value::deserialize(deserializer)?;
-            let tag = value.get(Self::TAG).and_then(serde_json::Value::as_str).map(str::to_owned);
-            let decoded = match tag.as_deref() {
-                #(#decode)*
-                _ => return Ok(Self::#catch_all(value)),
-            };
-            decoded.map_err(serde::de::Error::custom)
+            json_path::value_then(deserializer, |value| {
+                let tag = value.get(Self::TAG).and_then(serde_json::Value::as_str).map(str::to_owned);
+                let decoded = match tag.as_deref() {
+                    #(#decode)*
+                    _ => return Ok(Self::#catch_all(value)),
+                };
+                decoded.map_err(|error| error.to_string())
+            })
         }
     };
     let tag_doc = format!(" The property whose value names the subtype: `{property}`.");

@@ -102,3 +102,60 @@ fn an_error_without_a_position_is_the_root() {
     assert_eq!(error.line(), 0);
     assert_eq!(of_error(br#"{"id": 1}"#, &error), ".");
 }
+
+/// An even number sent as text: converted inside the visitor by `string_then`.
+#[derive(Debug, PartialEq)]
+struct Even(u32);
+
+impl<'de> Deserialize<'de> for Even {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        super::string_then(deserializer, "an even number as text", |text| match text.parse::<u32>() {
+            Ok(n) if n % 2 == 0 => Ok(Even(n)),
+            Ok(n) => Err(format!("{n} is odd")),
+            Err(error) => Err(error.to_string()),
+        })
+    }
+}
+
+/// Any JSON object, refused otherwise: decided inside the visitor by `value_then`.
+#[derive(Debug, PartialEq)]
+struct AnyObject(serde_json::Value);
+
+impl<'de> Deserialize<'de> for AnyObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        super::value_then(deserializer, |value| match value {
+            serde_json::Value::Object(_) => Ok(AnyObject(value)),
+            other => Err(format!("not an object: {other}")),
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct Holder {
+    #[serde(default)]
+    evens: Vec<Even>,
+    #[serde(default)]
+    object: Option<AnyObject>,
+}
+
+fn holder_error(json: &str) -> (String, String) {
+    let error = serde_json::from_str::<Holder>(json).expect_err(json);
+    (of_error(json.as_bytes(), &error), error.to_string())
+}
+
+#[test]
+fn a_conversion_inside_the_visitor_is_named_by_its_own_path() {
+    let holder: Holder = serde_json::from_str(r#"{"evens": ["2", "4"], "object": {"a": [1, null]}}"#).unwrap();
+    assert_eq!(holder.evens, [Even(2), Even(4)]);
+    assert_eq!(holder.object, Some(AnyObject(serde_json::json!({"a": [1, null]}))));
+    let (path, message) = holder_error(r#"{"evens": ["2", "3"], "object": {}}"#);
+    assert_eq!(path, "evens[1]", "{message}");
+    assert!(message.starts_with("3 is odd"), "{message}");
+    let (path, message) = holder_error(r#"{"evens": [], "object": [1, {"b": 2}]}"#);
+    assert_eq!(path, "object", "{message}");
+    assert!(message.starts_with(r#"not an object: [1,{"b":2}]"#), "{message}");
+    let (path, message) = holder_error(r#"{"evens": [2]}"#);
+    assert_eq!(path, "evens[0]", "{message}");
+    assert!(message.starts_with("invalid type: integer `2`, expected an even number as text"), "{message}");
+}

@@ -103,7 +103,7 @@ fn cargo_timed(verb: &str, manifest: &Path, target: &Path, extra: &[&str]) -> Re
 /// What compiling one generated crate costs a team, each step from the state the one before left:
 /// an empty target directory, then a touch of `src/lib.rs`, then a release build (whose artefacts a
 /// check does not provide), then a touch again.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct CompileTimes {
     /// First `cargo check`, dependencies included.
     check_cold: f64,
@@ -113,6 +113,38 @@ pub struct CompileTimes {
     release_cold: f64,
     /// `cargo build --release` after touching `src/lib.rs`: the crate alone.
     release_touched: f64,
+    /// The slowest units of the first check and of the first release build (cargo's `--timings`).
+    check_slowest: Vec<(String, f64)>,
+    release_slowest: Vec<(String, f64)>,
+}
+
+/// How many of the slowest units the report names per build.
+const SLOWEST_UNITS: usize = 6;
+
+/// The `n` slowest units (a crate, or a build script's run) of the last `cargo --timings` build in
+/// `target`, with their wall-clock seconds, read from the `UNIT_DATA` array of cargo's HTML report.
+/// Empty when the report is missing or its shape changed.
+fn slowest_units(target: &Path, n: usize) -> Vec<(String, f64)> {
+    let html = std::fs::read_to_string(target.join("cargo-timings").join("cargo-timing.html")).unwrap_or_default();
+    let Some(start) = html.find("const UNIT_DATA = ").map(|i| i + "const UNIT_DATA = ".len()) else {
+        return Vec::new();
+    };
+    let Some(end) = html[start..].find("\n];").map(|i| start + i + 2) else { return Vec::new() };
+    let Ok(serde_json::Value::Array(units)) = serde_json::from_str::<serde_json::Value>(&html[start..end]) else {
+        return Vec::new();
+    };
+    let mut timed: Vec<(String, f64)> = units
+        .iter()
+        .filter_map(|unit| {
+            let name = unit.get("name")?.as_str()?;
+            let duration = unit.get("duration")?.as_f64()?;
+            let script = unit.get("mode").and_then(|m| m.as_str()) == Some("run-custom-build");
+            Some((if script { format!("{name} (build script)") } else { name.to_owned() }, duration))
+        })
+        .collect();
+    timed.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    timed.truncate(n);
+    timed
 }
 
 /// Measures [`CompileTimes`] of the crate in `dir` with the default features, from an empty `target`.
@@ -134,13 +166,15 @@ fn compile_times(dir: &Path, target: &Path) -> Result<CompileTimes, String> {
             Err(format!("`cargo {verb}` of {} fails ({errors} errors)", dir.display()))
         }
     };
-    let check_cold = step("check", &[])?;
+    let check_cold = step("check", &["--timings"])?;
+    let check_slowest = slowest_units(target, SLOWEST_UNITS);
     touch()?;
     let check_touched = step("check", &[])?;
-    let release_cold = step("build", &["--release"])?;
+    let release_cold = step("build", &["--release", "--timings"])?;
+    let release_slowest = slowest_units(target, SLOWEST_UNITS);
     touch()?;
     let release_touched = step("build", &["--release"])?;
-    Ok(CompileTimes { check_cold, check_touched, release_cold, release_touched })
+    Ok(CompileTimes { check_cold, check_touched, release_cold, release_touched, check_slowest, release_slowest })
 }
 
 /// The side-by-side table of our whole-API crate's compile times and progenitor's, with the ratios and
@@ -169,6 +203,24 @@ pub fn compile_side_by_side(ours: Option<CompileTimes>, theirs: Option<CompileTi
         };
         let _ = writeln!(out, "| {what} | {a:.1} s | {b:.1} s | {:.2}× | {met} |", a / b);
     }
+    out.push_str(
+        "\nWhere the first builds go: the slowest units of each (cargo's `--timings` report; a unit is a crate or a build \
+         script's run, its time the wall clock from its start to its end, so units that ran side by side on the two cores \
+         overlap):\n\n| | ours | progenitor |\n|---|---|---|\n",
+    );
+    let list = |units: &[(String, f64)]| -> String {
+        if units.is_empty() {
+            return "(no timings report)".to_owned();
+        }
+        units.iter().map(|(name, secs)| format!("{name} {secs:.1} s")).collect::<Vec<_>>().join(", ")
+    };
+    let _ = writeln!(out, "| first `cargo check` | {} | {} |", list(&ours.check_slowest), list(&theirs.check_slowest));
+    let _ = writeln!(
+        out,
+        "| first `cargo build --release` | {} | {} |",
+        list(&ours.release_slowest),
+        list(&theirs.release_slowest)
+    );
     out.push('\n');
     out
 }
@@ -390,5 +442,33 @@ fn run_progenitor_check(bench_target: &Path, scratch: &Path) -> Result<(String, 
             Some(times),
         )),
         Err(e) => Ok((format!("{} lines of Rust in one file; {e}.\n\n", rust_lines(&dir)), None)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slowest_units;
+
+    #[test]
+    fn the_slowest_units_come_from_cargos_timings_report() {
+        let dir = std::env::temp_dir().join(format!("xtask-timings-{}", std::process::id()));
+        let reports = dir.join("cargo-timings");
+        std::fs::create_dir_all(&reports).unwrap();
+        let html = r#"<script>
+const UNIT_DATA = [
+  {"i": 1, "name": "serde_core", "mode": "todo", "target": "", "start": 0.0, "duration": 2.5},
+  {"i": 2, "name": "aws-lc-sys", "mode": "run-custom-build", "target": " build-script", "start": 0.1, "duration": 40.25},
+  {"i": 3, "name": "atlas-admin-client", "mode": "check", "target": "", "start": 41.0, "duration": 12.0}
+];
+const CONCURRENCY_DATA = [
+];
+</script>"#;
+        std::fs::write(reports.join("cargo-timing.html"), html).unwrap();
+        assert_eq!(
+            slowest_units(&dir, 2),
+            [("aws-lc-sys (build script)".to_owned(), 40.25), ("atlas-admin-client".to_owned(), 12.0)]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(slowest_units(&dir, 2).is_empty(), "no report, no units");
     }
 }

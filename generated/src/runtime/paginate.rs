@@ -68,8 +68,9 @@ pub(crate) struct Walk {
     pub last_page: u32,
 }
 
-struct State<F> {
-    fetch: F,
+/// Where a walk is: everything that decides what to fetch next and when to stop. Not generic, so the
+/// decisions are compiled once, not once per paginated operation (the stream around them is).
+struct Progress {
     walk: Walk,
     next_page: Option<u32>,
     pages_fetched: u32,
@@ -79,6 +80,47 @@ struct State<F> {
     /// Fingerprints of every page seen, to catch a server that repeats any earlier page.
     seen: Vec<u64>,
     max_pages: u32,
+}
+
+/// What to do with a page just fetched.
+enum Verdict {
+    /// Yield it.
+    Yield,
+    /// A trailing empty page: nothing to yield, the walk ends.
+    Skip,
+}
+
+impl Progress {
+    /// The page to fetch next (`None` when the walk is over), or the error that ends it.
+    fn next_page(&mut self) -> Option<Result<u32, Error>> {
+        let page_num = self.next_page.take()?;
+        if self.pages_fetched >= self.max_pages {
+            return Some(Err(Error::Pagination(PaginationError::TooManyPages { max_pages: self.max_pages })));
+        }
+        self.pages_fetched += 1;
+        Some(Ok(page_num))
+    }
+
+    /// Takes in page `page_num` (its item count, fingerprint and reported total) and decides whether
+    /// it is yielded and which page comes next.
+    fn after(&mut self, page_num: u32, count: usize, print: Option<u64>, total: Option<u64>) -> Result<Verdict, Error> {
+        if count == 0 {
+            return Ok(if self.pages_fetched == 1 { Verdict::Yield } else { Verdict::Skip });
+        }
+        if let Some(print) = print {
+            if self.seen.contains(&print) {
+                return Err(Error::Pagination(PaginationError::RepeatedPage { page: page_num }));
+            }
+            self.seen.push(print);
+        }
+        self.items_through = self.items_through.saturating_add(count as u64);
+        let short = u64::try_from(count).is_ok_and(|n| n < u64::from(self.walk.page_size));
+        let complete = total.is_some_and(|total| self.items_through >= total);
+        if !short && !complete {
+            self.next_page = page_num.checked_add(1).filter(|next| *next <= self.walk.last_page);
+        }
+        Ok(Verdict::Yield)
+    }
 }
 
 /// Streams whole pages as `walk` describes, calling `fetch(page_num)` for each.
@@ -152,8 +194,7 @@ where
         Err(error) => (Walk { start_page: 1, page_size: 0, last_page: 0 }, Some(error)),
     };
     let skipped = u64::from(walk.start_page.saturating_sub(1)).saturating_mul(u64::from(walk.page_size));
-    let state = State {
-        fetch,
+    let progress = Progress {
         walk,
         next_page: if invalid.is_some() { None } else { Some(walk.start_page) },
         pages_fetched: 0,
@@ -162,40 +203,22 @@ where
         max_pages,
     };
     let invalid = stream::iter(invalid.map(Err));
-    let walked = stream::unfold(state, |mut state| async move {
+    let walked = stream::unfold((progress, fetch), |(mut progress, mut fetch)| async move {
         loop {
-            let page_num = state.next_page.take()?;
-            if state.pages_fetched >= state.max_pages {
-                let error = PaginationError::TooManyPages { max_pages: state.max_pages };
-                return Some((Err(Error::Pagination(error)), state));
-            }
-            state.pages_fetched += 1;
-            let page = match (state.fetch)(page_num).await {
-                Ok(page) => page,
-                Err(error) => return Some((Err(error), state)),
+            let page_num = match progress.next_page()? {
+                Ok(page_num) => page_num,
+                Err(error) => return Some((Err(error), (progress, fetch))),
             };
-            let count = page.items().len();
-            if count == 0 {
-                if state.pages_fetched == 1 {
-                    return Some((Ok(page), state));
-                }
-                // A trailing empty page: nothing to yield, the stream ends.
-                continue;
+            let page = match fetch(page_num).await {
+                Ok(page) => page,
+                Err(error) => return Some((Err(error), (progress, fetch))),
+            };
+            let print = fingerprint(&page.items());
+            match progress.after(page_num, page.items().len(), print, page.total_count()) {
+                Ok(Verdict::Yield) => return Some((Ok(page), (progress, fetch))),
+                Ok(Verdict::Skip) => continue,
+                Err(error) => return Some((Err(error), (progress, fetch))),
             }
-            if let Some(print) = fingerprint(&page.items()) {
-                if state.seen.contains(&print) {
-                    let error = PaginationError::RepeatedPage { page: page_num };
-                    return Some((Err(Error::Pagination(error)), state));
-                }
-                state.seen.push(print);
-            }
-            state.items_through = state.items_through.saturating_add(count as u64);
-            let short = u64::try_from(count).is_ok_and(|n| n < u64::from(state.walk.page_size));
-            let complete = page.total_count().is_some_and(|total| state.items_through >= total);
-            if !short && !complete {
-                state.next_page = page_num.checked_add(1).filter(|next| *next <= state.walk.last_page);
-            }
-            return Some((Ok(page), state));
         }
     });
     invalid.chain(walked)

@@ -119,7 +119,14 @@ pub(crate) fn of_error(body: &[u8], error: &serde_json::Error) -> String {
     // values: a value that ended before it holds nothing. A data error (a value of the wrong type, an
     // object that lacks a field) is reported right after the value it is about.
     if error.classify() == serde_json::error::Category::Syntax {
-        at(body, end.saturating_sub(1), false)
+        let end = end.saturating_sub(1);
+        let mut path = at(body, end, false);
+        // A byte that cannot start a value where one is awaited (`"kind": [` for an enum, `[1, x`):
+        // the error is about that value, as if it had started.
+        if !matches!(body.get(end), Some(b']') | None) {
+            path = at_awaited(body, end).unwrap_or(path);
+        }
+        path
     } else {
         at(body, end, true)
     }
@@ -150,6 +157,17 @@ enum Frame {
 /// The path of the value that holds byte `end` of `body`; a value that has ended counts only when
 /// `ended_values_count`.
 fn at(body: &[u8], end: usize, ended_values_count: bool) -> String {
+    let mut stack = scan(body, end);
+    // serde_json refuses an array or object where it wants something else before reading its
+    // bracket, so the position is at the bracket: the value that holds it starts there.
+    if ended_values_count && matches!(body.get(end), Some(b'[' | b'{')) {
+        value_starts(&mut stack);
+    }
+    spell(&stack, ended_values_count)
+}
+
+/// The containers open at byte `end` of `body`, innermost last, and where in each the position is.
+fn scan(body: &[u8], end: usize) -> Vec<Frame> {
     let end = end.min(body.len());
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
@@ -175,9 +193,11 @@ fn at(body: &[u8], end: usize, ended_values_count: bool) -> String {
                     *expects_key = true;
                 }
             }
+            // After `:` a value is awaited: the one before it no longer counts.
             b':' => {
-                if let Some(Frame::Object { expects_key, .. }) = stack.last_mut() {
+                if let Some(Frame::Object { expects_key, value_ended, .. }) = stack.last_mut() {
                     *expects_key = false;
+                    *value_ended = false;
                 }
             }
             b'"' => {
@@ -209,12 +229,29 @@ fn at(body: &[u8], end: usize, ended_values_count: bool) -> String {
                 while i + 1 < end && !matches!(body[i + 1], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t' | b':') {
                     i += 1;
                 }
-                value_ends(&mut stack);
+                // Cut off by the position inside a broken literal (`tru` of `trxe`), it has not ended.
+                let literal = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-');
+                if i + 1 < end || !body.get(end).is_some_and(literal) {
+                    value_ends(&mut stack);
+                }
             }
         }
         i += 1;
     }
-    spell(&stack, ended_values_count)
+    stack
+}
+
+/// The path of the value awaited at byte `end` (after a `:`, or after `[` or `,` in an array), as if
+/// it started there; `None` when no value is awaited there.
+fn at_awaited(body: &[u8], end: usize) -> Option<String> {
+    let before = body.get(..end)?.iter().rev().find(|b| !b.is_ascii_whitespace())?;
+    let mut stack = scan(body, end);
+    let awaited =
+        matches!((stack.last(), before), (Some(Frame::Object { .. }), b':') | (Some(Frame::Array { .. }), b'[' | b','));
+    awaited.then(|| {
+        value_starts(&mut stack);
+        spell(&stack, false)
+    })
 }
 
 /// A value starts in the innermost container: in an array, that is its next element.

@@ -9,6 +9,7 @@
 mod auth;
 mod conformance;
 mod errors;
+mod json_path;
 mod mock;
 mod operations;
 mod pagination;

@@ -9,12 +9,6 @@ mod defaults;
     allow(dead_code, unused_imports, unused_macros)
 )]
 #[macro_use]
-mod deserialize;
-#[cfg_attr(
-    not(feature = "programmatic-api-keys"),
-    allow(dead_code, unused_imports, unused_macros)
-)]
-#[macro_use]
 mod newtype;
 #[cfg_attr(
     not(feature = "programmatic-api-keys"),
@@ -22,6 +16,12 @@ mod newtype;
 )]
 #[macro_use]
 mod open_enum;
+#[cfg_attr(
+    not(feature = "programmatic-api-keys"),
+    allow(dead_code, unused_imports, unused_macros)
+)]
+#[macro_use]
+mod serde_struct;
 #[cfg_attr(
     not(feature = "programmatic-api-keys"),
     allow(dead_code, unused_imports, unused_macros)

@@ -22,7 +22,7 @@ pub enum Nullable<T> {
 }
 
 impl<T> Nullable<T> {
-    /// Whether the field is left out (what `skip_serializing_if` asks).
+    /// Whether the field is left out (what a struct's encode asks).
     pub fn is_absent(&self) -> bool {
         matches!(self, Self::Absent)
     }
@@ -49,6 +49,14 @@ impl<T> Nullable<T> {
     }
 }
 
+// A struct's `omit` field of this type is left out when `Absent` (`serde_struct!`).
+impl<T> crate::serde_struct::Omit for Nullable<T> {
+    #[inline]
+    fn is_omitted(&self) -> bool {
+        self.is_absent()
+    }
+}
+
 impl<T> From<T> for Nullable<T> {
     fn from(value: T) -> Self {
         Self::Value(value)
@@ -59,7 +67,7 @@ impl<T: Serialize> Serialize for Nullable<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Value(value) => value.serialize(serializer),
-            // Fields skip `Absent` (`skip_serializing_if`); anywhere else it can only be `null`.
+            // Fields leave `Absent` out (`omit`); anywhere else it can only be `null`.
             Self::Absent | Self::Null => serializer.serialize_none(),
         }
     }
@@ -67,7 +75,7 @@ impl<T: Serialize> Serialize for Nullable<T> {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // A missing key never gets here: fields say `#[serde(default)]`, which is `Absent`.
+        // A missing key never gets here: fields are `default`, which is `Absent`.
         Ok(match Option::<T>::deserialize(deserializer)? {
             Some(value) => Self::Value(value),
             None => Self::Null,

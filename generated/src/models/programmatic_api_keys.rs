@@ -7,15 +7,12 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// The error object Atlas returns with every unsuccessful response.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
     /// What was wrong with a rejected request, field by field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bad_request_detail: Option<BadRequestDetail>,
     /// Human-readable explanation of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// HTTP status code of the response.
     ///
@@ -28,23 +25,21 @@ pub struct ApiError {
     /// Values that give more information about the error.
     ///
     /// Read-only: set by Atlas, never sent.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parameters: Vec<BTreeMap<String, serde_json::Value>>,
     /// HTTP reason phrase of the status code.
     ///
     /// Read-only: set by Atlas, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
-deserialize_struct! {
+serde_struct! {
     ApiError {
-        bad_request_detail: "badRequestDetail" default,
-        detail: "detail" default,
+        bad_request_detail: "badRequestDetail" default omit,
+        detail: "detail" default omit,
         error: "error",
         error_code: "errorCode",
-        parameters: "parameters" default,
-        reason: "reason" default,
+        parameters: "parameters" default omit,
+        reason: "reason" default omit,
     }
 }
 
@@ -74,26 +69,22 @@ setters! {
 }
 
 /// Details of one organization API key.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiKeyUserDetails {
     /// Purpose or explanation given when the key was created.
     ///
     /// Constraints (as documented; not enforced on responses): 1 to 250 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies this API key.
     ///
     /// Constraints (as documented; not enforced on responses): matches `^([a-f0-9]{24})$`.
     ///
     /// Read-only: set by Atlas, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Links to related resources.
     ///
     /// Read-only: set by Atlas, never sent.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
     /// Private key of this API key. Atlas returns it in clear only in the response that creates the
     /// key, and redacted everywhere else.
@@ -101,28 +92,25 @@ pub struct ApiKeyUserDetails {
     /// Read-only: set by Atlas, never sent.
     ///
     /// Secret: shown as `[redacted]` in `Debug` output; read it with `expose_secret()`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<SecretString>,
     /// Public key of this API key; the user name for Digest authentication.
     ///
     /// Constraints (as documented; not enforced on responses): exactly 8 characters.
     ///
     /// Read-only: set by Atlas, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// Roles this API key holds in the organization and its projects.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<CloudAccessRoleAssignment>,
 }
 
-deserialize_struct! {
+serde_struct! {
     ApiKeyUserDetails {
-        desc: "desc" default,
-        id: "id" default,
-        links: "links" default,
-        private_key: "privateKey" default,
-        public_key: "publicKey" default,
-        roles: "roles" default,
+        desc: "desc" default omit,
+        id: "id" default omit,
+        links: "links" default omit,
+        private_key: "privateKey" default omit,
+        public_key: "publicKey" default omit,
+        roles: "roles" default omit,
     }
 }
 
@@ -187,17 +175,16 @@ impl ApiUserId {
 string_newtype!(ApiUserId);
 
 /// What was wrong with a rejected request, field by field.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BadRequestDetail {
     /// Every violation found in the request.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldViolation>,
 }
 
-deserialize_struct! {
+serde_struct! {
     BadRequestDetail {
-        fields: "fields" default,
+        fields: "fields" default omit,
     }
 }
 
@@ -208,33 +195,29 @@ setters! {
 }
 
 /// One role granted to an API key, in an organization or in a project (never both).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CloudAccessRoleAssignment {
     /// Unique 24-hexadecimal digit string that identifies the project of a project role.
     ///
     /// Constraints (as documented; not enforced on responses): exactly 24 characters, matches
     /// `^([a-f0-9]{24})$`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the organization of an organization role.
     ///
     /// Constraints (as documented; not enforced on responses): exactly 24 characters, matches
     /// `^([a-f0-9]{24})$`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
     /// Name of the role: an organization role (such as `ORG_MEMBER`) or a project role (such as
     /// `GROUP_READ_ONLY`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
 }
 
-deserialize_struct! {
+serde_struct! {
     CloudAccessRoleAssignment {
-        group_id: "groupId" default,
-        org_id: "orgId" default,
-        role_name: "roleName" default,
+        group_id: "groupId" default omit,
+        org_id: "orgId" default omit,
+        role_name: "roleName" default omit,
     }
 }
 
@@ -247,7 +230,7 @@ setters! {
 }
 
 /// An organization API key to create.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAtlasOrganizationApiKey {
     /// Purpose or explanation of the new API key.
@@ -260,7 +243,7 @@ pub struct CreateAtlasOrganizationApiKey {
     pub roles: Vec<OrganizationRole>,
 }
 
-deserialize_struct! {
+serde_struct! {
     CreateAtlasOrganizationApiKey {
         desc: "desc",
         roles: "roles",
@@ -297,7 +280,7 @@ setters! {
 }
 
 /// One problem with one element of a request body.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FieldViolation {
     /// Why the element is wrong.
@@ -306,7 +289,7 @@ pub struct FieldViolation {
     pub field: String,
 }
 
-deserialize_struct! {
+serde_struct! {
     FieldViolation {
         description: "description",
         field: "field",
@@ -331,21 +314,19 @@ setters! {
 }
 
 /// A link to a related resource, as in RFC 8288.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Link {
     /// Uniform Resource Locator (URL) that points to the related resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// Relation of the linked resource to this one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
 }
 
-deserialize_struct! {
+serde_struct! {
     Link {
-        href: "href" default,
-        rel: "rel" default,
+        href: "href" default omit,
+        rel: "rel" default omit,
     }
 }
 
@@ -421,14 +402,12 @@ open_enum! {
 }
 
 /// One page of an organization's API keys.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedApiApiUserView {
     /// Links to this page and its neighbours.
     ///
     /// Read-only: set by Atlas, never sent.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
     /// The API keys on this page.
     ///
@@ -440,15 +419,14 @@ pub struct PaginatedApiApiUserView {
     /// Constraints (as documented; not enforced on responses): >= 0.
     ///
     /// Read-only: set by Atlas, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
 }
 
-deserialize_struct! {
+serde_struct! {
     PaginatedApiApiUserView {
-        links: "links" default,
+        links: "links" default omit,
         results: "results",
-        total_count: "totalCount" default,
+        total_count: "totalCount" default omit,
     }
 }
 

@@ -61,7 +61,8 @@ fn print(item: Item) -> String {
 /// One item; an `impl` block gets its header and each member printed on their own, members indented
 /// and separated by blank lines.
 fn item_text(item: Item) -> String {
-    if let Some(text) = declared_enum(&item).or_else(|| declared_setters(&item)).or_else(|| declared_deserialize(&item))
+    if let Some(text) =
+        declared_enum(&item).or_else(|| declared_setters(&item)).or_else(|| declared_serde_struct(&item))
     {
         return text;
     }
@@ -199,51 +200,54 @@ fn without_sets_prefixes(tokens: proc_macro2::TokenStream) -> (proc_macro2::Toke
     (tokens, prefixes)
 }
 
-/// `deserialize_struct! { X { field: "wire" default, .. } skip { .. } }` printed with one field per
-/// line (its tokens are no Rust item that prettyplease could lay out). Any other item is `None`.
-fn declared_deserialize(item: &Item) -> Option<String> {
+/// `serde_struct! { X { field: "wire" default omit, .. } }` (or `Deserialize for X { .. }`) printed
+/// with one field per line (its tokens are no Rust item that prettyplease could lay out). Any other
+/// item is `None`.
+fn declared_serde_struct(item: &Item) -> Option<String> {
     use proc_macro2::{Delimiter, TokenTree};
     let Item::Macro(mac) = item else { return None };
-    if !mac.mac.path.is_ident("deserialize_struct") {
+    if !mac.mac.path.is_ident("serde_struct") {
         return None;
     }
-    let mut out = String::from("deserialize_struct! {\n");
+    // The head (`X`, `Deserialize for X`), then the fields.
+    let mut head: Vec<String> = Vec::new();
     let mut tokens = mac.mac.tokens.clone().into_iter();
-    while let Some(head) = tokens.next() {
-        // `Name { fields }` or `skip { fields }`.
-        let TokenTree::Group(body) = tokens.next()? else { return None };
-        if body.delimiter() != Delimiter::Brace {
-            return None;
+    let body = loop {
+        match tokens.next()? {
+            TokenTree::Group(body) if body.delimiter() == Delimiter::Brace => break body,
+            token => head.push(token.to_string()),
         }
-        let mut lines: Vec<String> = vec![String::new()];
-        for token in body.stream() {
-            let last = lines.last_mut()?;
-            match &token {
-                TokenTree::Punct(p) if p.as_char() == ',' => {
-                    last.push(',');
-                    lines.push(String::new());
+    };
+    if tokens.next().is_some() || head.is_empty() {
+        return None;
+    }
+    let mut lines: Vec<String> = vec![String::new()];
+    for token in body.stream() {
+        let last = lines.last_mut()?;
+        match &token {
+            TokenTree::Punct(p) if p.as_char() == ',' => {
+                last.push(',');
+                lines.push(String::new());
+            }
+            TokenTree::Punct(p) if p.as_char() == ':' => last.push(':'),
+            _ => {
+                if !last.is_empty() {
+                    last.push(' ');
                 }
-                TokenTree::Punct(p) if p.as_char() == ':' => last.push(':'),
-                _ => {
-                    if !last.is_empty() {
-                        last.push(' ');
-                    }
-                    last.push_str(&token.to_string());
-                }
+                last.push_str(&token.to_string());
             }
         }
-        lines.retain(|l| !l.is_empty());
-        if lines.is_empty() {
-            out.push_str(&format!("    {head} {{}}\n"));
-            continue;
-        }
-        out.push_str(&format!("    {head} {{\n"));
-        for line in lines {
-            out.push_str(&format!("        {line}\n"));
-        }
-        out.push_str("    }\n");
     }
-    out.push_str("}\n");
+    lines.retain(|l| !l.is_empty());
+    let head = head.join(" ");
+    if lines.is_empty() {
+        return Some(format!("serde_struct! {{\n    {head} {{}}\n}}\n"));
+    }
+    let mut out = format!("serde_struct! {{\n    {head} {{\n");
+    for line in lines {
+        out.push_str(&format!("        {line}\n"));
+    }
+    out.push_str("    }\n}\n");
     Some(out)
 }
 
@@ -308,19 +312,22 @@ fn member_as_item(member: ImplItem) -> Item {
 
 #[cfg(test)]
 mod tests {
-    use super::{declared_deserialize, declared_setters, one_line};
+    use super::{declared_serde_struct, declared_setters, one_line};
 
     #[test]
-    fn declared_deserialize_is_one_field_per_line() {
+    fn declared_serde_struct_is_one_field_per_line() {
         let item: syn::Item = syn::parse_quote! {
-            deserialize_struct! {
-                Thing { id: "id", r#type: "type" default, } skip { secret, token, }
+            serde_struct! {
+                Thing { id: "id", r#type: "type" default omit, secret: "secret" skip_read, }
             }
         };
-        let expected = "deserialize_struct! {\n    Thing {\n        id: \"id\",\n        r#type: \"type\" default,\n    }\n    skip {\n        secret,\n        token,\n    }\n}\n";
-        assert_eq!(declared_deserialize(&item).as_deref(), Some(expected));
-        let empty: syn::Item = syn::parse_quote!(deserialize_struct! { Empty {} });
-        assert_eq!(declared_deserialize(&empty).as_deref(), Some("deserialize_struct! {\n    Empty {}\n}\n"));
+        let expected = "serde_struct! {\n    Thing {\n        id: \"id\",\n        r#type: \"type\" default omit,\n        secret: \"secret\" skip_read,\n    }\n}\n";
+        assert_eq!(declared_serde_struct(&item).as_deref(), Some(expected));
+        let empty: syn::Item = syn::parse_quote!(serde_struct! { Empty {} });
+        assert_eq!(declared_serde_struct(&empty).as_deref(), Some("serde_struct! {\n    Empty {}\n}\n"));
+        let derived: syn::Item = syn::parse_quote!(serde_struct! { Deserialize for Thing { id: "id", } });
+        let expected = "serde_struct! {\n    Deserialize for Thing {\n        id: \"id\",\n    }\n}\n";
+        assert_eq!(declared_serde_struct(&derived).as_deref(), Some(expected));
     }
 
     #[test]

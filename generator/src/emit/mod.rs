@@ -21,7 +21,7 @@ use crate::files::GeneratedFile;
 use crate::ir::{Api, SchemaKind, SchemaRef, TypeRef};
 use crate::options::Options;
 use crate::plan::artefacts::{
-    Maker, RustModule, BINARY, DATETIME, DESERIALIZE_MACRO, MULTIPART, NEWTYPE_MACRO, NULLABLE, OPEN_ENUM_MACRO,
+    Maker, RustModule, BINARY, DATETIME, MULTIPART, NEWTYPE_MACRO, NULLABLE, OPEN_ENUM_MACRO, SERDE_STRUCT_MACRO,
     SETTERS_MACRO,
 };
 use crate::plan::layout::{ModelGroup, SHARED, UNREFERENCED};
@@ -184,7 +184,7 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
     };
     // A module the crate has only when its file is shipped, allowed to go unused when a tag is off.
     let shipped = |file: &str, module: TokenStream| if plan.ships(file) { quote!(#subset #module) } else { quote!() };
-    // The shared impls of newtypes, open enums, setters and the structs' `Deserialize` are macros,
+    // The shared impls of newtypes, open enums, setters and the structs' serde impls are macros,
     // declared before `models` (textual scope).
     let newtype = shipped(
         NEWTYPE_MACRO.0,
@@ -200,11 +200,11 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
             mod open_enum;
         ),
     );
-    let deserialize = shipped(
-        DESERIALIZE_MACRO[0].0,
+    let serde_struct = shipped(
+        SERDE_STRUCT_MACRO[0].0,
         quote!(
             #[macro_use]
-            mod deserialize;
+            mod serde_struct;
         ),
     );
     let setters = shipped(
@@ -257,9 +257,9 @@ fn facade(plan: &CratePlan<'_>) -> TokenStream {
         #binary
         #datetime
         mod defaults;
-        #deserialize
         #newtype
         #open_enum
+        #serde_struct
         #setters
         pub mod models;
         #multipart

@@ -293,14 +293,22 @@ fn struct_item(
     docs: TokenStream,
     uses: &mut Imports,
 ) -> TokenStream {
-    uses.import(Import::Serialize);
     // A field the struct does not keep (a `readOnly` one of a request-only type) is not mentioned.
     let kept: Vec<&Field> = schema.kept_fields().collect();
-    let camel_case = camel_case_fields(&kept);
-    let field_items: Vec<TokenStream> = kept.iter().map(|f| field_item(api, schema, f, camel_case, uses)).collect();
-    let rename_all = if camel_case { quote!(#[serde(rename_all = "camelCase")]) } else { quote!() };
+    // `serde_struct!` writes both serde impls from its field list, so the struct has no `#[serde]`
+    // attribute; a derive of the customisation's that reads them (`schemars::JsonSchema`) keeps them,
+    // with serde's `Serialize` derive beside it.
+    let attributes = reads_serde_attributes(&schema.derives).then(|| camel_case_fields(&kept));
+    let field_items: Vec<TokenStream> = kept.iter().map(|f| field_item(api, schema, f, attributes, uses)).collect();
+    let rename_all = if attributes == Some(true) { quote!(#[serde(rename_all = "camelCase")]) } else { quote!() };
+    let serialize = if attributes.is_some() {
+        uses.import(Import::Serialize);
+        quote!(, Serialize)
+    } else {
+        quote!()
+    };
     let has_required = kept.iter().any(|f| schema.presence(f) == Presence::Required);
-    let default = if has_required { quote!() } else { quote!(Default,) };
+    let default = if has_required { quote!() } else { quote!(, Default) };
     let extra = super::tokens::extra_derives(&schema.derives);
     let validate =
         if schema.validates() { Some(validation::struct_validate(api, schema, name, &kept, uses)) } else { None };
@@ -325,45 +333,76 @@ fn struct_item(
             }
         }
     };
-    let deserialize = deserialize_item(schema, name, &kept);
+    let serde = serde_item(schema, name, &kept, attributes.is_some());
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default Serialize #extra)]
+        #[derive(Debug, Clone, PartialEq #default #serialize #extra)]
         #rename_all
         #[non_exhaustive]
         pub struct #name {
             #(#field_items)*
         }
-        #deserialize
+        #serde
         #statics
         #methods
         #setters
     }
 }
 
-/// The struct's `Deserialize` impl through the runtime's `deserialize_struct!` (see
-/// `templates/runtime/deserialize.rs`: serde's derive expands to ~270 lines per struct, which dominated
-/// compiling a large API): one `field: "wireName"` line per field it reads, marked `default` where the
-/// field's serde attributes say `default`, then the `skip_deserializing` fields. `layout.rs` prints it
-/// one field per line.
-fn deserialize_item(schema: &Schema, name: &proc_macro2::Ident, fields: &[&Field]) -> TokenStream {
-    let (skipped, read): (Vec<&Field>, Vec<&Field>) = fields.iter().partition(|f| skips_deserializing(schema, f));
-    let read = read.iter().map(|f| {
+/// The struct's `Serialize` and `Deserialize` impls through the runtime's `serde_struct!` (see
+/// `templates/runtime/serde_struct.rs`: serde's derives expand to hundreds of lines per struct,
+/// which dominated compiling a large API): one `field: "wireName" markers` line per field in declaration
+/// order (the order it is written in), the markers saying what serde's field attributes said:
+/// `default` when a missing key is the default, `omit` when an unset or empty value is left out,
+/// `skip_write` and `skip_read` for a field never written or never read. With `derived` (the struct
+/// derives `Serialize`), the `Deserialize` impl alone. `layout.rs` prints it one field per line.
+fn serde_item(schema: &Schema, name: &proc_macro2::Ident, fields: &[&Field], derived: bool) -> TokenStream {
+    let lines = fields.iter().map(|f| {
         let member = ident(&f.rust_name);
         let wire = &f.name;
-        let default = if defaulted(f) { quote!(default) } else { quote!() };
-        quote!(#member: #wire #default,)
+        let mut markers: Vec<proc_macro2::Ident> = Vec::new();
+        if defaulted(f) {
+            markers.push(format_ident!("default"));
+        }
+        if omitted(f) {
+            markers.push(format_ident!("omit"));
+        }
+        if skips_serializing(schema, f) {
+            markers.push(format_ident!("skip_write"));
+        }
+        if skips_deserializing(schema, f) {
+            markers.push(format_ident!("skip_read"));
+        }
+        quote!(#member: #wire #(#markers)*,)
     });
-    let skipped: Vec<proc_macro2::Ident> = skipped.iter().map(|f| ident(&f.rust_name)).collect();
-    let skip = if skipped.is_empty() { quote!() } else { quote!(skip { #(#skipped,)* }) };
+    let head = if derived { quote!(Deserialize for #name) } else { quote!(#name) };
     quote! {
-        deserialize_struct! {
-            #name {
-                #(#read)*
+        serde_struct! {
+            #head {
+                #(#lines)*
             }
-            #skip
         }
     }
+}
+
+/// Whether the struct's derives include one that may read `#[serde]` attributes: any but the std
+/// derives the customisation allows by name.
+fn reads_serde_attributes(derives: &[String]) -> bool {
+    derives.iter().any(|d| !matches!(d.as_str(), "Eq" | "Hash" | "PartialOrd" | "Ord" | "Default" | "Copy"))
+}
+
+/// Whether an unset or empty value is left out of an encode (`skip_serializing_if`): an optional
+/// field, so that an update does not send `null` (which would clear the value). A required nullable
+/// field sends `null` for `None`; an optional nullable one of a request type sends `null` only when
+/// set to `Nullable::Null`.
+fn omitted(field: &Field) -> bool {
+    !field.required
+}
+
+/// Whether a field is never written (`#[serde(skip_serializing)]`): a read-only field of a type that
+/// is both sent and received.
+fn skips_serializing(schema: &Schema, field: &Field) -> bool {
+    schema.in_request && schema.in_response && field.read_only
 }
 
 /// Whether a missing field decodes as its default (`#[serde(default)]`): an optional one, or a
@@ -481,35 +520,15 @@ fn unrenamed(field: &Field, camel_case: bool) -> Option<String> {
     }
 }
 
-fn field_item(api: &Api, schema: &Schema, field: &Field, camel_case: bool, uses: &mut Imports) -> TokenStream {
+/// A struct's field; with `attributes` (`Some(camel_case)`: the struct's `rename_all`), its `#[serde]`
+/// attributes too, as serde's `Serialize` derive and a customisation's derive read them.
+fn field_item(api: &Api, schema: &Schema, field: &Field, attributes: Option<bool>, uses: &mut Imports) -> TokenStream {
     let name = ident(&field.rust_name);
     let ty = field_type(schema, field, uses);
-    let mut serde_args: Vec<TokenStream> = Vec::new();
-    if unrenamed(field, camel_case).as_deref() != Some(field.name.as_str()) {
-        let wire = &field.name;
-        serde_args.push(quote!(rename = #wire));
-    }
-    // An optional field left unset is not sent: sending `null` for it would clear the value on an
-    // update. A required nullable field sends `null` for `None`; an optional nullable one of a request
-    // type sends `null` only when set to `Nullable::Null`.
-    if !field.required {
-        let skip = match (&field.ty, schema.presence(field)) {
-            (_, Presence::Nullable) => "Nullable::is_absent",
-            (TypeRef::Array(_), Presence::EmptyWhenAbsent) => "Vec::is_empty",
-            (TypeRef::Map(_), Presence::EmptyWhenAbsent) => "BTreeMap::is_empty",
-            _ => "Option::is_none",
-        };
-        serde_args.push(quote!(default, skip_serializing_if = #skip));
-    } else if defaulted(field) {
-        serde_args.push(quote!(default));
-    }
-    if schema.in_request && schema.in_response && field.read_only {
-        serde_args.push(quote!(skip_serializing));
-    }
-    if skips_deserializing(schema, field) {
-        serde_args.push(quote!(skip_deserializing));
-    }
-    let serde = if serde_args.is_empty() { quote!() } else { quote!(#[serde(#(#serde_args),*)]) };
+    let serde = match attributes {
+        Some(camel_case) => serde_attribute(schema, field, camel_case),
+        None => quote!(),
+    };
     let mut notes: Vec<String> = Vec::new();
     let checked = if schema.in_request { "checked before sending" } else { "as documented; not enforced on responses" };
     let constraints = field.constraints.describe();
@@ -555,6 +574,37 @@ fn field_item(api: &Api, schema: &Schema, field: &Field, camel_case: bool, uses:
         #docs
         #serde
         pub #name: #ty,
+    }
+}
+
+/// A field's `#[serde]` attribute, the markers of [`serde_item`] as serde spells them.
+fn serde_attribute(schema: &Schema, field: &Field, camel_case: bool) -> TokenStream {
+    let mut serde_args: Vec<TokenStream> = Vec::new();
+    if unrenamed(field, camel_case).as_deref() != Some(field.name.as_str()) {
+        let wire = &field.name;
+        serde_args.push(quote!(rename = #wire));
+    }
+    if omitted(field) {
+        let skip = match (&field.ty, schema.presence(field)) {
+            (_, Presence::Nullable) => "Nullable::is_absent",
+            (TypeRef::Array(_), Presence::EmptyWhenAbsent) => "Vec::is_empty",
+            (TypeRef::Map(_), Presence::EmptyWhenAbsent) => "BTreeMap::is_empty",
+            _ => "Option::is_none",
+        };
+        serde_args.push(quote!(default, skip_serializing_if = #skip));
+    } else if defaulted(field) {
+        serde_args.push(quote!(default));
+    }
+    if skips_serializing(schema, field) {
+        serde_args.push(quote!(skip_serializing));
+    }
+    if skips_deserializing(schema, field) {
+        serde_args.push(quote!(skip_deserializing));
+    }
+    if serde_args.is_empty() {
+        quote!()
+    } else {
+        quote!(#[serde(#(#serde_args),*)])
     }
 }
 

@@ -130,12 +130,12 @@ pub const OPEN_ENUM_MACRO: (&str, &str) = ("src/open_enum.rs", include_str!("../
 /// ([`has_setters`]).
 pub const SETTERS_MACRO: (&str, &str) = ("src/setters.rs", include_str!("../../../templates/runtime/setters.rs"));
 
-/// `deserialize_struct!`: the `Deserialize` impls of the models' structs (in place of serde's derive,
-/// whose expansion dominated compiling a large API), and its tests; shipped only to crates with a
-/// struct.
-pub const DESERIALIZE_MACRO: [(&str, &str); 2] = [
-    ("src/deserialize.rs", include_str!("../../../templates/runtime/deserialize.rs")),
-    ("src/tests/deserialize.rs", include_str!("../../../templates/runtime/tests/deserialize.rs")),
+/// `serde_struct!`: the `Serialize` and `Deserialize` impls of the models' structs (in place of serde's
+/// derives, whose expansion dominated compiling a large API), and its tests; shipped only to crates
+/// with a struct.
+pub const SERDE_STRUCT_MACRO: [(&str, &str); 2] = [
+    ("src/serde_struct.rs", include_str!("../../../templates/runtime/serde_struct.rs")),
+    ("src/tests/serde_struct.rs", include_str!("../../../templates/runtime/tests/serde_struct.rs")),
 ];
 
 /// Whether any struct has a field (its `with_<field>` setter) or any operation an optional parameter or
@@ -233,7 +233,7 @@ pub(super) fn list(api: &Api, tags: &[Tag<'_>], groups: &[ModelGroup<'_>], optio
         out.push(copy(NEWTYPE_MACRO.0, NEWTYPE_MACRO.1));
     }
     if api.schemas.iter().any(|s| matches!(s.kind, SchemaKind::Struct { .. })) {
-        out.extend(DESERIALIZE_MACRO.iter().map(|(path, text)| copy(path, text)));
+        out.extend(SERDE_STRUCT_MACRO.iter().map(|(path, text)| copy(path, text)));
     }
     if api.schemas.iter().any(|s| !s.enum_values().is_empty()) {
         out.push(copy(OPEN_ENUM_MACRO.0, OPEN_ENUM_MACRO.1));

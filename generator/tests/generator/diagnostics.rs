@@ -187,7 +187,7 @@ fn yaml_syntax_errors_carry_line_and_column() {
 }
 
 /// Properties and parameters named after Rust keywords or starting with digits are legal; they get
-/// sanitized identifiers and keep their wire names through `serde(rename)`.
+/// sanitized identifiers and keep their wire names in `serde_struct!`.
 #[test]
 fn keywords_and_leading_digits_generate() {
     let generated = atlas_codegen::generate("keywords_and_digits.yaml", &fixture("good", "keywords_and_digits.yaml"))
@@ -198,13 +198,16 @@ fn keywords_and_leading_digits_generate() {
     };
     let models = file("src/models/");
     for expected in [
-        // serde's camelCase spells `type_` as `type` and `_3d_model` as `3dModel` (the wire names),
-        // so no field needs a `rename` of its own.
-        "#[serde(rename_all = \"camelCase\")]\n#[non_exhaustive]\npub struct Thing {",
-        "#[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub type_: Option<String>,",
-        "#[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub self_: Option<String>,",
-        "#[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub match_: Option<bool>,",
-        "#[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub _3d_model: Option<String>,",
+        // The sanitized field, then its wire name.
+        "#[non_exhaustive]\npub struct Thing {",
+        "pub type_: Option<String>,",
+        "pub self_: Option<String>,",
+        "pub match_: Option<bool>,",
+        "pub _3d_model: Option<String>,",
+        "type_: \"type\" default omit,",
+        "self_: \"self\" default omit,",
+        "match_: \"match\" default omit,",
+        "_3d_model: \"3dModel\" default omit,",
         "pub kind: Option<V2ndKind>,",
         "pub enum V2ndKind {",
         "Type = \"type\",",

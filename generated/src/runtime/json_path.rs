@@ -8,10 +8,13 @@
 //! (cargo llvm-lines, BENCHMARKS.md), and a dependency. serde_json already says where it stopped
 //! (line and column, after the value it could not take, or after the `}` of an object that lacks a
 //! field); walking the bytes up to there gives the keys and indexes of the containers that hold that
-//! position. One function, not generic, that runs only when a decode has failed.
+//! position ([`of_error`]: not generic, and run only when a decode has failed). The position is
+//! right only for an error raised while serde_json reads the value; a type that fails after reading
+//! its whole value (a union, a validated newtype, base64) converts inside the visitor instead, through
+//! [`value_then`] or [`string_then`].
 //!
 //! The path is spelled as `serde_path_to_error` spells it: keys joined by `.`, indexes as `[n]`, `.`
-//! for the document itself.
+//! for the document itself. A differential test against it is in the generator's client tests.
 
 /// `convert` applied to a string the deserializer reads, inside its visitor: so that a failed
 /// conversion (a validated newtype, base64) carries serde_json's position right after the string.

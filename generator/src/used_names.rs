@@ -50,8 +50,6 @@ imports! {
     BTreeMap => "std::collections", "BTreeMap";
     /// The compiled pattern statics.
     Regex => "regex", "Regex";
-    /// The compiled pattern statics.
-    LazyLock => "std::sync", "LazyLock";
     /// Derived and implemented by models.
     Serialize => "serde", "Serialize";
     /// Derived and implemented by models.

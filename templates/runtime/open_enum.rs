@@ -3,7 +3,7 @@
 //! An open enum (`OrganizationRole`) has one variant per value the spec lists plus a catch-all that
 //! keeps any other value verbatim, so a value Atlas adds later never fails a decode and round-trips
 //! unchanged. The models declare each one with `open_enum!`, written as the enum it reads like: a
-//! `Variant = "wire",` line per value, then the documented catch-all `Unknown(String),`. That is one
+//! `Variant = "wire",` line per value, then the catch-all, `_ => Unknown(String),`. That is one
 //! line per value where writing the enum out costs five (the variant and its doc, `KNOWN`, `as_str`,
 //! `From<&str>`), a third of the whole-API crate's lines. The expansion is the code the written-out
 //! form had, so the public API and rustdoc are unchanged.
@@ -19,9 +19,8 @@ macro_rules! open_enum {
         $(#[$attr:meta])*
         pub enum $name:ident {
             $($variant:ident = $value:literal,)*
-            // The catch-all's doc comment also tells it apart from the values for macro_rules.
-            $(#[$catch_all_attr:meta])+
-            $catch_all:ident(String),
+            // `_ =>` also tells the catch-all apart from the values for macro_rules.
+            _ => $catch_all:ident(String),
         }
     ) => {
         $(#[$attr])*
@@ -32,7 +31,7 @@ macro_rules! open_enum {
                 #[doc = concat!(" `", $value, "`")]
                 $variant,
             )*
-            $(#[$catch_all_attr])+
+            /// A value this version of the client does not know; kept verbatim so it round-trips.
             $catch_all(String),
         }
 

@@ -5,9 +5,10 @@
 //! for `Serialize`, and for the hundreds of models of the whole Atlas API that expansion was more than
 //! the crate's whole source, and most of what the compiler spent its time on; the derives also need a
 //! `#[serde(..)]` attribute on most fields, saying again what the wire names already say. A struct
-//! with plain named fields is declared instead with `serde_struct!`, one `field: "wireName" markers`
-//! line per field; the expansion is a `visit_map` with a key match (the keys go through one generic
-//! seed, [`FieldKey`], shared by every struct) and a `serialize` with one `serialize_field` per field.
+//! with plain named fields is declared instead inside `serde_struct!`, each field followed by its wire
+//! name and markers (`pub id: Option<String> as "id" default omit,`); the expansion is the struct as
+//! written without them, a `visit_map` with a key match (the keys go through one generic seed,
+//! [`FieldKey`], shared by every struct) and a `serialize` with one `serialize_field` per field.
 //! serde's derive stays for everything else (unions, newtypes, anything `flatten`, `transparent` or
 //! `untagged`): this exists only to cut what the compiler chews on for the models.
 //!
@@ -30,8 +31,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-/// `impl Serialize` and `impl Deserialize` for `$name`, one line per field in declaration order:
-/// `field: "wireName"` and then its markers, in this order, each optional:
+/// A struct with named fields, and its `impl Serialize` and `impl Deserialize`: each field is declared
+/// as usual and followed by `as "wireName"` and then its markers, in this order, each optional:
 ///
 /// - `default`: `Default::default()` when its key is missing (serde's `#[serde(default)]`);
 /// - `omit`: left out when [`Omit::is_omitted`], an unset `Option` or `Nullable` or an empty
@@ -43,17 +44,22 @@ use std::marker::PhantomData;
 ///
 /// ```ignore
 /// serde_struct! {
-///     ApiKey {
-///         id: "id" default omit skip_write,
-///         roles: "roles" default omit,
-///         private_key: "privateKey" skip_read,
+///     /// An API key.
+///     #[derive(Debug, Clone, PartialEq, Default)]
+///     pub struct ApiKey {
+///         /// Its id.
+///         pub id: Option<String> as "id" default omit skip_write,
+///         pub roles: Vec<String> as "roles" default omit,
+///         pub private_key: String as "privateKey" skip_read,
 ///     }
 /// }
 /// ```
 ///
-/// `serde_struct! { Deserialize for $name { .. } }` is the `Deserialize` impl alone, for a struct that
-/// derives `Serialize` (with its `#[serde]` attributes) because another derive of its own, such as
-/// `schemars::JsonSchema`, reads those attributes.
+/// The struct is written out as declared, without the `as ..` parts; the fields are serialized in
+/// declaration order. `serde_struct! { Deserialize for $name { field: "wireName" markers, .. } }` is
+/// the `Deserialize` impl alone, for a struct declared on its own that derives `Serialize` (with its
+/// `#[serde]` attributes) because another derive of its own, such as `schemars::JsonSchema`, reads
+/// those attributes.
 macro_rules! serde_struct {
     // What a missing key gives: the field's default, or serde's `missing field` (which is `None`
     // for an `Option`).
@@ -96,7 +102,7 @@ macro_rules! serde_struct {
         serde::ser::SerializeStruct::serialize_field(&mut $state, $wire, $value)?;
     };
     (
-        $name:ident {
+        @impls $name:ident {
             $($field:ident: $wire:literal $($marker:ident)*,)*
         }
     ) => {
@@ -175,6 +181,30 @@ macro_rules! serde_struct {
 
                 const FIELDS: &[&str] = &[$($wire),*];
                 deserializer.deserialize_struct(stringify!($name), FIELDS, __Visitor)
+            }
+        }
+    };
+    // The struct itself, each field followed by `as "wireName"` and its markers.
+    (
+        $(#[$attr:meta])*
+        $vis:vis struct $name:ident {
+            $(
+                $(#[$field_attr:meta])*
+                $field_vis:vis $field:ident: $ty:ty as $wire:literal $($marker:ident)*,
+            )*
+        }
+    ) => {
+        $(#[$attr])*
+        $vis struct $name {
+            $(
+                $(#[$field_attr])*
+                $field_vis $field: $ty,
+            )*
+        }
+
+        serde_struct! {
+            @impls $name {
+                $($field: $wire $($marker)*,)*
             }
         }
     };

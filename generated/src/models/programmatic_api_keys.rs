@@ -4,42 +4,32 @@ use crate::runtime::{validate, Page, SecretString, ValidationError};
 use regex::Regex;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
-
-/// The error object Atlas returns with every unsuccessful response.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ApiError {
-    /// What was wrong with a rejected request, field by field.
-    pub bad_request_detail: Option<BadRequestDetail>,
-    /// Human-readable explanation of the error.
-    pub detail: Option<String>,
-    /// HTTP status code of the response.
-    ///
-    /// Read-only: set by Atlas, never sent.
-    pub error: i32,
-    /// Application error code, stable across releases (for example `RESOURCE_NOT_FOUND`).
-    ///
-    /// Read-only: set by Atlas, never sent.
-    pub error_code: String,
-    /// Values that give more information about the error.
-    ///
-    /// Read-only: set by Atlas, never sent.
-    pub parameters: Vec<BTreeMap<String, serde_json::Value>>,
-    /// HTTP reason phrase of the status code.
-    ///
-    /// Read-only: set by Atlas, never sent.
-    pub reason: Option<String>,
-}
 
 serde_struct! {
-    ApiError {
-        bad_request_detail: "badRequestDetail" default omit,
-        detail: "detail" default omit,
-        error: "error",
-        error_code: "errorCode",
-        parameters: "parameters" default omit,
-        reason: "reason" default omit,
+    /// The error object Atlas returns with every unsuccessful response.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ApiError {
+        /// What was wrong with a rejected request, field by field.
+        pub bad_request_detail: Option<BadRequestDetail> as "badRequestDetail" default omit,
+        /// Human-readable explanation of the error.
+        pub detail: Option<String> as "detail" default omit,
+        /// HTTP status code of the response.
+        ///
+        /// Read-only: set by Atlas, never sent.
+        pub error: i32 as "error",
+        /// Application error code, stable across releases (for example `RESOURCE_NOT_FOUND`).
+        ///
+        /// Read-only: set by Atlas, never sent.
+        pub error_code: String as "errorCode",
+        /// Values that give more information about the error.
+        ///
+        /// Read-only: set by Atlas, never sent.
+        pub parameters: Vec<BTreeMap<String, serde_json::Value>> as "parameters" default omit,
+        /// HTTP reason phrase of the status code.
+        ///
+        /// Read-only: set by Atlas, never sent.
+        pub reason: Option<String> as "reason" default omit,
     }
 }
 
@@ -68,49 +58,40 @@ setters! {
     }
 }
 
-/// Details of one organization API key.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ApiKeyUserDetails {
-    /// Purpose or explanation given when the key was created.
-    ///
-    /// Constraints (as documented; not enforced on responses): 1 to 250 characters.
-    pub desc: Option<String>,
-    /// Unique 24-hexadecimal digit string that identifies this API key.
-    ///
-    /// Constraints (as documented; not enforced on responses): matches `^([a-f0-9]{24})$`.
-    ///
-    /// Read-only: set by Atlas, never sent.
-    pub id: Option<String>,
-    /// Links to related resources.
-    ///
-    /// Read-only: set by Atlas, never sent.
-    pub links: Vec<Link>,
-    /// Private key of this API key. Atlas returns it in clear only in the response that creates the
-    /// key, and redacted everywhere else.
-    ///
-    /// Read-only: set by Atlas, never sent.
-    ///
-    /// Secret: shown as `[redacted]` in `Debug` output; read it with `expose_secret()`.
-    pub private_key: Option<SecretString>,
-    /// Public key of this API key; the user name for Digest authentication.
-    ///
-    /// Constraints (as documented; not enforced on responses): exactly 8 characters.
-    ///
-    /// Read-only: set by Atlas, never sent.
-    pub public_key: Option<String>,
-    /// Roles this API key holds in the organization and its projects.
-    pub roles: Vec<CloudAccessRoleAssignment>,
-}
-
 serde_struct! {
-    ApiKeyUserDetails {
-        desc: "desc" default omit,
-        id: "id" default omit,
-        links: "links" default omit,
-        private_key: "privateKey" default omit,
-        public_key: "publicKey" default omit,
-        roles: "roles" default omit,
+    /// Details of one organization API key.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct ApiKeyUserDetails {
+        /// Purpose or explanation given when the key was created.
+        ///
+        /// Constraints (as documented; not enforced on responses): 1 to 250 characters.
+        pub desc: Option<String> as "desc" default omit,
+        /// Unique 24-hexadecimal digit string that identifies this API key.
+        ///
+        /// Constraints (as documented; not enforced on responses): matches `^([a-f0-9]{24})$`.
+        ///
+        /// Read-only: set by Atlas, never sent.
+        pub id: Option<String> as "id" default omit,
+        /// Links to related resources.
+        ///
+        /// Read-only: set by Atlas, never sent.
+        pub links: Vec<Link> as "links" default omit,
+        /// Private key of this API key. Atlas returns it in clear only in the response that creates the
+        /// key, and redacted everywhere else.
+        ///
+        /// Read-only: set by Atlas, never sent.
+        ///
+        /// Secret: shown as `[redacted]` in `Debug` output; read it with `expose_secret()`.
+        pub private_key: Option<SecretString> as "privateKey" default omit,
+        /// Public key of this API key; the user name for Digest authentication.
+        ///
+        /// Constraints (as documented; not enforced on responses): exactly 8 characters.
+        ///
+        /// Read-only: set by Atlas, never sent.
+        pub public_key: Option<String> as "publicKey" default omit,
+        /// Roles this API key holds in the organization and its projects.
+        pub roles: Vec<CloudAccessRoleAssignment> as "roles" default omit,
     }
 }
 
@@ -125,10 +106,9 @@ setters! {
     }
 }
 
-/// The compiled `^([a-f0-9]{24})$` pattern.
-static API_USER_ID_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new("^([a-f0-9]{24})$").ok()
-});
+static API_USER_ID_PATTERN: validate::Pattern<Regex> = validate::Pattern::new(
+    "^([a-f0-9]{24})$",
+);
 
 /// An `apiUserId` value: a string checked against its constraints (matches `^([a-f0-9]{24})$`).
 ///
@@ -157,7 +137,7 @@ impl ApiUserId {
     ///
     /// A [`ValidationError`] naming the first constraint `value` breaks.
     pub fn check(value: &str) -> Result<(), ValidationError> {
-        validate::standalone::pattern(value, &API_USER_ID_PATTERN, "^([a-f0-9]{24})$")?;
+        validate::standalone::pattern(value, &API_USER_ID_PATTERN)?;
         Ok(())
     }
 
@@ -174,17 +154,13 @@ impl ApiUserId {
 
 string_newtype!(ApiUserId);
 
-/// What was wrong with a rejected request, field by field.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct BadRequestDetail {
-    /// Every violation found in the request.
-    pub fields: Vec<FieldViolation>,
-}
-
 serde_struct! {
-    BadRequestDetail {
-        fields: "fields" default omit,
+    /// What was wrong with a rejected request, field by field.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct BadRequestDetail {
+        /// Every violation found in the request.
+        pub fields: Vec<FieldViolation> as "fields" default omit,
     }
 }
 
@@ -194,30 +170,24 @@ setters! {
     }
 }
 
-/// One role granted to an API key, in an organization or in a project (never both).
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CloudAccessRoleAssignment {
-    /// Unique 24-hexadecimal digit string that identifies the project of a project role.
-    ///
-    /// Constraints (as documented; not enforced on responses): exactly 24 characters, matches
-    /// `^([a-f0-9]{24})$`.
-    pub group_id: Option<String>,
-    /// Unique 24-hexadecimal digit string that identifies the organization of an organization role.
-    ///
-    /// Constraints (as documented; not enforced on responses): exactly 24 characters, matches
-    /// `^([a-f0-9]{24})$`.
-    pub org_id: Option<String>,
-    /// Name of the role: an organization role (such as `ORG_MEMBER`) or a project role (such as
-    /// `GROUP_READ_ONLY`).
-    pub role_name: Option<String>,
-}
-
 serde_struct! {
-    CloudAccessRoleAssignment {
-        group_id: "groupId" default omit,
-        org_id: "orgId" default omit,
-        role_name: "roleName" default omit,
+    /// One role granted to an API key, in an organization or in a project (never both).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct CloudAccessRoleAssignment {
+        /// Unique 24-hexadecimal digit string that identifies the project of a project role.
+        ///
+        /// Constraints (as documented; not enforced on responses): exactly 24 characters, matches
+        /// `^([a-f0-9]{24})$`.
+        pub group_id: Option<String> as "groupId" default omit,
+        /// Unique 24-hexadecimal digit string that identifies the organization of an organization role.
+        ///
+        /// Constraints (as documented; not enforced on responses): exactly 24 characters, matches
+        /// `^([a-f0-9]{24})$`.
+        pub org_id: Option<String> as "orgId" default omit,
+        /// Name of the role: an organization role (such as `ORG_MEMBER`) or a project role (such as
+        /// `GROUP_READ_ONLY`).
+        pub role_name: Option<String> as "roleName" default omit,
     }
 }
 
@@ -229,24 +199,19 @@ setters! {
     }
 }
 
-/// An organization API key to create.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateAtlasOrganizationApiKey {
-    /// Purpose or explanation of the new API key.
-    ///
-    /// Constraints (checked before sending): 1 to 250 characters.
-    pub desc: String,
-    /// Roles to grant the new API key (at least one); each must be an organization role.
-    ///
-    /// Constraints (checked before sending): at least 1 item.
-    pub roles: Vec<OrganizationRole>,
-}
-
 serde_struct! {
-    CreateAtlasOrganizationApiKey {
-        desc: "desc",
-        roles: "roles",
+    /// An organization API key to create.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct CreateAtlasOrganizationApiKey {
+        /// Purpose or explanation of the new API key.
+        ///
+        /// Constraints (checked before sending): 1 to 250 characters.
+        pub desc: String as "desc",
+        /// Roles to grant the new API key (at least one); each must be an organization role.
+        ///
+        /// Constraints (checked before sending): at least 1 item.
+        pub roles: Vec<OrganizationRole> as "roles",
     }
 }
 
@@ -258,12 +223,11 @@ impl CreateAtlasOrganizationApiKey {
     }
 
     /// Checks every constraint the spec declares on this value and the request types inside it;
-    /// request builders call this before sending, so an invalid value never leaves the process.
+    /// request builders call this before sending.
     ///
     /// # Errors
     ///
-    /// A [`ValidationError`] naming the first constraint that fails, below `pointer` (where this
-    /// value sits in the request, such as `/body`).
+    /// A [`ValidationError`] for the first failed constraint, below `pointer` (such as `/body`).
     pub fn validate(&self, pointer: &str) -> Result<(), ValidationError> {
         validate::min_length(pointer, "desc", &self.desc, 1)?;
         validate::max_length(pointer, "desc", &self.desc, 250)?;
@@ -279,20 +243,15 @@ setters! {
     }
 }
 
-/// One problem with one element of a request body.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct FieldViolation {
-    /// Why the element is wrong.
-    pub description: String,
-    /// The path to the element in the request body.
-    pub field: String,
-}
-
 serde_struct! {
-    FieldViolation {
-        description: "description",
-        field: "field",
+    /// One problem with one element of a request body.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct FieldViolation {
+        /// Why the element is wrong.
+        pub description: String as "description",
+        /// The path to the element in the request body.
+        pub field: String as "field",
     }
 }
 
@@ -313,20 +272,15 @@ setters! {
     }
 }
 
-/// A link to a related resource, as in RFC 8288.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Link {
-    /// Uniform Resource Locator (URL) that points to the related resource.
-    pub href: Option<String>,
-    /// Relation of the linked resource to this one.
-    pub rel: Option<String>,
-}
-
 serde_struct! {
-    Link {
-        href: "href" default omit,
-        rel: "rel" default omit,
+    /// A link to a related resource, as in RFC 8288.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct Link {
+        /// Uniform Resource Locator (URL) that points to the related resource.
+        pub href: Option<String> as "href" default omit,
+        /// Relation of the linked resource to this one.
+        pub rel: Option<String> as "rel" default omit,
     }
 }
 
@@ -337,10 +291,9 @@ setters! {
     }
 }
 
-/// The compiled `^([a-f0-9]{24})$` pattern.
-static ORG_ID_PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new("^([a-f0-9]{24})$").ok()
-});
+static ORG_ID_PATTERN: validate::Pattern<Regex> = validate::Pattern::new(
+    "^([a-f0-9]{24})$",
+);
 
 /// An `orgId` value: a string checked against its constraints (matches `^([a-f0-9]{24})$`).
 ///
@@ -369,7 +322,7 @@ impl OrgId {
     ///
     /// A [`ValidationError`] naming the first constraint `value` breaks.
     pub fn check(value: &str) -> Result<(), ValidationError> {
-        validate::standalone::pattern(value, &ORG_ID_PATTERN, "^([a-f0-9]{24})$")?;
+        validate::standalone::pattern(value, &ORG_ID_PATTERN)?;
         Ok(())
     }
 
@@ -396,37 +349,30 @@ open_enum! {
         OrgBillingReadOnly = "ORG_BILLING_READ_ONLY",
         OrgStreamProcessingAdmin = "ORG_STREAM_PROCESSING_ADMIN",
         OrgReadOnly = "ORG_READ_ONLY",
-        /// A value this version of the client does not know; kept verbatim so it round-trips.
-        Unknown(String),
+        _ => Unknown(String),
     }
 }
 
-/// One page of an organization's API keys.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct PaginatedApiApiUserView {
-    /// Links to this page and its neighbours.
-    ///
-    /// Read-only: set by Atlas, never sent.
-    pub links: Vec<Link>,
-    /// The API keys on this page.
-    ///
-    /// Read-only: set by Atlas, never sent.
-    pub results: Vec<ApiKeyUserDetails>,
-    /// Total number of API keys in the organization, across all pages (an estimate). Absent when
-    /// the request set `includeCount=false`.
-    ///
-    /// Constraints (as documented; not enforced on responses): >= 0.
-    ///
-    /// Read-only: set by Atlas, never sent.
-    pub total_count: Option<i32>,
-}
-
 serde_struct! {
-    PaginatedApiApiUserView {
-        links: "links" default omit,
-        results: "results",
-        total_count: "totalCount" default omit,
+    /// One page of an organization's API keys.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct PaginatedApiApiUserView {
+        /// Links to this page and its neighbours.
+        ///
+        /// Read-only: set by Atlas, never sent.
+        pub links: Vec<Link> as "links" default omit,
+        /// The API keys on this page.
+        ///
+        /// Read-only: set by Atlas, never sent.
+        pub results: Vec<ApiKeyUserDetails> as "results",
+        /// Total number of API keys in the organization, across all pages (an estimate). Absent when
+        /// the request set `includeCount=false`.
+        ///
+        /// Constraints (as documented; not enforced on responses): >= 0.
+        ///
+        /// Read-only: set by Atlas, never sent.
+        pub total_count: Option<i32> as "totalCount" default omit,
     }
 }
 

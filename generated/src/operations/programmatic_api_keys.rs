@@ -164,10 +164,8 @@ impl<'a> ListOrgApiKeys<'a> {
         self.send_with_meta().await.map(Response::into_inner)
     }
 
-    /// Like [`send`](Self::send), but also returns the status and the headers of the response.
-    ///
-    /// The spec documents the response headers `RateLimit-Limit`, `RateLimit-Remaining`.
-    /// [`Response::rate_limit`] reads the rate-limit ones.
+    /// Like [`send`](Self::send), but also returns the response's status and headers (the spec
+    /// documents `RateLimit-Limit`, `RateLimit-Remaining`: see [`Response::rate_limit`]).
     ///
     /// # Errors
     ///
@@ -204,11 +202,8 @@ impl<'a> ListOrgApiKeys<'a> {
             method: reqwest::Method::GET,
             path,
             query,
-            headers: Vec::new(),
             accept: "application/vnd.atlas.2023-01-01+json",
-            stream: false,
-            body: None,
-            idempotent: true,
+            ..RequestSpec::default()
         })
     }
 
@@ -288,10 +283,8 @@ impl<'a> CreateOrgApiKey<'a> {
         self.send_with_meta().await.map(Response::into_inner)
     }
 
-    /// Like [`send`](Self::send), but also returns the status and the headers of the response.
-    ///
-    /// The spec documents the response headers `RateLimit-Limit`, `RateLimit-Remaining`.
-    /// [`Response::rate_limit`] reads the rate-limit ones.
+    /// Like [`send`](Self::send), but also returns the response's status and headers (the spec
+    /// documents `RateLimit-Limit`, `RateLimit-Remaining`: see [`Response::rate_limit`]).
     ///
     /// # Errors
     ///
@@ -319,9 +312,7 @@ impl<'a> CreateOrgApiKey<'a> {
             method: reqwest::Method::POST,
             path,
             query,
-            headers: Vec::new(),
             accept: "application/vnd.atlas.2023-01-01+json",
-            stream: false,
             body: Some(
                 RequestBody::json(
                     Self::OPERATION,
@@ -330,6 +321,7 @@ impl<'a> CreateOrgApiKey<'a> {
                 )?,
             ),
             idempotent: false,
+            ..RequestSpec::default()
         })
     }
 }
@@ -370,10 +362,8 @@ impl<'a> GetOrgApiKey<'a> {
         self.send_with_meta().await.map(Response::into_inner)
     }
 
-    /// Like [`send`](Self::send), but also returns the status and the headers of the response.
-    ///
-    /// The spec documents the response headers `RateLimit-Limit`, `RateLimit-Remaining`.
-    /// [`Response::rate_limit`] reads the rate-limit ones.
+    /// Like [`send`](Self::send), but also returns the response's status and headers (the spec
+    /// documents `RateLimit-Limit`, `RateLimit-Remaining`: see [`Response::rate_limit`]).
     ///
     /// # Errors
     ///
@@ -406,11 +396,8 @@ impl<'a> GetOrgApiKey<'a> {
             method: reqwest::Method::GET,
             path,
             query,
-            headers: Vec::new(),
             accept: "application/vnd.atlas.2023-01-01+json",
-            stream: false,
-            body: None,
-            idempotent: true,
+            ..RequestSpec::default()
         })
     }
 }

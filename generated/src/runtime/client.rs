@@ -104,6 +104,25 @@ pub(crate) struct RawResponse {
     pub(crate) max_body: usize,
 }
 
+/// What an operation leaves out of its [`RequestSpec`] when it has none of it: no header parameters,
+/// no body, a buffered response, safe to repeat (an operation that is not says `idempotent: false`).
+/// The operation always sets its `operation_id`, `method`, `path`, `query` and `accept`.
+impl Default for RequestSpec {
+    fn default() -> Self {
+        Self {
+            operation_id: "",
+            method: Method::GET,
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            accept: "",
+            stream: false,
+            body: None,
+            idempotent: true,
+        }
+    }
+}
+
 /// Shows the size of a body instead of its bytes in `Debug` output.
 struct BodySize(usize);
 

@@ -6,7 +6,7 @@
 //! the constraint and the offending value; the builder adds the operation.
 
 use std::fmt;
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use regex::Regex;
 use serde::Serialize;
@@ -226,38 +226,74 @@ pub(crate) fn max_length(pointer: &str, field: &str, value: &str, max: u64) -> R
     Ok(())
 }
 
-/// A compiled pattern: `regex::Regex`, or (implemented in `models.rs`, for specs whose patterns use
+/// A pattern engine: `regex::Regex`, or (implemented in `models.rs`, for specs whose patterns use
 /// look-around or backreferences) `fancy_regex::Regex`.
-pub(crate) trait Matcher {
+pub(crate) trait Matcher: Sized {
+    /// The compiled `regex`; `None` if it does not compile.
+    fn compile(regex: &str) -> Option<Self>;
+
     /// Whether `value` matches.
     fn matches(&self, value: &str) -> bool;
 }
 
 impl Matcher for Regex {
+    fn compile(regex: &str) -> Option<Self> {
+        Regex::new(regex).ok()
+    }
+
     fn matches(&self, value: &str) -> bool {
         self.is_match(value)
     }
 }
 
-/// `pattern`: the value matches `regex` (compiled from `source` on first use). A pattern that failed
-/// to compile fails every value rather than panicking; the generator rejects such patterns anyway.
+/// A `pattern` of the spec, declared as a `static` where it is checked and compiled on first use.
+/// Holding its source, it is one line where it is declared and needs no second copy of the source
+/// for the error message.
+pub(crate) struct Pattern<M> {
+    /// The pattern as the spec writes it, which errors quote.
+    source: &'static str,
+    /// What the engine compiles: `source`, or its translation (ECMA-262's ASCII `\d` and `\w`).
+    regex: &'static str,
+    /// The compiled engine, once a value has been checked.
+    compiled: OnceLock<Option<M>>,
+}
+
+impl<M: Matcher> Pattern<M> {
+    /// `source`, compiled as it is.
+    #[allow(dead_code)] // Emitted only for specs with a pattern the engine takes as it is.
+    pub(crate) const fn new(source: &'static str) -> Self {
+        Self::translated(source, source)
+    }
+
+    /// `source`, compiled as `regex` (its translation for the engine).
+    pub(crate) const fn translated(source: &'static str, regex: &'static str) -> Self {
+        Self { source, regex, compiled: OnceLock::new() }
+    }
+
+    /// Whether `value` matches; a pattern that failed to compile matches nothing.
+    fn matches(&self, value: &str) -> bool {
+        self.compiled.get_or_init(|| M::compile(self.regex)).as_ref().is_some_and(|m| m.matches(value))
+    }
+}
+
+/// `pattern`: the value matches `pattern` (compiled on first use). A pattern that failed to compile
+/// fails every value rather than panicking; the generator rejects such patterns anyway.
 pub(crate) fn pattern<M: Matcher>(
     pointer: &str,
     field: &str,
     value: &str,
-    regex: &LazyLock<Option<M>>,
-    source: &'static str,
+    pattern: &Pattern<M>,
 ) -> Result<(), ValidationError> {
-    match regex.as_ref() {
-        Some(re) if re.matches(value) => Ok(()),
-        _ => Err(ValidationError::new(pointer, field, Constraint::Pattern(source), value.to_owned())),
+    if pattern.matches(value) {
+        return Ok(());
     }
+    Err(ValidationError::new(pointer, field, Constraint::Pattern(pattern.source), value.to_owned()))
 }
 
 /// The checks of a value on its own (a validated newtype's `check`), before anyone knows where it sits:
 /// the error has no pointer until [`ValidationError::at`] places it.
 pub(crate) mod standalone {
-    use super::{LazyLock, Matcher, ValidationError};
+    use super::{Matcher, Pattern, ValidationError};
 
     /// `minLength`, as [`super::min_length`].
     #[allow(dead_code)] // emitted only for newtypes with a minLength
@@ -273,12 +309,8 @@ pub(crate) mod standalone {
 
     /// `pattern`, as [`super::pattern`].
     #[allow(dead_code)] // emitted only for newtypes with a pattern
-    pub(crate) fn pattern<M: Matcher>(
-        value: &str,
-        regex: &LazyLock<Option<M>>,
-        source: &'static str,
-    ) -> Result<(), ValidationError> {
-        super::pattern("", "", value, regex, source)
+    pub(crate) fn pattern<M: Matcher>(value: &str, pattern: &Pattern<M>) -> Result<(), ValidationError> {
+        super::pattern("", "", value, pattern)
     }
 }
 

@@ -8,26 +8,17 @@ use serde::de::value::{BytesDeserializer, MapDeserializer};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// A field of each kind: required, optional (`None` when missing, as with the derive), `default`,
-/// skipped, a raw identifier, and a required nullable one with `default`.
-#[derive(Debug, Clone, PartialEq, Default)]
-struct Sample {
-    id: String,
-    display_name: Option<String>,
-    roles: Vec<String>,
-    secret: Option<String>,
-    r#type: Option<String>,
-    parent: Option<u32>,
-}
-
 serde_struct! {
-    Sample {
-        id: "id",
-        display_name: "displayName",
-        roles: "roles" default,
-        secret: "secret" skip_read,
-        r#type: "type",
-        parent: "parent" default,
+    /// A field of each kind: required, optional (`None` when missing, as with the derive), `default`,
+    /// skipped, a raw identifier, and a required nullable one with `default`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    struct Sample {
+        id: String as "id",
+        display_name: Option<String> as "displayName",
+        roles: Vec<String> as "roles" default,
+        secret: Option<String> as "secret" skip_read,
+        r#type: Option<String> as "type",
+        parent: Option<u32> as "parent" default,
     }
 }
 
@@ -69,24 +60,18 @@ impl From<derived::Sample> for Sample {
     }
 }
 
-#[derive(Debug)]
-struct Outer {
-    #[allow(dead_code)]
-    items: Vec<Sample>,
-}
-
 serde_struct! {
-    Outer {
-        items: "items",
+    #[derive(Debug)]
+    struct Outer {
+        #[allow(dead_code)]
+        items: Vec<Sample> as "items",
     }
 }
 
-/// A struct with no fields decodes any object.
-#[derive(Debug, PartialEq)]
-struct Empty {}
-
 serde_struct! {
-    Empty {}
+    /// A struct with no fields decodes any object.
+    #[derive(Debug, PartialEq)]
+    struct Empty {}
 }
 
 /// Both decodes of `json`, as values or as error messages.
@@ -188,29 +173,18 @@ fn a_struct_without_fields_takes_any_object() {
     assert_eq!(serde_json::from_str::<Empty>("{}").unwrap(), Empty {});
 }
 
-/// Fields named like the expansion's own variables (macro hygiene keeps them apart).
-#[derive(Debug, PartialEq)]
-struct Shadows {
-    map: u8,
-    key: u8,
-    field: u8,
-    value: u8,
-    deserializer: u8,
-    serializer: Option<u8>,
-    state: u8,
-    len: u8,
-}
-
 serde_struct! {
-    Shadows {
-        map: "map",
-        key: "key",
-        field: "field",
-        value: "value",
-        deserializer: "deserializer",
-        serializer: "serializer" default omit,
-        state: "state" default,
-        len: "len",
+    /// Fields named like the expansion's own variables (macro hygiene keeps them apart).
+    #[derive(Debug, PartialEq)]
+    struct Shadows {
+        map: u8 as "map",
+        key: u8 as "key",
+        field: u8 as "field",
+        value: u8 as "value",
+        deserializer: u8 as "deserializer",
+        serializer: Option<u8> as "serializer" default omit,
+        state: u8 as "state" default,
+        len: u8 as "len",
     }
 }
 
@@ -259,46 +233,28 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Tri<T> {
     }
 }
 
-/// Every marker the generator writes, and the combinations it writes them in: required, renamed,
-/// `default omit` on each kind of field, `default` alone (a required nullable field), `skip_write`
-/// (optional, or required and nullable), `skip_read` (required or optional), and nested structs of its
-/// own kind.
-#[derive(Debug, Clone, PartialEq, Default)]
-struct Encoded {
-    id: String,
-    display_name: Option<String>,
-    note: Option<String>,
-    tags: Vec<String>,
-    labels: BTreeMap<String, u32>,
-    limit: Tri<u32>,
-    count: Option<u32>,
-    created: Option<String>,
-    links: Vec<String>,
-    password: Option<String>,
-    token: String,
-    r#type: String,
-    x_rate_limit: Option<u32>,
-    child: Option<Box<Encoded>>,
-    children: Vec<Encoded>,
-}
-
 serde_struct! {
-    Encoded {
-        id: "id",
-        display_name: "displayName" default omit,
-        note: "note" default omit,
-        tags: "tags" default omit,
-        labels: "labels" default omit,
-        limit: "limit" default omit,
-        count: "count" default,
-        created: "created" default omit skip_write,
-        links: "links" default skip_write,
-        password: "password" default omit skip_read,
-        token: "token" skip_read,
-        r#type: "type",
-        x_rate_limit: "x-rate.limit" default omit,
-        child: "child" default omit,
-        children: "children" default omit,
+    /// Every marker the generator writes, and the combinations it writes them in: required, renamed,
+    /// `default omit` on each kind of field, `default` alone (a required nullable field), `skip_write`
+    /// (optional, or required and nullable), `skip_read` (required or optional), and nested structs of its
+    /// own kind.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    struct Encoded {
+        id: String as "id",
+        display_name: Option<String> as "displayName" default omit,
+        note: Option<String> as "note" default omit,
+        tags: Vec<String> as "tags" default omit,
+        labels: BTreeMap<String, u32> as "labels" default omit,
+        limit: Tri<u32> as "limit" default omit,
+        count: Option<u32> as "count" default,
+        created: Option<String> as "created" default omit skip_write,
+        links: Vec<String> as "links" default skip_write,
+        password: Option<String> as "password" default omit skip_read,
+        token: String as "token" skip_read,
+        r#type: String as "type",
+        x_rate_limit: Option<u32> as "x-rate.limit" default omit,
+        child: Option<Box<Encoded>> as "child" default omit,
+        children: Vec<Encoded> as "children" default omit,
     }
 }
 

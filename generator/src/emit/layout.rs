@@ -14,7 +14,7 @@ pub(super) fn unparse(file: syn::File) -> String {
         return prettyplease::unparse(&syn::File { shebang: None, frontmatter: None, attrs, items: Vec::new() });
     };
     let mut previous = Some(kind(&first));
-    let mut out = match declared_enum(&first) {
+    let mut out = match declared(&first) {
         // Printed on its own, after the inner attributes' lines.
         Some(text) => {
             let mut out =
@@ -61,9 +61,7 @@ fn print(item: Item) -> String {
 /// One item; an `impl` block gets its header and each member printed on their own, members indented
 /// and separated by blank lines.
 fn item_text(item: Item) -> String {
-    if let Some(text) =
-        declared_enum(&item).or_else(|| declared_setters(&item)).or_else(|| declared_serde_struct(&item))
-    {
+    if let Some(text) = declared(&item) {
         return text;
     }
     let Item::Impl(mut block) = item else { return print(item) };
@@ -92,6 +90,12 @@ fn item_text(item: Item) -> String {
     out
 }
 
+/// A declaration through one of the crate's macros (`open_enum!`, `setters!`, `serde_struct!`), laid
+/// out as the item it reads like; `None` for any other item.
+fn declared(item: &Item) -> Option<String> {
+    declared_enum(item).or_else(|| declared_setters(item)).or_else(|| declared_serde_struct(item))
+}
+
 /// `open_enum! { pub enum .. }` printed with its body laid out as the enum it reads like (one
 /// `Variant = "wire",` per line); prettyplease fills a macro's tokens like a paragraph. Any other item
 /// is `None`.
@@ -101,18 +105,65 @@ fn declared_enum(item: &Item) -> Option<String> {
         return None;
     }
     // `Variant = "wire"` parses as an enum with discriminant expressions, which prettyplease prints
-    // one per line.
-    let body = syn::parse2::<syn::ItemEnum>(mac.mac.tokens.clone()).ok()?;
+    // one per line; the catch-all's `_ =>` does not, so it goes before parsing and comes back on the
+    // last variant's line.
+    let (tokens, catch_all) = without_catch_all_arrow(mac.mac.tokens.clone())?;
+    let body = syn::parse2::<syn::ItemEnum>(tokens).ok()?;
     let mut out = String::from("open_enum! {\n");
-    for line in print(Item::Enum(body)).lines() {
+    let printed = print(Item::Enum(body));
+    for line in printed.lines() {
         if !line.is_empty() {
             out.push_str("    ");
-            out.push_str(line);
+            let trimmed = line.trim_start();
+            if trimmed.strip_suffix(',').is_some_and(|v| v == catch_all) {
+                out.push_str(&line[..line.len() - trimmed.len()]);
+                out.push_str("_ => ");
+                out.push_str(trimmed);
+            } else {
+                out.push_str(line);
+            }
         }
         out.push('\n');
     }
     out.push_str("}\n");
     Some(out)
+}
+
+/// The tokens of `open_enum!` without the `_ =>` before the catch-all variant (no enum syntax syn
+/// could parse), and that variant as prettyplease prints it (`Unknown(String)`); `None` without one.
+fn without_catch_all_arrow(tokens: proc_macro2::TokenStream) -> Option<(proc_macro2::TokenStream, String)> {
+    use proc_macro2::{Group, TokenTree};
+    let mut catch_all = None;
+    let tokens = tokens
+        .into_iter()
+        .map(|token| match token {
+            // The enum's body: the one brace group at the top level of `pub enum X { .. }`.
+            TokenTree::Group(body) if body.delimiter() == proc_macro2::Delimiter::Brace => {
+                let mut kept: Vec<TokenTree> = Vec::new();
+                let mut members = body.stream().into_iter().peekable();
+                while let Some(member) = members.next() {
+                    if matches!(&member, TokenTree::Ident(word) if word == "_") {
+                        // `_`, then `=>` as two puncts, then the variant and its `(String)`.
+                        let arrow: Vec<TokenTree> = members.by_ref().take(2).collect();
+                        let is_arrow = matches!(arrow.as_slice(), [TokenTree::Punct(a), TokenTree::Punct(b)] if a.as_char() == '=' && b.as_char() == '>');
+                        if !is_arrow {
+                            return TokenTree::Group(Group::new(body.delimiter(), body.stream()));
+                        }
+                        if let (Some(TokenTree::Ident(variant)), Some(TokenTree::Group(field))) =
+                            (members.peek().cloned(), members.clone().nth(1))
+                        {
+                            catch_all = Some(format!("{variant}({})", field.stream()));
+                        }
+                        continue;
+                    }
+                    kept.push(member);
+                }
+                TokenTree::Group(Group::new(body.delimiter(), kept.into_iter().collect()))
+            }
+            other => other,
+        })
+        .collect();
+    Some((tokens, catch_all?))
 }
 
 /// `setters! { impl X { .. } }` printed with each setter on one line under its doc comment
@@ -200,14 +251,18 @@ fn without_sets_prefixes(tokens: proc_macro2::TokenStream) -> (proc_macro2::Toke
     (tokens, prefixes)
 }
 
-/// `serde_struct! { X { field: "wire" default omit, .. } }` (or `Deserialize for X { .. }`) printed
-/// with one field per line (its tokens are no Rust item that prettyplease could lay out). Any other
-/// item is `None`.
+/// `serde_struct! { pub struct X { pub field: T as "wire" default omit, .. } }` printed as
+/// prettyplease prints the struct, each field on one line with its `as ..` part (or `Deserialize for
+/// X { field: "wire" default omit, .. }` with one field per line): its tokens are no Rust item that
+/// prettyplease could lay out. Any other item is `None`.
 fn declared_serde_struct(item: &Item) -> Option<String> {
     use proc_macro2::{Delimiter, TokenTree};
     let Item::Macro(mac) = item else { return None };
     if !mac.mac.path.is_ident("serde_struct") {
         return None;
+    }
+    if let Ok(wired) = syn::parse2::<WiredStruct>(mac.mac.tokens.clone()) {
+        return wired_struct_text(wired);
     }
     // The head (`X`, `Deserialize for X`), then the fields.
     let mut head: Vec<String> = Vec::new();
@@ -248,6 +303,116 @@ fn declared_serde_struct(item: &Item) -> Option<String> {
         out.push_str(&format!("        {line}\n"));
     }
     out.push_str("    }\n}\n");
+    Some(out)
+}
+
+/// A struct as `serde_struct!` declares it: the struct without the `as "wire" markers` after each field,
+/// and those parts in field order.
+struct WiredStruct {
+    item: syn::ItemStruct,
+    wires: Vec<String>,
+}
+
+impl syn::parse::Parse for WiredStruct {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = input.call(syn::Attribute::parse_outer)?;
+        let vis = input.parse()?;
+        let struct_token = input.parse()?;
+        let ident = input.parse()?;
+        let body;
+        let brace_token = syn::braced!(body in input);
+        let mut named = syn::punctuated::Punctuated::new();
+        let mut wires = Vec::new();
+        while !body.is_empty() {
+            let attrs = body.call(syn::Attribute::parse_outer)?;
+            let vis = body.parse()?;
+            let ident: syn::Ident = body.parse()?;
+            let colon_token: syn::Token![:] = body.parse()?;
+            let ty: syn::Type = body.parse()?;
+            body.parse::<syn::Token![as]>()?;
+            let wire: syn::LitStr = body.parse()?;
+            let mut wired = format!("as {}", quote::ToTokens::to_token_stream(&wire));
+            while !body.peek(syn::Token![,]) {
+                let marker: syn::Ident = body.parse()?;
+                wired.push(' ');
+                wired.push_str(&marker.to_string());
+            }
+            body.parse::<syn::Token![,]>()?;
+            named.push(syn::Field {
+                attrs,
+                vis,
+                modifiers: syn::FieldModifiers::default(),
+                ident: Some(ident),
+                colon_token: Some(colon_token),
+                ty,
+                default: None,
+            });
+            wires.push(wired);
+        }
+        let fields = syn::Fields::Named(syn::FieldsNamed { brace_token, named });
+        let item = syn::ItemStruct {
+            attrs,
+            vis,
+            struct_token,
+            ident,
+            generics: syn::Generics::default(),
+            fields,
+            semi_token: None,
+        };
+        Ok(Self { item, wires })
+    }
+}
+
+/// The struct printed by prettyplease inside `serde_struct! { .. }`, each field joined onto one line
+/// (prettyplease wraps a long type) and followed by its `as ..` part; `None` if the printed fields do
+/// not line up with the declared ones.
+fn wired_struct_text(wired: WiredStruct) -> Option<String> {
+    let text = print(Item::Struct(wired.item));
+    let mut wires = wired.wires.iter();
+    let mut out = String::from("serde_struct! {\n");
+    let indented = |out: &mut String, line: &str| {
+        if !line.is_empty() {
+            out.push_str("    ");
+            out.push_str(line);
+        }
+        out.push('\n');
+    };
+    let mut lines = text.lines().peekable();
+    // Docs and attributes, then the `pub struct X {` line (a wrapped attribute's lines are indented).
+    for line in lines.by_ref() {
+        indented(&mut out, line);
+        let head = !line.starts_with([' ', '#', ')', ']']) && !line.starts_with("///");
+        if head {
+            break;
+        }
+    }
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if indent == 0 || trimmed.starts_with("///") || trimmed.starts_with("#[") {
+            // The closing brace, or a field's doc or attribute.
+            indented(&mut out, line);
+            continue;
+        }
+        // A field: its first line and the lines of a type prettyplease wrapped.
+        let mut field = vec![trimmed];
+        while let Some(next) = lines.peek() {
+            let rest = next.trim_start();
+            let continues = next.len() - rest.len() > indent || rest.starts_with(['>', ')', ']']);
+            if !continues {
+                break;
+            }
+            field.push(rest);
+            lines.next();
+        }
+        let joined = one_line(&field);
+        let declared = joined.strip_suffix(',').unwrap_or(&joined);
+        indented(&mut out, &format!("    {declared} {},", wires.next()?));
+    }
+    if wires.next().is_some() {
+        return None;
+    }
+    out.push_str("}\n");
     Some(out)
 }
 
@@ -312,19 +477,64 @@ fn member_as_item(member: ImplItem) -> Item {
 
 #[cfg(test)]
 mod tests {
-    use super::{declared_serde_struct, declared_setters, one_line};
+    use super::{declared_enum, declared_serde_struct, declared_setters, one_line};
 
     #[test]
-    fn declared_serde_struct_is_one_field_per_line() {
+    fn an_open_enum_prints_one_value_per_line_and_its_catch_all_arm() {
         let item: syn::Item = syn::parse_quote! {
-            serde_struct! {
-                Thing { id: "id", r#type: "type" default omit, secret: "secret" skip_read, }
+            open_enum! {
+                #[doc = " A role."]
+                pub enum Role { Owner = "OWNER", Unknown = "UNKNOWN", _ => UnknownValue(String), }
             }
         };
-        let expected = "serde_struct! {\n    Thing {\n        id: \"id\",\n        r#type: \"type\" default omit,\n        secret: \"secret\" skip_read,\n    }\n}\n";
+        let expected = "open_enum! {\n    /// A role.\n    pub enum Role {\n        Owner = \"OWNER\",\n        Unknown = \"UNKNOWN\",\n        _ => UnknownValue(String),\n    }\n}\n";
+        assert_eq!(declared_enum(&item).as_deref(), Some(expected));
+        // Without the catch-all arm it is no `open_enum!` the crate declares.
+        let bare: syn::Item = syn::parse_quote!(open_enum! { pub enum Role { Owner = "OWNER", } });
+        assert_eq!(declared_enum(&bare), None);
+    }
+
+    #[test]
+    fn a_struct_declared_in_serde_struct_prints_as_a_struct_with_one_line_per_field() {
+        let item: syn::Item = syn::parse_quote! {
+            serde_struct! {
+                #[doc = " A thing."]
+                #[derive(Debug, Clone, PartialEq, Default)]
+                #[non_exhaustive]
+                pub struct Thing {
+                    #[doc = " Its id."]
+                    #[doc = ""]
+                    #[doc = " Read-only."]
+                    pub id: String as "id",
+                    pub r#type: Option<String> as "type" default omit,
+                    pub secret: Option<SecretString> as "secret" skip_read,
+                    pub very_long_field_name_for_wrapping: Option<std::collections::BTreeMap<String, Vec<VeryLongTypeNameThatWraps>>> as "veryLong" default omit,
+                }
+            }
+        };
+        let expected = concat!(
+            "serde_struct! {\n",
+            "    /// A thing.\n",
+            "    #[derive(Debug, Clone, PartialEq, Default)]\n",
+            "    #[non_exhaustive]\n",
+            "    pub struct Thing {\n",
+            "        /// Its id.\n",
+            "        ///\n",
+            "        /// Read-only.\n",
+            "        pub id: String as \"id\",\n",
+            "        pub r#type: Option<String> as \"type\" default omit,\n",
+            "        pub secret: Option<SecretString> as \"secret\" skip_read,\n",
+            "        pub very_long_field_name_for_wrapping: Option<std::collections::BTreeMap<String, Vec<VeryLongTypeNameThatWraps>>> as \"veryLong\" default omit,\n",
+            "    }\n",
+            "}\n",
+        );
         assert_eq!(declared_serde_struct(&item).as_deref(), Some(expected));
-        let empty: syn::Item = syn::parse_quote!(serde_struct! { Empty {} });
-        assert_eq!(declared_serde_struct(&empty).as_deref(), Some("serde_struct! {\n    Empty {}\n}\n"));
+        let empty: syn::Item = syn::parse_quote!(serde_struct! { pub struct Empty {} });
+        assert_eq!(declared_serde_struct(&empty).as_deref(), Some("serde_struct! {\n    pub struct Empty {}\n}\n"));
+    }
+
+    #[test]
+    fn deserialize_alone_is_one_field_per_line() {
         let derived: syn::Item = syn::parse_quote!(serde_struct! { Deserialize for Thing { id: "id", } });
         let expected = "serde_struct! {\n    Deserialize for Thing {\n        id: \"id\",\n    }\n}\n";
         assert_eq!(declared_serde_struct(&derived).as_deref(), Some(expected));

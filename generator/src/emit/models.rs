@@ -38,6 +38,10 @@ pub fn fancy_matcher(api: &Api) -> TokenStream {
 
         // A backtracking match that gives up (a runaway pattern) rejects the value.
         impl Matcher for fancy_regex::Regex {
+            fn compile(regex: &str) -> Option<Self> {
+                fancy_regex::Regex::new(regex).ok()
+            }
+
             fn matches(&self, value: &str) -> bool {
                 self.is_match(value).unwrap_or(false)
             }
@@ -300,6 +304,11 @@ fn struct_item(
     // with serde's `Serialize` derive beside it.
     let attributes = reads_serde_attributes(&schema.derives).then(|| camel_case_fields(&kept));
     let field_items: Vec<TokenStream> = kept.iter().map(|f| field_item(api, schema, f, attributes, uses)).collect();
+    // Declared inside `serde_struct!`, each field is followed by its wire name and markers.
+    let wire: Vec<TokenStream> = match attributes {
+        Some(_) => kept.iter().map(|_| quote!(,)).collect(),
+        None => kept.iter().map(|f| wire_suffix(schema, f)).collect(),
+    };
     let rename_all = if attributes == Some(true) { quote!(#[serde(rename_all = "camelCase")]) } else { quote!() };
     let serialize = if attributes.is_some() {
         uses.import(Import::Serialize);
@@ -333,52 +342,73 @@ fn struct_item(
             }
         }
     };
-    let serde = serde_item(schema, name, &kept, attributes.is_some());
-    quote! {
+    let declaration = quote! {
         #docs
         #[derive(Debug, Clone, PartialEq #default #serialize #extra)]
         #rename_all
         #[non_exhaustive]
         pub struct #name {
-            #(#field_items)*
+            #(#field_items #wire)*
         }
-        #serde
+    };
+    let declaration = match attributes {
+        Some(_) => {
+            let deserialize = deserialize_item(schema, name, &kept);
+            quote!(#declaration #deserialize)
+        }
+        None => quote!(serde_struct! { #declaration }),
+    };
+    quote! {
+        #declaration
         #statics
         #methods
         #setters
     }
 }
 
-/// The struct's `Serialize` and `Deserialize` impls through the runtime's `serde_struct!` (see
-/// `templates/runtime/serde_struct.rs`: serde's derives expand to hundreds of lines per struct,
-/// which dominated compiling a large API): one `field: "wireName" markers` line per field in declaration
-/// order (the order it is written in), the markers saying what serde's field attributes said:
-/// `default` when a missing key is the default, `omit` when an unset or empty value is left out,
-/// `skip_write` and `skip_read` for a field never written or never read. With `derived` (the struct
-/// derives `Serialize`), the `Deserialize` impl alone. `layout.rs` prints it one field per line.
-fn serde_item(schema: &Schema, name: &proc_macro2::Ident, fields: &[&Field], derived: bool) -> TokenStream {
+/// What follows a field declared inside the runtime's `serde_struct!` (see
+/// `templates/runtime/serde_struct.rs`: serde's derives expand to hundreds of lines per struct, which
+/// dominated compiling a large API, and the macro writes both serde impls from the declaration):
+/// `as "wireName"` and the markers saying what serde's field attributes said: `default` when a
+/// missing key is the default, `omit` when an unset or empty value is left out, `skip_write` and
+/// `skip_read` for a field never written or never read; then the field's comma. `layout.rs` prints the
+/// struct as prettyplease prints it, one field per line.
+fn wire_suffix(schema: &Schema, field: &Field) -> TokenStream {
+    let wire = &field.name;
+    let markers = markers(schema, field);
+    quote!(as #wire #(#markers)*,)
+}
+
+/// The markers of a field in `serde_struct!`, in the order the macro takes them.
+fn markers(schema: &Schema, field: &Field) -> Vec<proc_macro2::Ident> {
+    let mut markers: Vec<proc_macro2::Ident> = Vec::new();
+    if defaulted(field) {
+        markers.push(format_ident!("default"));
+    }
+    if omitted(field) {
+        markers.push(format_ident!("omit"));
+    }
+    if skips_serializing(schema, field) {
+        markers.push(format_ident!("skip_write"));
+    }
+    if skips_deserializing(schema, field) {
+        markers.push(format_ident!("skip_read"));
+    }
+    markers
+}
+
+/// The `Deserialize` impl alone of a struct that derives `Serialize` (because another of its derives
+/// reads `#[serde]` attributes): `serde_struct! { Deserialize for X { field: "wireName" markers, .. } }`.
+fn deserialize_item(schema: &Schema, name: &proc_macro2::Ident, fields: &[&Field]) -> TokenStream {
     let lines = fields.iter().map(|f| {
         let member = ident(&f.rust_name);
         let wire = &f.name;
-        let mut markers: Vec<proc_macro2::Ident> = Vec::new();
-        if defaulted(f) {
-            markers.push(format_ident!("default"));
-        }
-        if omitted(f) {
-            markers.push(format_ident!("omit"));
-        }
-        if skips_serializing(schema, f) {
-            markers.push(format_ident!("skip_write"));
-        }
-        if skips_deserializing(schema, f) {
-            markers.push(format_ident!("skip_read"));
-        }
+        let markers = markers(schema, f);
         quote!(#member: #wire #(#markers)*,)
     });
-    let head = if derived { quote!(Deserialize for #name) } else { quote!(#name) };
     quote! {
         serde_struct! {
-            #head {
+            Deserialize for #name {
                 #(#lines)*
             }
         }
@@ -454,11 +484,13 @@ fn constructor(schema: &Schema, fields: &[&Field], uses: &mut Imports) -> TokenS
     // One argument per required field, in spec order, like the struct itself; Atlas has request
     // objects with more than clippy's seven.
     let many = if required.len() > 7 { quote!(#[allow(clippy::too_many_arguments)]) } else { quote!() };
+    // Without a required field the struct derives `Default` (see `struct_item`), whose value this is.
+    let value = if required.is_empty() { quote!(Self::default()) } else { quote!(Self { #(#inits),* }) };
     quote! {
         #docs
         #many
         pub fn new(#(#args),*) -> Self {
-            Self { #(#inits),* }
+            #value
         }
     }
 }
@@ -520,8 +552,9 @@ fn unrenamed(field: &Field, camel_case: bool) -> Option<String> {
     }
 }
 
-/// A struct's field; with `attributes` (`Some(camel_case)`: the struct's `rename_all`), its `#[serde]`
-/// attributes too, as serde's `Serialize` derive and a customisation's derive read them.
+/// A struct's field without its closing comma (which comes with its wire name inside `serde_struct!`);
+/// with `attributes` (`Some(camel_case)`: the struct's `rename_all`), its `#[serde]` attributes too,
+/// as serde's `Serialize` derive and a customisation's derive read them.
 fn field_item(api: &Api, schema: &Schema, field: &Field, attributes: Option<bool>, uses: &mut Imports) -> TokenStream {
     let name = ident(&field.rust_name);
     let ty = field_type(schema, field, uses);
@@ -573,11 +606,11 @@ fn field_item(api: &Api, schema: &Schema, field: &Field, attributes: Option<bool
     quote! {
         #docs
         #serde
-        pub #name: #ty,
+        pub #name: #ty
     }
 }
 
-/// A field's `#[serde]` attribute, the markers of [`serde_item`] as serde spells them.
+/// A field's `#[serde]` attribute, the markers of [`markers`] as serde spells them.
 fn serde_attribute(schema: &Schema, field: &Field, camel_case: bool) -> TokenStream {
     let mut serde_args: Vec<TokenStream> = Vec::new();
     if unrenamed(field, camel_case).as_deref() != Some(field.name.as_str()) {
@@ -620,9 +653,9 @@ fn catch_all_name(values: &[EnumValue]) -> &'static str {
 
 /// A string enum that stays open: values added to the API later decode into `Unknown` and serialize
 /// back unchanged, so a new role in Atlas never breaks a deployed client. Declared through the
-/// runtime's `open_enum!`, one `Variant = "wire"` line per value (the macro writes the variants'
-/// docs, `KNOWN`, `as_str`, `From<&str>` and the rest); `layout.rs` prints the body as the enum it
-/// reads like.
+/// runtime's `open_enum!`, one `Variant = "wire"` line per value and `_ => Unknown(String)` (the
+/// macro writes the variants' docs, `KNOWN`, `as_str`, `From<&str>` and the rest); `layout.rs` prints
+/// the body as the enum it reads like.
 fn enum_item(name: &proc_macro2::Ident, docs: TokenStream, values: &[EnumValue], derives: &[String]) -> TokenStream {
     // The customisation's derives go in as one more attribute of the declaration.
     let extra = super::tokens::derive_attr(derives);
@@ -638,8 +671,7 @@ fn enum_item(name: &proc_macro2::Ident, docs: TokenStream, values: &[EnumValue],
             #extra
             pub enum #name {
                 #(#variants)*
-                /// A value this version of the client does not know; kept verbatim so it round-trips.
-                #catch_all(String),
+                _ => #catch_all(String),
             }
         }
     }

@@ -344,8 +344,10 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         format!("# Errors\n\nAn [`Error`], as [the crate docs](crate#errors-retries-and-timeouts) say; {statuses}."),
     ]);
     let meta_docs = paragraphs([
-        "Like [`send`](Self::send), but also returns the status and the headers of the response.".to_owned(),
-        documented_headers(op.success().map(|r| r.headers.as_slice()).unwrap_or_default()),
+        format!(
+            "Like [`send`](Self::send), but also returns the response's status and headers{}.",
+            documented_headers(op.success().map(|r| r.headers.as_slice()).unwrap_or_default())
+        ),
         "# Errors\n\nAs for [`send`](Self::send).".to_owned(),
     ]);
     let validate = builder_validate(api, op);
@@ -394,8 +396,9 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// The headers the spec documents on the success response, as read from the spec (so the docs say
-/// what this operation's responses carry, not what Atlas usually sends); empty when it lists none.
+/// The headers the spec documents on the success response (` (the spec documents ..)`, to end a
+/// sentence), as read from the spec, so the docs say what this operation's responses carry, not
+/// what Atlas usually sends; empty when it lists none.
 fn documented_headers(headers: &[String]) -> String {
     if headers.is_empty() {
         return String::new();
@@ -404,8 +407,8 @@ fn documented_headers(headers: &[String]) -> String {
     let rate_limit = headers
         .iter()
         .any(|h| h.eq_ignore_ascii_case("RateLimit-Limit") || h.eq_ignore_ascii_case("RateLimit-Remaining"));
-    let reader = if rate_limit { " [`Response::rate_limit`] reads the rate-limit ones." } else { "" };
-    format!("The spec documents the response headers {}.{reader}", names.join(", "))
+    let reader = if rate_limit { ": see [`Response::rate_limit`]" } else { "" };
+    format!(" (the spec documents {}{reader})", names.join(", "))
 }
 
 fn lower_first(s: &str) -> String {
@@ -580,19 +583,22 @@ fn into_request(api: &Api, op: &Operation, validates: bool) -> TokenStream {
         .filter(|p| p.location == Location::Header)
         .map(|p| param_push(api, p, quote!(headers)))
         .collect();
-    // A list the operation never fills is written in place: `query: Vec::new()`.
-    let list = |name: TokenStream, pushes: Vec<TokenStream>| {
-        if pushes.is_empty() {
-            (quote!(), quote!(#name: Vec::new()))
-        } else {
-            (quote!(let mut #name = Vec::new(); #(#pushes)*), quote!(#name))
-        }
+    // The query is always written (`query: Vec::new()` when the operation never fills it); header
+    // parameters only when there are some, as `RequestSpec::default()` has none.
+    let (query, query_field) = if query.is_empty() {
+        (quote!(), quote!(query: Vec::new(),))
+    } else {
+        (quote!(let mut query = Vec::new(); #(#query)*), quote!(query,))
     };
-    let (query, query_field) = list(quote!(query), query);
-    let (headers, headers_field) = list(quote!(headers), headers);
+    let (headers, headers_field) = if headers.is_empty() {
+        (quote!(), quote!())
+    } else {
+        (quote!(let mut headers = Vec::new(); #(#headers)*), quote!(headers,))
+    };
     let method = ident(op.method.as_str());
     let accept = &op.accept;
-    let idempotent = op.idempotent;
+    // What `RequestSpec::default()` does not say: a body, and an operation not safe to repeat.
+    let idempotent = if op.idempotent { quote!() } else { quote!(idempotent: false,) };
     let body = match &op.body {
         Some(b) => {
             let media_type = &b.media_type;
@@ -605,7 +611,7 @@ fn into_request(api: &Api, op: &Operation, validates: bool) -> TokenStream {
                 }
                 BodyEncoding::Multipart => quote!(#value.into_body(Self::OPERATION)?),
             };
-            if b.required {
+            let body = if b.required {
                 let encoded = encode(quote!(self.body));
                 quote!(Some(#encoded))
             } else if matches!(b.encoding, BodyEncoding::Text | BodyEncoding::Bytes) {
@@ -615,9 +621,10 @@ fn into_request(api: &Api, op: &Operation, validates: bool) -> TokenStream {
             } else {
                 let encoded = encode(quote!(body));
                 quote!(match self.body { Some(body) => Some(#encoded), None => None })
-            }
+            };
+            quote!(body: #body,)
         }
-        None => quote!(None),
+        None => quote!(),
     };
     quote! {
         /// Checks the request and turns it into what the runtime sends (and a mock matches).
@@ -631,12 +638,12 @@ fn into_request(api: &Api, op: &Operation, validates: bool) -> TokenStream {
                 operation_id: Self::OPERATION,
                 method: reqwest::Method::#method,
                 path,
-                #query_field,
-                #headers_field,
+                #query_field
+                #headers_field
                 accept: #accept,
-                stream: false,
-                body: #body,
-                idempotent: #idempotent,
+                #body
+                #idempotent
+                ..RequestSpec::default()
             })
         }
     }

@@ -16,31 +16,30 @@ pub fn pattern_static(owner: &str) -> Ident {
     format_ident!("{}_PATTERN", sanitize(owner, Case::Shouty))
 }
 
-/// `static NAME: LazyLock<Option<Regex>>` for the pattern of `constraints` (`fancy_regex::Regex`
-/// when it needs look-around or backreferences), compiled as the generator checked it
-/// ([`Constraints::compiled_pattern`]). Compiled on first use; `None` only if the pattern does not
-/// compile, which the generator already ruled out, and which then fails validation rather than
-/// panicking.
+/// `static NAME: validate::Pattern<Regex>` for the pattern of `constraints` (`fancy_regex::Regex` when
+/// it needs look-around or backreferences), compiled as the generator checked it
+/// ([`Constraints::compiled_pattern`]: `Pattern::translated(source, regex)` when that differs from the
+/// spec's source). Compiled on first use; a pattern that does not compile, which the generator already
+/// ruled out, fails validation rather than panicking.
 fn pattern_item(name: &Ident, constraints: &Constraints, uses: &mut Imports) -> TokenStream {
     let (Some(pattern), Some(compiled)) = (&constraints.pattern, constraints.compiled_pattern()) else {
         return quote!();
     };
-    let doc = if constraints.ascii_classes {
-        format!(" The compiled `{pattern}` pattern, with ECMA-262's ASCII `\\d` and `\\w`.")
-    } else {
-        format!(" The compiled `{pattern}` pattern.")
-    };
-    let pattern = compiled.as_ref();
-    uses.import(Import::LazyLock);
+    uses.import(Import::Validate);
     let engine = if constraints.backtracking {
         quote!(fancy_regex::Regex)
     } else {
         uses.import(Import::Regex);
         quote!(Regex)
     };
+    let value = if compiled.as_ref() == pattern.as_str() {
+        quote!(validate::Pattern::new(#pattern))
+    } else {
+        let compiled = compiled.as_ref();
+        quote!(validate::Pattern::translated(#pattern, #compiled))
+    };
     quote! {
-        #[doc = #doc]
-        static #name: LazyLock<Option<#engine>> = LazyLock::new(|| #engine::new(#pattern).ok());
+        static #name: validate::Pattern<#engine> = #value;
     }
 }
 
@@ -64,8 +63,8 @@ pub fn checks(
             if let Some(max) = constraints.max_length.map(proc_macro2::Literal::u64_unsuffixed) {
                 out.push(quote!(validate::max_length(#pointer, #field, #value, #max)));
             }
-            if let (Some(source), Some(name)) = (&constraints.pattern, pattern) {
-                out.push(quote!(validate::pattern(#pointer, #field, #value, &#name, #source)));
+            if let (Some(_), Some(name)) = (&constraints.pattern, pattern) {
+                out.push(quote!(validate::pattern(#pointer, #field, #value, &#name)));
             }
             if *ty == TypeRef::Secret {
                 out = out.into_iter().map(|check| quote!(#check.map_err(ValidationError::redacted))).collect();
@@ -119,7 +118,7 @@ fn standalone_checks(constraints: &Constraints, pattern: Option<&Ident>) -> Toke
     let max = constraints.max_length.map(proc_macro2::Literal::u64_unsuffixed);
     let max = max.map(|max| quote!(validate::standalone::max_length(value, #max)?;));
     let pattern = match (&constraints.pattern, pattern) {
-        (Some(source), Some(name)) => Some(quote!(validate::standalone::pattern(value, &#name, #source)?;)),
+        (Some(_), Some(name)) => Some(quote!(validate::standalone::pattern(value, &#name)?;)),
         _ => None,
     };
     quote!(#min #max #pattern)
@@ -262,10 +261,16 @@ pub fn struct_validate(
             body.push(quote! { #own #nested });
         }
     }
-    let docs = paragraphs([
-        "Checks every constraint the spec declares on this value and the request types inside it; request builders call this before sending, so an invalid value never leaves the process.",
-        "# Errors\n\nA [`ValidationError`] naming the first constraint that fails, below `pointer` (where this value sits in the request, such as `/body`).",
-    ]);
+    // A struct with nothing to check keeps its `validate` (public, and called like any other), and
+    // says that it never fails.
+    let docs = if body.is_empty() {
+        paragraphs(["Checks nothing and returns `Ok`: the spec declares no constraint on this value or the request types inside it."])
+    } else {
+        paragraphs([
+            "Checks every constraint the spec declares on this value and the request types inside it; request builders call this before sending.",
+            "# Errors\n\nA [`ValidationError`] for the first failed constraint, below `pointer` (such as `/body`).",
+        ])
+    };
     let unused = if body.is_empty() { quote!(let _ = pointer;) } else { quote!() };
     // The field patterns live inside `validate`, so their names cannot collide with a newtype's.
     StructValidate {

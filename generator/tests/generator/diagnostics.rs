@@ -198,17 +198,13 @@ fn keywords_and_leading_digits_generate() {
     };
     let models = file("src/models/");
     for expected in [
-        // The sanitized field, then its wire name.
-        "#[non_exhaustive]\npub struct Thing {",
-        "pub type_: Option<String>,",
-        "pub self_: Option<String>,",
-        "pub match_: Option<bool>,",
-        "pub _3d_model: Option<String>,",
-        "type_: \"type\" default omit,",
-        "self_: \"self\" default omit,",
-        "match_: \"match\" default omit,",
-        "_3d_model: \"3dModel\" default omit,",
-        "pub kind: Option<V2ndKind>,",
+        // The sanitized field and its wire name.
+        "#[non_exhaustive]\n    pub struct Thing {",
+        "pub type_: Option<String> as \"type\" default omit,",
+        "pub self_: Option<String> as \"self\" default omit,",
+        "pub match_: Option<bool> as \"match\" default omit,",
+        "pub _3d_model: Option<String> as \"3dModel\" default omit,",
+        "pub kind: Option<V2ndKind> as \"kind\" default omit,",
         "pub enum V2ndKind {",
         "Type = \"type\",",
         "Self_ = \"self\",",

@@ -38,12 +38,12 @@ fn recursive_schemas_generate_boxed_fields() {
         .map(|f| f.contents.as_str())
         .collect::<String>();
     for expected in [
-        "pub next: Option<Box<Node>>,",
-        "pub children: Vec<Node>,",
-        "pub by_name: BTreeMap<String, Node>,",
-        "pub root: Box<Branch>,",
-        "pub tree: Option<Box<Tree>>,",
-        "pub value: String,",
+        "pub next: Option<Box<Node>> as \"next\" default omit,",
+        "pub children: Vec<Node> as \"children\" default omit,",
+        "pub by_name: BTreeMap<String, Node> as \"byName\" default omit,",
+        "pub root: Box<Branch> as \"root\",",
+        "pub tree: Option<Box<Tree>> as \"tree\" default omit,",
+        "pub value: String as \"value\",",
     ] {
         assert!(models.contains(expected), "models.rs lacks {expected:?}:\n{models}");
     }

@@ -111,8 +111,13 @@ pub const UNIMPORTED: &[&str] = &[
     "Vec",
 ];
 
+/// Names the generated code no longer uses but kept from spec types all the same, so that a type
+/// keeps the name earlier versions of the generator gave it (a schema `LazyLock` stays
+/// `LazyLockModel`, from when the pattern statics were `LazyLock`s): renaming it would break its users.
+pub const RETIRED: &[&str] = &["LazyLock"];
+
 /// Whether a spec type may not take `name` (it would shadow or collide with a name the generated code
-/// uses): a type name of [`Import::ALL`] or [`UNIMPORTED`].
+/// uses): a type name of [`Import::ALL`], [`UNIMPORTED`] or [`RETIRED`].
 pub fn is_taken(name: &str) -> bool {
-    UNIMPORTED.contains(&name) || Import::ALL.iter().any(|import| import.name() == name)
+    UNIMPORTED.contains(&name) || RETIRED.contains(&name) || Import::ALL.iter().any(|import| import.name() == name)
 }

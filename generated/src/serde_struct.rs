@@ -8,8 +8,9 @@
 //! `#[serde(..)]` attribute on most fields, saying again what the wire names already say. A struct
 //! with plain named fields is declared instead inside `serde_struct!`, each field followed by its wire
 //! name and markers (`pub id: Option<String> as "id" default omit,`); the expansion is the struct as
-//! written without them, a `visit_map` with a key match (the keys go through one generic seed,
-//! [`FieldKey`], shared by every struct) and a `serialize` with one `serialize_field` per field.
+//! written without them, what the one generic visitor of this module needs to read it ([`Fields`]: a
+//! key `match` and one small `read` per field) and a `serialize` with one `serialize_field` per
+//! field.
 //! serde's derive stays for everything else (unions, newtypes, anything `flatten`, `transparent` or
 //! `untagged`): this exists only to cut what the compiler chews on for the models.
 //!
@@ -57,8 +58,8 @@ use std::marker::PhantomData;
 /// ```
 ///
 /// The struct is written out as declared, without the `as ..` parts; the fields are serialized in
-/// declaration order. `serde_struct! { Deserialize for $name { field: "wireName" markers, .. } }` is
-/// the `Deserialize` impl alone, for a struct declared on its own that derives `Serialize` (with its
+/// declaration order. `serde_struct! { Deserialize for $name { field: Type as "wireName" markers, .. } }`
+/// is the `Deserialize` impl alone, for a struct declared on its own that derives `Serialize` (with its
 /// `#[serde]` attributes) because another derive of its own, such as `schemars::JsonSchema`, reads
 /// those attributes.
 macro_rules! serde_struct {
@@ -104,12 +105,12 @@ macro_rules! serde_struct {
     };
     (
         @impls $name:ident {
-            $($field:ident: $wire:literal $($marker:ident)*,)*
+            $($field:ident: $ty:ty as $wire:literal $($marker:ident)*,)*
         }
     ) => {
         serde_struct! {
             Deserialize for $name {
-                $($field: $wire $($marker)*,)*
+                $($field: $ty as $wire $($marker)*,)*
             }
         }
 
@@ -126,64 +127,70 @@ macro_rules! serde_struct {
     };
     (
         Deserialize for $name:ident {
-            $($field:ident: $wire:literal $($marker:ident)*,)*
+            $($field:ident: $ty:ty as $wire:literal $($marker:ident)*,)*
         }
     ) => {
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                // The fields a key can name: the variants are the fields' own names (a `skip_read`
-                // field's is never built).
-                #[allow(non_camel_case_types, dead_code)]
-                enum __Field {
-                    $($field,)*
-                }
-
-                struct __Visitor;
-
-                impl<'de> serde::de::Visitor<'de> for __Visitor {
-                    type Value = $name;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        formatter.write_str(concat!("struct ", stringify!($name)))
-                    }
-
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
-                        // Each field's type is inferred from the struct literal at the end.
-                        $(let mut $field = None;)*
-                        let key = || {
-                            $crate::serde_struct::FieldKey(|key: &str| -> Option<__Field> {
-                                match key {
-                                    $($wire => serde_struct!(@key $field $($marker)*),)*
-                                    _ => None,
-                                }
-                            })
-                        };
-                        while let Some(field) = serde::de::MapAccess::next_key_seed(&mut map, key())? {
-                            match field {
-                                $(Some(__Field::$field) => {
-                                    if $field.is_some() {
-                                        return Err(<A::Error as serde::de::Error>::duplicate_field($wire));
-                                    }
-                                    $field = Some(serde::de::MapAccess::next_value(&mut map)?);
-                                })*
-                                None => {
-                                    serde::de::MapAccess::next_value::<serde::de::IgnoredAny>(&mut map)?;
-                                }
-                            }
-                        }
-                        Ok($name {
-                            $($field: match $field {
-                                Some(value) => value,
-                                None => serde_struct!(@absent $wire $($marker)*),
-                            },)*
-                        })
-                    }
-                }
-
-                const FIELDS: &[&str] = &[$($wire),*];
-                deserializer.deserialize_struct(stringify!($name), FIELDS, __Visitor)
+                $crate::serde_struct::deserialize(deserializer)
             }
         }
+
+        // What the one generic visitor of the runtime needs to know of this struct, out of sight.
+        const _: () = {
+            // The fields a key can name: the variants are the fields' own names (a `skip_read`
+            // field's is never built).
+            #[allow(non_camel_case_types, dead_code)]
+            pub(crate) enum __Field {
+                $($field,)*
+            }
+
+            // The fields read so far.
+            #[allow(non_snake_case)]
+            pub(crate) struct __Seen {
+                $($field: Option<$ty>,)*
+            }
+
+            impl $crate::serde_struct::Fields for $name {
+                type Field = __Field;
+                type Seen = __Seen;
+                const NAME: &'static str = stringify!($name);
+                const FIELDS: &'static [&'static str] = &[$($wire),*];
+
+                fn unread() -> __Seen {
+                    __Seen { $($field: None,)* }
+                }
+
+                fn field(key: &str) -> Option<__Field> {
+                    match key {
+                        $($wire => serde_struct!(@key $field $($marker)*),)*
+                        _ => None,
+                    }
+                }
+
+                #[allow(unused_variables)] // A struct without fields reads none.
+                // `__field`: a field may be called `field`, which a binding of type `__Field` must not be.
+                fn read<'de, A: serde::de::MapAccess<'de>>(
+                    seen: &mut __Seen,
+                    __field: __Field,
+                    map: &mut A,
+                ) -> Result<(), A::Error> {
+                    match __field {
+                        $(__Field::$field => $crate::serde_struct::read(map, &mut seen.$field, $wire),)*
+                    }
+                }
+
+                #[allow(unused_variables)] // As `read`.
+                fn finish<E: serde::de::Error>(seen: __Seen) -> Result<Self, E> {
+                    Ok($name {
+                        $($field: match seen.$field {
+                            Some(value) => value,
+                            None => serde_struct!(@absent $wire $($marker)*),
+                        },)*
+                    })
+                }
+            }
+        };
     };
     // The struct itself, each field followed by `as "wireName"` and its markers.
     (
@@ -205,10 +212,80 @@ macro_rules! serde_struct {
 
         serde_struct! {
             @impls $name {
-                $($field: $wire $($marker)*,)*
+                $($field: $ty as $wire $($marker)*,)*
             }
         }
     };
+}
+
+/// A struct declared with `serde_struct!`, as the one generic visitor of the runtime ([`deserialize`])
+/// reads it: which field a key names, reading one field's value, and the struct from the fields read.
+/// One visitor for every struct, instead of one `visit_map` each: the loop, the key decoding and the
+/// unknown keys are type-checked once, which took a fifth of checking the whole-API crate.
+pub(crate) trait Fields: Sized {
+    /// The fields a key can name.
+    type Field;
+    /// The fields read so far, each an `Option` of its type.
+    type Seen;
+    /// The struct's name, for `expecting` and `deserialize_struct`.
+    const NAME: &'static str;
+    /// The wire names, for `deserialize_struct` (JSON ignores them).
+    const FIELDS: &'static [&'static str];
+
+    /// No field read yet.
+    fn unread() -> Self::Seen;
+
+    /// The field `key` names; `None` for a key the struct does not read.
+    fn field(key: &str) -> Option<Self::Field>;
+
+    /// The value of `field`, read from `map` into `seen` (an error if it was read before).
+    fn read<'de, A: de::MapAccess<'de>>(seen: &mut Self::Seen, field: Self::Field, map: &mut A)
+        -> Result<(), A::Error>;
+
+    /// The struct, from the fields read: a missing one is its default or `missing field`.
+    fn finish<E: de::Error>(seen: Self::Seen) -> Result<Self, E>;
+}
+
+/// `T::deserialize`, for every struct declared with `serde_struct!`.
+pub(crate) fn deserialize<'de, T: Fields, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, StructVisitor::<T>(PhantomData))
+}
+
+/// The visitor of every `serde_struct!` struct: each key names a field, read once, or is skipped.
+struct StructVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Fields> Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut seen = T::unread();
+        while let Some(field) = map.next_key_seed(FieldKey(T::field))? {
+            match field {
+                Some(field) => T::read(&mut seen, field, &mut map)?,
+                None => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        T::finish(seen)
+    }
+}
+
+/// One field's value read from `map` into `slot`; `duplicate field` if it was read before.
+pub(crate) fn read<'de, A: de::MapAccess<'de>, T: de::Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    wire: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(<A::Error as de::Error>::duplicate_field(wire));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
 }
 
 /// What an `omit` field is left out of an encode for (serde's `skip_serializing_if`): an unset
@@ -245,7 +322,7 @@ impl<K, V> Omit for BTreeMap<K, V> {
 /// a key the struct does not know), straight from the borrowed or escaped string, without
 /// allocating. `visit_borrowed_str` and `visit_string` are serde's defaults, which go to
 /// `visit_str`; bytes go to `visit_bytes` (a key that is not UTF-8 names no field).
-pub(crate) struct FieldKey<F>(pub(crate) F);
+struct FieldKey<F>(F);
 
 impl<'de, K, F: FnOnce(&str) -> Option<K>> DeserializeSeed<'de> for FieldKey<F> {
     type Value = Option<K>;

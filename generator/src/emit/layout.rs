@@ -252,8 +252,8 @@ fn without_sets_prefixes(tokens: proc_macro2::TokenStream) -> (proc_macro2::Toke
 }
 
 /// `serde_struct! { pub struct X { pub field: T as "wire" default omit, .. } }` printed as
-/// prettyplease prints the struct, each field on one line with its `as ..` part (or `Deserialize for
-/// X { field: "wire" default omit, .. }` with one field per line): its tokens are no Rust item that
+/// prettyplease prints the struct, each field on one line with its `as ..` part (and `Deserialize for
+/// X { field: T as "wire" default omit, .. }` the same way): its tokens are no Rust item that
 /// prettyplease could lay out. Any other item is `None`.
 fn declared_serde_struct(item: &Item) -> Option<String> {
     use proc_macro2::{Delimiter, TokenTree};
@@ -264,46 +264,20 @@ fn declared_serde_struct(item: &Item) -> Option<String> {
     if let Ok(wired) = syn::parse2::<WiredStruct>(mac.mac.tokens.clone()) {
         return wired_struct_text(wired);
     }
-    // The head (`X`, `Deserialize for X`), then the fields.
-    let mut head: Vec<String> = Vec::new();
+    // `Deserialize for X { field: Type as "wire" markers, .. }`: its fields print as a struct's do.
     let mut tokens = mac.mac.tokens.clone().into_iter();
-    let body = loop {
-        match tokens.next()? {
-            TokenTree::Group(body) if body.delimiter() == Delimiter::Brace => break body,
-            token => head.push(token.to_string()),
-        }
+    let (Some(TokenTree::Ident(derive)), Some(TokenTree::Ident(for_token)), Some(TokenTree::Ident(name))) =
+        (tokens.next(), tokens.next(), tokens.next())
+    else {
+        return None;
     };
-    if tokens.next().is_some() || head.is_empty() {
+    let (Some(TokenTree::Group(body)), None) = (tokens.next(), tokens.next()) else { return None };
+    if derive != "Deserialize" || for_token != "for" || body.delimiter() != Delimiter::Brace {
         return None;
     }
-    let mut lines: Vec<String> = vec![String::new()];
-    for token in body.stream() {
-        let last = lines.last_mut()?;
-        match &token {
-            TokenTree::Punct(p) if p.as_char() == ',' => {
-                last.push(',');
-                lines.push(String::new());
-            }
-            TokenTree::Punct(p) if p.as_char() == ':' => last.push(':'),
-            _ => {
-                if !last.is_empty() {
-                    last.push(' ');
-                }
-                last.push_str(&token.to_string());
-            }
-        }
-    }
-    lines.retain(|l| !l.is_empty());
-    let head = head.join(" ");
-    if lines.is_empty() {
-        return Some(format!("serde_struct! {{\n    {head} {{}}\n}}\n"));
-    }
-    let mut out = format!("serde_struct! {{\n    {head} {{\n");
-    for line in lines {
-        out.push_str(&format!("        {line}\n"));
-    }
-    out.push_str("    }\n}\n");
-    Some(out)
+    let wired = syn::parse2::<WiredStruct>(quote::quote!(struct #name #body)).ok()?;
+    let text = wired_struct_text(wired)?;
+    Some(text.replacen(&format!("    struct {name} {{"), &format!("    Deserialize for {name} {{"), 1))
 }
 
 /// A struct as `serde_struct!` declares it: the struct without the `as "wire" markers` after each field,
@@ -535,9 +509,16 @@ mod tests {
 
     #[test]
     fn deserialize_alone_is_one_field_per_line() {
-        let derived: syn::Item = syn::parse_quote!(serde_struct! { Deserialize for Thing { id: "id", } });
-        let expected = "serde_struct! {\n    Deserialize for Thing {\n        id: \"id\",\n    }\n}\n";
+        let derived: syn::Item = syn::parse_quote! {
+            serde_struct! { Deserialize for Thing { id: String as "id", tags: Vec<String> as "tags" default omit, } }
+        };
+        let expected = "serde_struct! {\n    Deserialize for Thing {\n        id: String as \"id\",\n        tags: Vec<String> as \"tags\" default omit,\n    }\n}\n";
         assert_eq!(declared_serde_struct(&derived).as_deref(), Some(expected));
+        let empty: syn::Item = syn::parse_quote!(serde_struct! { Deserialize for Empty {} });
+        assert_eq!(
+            declared_serde_struct(&empty).as_deref(),
+            Some("serde_struct! {\n    Deserialize for Empty {}\n}\n")
+        );
     }
 
     #[test]

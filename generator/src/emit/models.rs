@@ -353,7 +353,7 @@ fn struct_item(
     };
     let declaration = match attributes {
         Some(_) => {
-            let deserialize = deserialize_item(schema, name, &kept);
+            let deserialize = deserialize_item(schema, name, &kept, uses);
             quote!(#declaration #deserialize)
         }
         None => quote!(serde_struct! { #declaration }),
@@ -398,14 +398,18 @@ fn markers(schema: &Schema, field: &Field) -> Vec<proc_macro2::Ident> {
 }
 
 /// The `Deserialize` impl alone of a struct that derives `Serialize` (because another of its derives
-/// reads `#[serde]` attributes): `serde_struct! { Deserialize for X { field: "wireName" markers, .. } }`.
-fn deserialize_item(schema: &Schema, name: &proc_macro2::Ident, fields: &[&Field]) -> TokenStream {
-    let lines = fields.iter().map(|f| {
-        let member = ident(&f.rust_name);
-        let wire = &f.name;
-        let markers = markers(schema, f);
-        quote!(#member: #wire #(#markers)*,)
-    });
+/// reads `#[serde]` attributes): `serde_struct! { Deserialize for X { field: Type as "wireName" markers, .. } }`.
+fn deserialize_item(schema: &Schema, name: &proc_macro2::Ident, fields: &[&Field], uses: &mut Imports) -> TokenStream {
+    let lines: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let member = ident(&f.rust_name);
+            let ty = field_type(schema, f, uses);
+            let wire = &f.name;
+            let markers = markers(schema, f);
+            quote!(#member: #ty as #wire #(#markers)*,)
+        })
+        .collect();
     quote! {
         serde_struct! {
             Deserialize for #name {

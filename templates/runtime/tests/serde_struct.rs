@@ -184,14 +184,27 @@ serde_struct! {
         serializer: Option<u8> as "serializer" default omit,
         state: u8 as "state" default,
         len: u8 as "len",
+        seen: u8 as "seen",
+        read: u8 as "read",
     }
 }
 
 #[test]
 fn fields_may_have_any_name() {
-    let json = r#"{"map":1,"key":2,"field":3,"value":4,"deserializer":5,"serializer":6,"state":7,"len":8}"#;
-    let expected =
-        Shadows { map: 1, key: 2, field: 3, value: 4, deserializer: 5, serializer: Some(6), state: 7, len: 8 };
+    let json =
+        r#"{"map":1,"key":2,"field":3,"value":4,"deserializer":5,"serializer":6,"state":7,"len":8,"seen":9,"read":10}"#;
+    let expected = Shadows {
+        map: 1,
+        key: 2,
+        field: 3,
+        value: 4,
+        deserializer: 5,
+        serializer: Some(6),
+        state: 7,
+        len: 8,
+        seen: 9,
+        read: 10,
+    };
     assert_eq!(serde_json::from_str::<Shadows>(json).unwrap(), expected);
     assert_eq!(serde_json::to_string(&expected).unwrap(), json);
 }

@@ -198,15 +198,31 @@ where
 {
     let mut out = String::new();
     for token in tokens {
-        out.push('/');
-        out.push_str(&token.as_ref().replace('~', "~0").replace('/', "~1"));
+        push_token(&mut out, token.as_ref());
     }
     out
 }
 
 /// Appends one escaped token to an existing pointer.
 pub fn child(base: &str, token: impl AsRef<str>) -> String {
-    format!("{base}{}", pointer([token]))
+    let token = token.as_ref();
+    let mut out = String::with_capacity(base.len() + 1 + token.len());
+    out.push_str(base);
+    push_token(&mut out, token);
+    out
+}
+
+/// `/` and `token` escaped onto `out`. Every node of the document gets a pointer while it is walked,
+/// so this copies the token once instead of through two `replace`s.
+fn push_token(out: &mut String, token: &str) {
+    out.push('/');
+    let mut rest = token;
+    while let Some(at) = rest.find(['~', '/']) {
+        out.push_str(&rest[..at]);
+        out.push_str(if rest.as_bytes()[at] == b'~' { "~0" } else { "~1" });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
 }
 
 #[cfg(test)]
@@ -217,6 +233,7 @@ mod tests {
     fn pointers_escape_slash_and_tilde() {
         assert_eq!(pointer(["paths", "/a/{b}", "get"]), "/paths/~1a~1{b}/get");
         assert_eq!(child("/x", "a~b"), "/x/a~0b");
+        assert_eq!(child("", "~/~1/"), "/~0~1~01~1");
         assert_eq!(pointer(Vec::<String>::new()), "");
     }
 

@@ -56,10 +56,12 @@ fn find_schemas(root: &Value, at: &str, value: &Value, diags: &mut Diagnostics) 
     match value {
         Value::Object(map) => {
             for (key, inner) in map {
-                let here = child(at, key);
-                if key == "example" || key == "examples" || key.starts_with("x-") {
+                // Data, not schemas; and a scalar holds no schema (skipped before its pointer is built).
+                if key == "example" || key == "examples" || key.starts_with("x-") || !holds_values(inner) {
                     continue;
-                } else if key == "schema" {
+                }
+                let here = child(at, key);
+                if key == "schema" {
                     walk(root, &here, inner, None, diags);
                 } else if at == "/components" && key == "schemas" {
                     for (name, schema) in entries(Some(inner)) {
@@ -71,12 +73,17 @@ fn find_schemas(root: &Value, at: &str, value: &Value, diags: &mut Diagnostics) 
             }
         }
         Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in items.iter().enumerate().filter(|(_, item)| holds_values(item)) {
                 find_schemas(root, &child(at, i.to_string()), item, diags);
             }
         }
         _ => {}
     }
+}
+
+/// Whether `value` is an object or an array, the only values a schema can be found in.
+fn holds_values(value: &Value) -> bool {
+    value.is_object() || value.is_array()
 }
 
 /// One schema and the schemas inside it. `inherited` is the `type` an `allOf` member without one gets

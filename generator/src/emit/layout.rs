@@ -2,6 +2,7 @@
 //! separated by a blank line (consecutive `use` and `mod` lines stay together), as are the members of
 //! an `impl` block. Only whole items are joined; nothing inside prettyplease's output is rewritten.
 
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use syn::{ImplItem, Item};
 
 /// `file` printed with a blank line between items and between the members of each `impl`.
@@ -131,40 +132,52 @@ fn declared_enum(item: &Item) -> Option<String> {
 
 /// The tokens of `open_enum!` without the `_ =>` before the catch-all variant (no enum syntax syn
 /// could parse), and that variant as prettyplease prints it (`Unknown(String)`); `None` without one.
-fn without_catch_all_arrow(tokens: proc_macro2::TokenStream) -> Option<(proc_macro2::TokenStream, String)> {
-    use proc_macro2::{Group, TokenTree};
+fn without_catch_all_arrow(tokens: TokenStream) -> Option<(TokenStream, String)> {
     let mut catch_all = None;
-    let tokens = tokens
+    let tokens = filter_body(tokens, |member, rest| {
+        if !matches!(member, TokenTree::Ident(word) if word == "_") {
+            return true;
+        }
+        // `_`, then `=>` as two puncts, then the variant and its `(String)`.
+        let mut ahead = rest.clone();
+        let arrow = matches!((ahead.next(), ahead.next()), (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b))) if a.as_char() == '=' && b.as_char() == '>');
+        if !arrow {
+            return true;
+        }
+        rest.nth(1);
+        if let (Some(TokenTree::Ident(variant)), Some(TokenTree::Group(field))) = (ahead.next(), ahead.next()) {
+            catch_all = Some(format!("{variant}({})", field.stream()));
+        }
+        false
+    });
+    Some((tokens, catch_all?))
+}
+
+/// A macro's tokens (`pub enum X { .. }`, `impl X { .. }`) with the tokens of its one top-level brace
+/// group filtered by `keep`: it sees each token and the rest of the group, and takes off with a token
+/// it drops whatever follows that belongs to it. The two macros that need a word taken off before
+/// syn parses their body share this walk.
+fn filter_body(tokens: TokenStream, mut keep: impl FnMut(&TokenTree, &mut Members) -> bool) -> TokenStream {
+    tokens
         .into_iter()
         .map(|token| match token {
-            // The enum's body: the one brace group at the top level of `pub enum X { .. }`.
-            TokenTree::Group(body) if body.delimiter() == proc_macro2::Delimiter::Brace => {
-                let mut kept: Vec<TokenTree> = Vec::new();
+            TokenTree::Group(body) if body.delimiter() == Delimiter::Brace => {
                 let mut members = body.stream().into_iter().peekable();
+                let mut kept = Vec::new();
                 while let Some(member) = members.next() {
-                    if matches!(&member, TokenTree::Ident(word) if word == "_") {
-                        // `_`, then `=>` as two puncts, then the variant and its `(String)`.
-                        let arrow: Vec<TokenTree> = members.by_ref().take(2).collect();
-                        let is_arrow = matches!(arrow.as_slice(), [TokenTree::Punct(a), TokenTree::Punct(b)] if a.as_char() == '=' && b.as_char() == '>');
-                        if !is_arrow {
-                            return TokenTree::Group(Group::new(body.delimiter(), body.stream()));
-                        }
-                        if let (Some(TokenTree::Ident(variant)), Some(TokenTree::Group(field))) =
-                            (members.peek().cloned(), members.clone().nth(1))
-                        {
-                            catch_all = Some(format!("{variant}({})", field.stream()));
-                        }
-                        continue;
+                    if keep(&member, &mut members) {
+                        kept.push(member);
                     }
-                    kept.push(member);
                 }
-                TokenTree::Group(Group::new(body.delimiter(), kept.into_iter().collect()))
+                TokenTree::Group(Group::new(Delimiter::Brace, kept.into_iter().collect()))
             }
             other => other,
         })
-        .collect();
-    Some((tokens, catch_all?))
+        .collect()
 }
+
+/// The rest of a brace group's tokens, as [`filter_body`] walks them.
+type Members = std::iter::Peekable<proc_macro2::token_stream::IntoIter>;
 
 /// `setters! { impl X { .. } }` printed with each setter on one line under its doc comment
 /// (`pub fn with_id(value: impl Into<String>) { id = Some(value.into()); }`), or on one line alone
@@ -219,35 +232,22 @@ fn declared_setters(item: &Item) -> Option<String> {
 
 /// The tokens of `setters!` without the `sets "wire"` before a setter (which is no Rust syntax syn
 /// could parse), and for each setter in order the literal that preceded it, if any.
-fn without_sets_prefixes(tokens: proc_macro2::TokenStream) -> (proc_macro2::TokenStream, Vec<Option<String>>) {
-    use proc_macro2::{Group, TokenTree};
+fn without_sets_prefixes(tokens: TokenStream) -> (TokenStream, Vec<Option<String>>) {
     let mut prefixes = Vec::new();
-    let tokens = tokens
-        .into_iter()
-        .map(|token| match token {
-            // The block's body: the one brace group at the top level of `impl X { .. }`.
-            TokenTree::Group(body) if body.delimiter() == proc_macro2::Delimiter::Brace => {
-                let mut kept = Vec::new();
-                let mut pending = None;
-                let mut members = body.stream().into_iter().peekable();
-                while let Some(member) = members.next() {
-                    match &member {
-                        TokenTree::Ident(word) if word == "sets" => {
-                            if let Some(TokenTree::Literal(wire)) = members.next() {
-                                pending = Some(wire.to_string());
-                            }
-                            continue;
-                        }
-                        TokenTree::Ident(word) if word == "fn" => prefixes.push(pending.take()),
-                        _ => {}
-                    }
-                    kept.push(member);
-                }
-                TokenTree::Group(Group::new(body.delimiter(), kept.into_iter().collect()))
+    let mut pending = None;
+    let tokens = filter_body(tokens, |member, rest| match member {
+        TokenTree::Ident(word) if word == "sets" => {
+            if let Some(TokenTree::Literal(wire)) = rest.next() {
+                pending = Some(wire.to_string());
             }
-            other => other,
-        })
-        .collect();
+            false
+        }
+        TokenTree::Ident(word) if word == "fn" => {
+            prefixes.push(pending.take());
+            true
+        }
+        _ => true,
+    });
     (tokens, prefixes)
 }
 
@@ -256,7 +256,6 @@ fn without_sets_prefixes(tokens: proc_macro2::TokenStream) -> (proc_macro2::Toke
 /// X { field: T as "wire" default omit, .. }` the same way): its tokens are no Rust item that
 /// prettyplease could lay out. Any other item is `None`.
 fn declared_serde_struct(item: &Item) -> Option<String> {
-    use proc_macro2::{Delimiter, TokenTree};
     let Item::Macro(mac) = item else { return None };
     if !mac.mac.path.is_ident("serde_struct") {
         return None;

@@ -2,8 +2,9 @@
 //! description: openapi-generator's `rust` generator (a Java process, run once, timed by the OS), and
 //! compiling our full generated client and progenitor's, one after the other in the same run: first
 //! `cargo check` and first `cargo build --release` from an empty target directory, each again after a
-//! touch (see [`compile_times`]), with a side-by-side table. Each returns its Markdown; a tool that is
-//! missing or fails is reported, never fatal.
+//! touch (see [`compile_times`]), with a side-by-side table; ours also cold with `native-tls` instead of
+//! `rustls` (see [`cold_builds`]). Each returns its Markdown; a tool that is missing or fails is
+//! reported, never fatal.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -116,6 +117,17 @@ pub struct CompileTimes {
     /// The slowest units of the first check and of the first release build (cargo's `--timings`).
     check_slowest: Vec<(String, f64)>,
     release_slowest: Vec<(String, f64)>,
+    /// Our crate only: the first check and first release build again with `native-tls` instead of the
+    /// default `rustls` (every tag still on), from another empty target directory; `None` when it
+    /// was not measured or did not build (no OpenSSL headers).
+    native_tls: Option<ColdBuilds>,
+}
+
+/// A first `cargo check` and a first `cargo build --release`, each from an empty target directory.
+#[derive(Clone, Copy)]
+pub struct ColdBuilds {
+    check: f64,
+    release: f64,
 }
 
 /// How many of the slowest units the report names per build.
@@ -174,7 +186,33 @@ fn compile_times(dir: &Path, target: &Path) -> Result<CompileTimes, String> {
     let release_slowest = slowest_units(target, SLOWEST_UNITS);
     touch()?;
     let release_touched = step("build", &["--release"])?;
-    Ok(CompileTimes { check_cold, check_touched, release_cold, release_touched, check_slowest, release_slowest })
+    Ok(CompileTimes {
+        check_cold,
+        check_touched,
+        release_cold,
+        release_touched,
+        check_slowest,
+        release_slowest,
+        native_tls: None,
+    })
+}
+
+/// [`ColdBuilds`] of the crate in `dir` with the default features off and `features` on, each from an
+/// empty `target`: what the same crate costs with another set of dependencies.
+fn cold_builds(dir: &Path, target: &Path, features: &str) -> Result<ColdBuilds, String> {
+    let manifest = dir.join("Cargo.toml");
+    let cold = |verb: &str, profile: &[&str]| -> Result<f64, String> {
+        if target.exists() {
+            std::fs::remove_dir_all(target).map_err(|e| format!("cannot clear {}: {e}", target.display()))?;
+        }
+        let mut extra = vec!["--no-default-features", "--features", features];
+        extra.extend_from_slice(profile);
+        match cargo_timed(verb, &manifest, target, &extra)? {
+            (true, _, secs) => Ok(secs),
+            (false, errors, _) => Err(format!("`cargo {verb} --features {features}` fails ({errors} errors)")),
+        }
+    };
+    Ok(ColdBuilds { check: cold("check", &[])?, release: cold("build", &["--release"])? })
 }
 
 /// The side-by-side table of our whole-API crate's compile times and progenitor's, with the ratios and
@@ -202,6 +240,19 @@ pub fn compile_side_by_side(ours: Option<CompileTimes>, theirs: Option<CompileTi
             _ => format!("{goal} (not met)"),
         };
         let _ = writeln!(out, "| {what} | {a:.1} s | {b:.1} s | {:.2}× | {met} |", a / b);
+    }
+    // The goal is measured with the defaults above; this only shows what the TLS backend costs.
+    if let Some(native) = ours.native_tls {
+        for (what, a, b) in [
+            ("first `cargo check`, ours with `native-tls` instead of `rustls`", native.check, theirs.check_cold),
+            (
+                "first `cargo build --release`, ours with `native-tls` instead of `rustls`",
+                native.release,
+                theirs.release_cold,
+            ),
+        ] {
+            let _ = writeln!(out, "| {what} | {a:.1} s | {b:.1} s | {:.2}× | (not the default) |", a / b);
+        }
     }
     out.push_str(
         "\nWhere the first builds go: the slowest units of each (cargo's `--timings` report; a unit is a crate or a build \
@@ -339,14 +390,7 @@ fn run_full_client_check(root: &Path, scratch: &Path) -> Result<(String, Compile
     eprintln!("bench: compiling our full client");
     let times = compile_times(&dir, &target)?;
     let toml = std::fs::read_to_string(&manifest).unwrap_or_default();
-    let features: Vec<String> = toml
-        .lines()
-        .skip_while(|l| l.trim() != "[features]")
-        .skip(1)
-        .take_while(|l| !l.trim_start().starts_with('['))
-        .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_owned()))
-        .filter(|k| !k.is_empty() && k != "default" && k != "mock")
-        .collect();
+    let features = tag_features(&toml);
     let without_mock = lines - mock_lines;
     let per_op = without_mock.checked_div(operations).map(|n| format!(" ({n} per operation)")).unwrap_or_default();
     let mut out = format!(
@@ -374,6 +418,28 @@ fn run_full_client_check(root: &Path, scratch: &Path) -> Result<(String, Compile
     } else {
         out.push_str(" The crate has no tag features.");
     }
+    // The same crate with the platform's TLS library instead of rustls with aws-lc-rs (whose C build
+    // is the longest dependency of both crates): what the choice of backend costs a clean build.
+    let native = std::iter::once("native-tls").chain(features.iter().map(String::as_str)).collect::<Vec<_>>().join(",");
+    let native_target = scratch.join("official-client-native-tls-target");
+    eprintln!("bench: compiling our full client with native-tls");
+    let mut times = times;
+    match cold_builds(&dir, &native_target, &native) {
+        Ok(cold) => {
+            times.native_tls = Some(cold);
+            let _ = write!(
+                out,
+                " With `native-tls` instead of `rustls` (defaults off, every tag on): first `cargo check` {:.0} s, first \
+                 `cargo build --release` {:.0} s.",
+                cold.check, cold.release
+            );
+        }
+        Err(why) => {
+            let _ = write!(out, " With `native-tls` instead of `rustls`: not measured ({why}).");
+        }
+    }
+    // A release build's target is large; nothing reads this one again.
+    let _ = std::fs::remove_dir_all(&native_target);
     out.push_str("\n\n");
     Ok((out, times))
 }
@@ -445,9 +511,56 @@ fn run_progenitor_check(bench_target: &Path, scratch: &Path) -> Result<(String, 
     }
 }
 
+/// The tag features of a generated crate's manifest: each enables nothing else (`name = []`), unlike
+/// `default`, `mock` and the TLS backends.
+fn tag_features(toml: &str) -> Vec<String> {
+    toml.lines()
+        .skip_while(|l| l.trim() != "[features]")
+        .skip(1)
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .filter_map(|l| l.split_once('=').filter(|(_, v)| v.trim() == "[]").map(|(k, _)| k.trim().to_owned()))
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::slowest_units;
+    use super::{compile_side_by_side, slowest_units, tag_features, ColdBuilds, CompileTimes};
+
+    #[test]
+    fn tag_features_leave_out_default_mock_and_the_tls_backends() {
+        let toml = "[dependencies]\nx = []\n\n[features]\n# comment\ndefault = [\"rustls\", \"a\"]\nrustls = [\"reqwest/rustls\"]\n\
+                    native-tls = [\"reqwest/native-tls\"]\nmock = [\"dep:wiremock\"]\na = []\nb-c = []\n\n[package.metadata.docs.rs]\nd = []\n";
+        assert_eq!(tag_features(toml), ["a", "b-c"]);
+    }
+
+    fn times(check_cold: f64, release_cold: f64, native_tls: Option<ColdBuilds>) -> CompileTimes {
+        CompileTimes {
+            check_cold,
+            check_touched: 1.0,
+            release_cold,
+            release_touched: 2.0,
+            check_slowest: Vec::new(),
+            release_slowest: Vec::new(),
+            native_tls,
+        }
+    }
+
+    #[test]
+    fn the_side_by_side_table_says_which_goal_is_met_and_shows_the_other_tls_backend_apart() {
+        let ours = times(50.0, 190.0, Some(ColdBuilds { check: 40.0, release: 150.0 }));
+        let table = compile_side_by_side(Some(ours), Some(times(110.0, 170.0, None)));
+        assert!(
+            table.contains("| first `cargo check` (dependencies included) | 50.0 s | 110.0 s | 0.45× | ≤ 0.5× (met) |"),
+            "{table}"
+        );
+        assert!(table.contains("| 190.0 s | 170.0 s | 1.12× | ≤ 0.5× (not met) |"), "{table}");
+        assert!(table.contains("| first `cargo check`, ours with `native-tls` instead of `rustls` | 40.0 s | 110.0 s | 0.36× | (not the default) |"), "{table}");
+        assert!(table.contains("instead of `rustls` | 150.0 s | 170.0 s | 0.88× |"), "{table}");
+        let without = compile_side_by_side(Some(times(50.0, 190.0, None)), Some(times(110.0, 170.0, None)));
+        assert!(!without.contains("native-tls"), "{without}");
+        assert!(compile_side_by_side(None, Some(times(1.0, 1.0, None))).contains("Not measured"));
+    }
 
     #[test]
     fn the_slowest_units_come_from_cargos_timings_report() {

@@ -2,9 +2,9 @@
 //! The conversions every validated string newtype of `models.rs` shares, written once.
 //!
 //! A newtype (`OrgId`) is a tuple struct around a `String` with an inherent `new` that validates;
-//! [`string_newtype!`] adds the conversions from and to strings and a `Deserialize` that validates
-//! as well, so a value that breaks the spec's constraints can never be held, not even one decoded
-//! from a response.
+//! `string_newtype!` (below) adds the conversions from and to strings and a `Deserialize` that
+//! validates as well, so a value that breaks the spec's constraints can never be held, not even one
+//! decoded from a response.
 
 /// `TryFrom<String>`, `TryFrom<&str>`, `FromStr`, `AsRef<str>`, `Display`, `From<Newtype> for
 /// String` and a validating `Deserialize` for the newtype `$name`.

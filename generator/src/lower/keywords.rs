@@ -57,7 +57,7 @@ fn find_schemas(root: &Value, at: &str, value: &Value, diags: &mut Diagnostics) 
         Value::Object(map) => {
             for (key, inner) in map {
                 // Data, not schemas; and a scalar holds no schema (skipped before its pointer is built).
-                if key == "example" || key == "examples" || key.starts_with("x-") || !holds_values(inner) {
+                if key == "example" || key == "examples" || key.starts_with("x-") || !is_container(inner) {
                     continue;
                 }
                 let here = child(at, key);
@@ -73,7 +73,7 @@ fn find_schemas(root: &Value, at: &str, value: &Value, diags: &mut Diagnostics) 
             }
         }
         Value::Array(items) => {
-            for (i, item) in items.iter().enumerate().filter(|(_, item)| holds_values(item)) {
+            for (i, item) in items.iter().enumerate().filter(|(_, item)| is_container(item)) {
                 find_schemas(root, &child(at, i.to_string()), item, diags);
             }
         }
@@ -82,7 +82,7 @@ fn find_schemas(root: &Value, at: &str, value: &Value, diags: &mut Diagnostics) 
 }
 
 /// Whether `value` is an object or an array, the only values a schema can be found in.
-fn holds_values(value: &Value) -> bool {
+fn is_container(value: &Value) -> bool {
     value.is_object() || value.is_array()
 }
 

@@ -175,7 +175,11 @@ pub(crate) fn report(results: &BTreeMap<String, Figure>, cx: &Context) -> Result
                 label: "… of which emit (quote → syn → prettyplease, every Rust file of the crate)",
                 baselines: &[],
             },
-            Row { id: "codegen_real/ours_render", label: "… of which render (minijinja, every templated file)", baselines: &[] },
+            Row {
+                id: "codegen_real/ours_render",
+                label: "… of which render (minijinja, every templated file)",
+                baselines: &[],
+            },
             Row {
                 id: "codegen_real/ours_reformat",
                 label: "… estimate of the formatting share: syn parse + prettyplease of emit's output",

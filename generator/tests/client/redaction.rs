@@ -86,6 +86,12 @@ fn has_no_authorization(request: &Request) -> bool {
 /// Runs Digest and OAuth2 calls, successes and failures, with every log level captured.
 #[tokio::test(flavor = "current_thread")]
 async fn logs_never_contain_credentials_tokens_or_bodies() {
+    // tracing caches each callsite's interest for the whole process, and while one dispatcher alone is
+    // registered it asks the default of whichever thread reaches the callsite first
+    // (tokio-rs/tracing#3611): a sibling test, with no subscriber, reaching `atlas.request` first would
+    // cache `never` and this test would capture none of its calls (seen once in CI). A global default
+    // that keeps nothing makes two registered dispatchers, so every callsite asks both.
+    let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry());
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -117,6 +123,18 @@ async fn logs_never_contain_credentials_tokens_or_bodies() {
         .mount(&server)
         .await;
 
+    // What a sibling test may do at any time: reach the client's callsites first from a thread
+    // without a subscriber (without the global default above, this alone makes the test fail).
+    let uri = server.uri();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let anonymous = Client::builder().base_url(uri).build().unwrap();
+            let _ = anonymous.get_org_api_key(ORG, KEY).send().await;
+        });
+    })
+    .join()
+    .unwrap();
     let digest = Client::builder().base_url(server.uri()).digest("pub", PRIVATE_KEY).build().unwrap();
     let key = digest.get_org_api_key(ORG, KEY).send().await.unwrap();
     assert!(key.private_key.is_some());
